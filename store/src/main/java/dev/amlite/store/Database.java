@@ -1,0 +1,78 @@
+package dev.amlite.store;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import java.sql.SQLException;
+import org.flywaydb.core.Flyway;
+import org.jdbi.v3.core.Jdbi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The connection pool, migrated schema and JDBI handle of one store. Closing it closes the pool. */
+public final class Database implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Database.class);
+    private final HikariDataSource dataSource;
+    private final Jdbi jdbi;
+    private final StoreVendor vendor;
+
+    private Database(HikariDataSource dataSource, StoreVendor vendor) {
+        this.dataSource = dataSource;
+        this.vendor = vendor;
+        this.jdbi = Jdbi.create(dataSource);
+    }
+
+    public static Database open(DatabaseConfig config) {
+        StoreVendor vendor = config.vendor();
+        HikariConfig hikari = new HikariConfig();
+        hikari.setJdbcUrl(config.jdbcUrl());
+        hikari.setDriverClassName(vendor.driverClass());
+        if (config.user() != null) {
+            hikari.setUsername(config.user());
+        }
+        if (config.password() != null) {
+            hikari.setPassword(config.password());
+        }
+        hikari.setMaximumPoolSize(config.maxPoolSize());
+        hikari.setPoolName("amlite-store");
+        HikariDataSource dataSource = new HikariDataSource(hikari);
+        try {
+            Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
+        } catch (RuntimeException e) {
+            dataSource.close();
+            throw e;
+        }
+        LOG.info("Store ready: {} ({})", vendor, config.jdbcUrl());
+        return new Database(dataSource, vendor);
+    }
+
+    public Jdbi jdbi() {
+        return jdbi;
+    }
+
+    public StoreVendor vendor() {
+        return vendor;
+    }
+
+    /** True when the database answers a trivial query; used by /readyz. */
+    public boolean isReachable() {
+        try (var connection = dataSource.getConnection()) {
+            return connection.isValid(2);
+        } catch (SQLException e) {
+            return false;
+        }
+    }
+
+    static boolean isUniqueViolation(Throwable error) {
+        for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+            if (cause instanceof SQLException sql && "23505".equals(sql.getSQLState())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public void close() {
+        dataSource.close();
+    }
+}

@@ -1,0 +1,65 @@
+package dev.amlite.store;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.jdbi.v3.core.Jdbi;
+import static java.util.Objects.requireNonNull;
+
+/** Long-running operations, kept so that a restart can resume or fail them instead of leaving them hanging. */
+public final class OperationStore {
+    private static final String COLUMNS =
+            "id, kind, resource_id, subscription_key, status, request, error, created_at, updated_at, ended_at";
+    private final Jdbi jdbi;
+    private final Clock clock;
+
+    public OperationStore(Database database, Clock clock) {
+        this.jdbi = requireNonNull(database, "database is null").jdbi();
+        this.clock = requireNonNull(clock, "clock is null");
+    }
+
+    public Operation create(String id, String kind, String resourceId, String subscriptionId, String request) {
+        Instant now = clock.instant();
+        Operation operation = new Operation(id, kind, resourceId, subscriptionId, OperationStatus.InProgress, request,
+                null, now, now, null);
+        jdbi.useHandle(handle -> handle.createUpdate("""
+                INSERT INTO operations (id, kind, resource_id, subscription_key, status, request, created_at, updated_at)
+                VALUES (:id, :kind, :resourceId, :subscriptionId, :status, :request, :now, :now)""")
+                .bind("id", id).bind("kind", kind).bind("resourceId", resourceId)
+                .bind("subscriptionId", subscriptionId).bind("status", operation.status().name())
+                .bind("request", request).bind("now", now)
+                .execute());
+        return operation;
+    }
+
+    public Optional<Operation> get(String id) {
+        return jdbi.withHandle(handle -> handle.createQuery("SELECT " + COLUMNS + " FROM operations WHERE id = :id")
+                .bind("id", id).map(OperationStore::map).findOne());
+    }
+
+    /** Ends an operation. Only an InProgress row changes, so a late worker cannot overwrite a cancel or failure. */
+    public boolean finish(String id, OperationStatus status, String errorJson) {
+        Instant now = clock.instant();
+        return jdbi.withHandle(handle -> handle.createUpdate("""
+                UPDATE operations SET status = :status, error = :error, updated_at = :now, ended_at = :now
+                WHERE id = :id AND status = 'InProgress'""")
+                .bind("status", status.name()).bind("error", errorJson).bind("now", now).bind("id", id)
+                .execute()) > 0;
+    }
+
+    public List<Operation> inProgress() {
+        return jdbi.withHandle(handle -> handle.createQuery("SELECT " + COLUMNS
+                        + " FROM operations WHERE status = 'InProgress' ORDER BY created_at")
+                .map(OperationStore::map).list());
+    }
+
+    private static Operation map(java.sql.ResultSet row, org.jdbi.v3.core.statement.StatementContext context)
+            throws java.sql.SQLException {
+        java.sql.Timestamp ended = row.getTimestamp("ended_at");
+        return new Operation(row.getString("id"), row.getString("kind"), row.getString("resource_id"),
+                row.getString("subscription_key"), OperationStatus.valueOf(row.getString("status")),
+                row.getString("request"), row.getString("error"), row.getTimestamp("created_at").toInstant(),
+                row.getTimestamp("updated_at").toInstant(), ended == null ? null : ended.toInstant());
+    }
+}

@@ -1,0 +1,164 @@
+package dev.amlite.store;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.amlite.core.ArmException;
+import dev.amlite.core.ErrorCode;
+import dev.amlite.core.Json;
+import dev.amlite.core.ResourceId;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The behaviour every store vendor must have. Subclasses supply the database; every test uses fresh ids. */
+abstract class StoreContract {
+    protected abstract Database database();
+
+    private ResourceStore resources;
+    private PrincipalStore principals;
+    private OperationStore operations;
+    private Settings settings;
+    private String subscription;
+
+    @BeforeEach
+    void setUp() {
+        resources = new ResourceStore(database(), Clock.systemUTC());
+        principals = new PrincipalStore(database());
+        operations = new OperationStore(database(), Clock.systemUTC());
+        settings = new Settings(database());
+        subscription = UUID.randomUUID().toString();
+    }
+
+    private static ObjectNode doc(String value) {
+        ObjectNode node = Json.object();
+        node.putObject("properties").put("value", value);
+        return node;
+    }
+
+    @Test
+    void insertedResourceIsFoundCaseInsensitivelyAndKeepsItsCase() {
+        ResourceId group = ResourceId.resourceGroup(subscription, "MyGroup");
+        resources.insert(group, "japaneast", doc("a"));
+        StoredResource found = resources.get(ResourceId.resourceGroup(subscription.toUpperCase(), "mygroup")).orElseThrow();
+        assertThat(found.id().id()).isEqualTo(group.id());
+        assertThat(found.document().path("name").asText()).isEqualTo("MyGroup");
+        assertThat(found.document().path("properties").path("value").asText()).isEqualTo("a");
+        assertThat(found.location()).isEqualTo("japaneast");
+    }
+
+    @Test
+    void secondInsertOfTheSameIdConflicts() {
+        ResourceId group = ResourceId.resourceGroup(subscription, "g");
+        resources.insert(group, "japaneast", doc("a"));
+        assertThatThrownBy(() -> resources.insert(ResourceId.resourceGroup(subscription, "G"), "japaneast", doc("b")))
+                .isInstanceOf(ArmException.class)
+                .extracting(e -> ((ArmException) e).code()).isEqualTo(ErrorCode.Conflict);
+    }
+
+    @Test
+    void replaceChecksTheEtagItWasBasedOn() {
+        ResourceId group = ResourceId.resourceGroup(subscription, "g");
+        StoredResource first = resources.insert(group, "japaneast", doc("a"));
+        StoredResource second = resources.replace(first, "japaneast", doc("b"));
+        assertThat(second.etag()).isNotEqualTo(first.etag());
+        assertThatThrownBy(() -> resources.replace(first, "japaneast", doc("c")))
+                .isInstanceOf(ArmException.class)
+                .extracting(e -> ((ArmException) e).code()).isEqualTo(ErrorCode.PreconditionFailed);
+        assertThat(resources.get(group).orElseThrow().document().path("properties").path("value").asText()).isEqualTo("b");
+    }
+
+    @Test
+    void deleteTreeRemovesTheSubtreeAndNothingElse() {
+        ResourceId group = ResourceId.resourceGroup(subscription, "g_1");
+        ResourceId sibling = ResourceId.resourceGroup(subscription, "g_10");
+        ResourceId lookalike = ResourceId.resourceGroup(subscription, "gx1");
+        resources.insert(group, "japaneast", doc("g"));
+        resources.insert(sibling, "japaneast", doc("s"));
+        resources.insert(lookalike, "japaneast", doc("l"));
+        ResourceId parent = group.provider("A.B", "things", "t1");
+        resources.insert(parent, "japaneast", doc("t"));
+        resources.insert(parent.child("parts", "p1"), "japaneast", doc("p"));
+        ResourceId siblingChild = sibling.provider("A.B", "things", "t1");
+        resources.insert(siblingChild, "japaneast", doc("t"));
+
+        assertThat(resources.deleteTree(group)).isEqualTo(3);
+        assertThat(resources.get(group)).isEmpty();
+        assertThat(resources.get(parent.child("parts", "p1"))).isEmpty();
+        assertThat(resources.get(sibling)).isPresent();
+        assertThat(resources.get(siblingChild)).isPresent();
+        assertThat(resources.get(lookalike)).isPresent();
+    }
+
+    @Test
+    void listingsFilterByScopeAndType() {
+        ResourceId group = ResourceId.resourceGroup(subscription, "g");
+        resources.insert(group, "japaneast", doc("g"));
+        ResourceId thing = group.provider("A.B", "things", "t1");
+        resources.insert(thing, "japaneast", doc("t"));
+        resources.insert(group.provider("A.B", "others", "o1"), "japaneast", doc("o"));
+        resources.insert(thing.child("parts", "p1"), "japaneast", doc("p"));
+
+        assertThat(resources.listInGroup(subscription, "G", null)).hasSize(3);
+        assertThat(resources.listInGroup(subscription, "g", "a.b/things")).extracting(r -> r.id().name()).containsExactly("t1");
+        assertThat(resources.listInSubscription(subscription, null)).hasSize(3);
+        assertThat(resources.listInSubscription(subscription, ResourceId.RESOURCE_GROUP_TYPE)).hasSize(1);
+        assertThat(resources.listChildren(thing, "A.B/things/parts")).extracting(r -> r.id().name()).containsExactly("p1");
+        assertThat(resources.listByTypeAtScopes("A.B/things", List.of(group.key()))).hasSize(1);
+        assertThat(resources.countInGroup(subscription, "g")).isEqualTo(3);
+    }
+
+    @Test
+    void softDeletedRowsAreHiddenButKept() {
+        ResourceId thing = ResourceId.resourceGroup(subscription, "g").provider("A.B", "things", "t1");
+        resources.insert(thing, "japaneast", doc("t"));
+        resources.setState(thing, ResourceState.SOFT_DELETED);
+        assertThat(resources.get(thing)).isEmpty();
+        assertThat(resources.getSoftDeleted(thing)).isPresent();
+        assertThatThrownBy(() -> resources.insert(thing, "japaneast", doc("again"))).isInstanceOf(ArmException.class);
+    }
+
+    @Test
+    void principalsAreUniqueBySignInNameRegardlessOfCase() {
+        String name = "user-" + UUID.randomUUID() + "@contoso.com";
+        Principal user = new Principal(UUID.randomUUID().toString(), "t1", PrincipalKind.User, "User", name,
+                Instant.now().truncatedTo(ChronoUnit.MILLIS));
+        principals.insert(user);
+        assertThat(principals.bySignInName(name.toUpperCase())).contains(user);
+        assertThatThrownBy(() -> principals.insert(new Principal(UUID.randomUUID().toString(), "t1",
+                PrincipalKind.User, "Other", name.toUpperCase(), Instant.now())))
+                .isInstanceOf(ArmException.class);
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        principals.addSecret(new PrincipalSecret("s1-" + user.objectId(), user.objectId(), "hash", "abc", now, now.plusSeconds(60)));
+        assertThat(principals.secrets(user.objectId())).extracting(PrincipalSecret::hash).containsExactly("hash");
+        assertThat(principals.delete(user.objectId())).isTrue();
+        assertThat(principals.secrets(user.objectId())).isEmpty();
+        assertThat(principals.byObjectId(user.objectId())).isEmpty();
+    }
+
+    @Test
+    void operationsFinishOnceAndListWhileInProgress() {
+        String id = UUID.randomUUID().toString();
+        operations.create(id, "groupDelete", "/subscriptions/" + subscription + "/resourceGroups/g", subscription, "{}");
+        assertThat(operations.inProgress()).extracting(Operation::id).contains(id);
+        assertThat(operations.finish(id, OperationStatus.Succeeded, null)).isTrue();
+        assertThat(operations.finish(id, OperationStatus.Failed, "{}")).isFalse();
+        Operation done = operations.get(id).orElseThrow();
+        assertThat(done.status()).isEqualTo(OperationStatus.Succeeded);
+        assertThat(done.endedAt()).isNotNull();
+        assertThat(operations.inProgress()).extracting(Operation::id).doesNotContain(id);
+    }
+
+    @Test
+    void settingsKeepTheFirstValue() {
+        String name = "k-" + UUID.randomUUID();
+        assertThat(settings.getOrCreate(name, () -> "first")).isEqualTo("first");
+        assertThat(settings.getOrCreate(name, () -> "second")).isEqualTo("first");
+        settings.put(name, "third");
+        assertThat(settings.get(name)).contains("third");
+    }
+}
