@@ -48,6 +48,9 @@ public enum ErrorCode {
     UnsupportedMediaType(415),
     TooManyRequests(429),
     OperationInterrupted(500),
+    Request_BadRequest(400),
+    Request_ResourceNotFound(404),
+    Authorization_RequestDenied(403),
     InternalServerError(500),
     ServiceUnavailable(503);
 

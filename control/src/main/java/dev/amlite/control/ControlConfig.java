@@ -1,0 +1,61 @@
+package dev.amlite.control;
+
+import dev.amlite.control.throttle.ThrottleLimits;
+import java.time.Duration;
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Settings of the control plane, each with the default a developer gets from {@code amlite up}.
+ *
+ * @param masterKey            32 bytes that seal secrets stored in the database
+ * @param throttle             per-principal token buckets
+ * @param accessTokenLifetime  how long an access token is valid (1 hour, as in Azure AD)
+ * @param refreshTokenLifetime how long a refresh token is valid
+ * @param secretValidity       default validity of a new service principal secret (1 year, as az)
+ * @param maxManagementBody    largest management request body accepted
+ * @param passwordHashIterations PBKDF2 work factor
+ * @param cacheRefresh         how stale the RBAC and policy snapshots may get (changes made by other replicas)
+ * @param issuerBase           prefix of the token issuer; the tenant id and "/" follow
+ */
+public record ControlConfig(byte[] masterKey, ThrottleLimits throttle, Duration accessTokenLifetime,
+                            Duration refreshTokenLifetime, Duration secretValidity, long maxManagementBody,
+                            int passwordHashIterations, Duration cacheRefresh, String issuerBase) {
+    public static final long DEFAULT_MAX_BODY = 4L * 1024 * 1024;
+
+    public ControlConfig {
+        requireNonNull(masterKey, "masterKey is null");
+        requireNonNull(throttle, "throttle is null");
+        requireNonNull(accessTokenLifetime, "accessTokenLifetime is null");
+        requireNonNull(refreshTokenLifetime, "refreshTokenLifetime is null");
+        requireNonNull(secretValidity, "secretValidity is null");
+        requireNonNull(cacheRefresh, "cacheRefresh is null");
+        requireNonNull(issuerBase, "issuerBase is null");
+        masterKey = masterKey.clone();
+    }
+
+    public static ControlConfig defaults(byte[] masterKey) {
+        return new ControlConfig(masterKey, ThrottleLimits.standard(), Duration.ofHours(1), Duration.ofDays(14),
+                Duration.ofDays(365), DEFAULT_MAX_BODY, 120_000, Duration.ofSeconds(5), "https://sts.amlite.local/");
+    }
+
+    public ControlConfig withThrottle(ThrottleLimits limits) {
+        return new ControlConfig(masterKey, limits, accessTokenLifetime, refreshTokenLifetime, secretValidity,
+                maxManagementBody, passwordHashIterations, cacheRefresh, issuerBase);
+    }
+
+    public ControlConfig withAccessTokenLifetime(Duration lifetime) {
+        return new ControlConfig(masterKey, throttle, lifetime, refreshTokenLifetime, secretValidity,
+                maxManagementBody, passwordHashIterations, cacheRefresh, issuerBase);
+    }
+
+    public ControlConfig withMaxManagementBody(long bytes) {
+        return new ControlConfig(masterKey, throttle, accessTokenLifetime, refreshTokenLifetime, secretValidity,
+                bytes, passwordHashIterations, cacheRefresh, issuerBase);
+    }
+
+    @Override
+    public String toString() {
+        return "ControlConfig[masterKey=****, throttle=" + throttle + ", accessTokenLifetime=" + accessTokenLifetime
+                + ", maxManagementBody=" + maxManagementBody + "]";
+    }
+}

@@ -1,0 +1,189 @@
+package dev.amlite.control;
+
+import dev.amlite.control.arm.FrontDoor;
+import dev.amlite.control.arm.HandlerRegistry;
+import dev.amlite.control.catalog.Catalog;
+import dev.amlite.control.identity.Directory;
+import dev.amlite.control.identity.DirectoryApi;
+import dev.amlite.control.identity.PasswordHasher;
+import dev.amlite.control.identity.SecretBox;
+import dev.amlite.control.identity.TokenEndpoint;
+import dev.amlite.control.identity.TokenService;
+import dev.amlite.control.operations.OperationRunner;
+import dev.amlite.control.policy.PolicyEngine;
+import dev.amlite.control.policy.PolicyHandlers;
+import dev.amlite.control.rbac.Authorizer;
+import dev.amlite.control.rbac.RoleAssignmentHandler;
+import dev.amlite.control.rbac.RoleDefinitionHandler;
+import dev.amlite.control.resources.GenericResourceHandler;
+import dev.amlite.control.resources.LocationHandler;
+import dev.amlite.control.resources.OperationStatusHandler;
+import dev.amlite.control.resources.ProviderHandler;
+import dev.amlite.control.resources.ProviderRegistrations;
+import dev.amlite.control.resources.ResourceGroupHandler;
+import dev.amlite.control.resources.ResourceListHandler;
+import dev.amlite.control.resources.SubscriptionAliasHandler;
+import dev.amlite.control.resources.SubscriptionHandler;
+import dev.amlite.control.resources.Subscriptions;
+import dev.amlite.control.resources.TenantHandler;
+import dev.amlite.control.resources.VmSizeHandler;
+import dev.amlite.control.throttle.Throttle;
+import dev.amlite.core.ResourceId;
+import dev.amlite.store.Database;
+import dev.amlite.store.OperationStore;
+import dev.amlite.store.PrincipalKind;
+import dev.amlite.store.PrincipalStore;
+import dev.amlite.store.ResourceStore;
+import dev.amlite.store.Settings;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The control plane composed from its parts: every provider, the front door and the identity endpoints. The
+ * server mounts its HTTP services; nothing here reaches for globals.
+ */
+public final class ControlPlane implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ControlPlane.class);
+    private static final String BOOTSTRAP_MARKER = "bootstrap";
+
+    private final FrontDoor frontDoor;
+    private final TokenEndpoint tokenEndpoint;
+    private final DirectoryApi directoryApi;
+    private final OperationRunner operations;
+    private final Subscriptions subscriptions;
+    private final Directory directory;
+    private final Settings settings;
+    private final SecureRandom random;
+
+    private ControlPlane(FrontDoor frontDoor, TokenEndpoint tokenEndpoint, DirectoryApi directoryApi,
+                         OperationRunner operations, Subscriptions subscriptions, Directory directory,
+                         Settings settings, SecureRandom random) {
+        this.frontDoor = frontDoor;
+        this.tokenEndpoint = tokenEndpoint;
+        this.directoryApi = directoryApi;
+        this.operations = operations;
+        this.subscriptions = subscriptions;
+        this.directory = directory;
+        this.settings = settings;
+        this.random = random;
+    }
+
+    public static ControlPlane create(Database database, ControlConfig config, MeterRegistry meters, Clock clock) {
+        SecureRandom random = new SecureRandom();
+        Catalog catalog = Catalog.standard();
+        ResourceStore store = new ResourceStore(database, clock);
+        Settings settings = new Settings(database);
+        SecretBox secretBox = new SecretBox(config.masterKey(), random);
+        TokenService tokens = new TokenService(settings, secretBox, clock, config.issuerBase(),
+                config.accessTokenLifetime(), config.refreshTokenLifetime());
+        Directory directory = new Directory(new PrincipalStore(database),
+                new PasswordHasher(config.passwordHashIterations(), random), tokens, clock, random);
+        Authorizer authorizer = new Authorizer(store, clock, config.cacheRefresh());
+        PolicyEngine policy = new PolicyEngine(store, clock, config.cacheRefresh());
+        OperationRunner operations = new OperationRunner(new OperationStore(database, clock), Duration.ofSeconds(1));
+        ProviderRegistrations registrations = new ProviderRegistrations(store, catalog);
+        Subscriptions subscriptions = new Subscriptions(store, catalog, registrations, authorizer, clock);
+        GenericResourceHandler generic = new GenericResourceHandler(store, catalog, registrations, policy, clock);
+
+        HandlerRegistry handlers = HandlerRegistry.builder()
+                .register(ResourceId.TENANT_TYPE, new TenantHandler(store, subscriptions, authorizer))
+                .register(ResourceId.SUBSCRIPTION_TYPE, new SubscriptionHandler(store, authorizer))
+                .register("Microsoft.Subscription/aliases", new SubscriptionAliasHandler(store, subscriptions))
+                .register(ResourceId.RESOURCE_GROUP_TYPE,
+                        new ResourceGroupHandler(store, catalog, policy, operations, authorizer, clock))
+                .register("Microsoft.Resources/providers", new ProviderHandler(catalog, registrations, store))
+                .register("Microsoft.Resources/locations", new LocationHandler(catalog))
+                .register("Microsoft.Resources/resources", new ResourceListHandler(store))
+                .register("Microsoft.Resources/operationStatuses", new OperationStatusHandler(operations, false))
+                .register("Microsoft.Resources/operationResults", new OperationStatusHandler(operations, true))
+                .register("Microsoft.Compute/locations/vmSizes", new VmSizeHandler(catalog))
+                .register(Authorizer.ROLE_ASSIGNMENT_TYPE, new RoleAssignmentHandler(store, authorizer, directory, clock))
+                .register(Authorizer.ROLE_DEFINITION_TYPE, new RoleDefinitionHandler(store, authorizer))
+                .register("Microsoft.Authorization/policyDefinitions", PolicyHandlers.definitions(policy))
+                .register(PolicyEngine.ASSIGNMENT_TYPE, PolicyHandlers.assignments(store, policy, clock))
+                .fallback(type -> isGenericType(catalog, type) ? generic : null)
+                .build();
+        FrontDoor frontDoor = new FrontDoor(tokens, authorizer, new Throttle(config.throttle(), System::nanoTime),
+                catalog, handlers, meters, config.maxManagementBody());
+        return new ControlPlane(frontDoor, new TokenEndpoint(directory, tokens, clock),
+                new DirectoryApi(directory, tokens, authorizer, config.secretValidity()), operations, subscriptions,
+                directory, settings, random);
+    }
+
+    /** Catalogued types outside the ARM bookkeeping namespaces get the generic handler. */
+    private static boolean isGenericType(Catalog catalog, String type) {
+        String lower = type.toLowerCase(java.util.Locale.ROOT);
+        if (lower.startsWith("microsoft.resources/") || lower.startsWith("microsoft.authorization/")
+                || lower.startsWith("microsoft.subscription/") || lower.startsWith("microsoft.compute/locations")) {
+            return false;
+        }
+        return catalog.canonicalType(type).isPresent();
+    }
+
+    /** What the first start made; {@code generatedPassword} is present only when amlite chose the password. */
+    public record Bootstrap(boolean firstStart, String tenantId, String subscriptionId, String adminUser,
+                            Optional<String> generatedPassword) {
+    }
+
+    /**
+     * On the first start of a store: a default tenant and subscription, and an {@code admin} user who is Owner at
+     * the root scope. Later starts change nothing and report what exists.
+     */
+    public Bootstrap bootstrap(Optional<String> adminPassword) {
+        Optional<String> done = settings.get(BOOTSTRAP_MARKER);
+        if (done.isPresent()) {
+            String[] parts = done.get().split(",");
+            return new Bootstrap(false, parts[0], parts[1], "admin", Optional.empty());
+        }
+        String tenantId = UUID.randomUUID().toString();
+        String subscriptionId = UUID.randomUUID().toString();
+        String password = adminPassword.orElseGet(this::generatePassword);
+        subscriptions.createTenant(tenantId, "Default Directory");
+        var admin = directory.createUser(tenantId, "amlite administrator", "admin", password);
+        subscriptions.assignRole(ResourceId.ROOT, admin.objectId(), PrincipalKind.User,
+                dev.amlite.control.rbac.BuiltInRoles.OWNER);
+        subscriptions.createSubscription(subscriptionId, "amlite default subscription", tenantId, admin.objectId(),
+                PrincipalKind.User);
+        settings.put(BOOTSTRAP_MARKER, tenantId + "," + subscriptionId);
+        LOG.info("First start: tenant {}, subscription {}, user admin created", tenantId, subscriptionId);
+        return new Bootstrap(true, tenantId, subscriptionId, "admin",
+                adminPassword.isPresent() ? Optional.empty() : Optional.of(password));
+    }
+
+    private String generatePassword() {
+        String alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
+        StringBuilder password = new StringBuilder();
+        for (int i = 0; i < 24; i++) {
+            password.append(alphabet.charAt(random.nextInt(alphabet.length())));
+        }
+        return password.toString();
+    }
+
+    /** Resumes or fails operations a previous process left running. */
+    public int recoverOperations() {
+        return operations.recover();
+    }
+
+    public FrontDoor frontDoor() {
+        return frontDoor;
+    }
+
+    public TokenEndpoint tokenEndpoint() {
+        return tokenEndpoint;
+    }
+
+    public DirectoryApi directoryApi() {
+        return directoryApi;
+    }
+
+    @Override
+    public void close() {
+        operations.close();
+    }
+}

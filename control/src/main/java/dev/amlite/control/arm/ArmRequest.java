@@ -1,0 +1,52 @@
+package dev.amlite.control.arm;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.amlite.control.identity.Caller;
+import dev.amlite.core.ArmException;
+import dev.amlite.core.ArmPath;
+import dev.amlite.core.ErrorCode;
+import dev.amlite.core.ResourceId;
+import java.util.Map;
+import static java.util.Objects.requireNonNull;
+
+/** One authenticated management request as handlers see it. {@code baseUrl} is how the client reached us. */
+public record ArmRequest(String method, ArmPath path, String apiVersion, JsonNode body, Map<String, String> query,
+                         Caller caller, String requestId, String baseUrl) {
+    public ArmRequest {
+        requireNonNull(method, "method is null");
+        requireNonNull(path, "path is null");
+        query = Map.copyOf(query);
+    }
+
+    public ResourceId resource() {
+        return path.resource();
+    }
+
+    /** The body as a JSON object; anything else is the client's mistake. */
+    public ObjectNode bodyObject() {
+        if (body == null || body.isMissingNode() || body.isNull()) {
+            throw new ArmException(ErrorCode.InvalidRequestContent,
+                    "The request content is empty. A JSON object is required for " + method + " " + path.resource().id() + ".");
+        }
+        if (!body.isObject()) {
+            throw new ArmException(ErrorCode.InvalidRequestContent,
+                    "The request content must be a JSON object, but it was a JSON " + body.getNodeType().name().toLowerCase() + ".");
+        }
+        return (ObjectNode) body;
+    }
+
+    public String queryParameter(String name) {
+        for (Map.Entry<String, String> entry : query.entrySet()) {
+            if (entry.getKey().equalsIgnoreCase(name)) {
+                return entry.getValue();
+            }
+        }
+        return null;
+    }
+
+    /** An absolute URL on this server for an ARM path, carrying the request's api-version. */
+    public String url(String path) {
+        return baseUrl + path + "?api-version=" + apiVersion;
+    }
+}

@@ -1,0 +1,134 @@
+package dev.amlite.control.operations;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.amlite.control.arm.ArmRequest;
+import dev.amlite.control.arm.ArmResponse;
+import dev.amlite.core.ArmError;
+import dev.amlite.core.ArmException;
+import dev.amlite.core.ErrorCode;
+import dev.amlite.core.Json;
+import dev.amlite.core.ResourceId;
+import dev.amlite.store.Operation;
+import dev.amlite.store.OperationStatus;
+import dev.amlite.store.OperationStore;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Runs long-running operations (RM-5). Each is a stored row first, then work on a virtual thread; the request
+ * that started it returns at once with ARM's async headers. After a restart, resumable operations run again and
+ * the rest are failed with a clear error, so no operation stays InProgress forever.
+ */
+public final class OperationRunner implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(OperationRunner.class);
+    private final OperationStore store;
+    private final Map<String, OperationWorker> workers = new HashMap<>();
+    private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+    private final Duration retryAfter;
+
+    public OperationRunner(OperationStore store, Duration retryAfter) {
+        this.store = requireNonNull(store, "store is null");
+        this.retryAfter = requireNonNull(retryAfter, "retryAfter is null");
+    }
+
+    /** Wiring step: each provider registers the kinds of operation it starts, before the server starts. */
+    public synchronized void register(String kind, OperationWorker worker) {
+        if (workers.putIfAbsent(kind, requireNonNull(worker, "worker is null")) != null) {
+            throw new IllegalStateException("Two workers for operation kind " + kind);
+        }
+    }
+
+    public Operation start(String kind, ResourceId resource, JsonNode request) {
+        if (!workers.containsKey(kind)) {
+            throw new IllegalStateException("No worker for operation kind " + kind);
+        }
+        Operation operation = store.create(UUID.randomUUID().toString(), kind, resource.id(), resource.subscriptionId(),
+                Json.write(request));
+        LOG.info("Operation {} ({}) started for {}", operation.id(), kind, resource.id());
+        submit(operation);
+        return operation;
+    }
+
+    private void submit(Operation operation) {
+        executor.submit(() -> execute(operation));
+    }
+
+    private void execute(Operation operation) {
+        OperationWorker worker = workers.get(operation.kind());
+        try {
+            worker.run(operation);
+            store.finish(operation.id(), OperationStatus.Succeeded, null);
+            LOG.info("Operation {} ({}) succeeded for {}", operation.id(), operation.kind(), operation.resourceId());
+        } catch (ArmException e) {
+            store.finish(operation.id(), OperationStatus.Failed, Json.write(e.toError()));
+            LOG.info("Operation {} ({}) failed for {}: {}", operation.id(), operation.kind(), operation.resourceId(),
+                    e.getMessage());
+        } catch (RuntimeException e) {
+            LOG.error("Operation {} ({}) failed for {}", operation.id(), operation.kind(), operation.resourceId(), e);
+            store.finish(operation.id(), OperationStatus.Failed, Json.write(ArmError.of(ErrorCode.InternalServerError,
+                    "The operation failed unexpectedly; the server log has details under operation id "
+                            + operation.id() + ".")));
+        }
+    }
+
+    /** Called once at start: resumes or fails what a previous process left InProgress. */
+    public int recover() {
+        int count = 0;
+        for (Operation operation : store.inProgress()) {
+            OperationWorker worker = workers.get(operation.kind());
+            if (worker != null && worker.resumable()) {
+                LOG.info("Resuming operation {} ({}) for {} after a restart", operation.id(), operation.kind(),
+                        operation.resourceId());
+                submit(operation);
+            } else {
+                store.finish(operation.id(), OperationStatus.Failed, Json.write(ArmError.of(
+                        ErrorCode.OperationInterrupted, "The server stopped while this operation ran and it cannot "
+                                + "be resumed. Nothing was left half-done; run the request again.")));
+            }
+            count++;
+        }
+        return count;
+    }
+
+    /** ARM's 202 answer for a started operation: Location and Azure-AsyncOperation to poll, and Retry-After. */
+    public ArmResponse accepted(ArmRequest request, Operation operation) {
+        return new ArmResponse(202, null, asyncHeaders(request, operation));
+    }
+
+    public Map<String, String> asyncHeaders(ArmRequest request, Operation operation) {
+        String subscription = "/subscriptions/" + operation.subscriptionId() + "/providers/Microsoft.Resources";
+        return Map.of(
+                "Location", request.url(subscription + "/operationResults/" + operation.id()),
+                "Azure-AsyncOperation", request.url(subscription + "/operationStatuses/" + operation.id()),
+                "Retry-After", Long.toString(retryAfter.toSeconds()));
+    }
+
+    public OperationStore store() {
+        return store;
+    }
+
+    public Duration retryAfter() {
+        return retryAfter;
+    }
+
+    @Override
+    public void close() {
+        executor.shutdown();
+        try {
+            if (!executor.awaitTermination(10, TimeUnit.SECONDS)) {
+                LOG.warn("Operations still running at shutdown stay InProgress and resume on the next start");
+                executor.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
