@@ -99,7 +99,7 @@ public final class FrontDoor implements HttpService {
 
     private ArmResponse process(ServerRequest request, ServerResponse response, String method, String requestId) {
         HttpSupport.checkContentLength(request, maxBodyBytes);
-        ArmPath path = ArmPath.parse(request.path().rawPath());
+        ArmPath path = ArmPath.parse(request.path().path());
         Caller caller = authenticate(request);
         Map<String, String> query = HttpSupport.query(request);
         String apiVersion = query.get("api-version");

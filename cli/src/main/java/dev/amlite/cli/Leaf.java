@@ -1,0 +1,32 @@
+package dev.amlite.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.amlite.sdk.ProfileStore;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Mixin;
+
+/**
+ * A command that does something: it gets a {@link Session}, returns a JSON result, and the result is queried
+ * and printed in the chosen format. Subclasses only compute the result.
+ */
+abstract class Leaf implements Callable<Integer> {
+    @Mixin
+    GlobalOptions global;
+
+    @Override
+    public final Integer call() {
+        Session session = new Session(global, ProfileStore.fromEnvironment(), System.out, System.err);
+        JsonNode result = run(session);
+        JsonNode shown = Output.query(result, global.query);
+        Output.print(shown, global.output, columns(), System.out);
+        return 0;
+    }
+
+    abstract JsonNode run(Session session);
+
+    /** Table columns for -o table; empty means "the scalar members of each row". */
+    List<Column> columns() {
+        return List.of();
+    }
+}

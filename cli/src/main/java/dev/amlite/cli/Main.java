@@ -1,0 +1,65 @@
+package dev.amlite.cli;
+
+import dev.amlite.sdk.AmliteException;
+import java.io.UncheckedIOException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code amlite} command. Exit codes follow az: 0 ok, 1 error, 2 usage error, 3 resource not found. */
+@Command(name = "amlite", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "amlite: an Azure Machine Learning-compatible platform you run yourself.",
+        subcommands = {LoginCommands.Login.class, LoginCommands.Logout.class, AccountCommands.class,
+                ConfigureCommand.class, GroupCommands.class, ProviderCommands.class, ResourceCommands.class,
+                AdCommands.class, RoleCommands.class, PolicyCommands.class, VmCommands.class})
+public final class Main {
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    static int run(String[] args) {
+        CommandLine commandLine = new CommandLine(new Main());
+        commandLine.setCaseInsensitiveEnumValuesAllowed(true);
+        commandLine.setParameterExceptionHandler((error, arguments) -> {
+            System.err.println("ERROR: " + error.getMessage());
+            CommandLine.UnmatchedArgumentException.printSuggestions(error, System.err);
+            System.err.println("Try '" + error.getCommandLine().getCommandSpec().qualifiedName() + " --help' for more information.");
+            return 2;
+        });
+        commandLine.setExecutionExceptionHandler((error, line, parseResult) -> {
+            if (error instanceof AmliteException armError) {
+                System.err.println("ERROR: (" + armError.code() + ") " + armError.getMessage());
+                System.err.println("Code: " + armError.code());
+                System.err.println("Message: " + armError.getMessage());
+                if (armError.body() != null && armError.body().path("error").has("details")) {
+                    armError.body().path("error").path("details").forEach(detail ->
+                            System.err.println("  - (" + detail.path("code").asText() + ") " + detail.path("message").asText()));
+                }
+                return armError.status() == 404 ? 3 : 1;
+            }
+            if (error instanceof CliError usage) {
+                System.err.println("ERROR: " + usage.getMessage());
+                return usage.exitCode();
+            }
+            if (error instanceof UncheckedIOException io) {
+                System.err.println("ERROR: " + io.getMessage());
+                return 1;
+            }
+            System.err.println("ERROR: The command failed with an unexpected error: " + error);
+            if (parseResult.hasMatchedOption("--debug")) {
+                error.printStackTrace(System.err);
+            }
+            return 1;
+        });
+        return commandLine.execute(args);
+    }
+
+    /** {@code amlite --version}. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String version = Main.class.getPackage().getImplementationVersion();
+            return new String[] {"amlite " + (version == null ? "0.1.0-SNAPSHOT" : version),
+                    "java " + System.getProperty("java.version")};
+        }
+    }
+}

@@ -1,0 +1,139 @@
+package dev.amlite.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import dev.amlite.core.ArmPath;
+import dev.amlite.core.Json;
+import dev.amlite.core.ResourceId;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code amlite resource …}: any resource by id (RM-2). */
+@Command(name = "resource", description = "Manage any resource by id.",
+        subcommands = {ResourceCommands.Show.class, ResourceCommands.ListCommand.class, ResourceCommands.Delete.class})
+final class ResourceCommands {
+    static final List<Column> COLUMNS = List.of(Column.of("Name", "name"), Column.of("ResourceGroup", "resourceGroup"),
+            Column.of("Location", "location"), Column.of("Type", "type"));
+
+    /** The newest non-preview api-version the provider offers for the resource's type, as az picks it. */
+    static String apiVersionFor(Session session, ResourceId id) {
+        if (id.isResourceGroup() || id.isSubscription()) {
+            return Session.RESOURCES_API;
+        }
+        String namespace = id.namespace();
+        if (namespace.equalsIgnoreCase("Microsoft.Authorization")) {
+            return id.typeKey().contains("policy") ? Session.POLICY_API : Session.AUTHORIZATION_API;
+        }
+        JsonNode provider = session.send("GET", "/subscriptions/" + id.subscriptionId() + "/providers/" + namespace,
+                Session.RESOURCES_API, null);
+        String typeBelow = id.type().substring(id.type().indexOf('/') + 1);
+        for (JsonNode type : provider.path("resourceTypes")) {
+            if (type.path("resourceType").asText().equalsIgnoreCase(typeBelow)) {
+                for (JsonNode version : type.path("apiVersions")) {
+                    if (!version.asText().contains("preview")) {
+                        return version.asText();
+                    }
+                }
+            }
+        }
+        throw new CliError("The resource type '" + id.type() + "' is not offered by namespace '" + namespace + "'.", 1);
+    }
+
+    static List<ResourceId> ids(List<String> given) {
+        List<ResourceId> ids = new ArrayList<>();
+        for (String id : given) {
+            ArmPath path = ArmPath.parse(id);
+            if (path.trailing() != null || path.providerNamespace() != null) {
+                throw new CliError("--ids '" + id + "' is not a resource id.");
+            }
+            ids.add(path.resource());
+        }
+        return ids;
+    }
+
+    @Command(name = "show", description = "Show one or more resources by id.")
+    static final class Show extends Leaf {
+        @Option(names = "--ids", arity = "1..*", required = true, description = "Resource ids.")
+        List<String> ids;
+
+        @Override
+        JsonNode run(Session session) {
+            List<ResourceId> parsed = ids(ids);
+            if (parsed.size() == 1) {
+                return session.send("GET", parsed.getFirst().id(), apiVersionFor(session, parsed.getFirst()), null);
+            }
+            ArrayNode all = Json.MAPPER.createArrayNode();
+            for (ResourceId id : parsed) {
+                all.add(session.send("GET", id.id(), apiVersionFor(session, id), null));
+            }
+            return all;
+        }
+    }
+
+    @Command(name = "list", description = "List resources of the subscription or a group.")
+    static final class ListCommand extends Leaf {
+        @Option(names = {"-g", "--resource-group"}, description = "Only this group.")
+        String group;
+
+        @Option(names = "--resource-type", description = "Only this type, e.g. Microsoft.Storage/storageAccounts.")
+        String resourceType;
+
+        @Option(names = {"-n", "--name"}, description = "Only resources with this name.")
+        String name;
+
+        @Option(names = "--tag", description = "Only resources with this tag: key[=value].")
+        String tag;
+
+        @Override
+        JsonNode run(Session session) {
+            List<String> clauses = new ArrayList<>();
+            if (resourceType != null) {
+                clauses.add("resourceType eq '" + resourceType + "'");
+            }
+            if (name != null) {
+                clauses.add("name eq '" + name + "'");
+            }
+            if (tag != null) {
+                int equals = tag.indexOf('=');
+                clauses.add("tagName eq '" + (equals < 0 ? tag : tag.substring(0, equals)) + "'");
+                if (equals >= 0) {
+                    clauses.add("tagValue eq '" + tag.substring(equals + 1) + "'");
+                }
+            }
+            String scope = "/subscriptions/" + session.subscriptionId()
+                    + (group == null ? "" : "/resourceGroups/" + group);
+            Map<String, String> query = clauses.isEmpty() ? Map.of() : Map.of("$filter", String.join(" and ", clauses));
+            JsonNode value = session.send("GET", scope + "/resources", Session.RESOURCES_API, query, null).path("value");
+            for (JsonNode resource : value) {
+                ((com.fasterxml.jackson.databind.node.ObjectNode) resource).put("resourceGroup",
+                        ResourceId.parse(resource.path("id").asText()).resourceGroup());
+            }
+            return value;
+        }
+
+        @Override
+        List<Column> columns() {
+            return COLUMNS;
+        }
+    }
+
+    @Command(name = "delete", description = "Delete resources by id.")
+    static final class Delete extends Leaf {
+        @Option(names = "--ids", arity = "1..*", required = true, description = "Resource ids.")
+        List<String> ids;
+
+        @Option(names = "--no-wait", description = "Return without waiting for long-running deletions.")
+        boolean noWait;
+
+        @Override
+        JsonNode run(Session session) {
+            for (ResourceId id : ids(ids)) {
+                session.longRunning("DELETE", id.id(), apiVersionFor(session, id), null, noWait);
+            }
+            return null;
+        }
+    }
+}

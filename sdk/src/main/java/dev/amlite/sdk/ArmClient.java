@@ -1,0 +1,208 @@
+package dev.amlite.sdk;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.amlite.core.Json;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+import javax.net.ssl.SSLHandshakeException;
+import static java.util.Objects.requireNonNull;
+
+/**
+ * The HTTP client of the ARM API: adds the bearer token and api-version, turns error answers into
+ * {@link AmliteException}, retries throttled calls after {@code Retry-After}, and follows long-running
+ * operations to their end. The CLI and the typed SDK clients are built on it.
+ */
+public final class ArmClient {
+    private static final int MAX_THROTTLE_RETRIES = 3;
+    private final HttpClient http;
+    private final String endpoint;
+    private final TokenCredential credential;
+    private final Consumer<String> debug;
+
+    public ArmClient(HttpClient http, String endpoint, TokenCredential credential, Consumer<String> debug) {
+        this.http = requireNonNull(http, "http is null");
+        this.endpoint = requireNonNull(endpoint, "endpoint is null").replaceAll("/+$", "");
+        this.credential = requireNonNull(credential, "credential is null");
+        this.debug = debug == null ? line -> { } : debug;
+    }
+
+    /** A raw answer: status, headers and parsed JSON body (null when empty). */
+    public record Response(int status, Map<String, List<String>> headers, JsonNode body) {
+        public Optional<String> header(String name) {
+            for (Map.Entry<String, List<String>> entry : headers.entrySet()) {
+                if (entry.getKey().equalsIgnoreCase(name) && !entry.getValue().isEmpty()) {
+                    return Optional.of(entry.getValue().getFirst());
+                }
+            }
+            return Optional.empty();
+        }
+    }
+
+    public String endpoint() {
+        return endpoint;
+    }
+
+    public JsonNode get(String path, String apiVersion) {
+        return send("GET", path, apiVersion, Map.of(), null).body();
+    }
+
+    public Response send(String method, String path, String apiVersion, Map<String, String> query, JsonNode body) {
+        Map<String, String> parameters = new LinkedHashMap<>(query);
+        if (apiVersion != null) {
+            parameters.put("api-version", apiVersion);
+        }
+        return sendUrl(method, url(path, parameters), body);
+    }
+
+    /** Sends to an absolute URL (as given in Location headers) or a path on the endpoint. */
+    public Response sendUrl(String method, String url, JsonNode body) {
+        for (int attempt = 0; ; attempt++) {
+            Response response = once(method, url, body);
+            if (response.status() == 429 && attempt < MAX_THROTTLE_RETRIES) {
+                long wait = response.header("Retry-After").map(Long::parseLong).orElse(1L);
+                debug.accept("Throttled; retrying after " + wait + " s");
+                sleep(Duration.ofSeconds(Math.min(wait, 30)));
+                continue;
+            }
+            if (response.status() >= 400) {
+                throw error(response);
+            }
+            return response;
+        }
+    }
+
+    private Response once(String method, String url, JsonNode body) {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(url))
+                .timeout(Duration.ofMinutes(2))
+                .header("Authorization", "Bearer " + credential.getToken().token())
+                .header("Accept", "application/json")
+                .header("User-Agent", "amlite-sdk-java/0.1");
+        if (body != null) {
+            builder.header("Content-Type", "application/json");
+            builder.method(method, HttpRequest.BodyPublishers.ofString(Json.write(body)));
+        } else if (method.equals("POST") || method.equals("PUT") || method.equals("PATCH")) {
+            builder.method(method, HttpRequest.BodyPublishers.ofString(""));
+        } else {
+            builder.method(method, HttpRequest.BodyPublishers.noBody());
+        }
+        debug.accept("Request: " + method + " " + url);
+        HttpResponse<String> response;
+        try {
+            response = http.send(builder.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw unreachable(url, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted", e);
+        }
+        debug.accept("Response: " + response.statusCode() + " " + response.headers().firstValue("x-ms-request-id").orElse(""));
+        JsonNode parsed = response.body() == null || response.body().isBlank() ? null : Json.parse(response.body());
+        return new Response(response.statusCode(), response.headers().map(), parsed);
+    }
+
+    /**
+     * Follows a long-running operation started by {@code started} (201/202 with Azure-AsyncOperation or
+     * Location) until it ends, calling {@code progress} on every poll. Failed operations throw their error.
+     */
+    public Response waitForCompletion(Response started, Runnable progress) {
+        Optional<String> status = started.header("Azure-AsyncOperation");
+        Optional<String> location = started.header("Location");
+        if (started.status() != 202 && started.status() != 201 || (status.isEmpty() && location.isEmpty())) {
+            return started;
+        }
+        Duration interval = started.header("Retry-After").map(s -> Duration.ofSeconds(Long.parseLong(s)))
+                .orElse(Duration.ofSeconds(1));
+        interval = interval.compareTo(Duration.ofMillis(200)) < 0 ? Duration.ofMillis(200) : interval;
+        while (true) {
+            sleep(interval.compareTo(Duration.ofSeconds(1)) > 0 ? Duration.ofSeconds(1) : Duration.ofMillis(250));
+            progress.run();
+            if (status.isPresent()) {
+                JsonNode operation = sendUrl("GET", status.get(), null).body();
+                String state = operation.path("status").asText();
+                if (state.equals("Succeeded")) {
+                    return location.isPresent() ? sendUrl("GET", location.get(), null) : new Response(200, Map.of(), operation);
+                }
+                if (state.equals("Failed") || state.equals("Canceled")) {
+                    JsonNode error = operation.path("error");
+                    throw new AmliteException(500, error.path("code").asText(state), error.path("message")
+                            .asText("The operation " + state.toLowerCase() + "."), operation);
+                }
+            } else {
+                Response polled = sendUrl("GET", location.get(), null);
+                if (polled.status() != 202) {
+                    return polled;
+                }
+            }
+        }
+    }
+
+    private String url(String path, Map<String, String> query) {
+        StringBuilder url = new StringBuilder(endpoint).append(encodePath(path));
+        char separator = '?';
+        for (Map.Entry<String, String> entry : query.entrySet()) {
+            url.append(separator).append(URLEncoder.encode(entry.getKey(), StandardCharsets.UTF_8)).append('=')
+                    .append(URLEncoder.encode(entry.getValue(), StandardCharsets.UTF_8).replace("+", "%20"));
+            separator = '&';
+        }
+        return url.toString();
+    }
+
+    /** Percent-encodes each path segment (names may hold characters the server must see and refuse). */
+    static String encodePath(String path) {
+        StringBuilder encoded = new StringBuilder();
+        for (String segment : path.split("/", -1)) {
+            if (!encoded.isEmpty() || path.startsWith("/")) {
+                encoded.append('/');
+            }
+            encoded.append(URLEncoder.encode(segment, StandardCharsets.UTF_8).replace("+", "%20"));
+        }
+        String result = encoded.toString();
+        return result.startsWith("//") ? result.substring(1) : result;
+    }
+
+    static AmliteException error(Response response) {
+        JsonNode body = response.body();
+        JsonNode error = body == null ? null : body.path("error");
+        if (error != null && error.isObject()) {
+            return new AmliteException(response.status(), error.path("code").asText("Error"),
+                    error.path("message").asText(""), body);
+        }
+        return new AmliteException(response.status(), "HttpError" + response.status(),
+                "The server answered HTTP " + response.status() + ".", body);
+    }
+
+    static RuntimeException unreachable(String url, IOException e) {
+        if (e instanceof SSLHandshakeException) {
+            return new AmliteException(0, "CertificateNotTrusted", "The server's TLS certificate is not trusted ("
+                    + e.getMessage() + "). Log in again with --ca-file pointing at the server's certificate "
+                    + "(the server prints its path at start).", null);
+        }
+        if (e instanceof ConnectException) {
+            return new AmliteException(0, "ServerUnreachable", "Cannot connect to " + url.replaceAll("\\?.*", "")
+                    + ": is the amlite server running? Start it with './amlite up'.", null);
+        }
+        return new AmliteException(0, "TransportError", "The request to " + url.replaceAll("\\?.*", "")
+                + " failed: " + e, null);
+    }
+
+    private static void sleep(Duration duration) {
+        try {
+            Thread.sleep(duration);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted", e);
+        }
+    }
+}

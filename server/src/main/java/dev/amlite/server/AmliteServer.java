@@ -1,0 +1,170 @@
+package dev.amlite.server;
+
+import dev.amlite.control.ControlConfig;
+import dev.amlite.control.ControlPlane;
+import dev.amlite.control.throttle.ThrottleLimits;
+import dev.amlite.store.Database;
+import dev.amlite.store.DatabaseConfig;
+import dev.amlite.store.StoreVendor;
+import io.helidon.common.tls.Tls;
+import io.helidon.webserver.WebServer;
+import io.helidon.webserver.WebServerConfig;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+import javax.net.ssl.SSLContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One running amlite: store, control plane and web server, started and stopped together. Tests start it
+ * in-process on port 0 with a temporary data directory; {@link Main} starts it from the command line.
+ */
+public final class AmliteServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(AmliteServer.class);
+    private static final long MAX_PAYLOAD = 64L * 1024 * 1024;
+
+    private final Database database;
+    private final ControlPlane controlPlane;
+    private final WebServer webServer;
+    private final ControlPlane.Bootstrap bootstrap;
+    private final boolean tls;
+    private final String host;
+    private final Path certificate;
+    private final AtomicBoolean stopped = new AtomicBoolean();
+
+    private AmliteServer(Database database, ControlPlane controlPlane, WebServer webServer,
+                         ControlPlane.Bootstrap bootstrap, boolean tls, String host, Path certificate) {
+        this.database = database;
+        this.controlPlane = controlPlane;
+        this.webServer = webServer;
+        this.bootstrap = bootstrap;
+        this.tls = tls;
+        this.host = host;
+        this.certificate = certificate;
+    }
+
+    public static AmliteServer start(ServerOptions options) throws IOException, GeneralSecurityException {
+        Path dataDirectory = options.dataDirectory().toAbsolutePath();
+        Files.createDirectories(dataDirectory);
+        byte[] masterKey = masterKey(options.masterKeyFile().orElse(dataDirectory.resolve("secrets").resolve("master.key")));
+        String databaseUrl = options.databaseUrl().orElse(StoreVendor.embeddedH2Url(dataDirectory));
+        String databasePassword = options.databasePasswordFile().isPresent()
+                ? Files.readString(options.databasePasswordFile().get()).strip() : null;
+        Database database = Database.open(new DatabaseConfig(databaseUrl, options.databaseUser().orElse(null),
+                databasePassword, 16));
+        ControlPlane controlPlane = null;
+        try {
+            PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            new JvmMemoryMetrics().bindTo(meters);
+            new JvmThreadMetrics().bindTo(meters);
+            new ProcessorMetrics().bindTo(meters);
+            ControlConfig config = ControlConfig.defaults(masterKey)
+                    .withThrottle(ThrottleLimits.parse(options.throttling()))
+                    .withAccessTokenLifetime(options.accessTokenLifetime());
+            controlPlane = ControlPlane.create(database, config, meters, Clock.systemUTC());
+            Optional<String> adminPassword = options.adminPasswordFile().isPresent()
+                    ? Optional.of(Files.readString(options.adminPasswordFile().get()).strip()) : Optional.empty();
+            ControlPlane.Bootstrap bootstrap = controlPlane.bootstrap(adminPassword);
+            int recovered = controlPlane.recoverOperations();
+            if (recovered > 0) {
+                LOG.info("Recovered {} operations left running by the previous process", recovered);
+            }
+            AtomicBoolean started = new AtomicBoolean();
+            ControlPlane plane = controlPlane;
+            WebServerConfig.Builder builder = WebServer.builder()
+                    .host(options.host())
+                    .port(options.port())
+                    .shutdownHook(false)
+                    .maxPayloadSize(MAX_PAYLOAD)
+                    .routing(routing -> routing
+                            .register("/", new HealthService(database, meters, started::get))
+                            .register("/v1.0", plane.directoryApi())
+                            .register("/", plane.tokenEndpoint())
+                            .register("/", plane.frontDoor()));
+            Path certificate = null;
+            if (!options.plainHttp()) {
+                Path[] pair = options.tlsCertificate().isPresent()
+                        ? new Path[] {options.tlsCertificate().get(), options.tlsKey().orElseThrow()}
+                        : TlsMaterial.ensureSelfSigned(dataDirectory.resolve("tls"));
+                certificate = pair[0];
+                SSLContext context = TlsMaterial.sslContext(pair[0], pair[1]);
+                builder.tls(Tls.builder().sslContext(context).enabledProtocols(List.of("TLSv1.3", "TLSv1.2")).build());
+            }
+            WebServer webServer = builder.build().start();
+            started.set(true);
+            return new AmliteServer(database, controlPlane, webServer, bootstrap, !options.plainHttp(), options.host(),
+                    certificate);
+        } catch (RuntimeException | IOException | GeneralSecurityException e) {
+            if (controlPlane != null) {
+                controlPlane.close();
+            }
+            database.close();
+            throw e;
+        }
+    }
+
+    /** Reads the master key, or makes one (32 random bytes, owner-only) on the first start. */
+    static byte[] masterKey(Path file) throws IOException {
+        if (Files.exists(file)) {
+            byte[] key = java.util.Base64.getDecoder().decode(Files.readString(file, StandardCharsets.US_ASCII).strip());
+            if (key.length != 32) {
+                throw new IOException("The master key in " + file + " must be 32 bytes (base64), it has " + key.length);
+            }
+            return key;
+        }
+        Files.createDirectories(file.getParent());
+        byte[] key = new byte[32];
+        new SecureRandom().nextBytes(key);
+        Files.writeString(file, java.util.Base64.getEncoder().encodeToString(key), StandardCharsets.US_ASCII);
+        TlsMaterial.restrict(file);
+        return key;
+    }
+
+    public int port() {
+        return webServer.port();
+    }
+
+    public String url() {
+        String shownHost = host.equals("0.0.0.0") || host.equals("127.0.0.1") ? "localhost" : host;
+        return (tls ? "https" : "http") + "://" + shownHost + ":" + port();
+    }
+
+    public ControlPlane.Bootstrap bootstrap() {
+        return bootstrap;
+    }
+
+    public Optional<Path> certificate() {
+        return Optional.ofNullable(certificate);
+    }
+
+    /** Stops taking requests, lets running operations finish (bounded), then closes the store. */
+    @Override
+    public void close() {
+        if (!stopped.compareAndSet(false, true)) {
+            return;
+        }
+        LOG.info("Shutting down: stopping the web server");
+        webServer.stop();
+        controlPlane.close();
+        database.close();
+        LOG.info("Shutdown complete");
+    }
+
+    static Duration shutdownGrace() {
+        return Duration.ofSeconds(10);
+    }
+}

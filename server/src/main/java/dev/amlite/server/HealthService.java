@@ -1,0 +1,50 @@
+package dev.amlite.server;
+
+import dev.amlite.store.Database;
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.function.BooleanSupplier;
+import static java.util.Objects.requireNonNull;
+
+/** {@code /healthz} (the process serves), {@code /readyz} (started and the store answers), {@code /metrics}. */
+final class HealthService implements HttpService {
+    private final Database database;
+    private final PrometheusMeterRegistry meters;
+    private final BooleanSupplier started;
+
+    HealthService(Database database, PrometheusMeterRegistry meters, BooleanSupplier started) {
+        this.database = requireNonNull(database, "database is null");
+        this.meters = requireNonNull(meters, "meters is null");
+        this.started = requireNonNull(started, "started is null");
+    }
+
+    @Override
+    public void routing(HttpRules rules) {
+        rules.get("/healthz", this::health)
+                .get("/readyz", this::ready)
+                .get("/metrics", this::metrics);
+    }
+
+    private void health(ServerRequest request, ServerResponse response) {
+        response.header(HeaderNames.CONTENT_TYPE, "application/json");
+        response.send("{\"status\":\"UP\"}");
+    }
+
+    private void ready(ServerRequest request, ServerResponse response) {
+        boolean storeUp = database.isReachable();
+        boolean ready = started.getAsBoolean() && storeUp;
+        response.status(ready ? 200 : 503);
+        response.header(HeaderNames.CONTENT_TYPE, "application/json");
+        response.send("{\"status\":\"" + (ready ? "READY" : "NOT_READY") + "\",\"store\":\"" + (storeUp ? "UP" : "DOWN")
+                + "\",\"started\":" + started.getAsBoolean() + "}");
+    }
+
+    private void metrics(ServerRequest request, ServerResponse response) {
+        response.header(HeaderNames.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
+        response.send(meters.scrape());
+    }
+}

@@ -1,0 +1,61 @@
+package dev.amlite.server;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.concurrent.CountDownLatch;
+
+/** {@code amlite server start}: runs the server in the foreground until SIGINT or SIGTERM. */
+public final class Main {
+    private Main() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        ServerOptions options;
+        try {
+            options = ServerOptions.parse(Arrays.asList(args), Path.of(System.getProperty("user.home")));
+        } catch (ServerOptions.UsageException e) {
+            if (e.getMessage() != null) {
+                System.err.println("ERROR: " + e.getMessage());
+            }
+            System.err.print(ServerOptions.USAGE);
+            System.exit(e.getMessage() == null ? 0 : 2);
+            return;
+        }
+        AmliteServer server;
+        try {
+            server = AmliteServer.start(options);
+        } catch (Exception e) {
+            System.err.println("ERROR: amlite could not start: " + e.getMessage());
+            System.exit(1);
+            return;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.close();
+            stopped.countDown();
+        }, "amlite-shutdown"));
+        printBanner(server, options);
+        stopped.await();
+    }
+
+    private static void printBanner(AmliteServer server, ServerOptions options) {
+        var bootstrap = server.bootstrap();
+        StringBuilder banner = new StringBuilder();
+        banner.append("amlite server ready at ").append(server.url()).append('\n');
+        banner.append("  data directory: ").append(options.dataDirectory().toAbsolutePath()).append('\n');
+        banner.append("  tenant:         ").append(bootstrap.tenantId()).append('\n');
+        banner.append("  subscription:   ").append(bootstrap.subscriptionId()).append('\n');
+        server.certificate().ifPresent(path -> banner.append("  certificate:    ").append(path).append('\n'));
+        if (bootstrap.generatedPassword().isPresent()) {
+            banner.append("\nFirst start: the password of 'admin' is shown this once:\n\n    ")
+                    .append(bootstrap.generatedPassword().get()).append("\n\n");
+            banner.append("Log in with:\n    amlite login --server ").append(server.url())
+                    .append(" --username admin --password '").append(bootstrap.generatedPassword().get()).append("'\n");
+        } else {
+            banner.append("\nLog in with:\n    amlite login --server ").append(server.url())
+                    .append(" --username admin --password <your admin password>\n");
+        }
+        System.out.print(banner);
+        System.out.flush();
+    }
+}

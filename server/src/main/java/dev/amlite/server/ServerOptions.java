@@ -1,0 +1,140 @@
+package dev.amlite.server;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The options of {@code amlite server start}, each declared once here with its default. Secrets are passed as
+ * files, never on the command line, so they do not show in process listings.
+ */
+public record ServerOptions(Path dataDirectory, String host, int port, boolean plainHttp, Optional<Path> tlsCertificate,
+                            Optional<Path> tlsKey, Optional<Path> adminPasswordFile, Optional<String> databaseUrl,
+                            Optional<String> databaseUser, Optional<Path> databasePasswordFile,
+                            Optional<Path> masterKeyFile, String throttling, Duration accessTokenLifetime) {
+
+    static final String USAGE = """
+            Usage: amlite server start [options]
+              --data-dir DIR             where the database, certificates and files live (default ~/.amlite/data)
+              --port N                   port to listen on; 0 picks a free one (default 8443)
+              --host ADDRESS             address to bind (default 127.0.0.1; 0.0.0.0 for every interface)
+              --http                     plain HTTP instead of TLS; only allowed on a loopback address
+              --tls-cert FILE            PEM certificate chain (default: a self-signed one made in the data dir)
+              --tls-key FILE             PEM private key for --tls-cert
+              --admin-password-file FILE first start only: the admin password (otherwise one is generated and printed once)
+              --db-url URL               jdbc:postgresql://host:port/db (default: embedded H2 file in the data dir)
+              --db-user NAME             database user
+              --db-password-file FILE    file holding the database password
+              --master-key-file FILE     32-byte key that seals stored secrets (default: data-dir/secrets/master.key)
+              --throttling MODE          standard | azure (ARM's published limits) | READ_BURST:RATE,WRITE_BURST:RATE
+              --token-lifetime DURATION  access token lifetime, e.g. 1h, 15m, 3600s (default 1h)
+            """;
+
+    public static ServerOptions parse(List<String> arguments, Path home) {
+        Path dataDirectory = home.resolve(".amlite").resolve("data");
+        String host = "127.0.0.1";
+        int port = 8443;
+        boolean plainHttp = false;
+        Path cert = null;
+        Path key = null;
+        Path adminPassword = null;
+        String databaseUrl = null;
+        String databaseUser = null;
+        Path databasePassword = null;
+        Path masterKey = null;
+        String throttling = "standard";
+        Duration tokenLifetime = Duration.ofHours(1);
+        List<String> rest = new ArrayList<>(arguments);
+        while (!rest.isEmpty()) {
+            String option = rest.removeFirst();
+            String inlineValue = null;
+            if (option.startsWith("--") && option.contains("=")) {
+                inlineValue = option.substring(option.indexOf('=') + 1);
+                option = option.substring(0, option.indexOf('='));
+            }
+            switch (option) {
+                case "--http" -> plainHttp = true;
+                case "--data-dir" -> dataDirectory = Path.of(value(option, inlineValue, rest));
+                case "--host" -> host = value(option, inlineValue, rest);
+                case "--port" -> port = port(value(option, inlineValue, rest));
+                case "--tls-cert" -> cert = Path.of(value(option, inlineValue, rest));
+                case "--tls-key" -> key = Path.of(value(option, inlineValue, rest));
+                case "--admin-password-file" -> adminPassword = Path.of(value(option, inlineValue, rest));
+                case "--db-url" -> databaseUrl = value(option, inlineValue, rest);
+                case "--db-user" -> databaseUser = value(option, inlineValue, rest);
+                case "--db-password-file" -> databasePassword = Path.of(value(option, inlineValue, rest));
+                case "--master-key-file" -> masterKey = Path.of(value(option, inlineValue, rest));
+                case "--throttling" -> throttling = value(option, inlineValue, rest);
+                case "--token-lifetime" -> tokenLifetime = duration(value(option, inlineValue, rest));
+                case "--help", "-h" -> throw new UsageException(null);
+                default -> throw new UsageException("Unknown option '" + option + "'.");
+            }
+        }
+        if ((cert == null) != (key == null)) {
+            throw new UsageException("--tls-cert and --tls-key go together: give both PEM files or neither.");
+        }
+        if (plainHttp && !isLoopback(host)) {
+            throw new UsageException("--http serves plain HTTP and is only allowed on a loopback address (127.0.0.1, "
+                    + "::1, localhost), not '" + host + "'. Use TLS to listen on other addresses.");
+        }
+        if (plainHttp && cert != null) {
+            throw new UsageException("--http and --tls-cert contradict each other.");
+        }
+        return new ServerOptions(dataDirectory, host, port, plainHttp, Optional.ofNullable(cert), Optional.ofNullable(key),
+                Optional.ofNullable(adminPassword), Optional.ofNullable(databaseUrl), Optional.ofNullable(databaseUser),
+                Optional.ofNullable(databasePassword), Optional.ofNullable(masterKey), throttling, tokenLifetime);
+    }
+
+    private static String value(String option, String inlineValue, List<String> rest) {
+        if (inlineValue != null) {
+            return inlineValue;
+        }
+        if (rest.isEmpty() || rest.getFirst().startsWith("--")) {
+            throw new UsageException("Option " + option + " needs a value.");
+        }
+        return rest.removeFirst();
+    }
+
+    private static int port(String text) {
+        try {
+            int port = Integer.parseInt(text);
+            if (port < 0 || port > 65535) {
+                throw new NumberFormatException();
+            }
+            return port;
+        } catch (NumberFormatException e) {
+            throw new UsageException("--port must be a number from 0 to 65535, not '" + text + "'.");
+        }
+    }
+
+    static Duration duration(String text) {
+        try {
+            if (text.startsWith("P") || text.startsWith("p")) {
+                return Duration.parse(text);
+            }
+            long amount = Long.parseLong(text.substring(0, text.length() - 1));
+            return switch (text.charAt(text.length() - 1)) {
+                case 's' -> Duration.ofSeconds(amount);
+                case 'm' -> Duration.ofMinutes(amount);
+                case 'h' -> Duration.ofHours(amount);
+                case 'd' -> Duration.ofDays(amount);
+                default -> throw new NumberFormatException();
+            };
+        } catch (RuntimeException e) {
+            throw new UsageException("'" + text + "' is not a duration; use e.g. 90s, 15m, 1h, 2d or PT1H.");
+        }
+    }
+
+    static boolean isLoopback(String host) {
+        return host.equals("127.0.0.1") || host.equals("::1") || host.equals("localhost") || host.startsWith("127.");
+    }
+
+    /** A bad command line: the message says what was wrong; null means "print the usage". */
+    public static final class UsageException extends RuntimeException {
+        UsageException(String message) {
+            super(message, null, false, false);
+        }
+    }
+}
