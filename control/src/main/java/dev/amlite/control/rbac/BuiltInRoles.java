@@ -37,7 +37,8 @@ public final class BuiltInRoles {
                         + "Azure Machine Learning workspace, except for creating or deleting compute resources and "
                         + "modifying the workspace itself.", true,
                         List.of(ML + "/*/read", ML + "/*/action", ML + "/*/delete", ML + "/*/write"),
-                        List.of(ML + "/delete", ML + "/write", ML + "/computes/*/write", ML + "/computes/*/delete",
+                        List.of(ML + "/delete", ML + "/write", ML + "/computes/write", ML + "/computes/delete",
+                                ML + "/computes/*/write", ML + "/computes/*/delete",
                                 ML + "/computes/listKeys/action", ML + "/listKeys/action"),
                         List.of(ML + "/*"), List.of(), root),
                 new RoleDefinition(AZUREML_COMPUTE_OPERATOR, "AzureML Compute Operator", "Can access and perform CRUD "

@@ -1,0 +1,174 @@
+package dev.amlite.it;
+
+import dev.amlite.sdk.HttpTransport;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** {@code amlite server start} as a process: banner, first-start password, TLS, health endpoints, SIGTERM. */
+class ServerProcessTest {
+    private static final Pattern READY = Pattern.compile("amlite server ready at (\\S+)");
+
+    @TempDir
+    Path temporary;
+
+    /** A started server process and what it printed up to the end of its banner. */
+    record Started(Process process, String url, String banner) {
+    }
+
+    private Started start(String... arguments) throws Exception {
+        List<String> command = new ArrayList<>(List.of(Cli.root().resolve("amlite").toString(), "server", "start"));
+        command.addAll(List.of(arguments));
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().put("AMLITE_NO_BUILD", "1");
+        builder.redirectError(temporary.resolve("server-" + System.nanoTime() + ".log").toFile());
+        Process process = builder.start();
+        BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+        StringBuilder banner = new StringBuilder();
+        String url = null;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        String line;
+        while (System.nanoTime() < deadline && (line = reader.readLine()) != null) {
+            banner.append(line).append('\n');
+            Matcher matcher = READY.matcher(line);
+            if (matcher.find()) {
+                url = matcher.group(1);
+            }
+            if (line.startsWith("    amlite login")) {
+                break;
+            }
+        }
+        assertThat(url).as("server banner:\n" + banner).isNotNull();
+        return new Started(process, url, banner.toString());
+    }
+
+    private static int stop(Process process) throws Exception {
+        process.destroy();
+        assertThat(process.waitFor(30, TimeUnit.SECONDS)).as("server exits on SIGTERM").isTrue();
+        return process.exitValue();
+    }
+
+    @Test
+    void firstStartPrintsTheGeneratedPasswordOnceAndServesTls() throws Exception {
+        Path data = temporary.resolve("data");
+        Started first = start("--data-dir", data.toString(), "--port", "0");
+        Matcher password = Pattern.compile("shown this once:\\n\\n\\s+(\\S+)").matcher(first.banner());
+        assertThat(password.find()).as(first.banner()).isTrue();
+        Path certificate = data.resolve("tls").resolve("server.crt");
+        assertThat(certificate).exists();
+        assertThat(Files.getPosixFilePermissions(data.resolve("tls").resolve("server.key")).toString())
+                .isEqualTo("[OWNER_READ, OWNER_WRITE]");
+        HttpClient http = HttpTransport.client(certificate);
+        assertThat(get(http, first.url() + "/healthz").body()).contains("UP");
+        HttpResponse<String> ready = get(http, first.url() + "/readyz");
+        assertThat(ready.statusCode()).isEqualTo(200);
+        assertThat(ready.body()).contains("READY");
+        HttpResponse<String> login = http.send(HttpRequest.newBuilder(URI.create(first.url() + "/organizations/oauth2/v2.0/token"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("grant_type=password&username=admin&password=" + password.group(1)))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(login.statusCode()).isEqualTo(200);
+        assertThat(get(http, first.url() + "/metrics").body()).contains("jvm_memory_used_bytes");
+        assertTlsVersions(first.url(), certificate);
+        stop(first.process());
+
+        Started second = start("--data-dir", data.toString(), "--port", "0");
+        assertThat(second.banner()).doesNotContain(password.group(1)).doesNotContain("shown this once");
+        stop(second.process());
+    }
+
+    @Test
+    void adminPasswordFileKeepsSecretsOutOfTheBanner() throws Exception {
+        Path passwordFile = temporary.resolve("admin-password");
+        Files.writeString(passwordFile, "File-given-pa55word\n");
+        Started started = start("--data-dir", temporary.resolve("data2").toString(), "--port", "0",
+                "--admin-password-file", passwordFile.toString());
+        assertThat(started.banner()).doesNotContain("File-given-pa55word").doesNotContain("shown this once");
+        stop(started.process());
+    }
+
+    @Test
+    void operatorPemFilesArePickedUp() throws Exception {
+        Path source = temporary.resolve("source");
+        Started first = start("--data-dir", source.toString(), "--port", "0");
+        stop(first.process());
+        Path certificate = temporary.resolve("operator.crt");
+        Path key = temporary.resolve("operator.key");
+        Files.copy(source.resolve("tls").resolve("server.crt"), certificate);
+        Files.copy(source.resolve("tls").resolve("server.key"), key);
+        Path data = temporary.resolve("pem-data");
+        Started started = start("--data-dir", data.toString(), "--port", "0", "--tls-cert", certificate.toString(),
+                "--tls-key", key.toString());
+        assertThat(data.resolve("tls").resolve("server.crt")).doesNotExist();
+        assertThat(get(HttpTransport.client(certificate), started.url() + "/healthz").statusCode()).isEqualTo(200);
+        stop(started.process());
+    }
+
+    @Test
+    void plainHttpOnlyOnLoopbackAndBadOptionsExplainThemselves() throws Exception {
+        Process refused = new ProcessBuilder(Cli.root().resolve("amlite").toString(), "server", "start", "--http",
+                "--host", "0.0.0.0", "--data-dir", temporary.resolve("x").toString()).redirectErrorStream(true).start();
+        String output = new String(refused.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(refused.waitFor()).isEqualTo(2);
+        assertThat(output).contains("only allowed on a loopback address");
+        Process unknown = new ProcessBuilder(Cli.root().resolve("amlite").toString(), "server", "start", "--prot", "1")
+                .redirectErrorStream(true).start();
+        assertThat(new String(unknown.getInputStream().readAllBytes(), StandardCharsets.UTF_8))
+                .contains("Unknown option '--prot'").contains("--port N");
+        assertThat(unknown.waitFor()).isEqualTo(2);
+
+        Started plain = start("--http", "--data-dir", temporary.resolve("plain").toString(), "--port", "0");
+        assertThat(plain.url()).startsWith("http://");
+        assertThat(get(HttpClient.newHttpClient(), plain.url() + "/healthz").statusCode()).isEqualTo(200);
+        stop(plain.process());
+    }
+
+    private static HttpResponse<String> get(HttpClient http, String url) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** TLS 1.2 and 1.3 are accepted; TLS 1.1 is not. */
+    private static void assertTlsVersions(String url, Path certificate) throws Exception {
+        URI uri = URI.create(url);
+        SSLContext context = HttpTransport.trusting(certificate);
+        for (String protocol : List.of("TLSv1.2", "TLSv1.3")) {
+            try (SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket(uri.getHost(), uri.getPort())) {
+                socket.setEnabledProtocols(new String[] {protocol});
+                socket.startHandshake();
+                assertThat(socket.getSession().getProtocol()).isEqualTo(protocol);
+            }
+        }
+        SSLContext old = SSLContext.getInstance("TLSv1.1");
+        old.init(null, null, null);
+        boolean refused;
+        try (SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket(uri.getHost(), uri.getPort())) {
+            String[] supported = socket.getSupportedProtocols();
+            if (!List.of(supported).contains("TLSv1.1")) {
+                refused = true;
+            } else {
+                socket.setEnabledProtocols(new String[] {"TLSv1.1"});
+                socket.startHandshake();
+                refused = false;
+            }
+        } catch (java.io.IOException e) {
+            refused = true;
+        }
+        assertThat(refused).isTrue();
+    }
+}

@@ -1,0 +1,54 @@
+package dev.amlite.server;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class ServerOptionsTest {
+    private static final Path HOME = Path.of("/home/u");
+
+    @Test
+    void defaults() {
+        ServerOptions options = ServerOptions.parse(List.of(), HOME);
+        assertThat(options.dataDirectory()).isEqualTo(Path.of("/home/u/.amlite/data"));
+        assertThat(options.port()).isEqualTo(8443);
+        assertThat(options.host()).isEqualTo("127.0.0.1");
+        assertThat(options.plainHttp()).isFalse();
+        assertThat(options.databaseUrl()).isEmpty();
+        assertThat(options.throttling()).isEqualTo("standard");
+        assertThat(options.accessTokenLifetime()).isEqualTo(Duration.ofHours(1));
+    }
+
+    @Test
+    void everyOptionMapsToItsField() {
+        ServerOptions options = ServerOptions.parse(List.of("--data-dir", "/d", "--port=9000", "--host", "0.0.0.0",
+                "--tls-cert", "/c.pem", "--tls-key", "/k.pem", "--admin-password-file", "/p", "--db-url",
+                "jdbc:postgresql://db/amlite", "--db-user", "am", "--db-password-file", "/dbp", "--master-key-file", "/mk",
+                "--throttling", "azure", "--token-lifetime", "15m"), HOME);
+        assertThat(options.dataDirectory()).isEqualTo(Path.of("/d"));
+        assertThat(options.port()).isEqualTo(9000);
+        assertThat(options.host()).isEqualTo("0.0.0.0");
+        assertThat(options.tlsCertificate()).contains(Path.of("/c.pem"));
+        assertThat(options.tlsKey()).contains(Path.of("/k.pem"));
+        assertThat(options.adminPasswordFile()).contains(Path.of("/p"));
+        assertThat(options.databaseUrl()).contains("jdbc:postgresql://db/amlite");
+        assertThat(options.databaseUser()).contains("am");
+        assertThat(options.databasePasswordFile()).contains(Path.of("/dbp"));
+        assertThat(options.masterKeyFile()).contains(Path.of("/mk"));
+        assertThat(options.throttling()).isEqualTo("azure");
+        assertThat(options.accessTokenLifetime()).isEqualTo(Duration.ofMinutes(15));
+    }
+
+    @Test
+    void mistakesSayWhatIsAllowed() {
+        assertThatThrownBy(() -> ServerOptions.parse(List.of("--port", "99999"), HOME)).hasMessageContaining("0 to 65535");
+        assertThatThrownBy(() -> ServerOptions.parse(List.of("--tls-cert", "/c"), HOME)).hasMessageContaining("go together");
+        assertThatThrownBy(() -> ServerOptions.parse(List.of("--http", "--host", "10.0.0.1"), HOME)).hasMessageContaining("loopback");
+        assertThatThrownBy(() -> ServerOptions.parse(List.of("--token-lifetime", "soon"), HOME)).hasMessageContaining("90s");
+        assertThatThrownBy(() -> ServerOptions.parse(List.of("--data-dir"), HOME)).hasMessageContaining("needs a value");
+        assertThat(ServerOptions.duration("PT2H")).isEqualTo(Duration.ofHours(2));
+    }
+}
