@@ -16,10 +16,14 @@ abstract class Leaf implements Callable<Integer> {
 
     @Override
     public final Integer call() {
+        long started = System.nanoTime();
         Session session = new Session(global, ProfileStore.fromEnvironment(), System.out, System.err);
         JsonNode result = run(session);
         JsonNode shown = Output.query(result, global.query);
         Output.print(shown, global.output, columns(), System.out);
+        if (global.verbose || global.debug) {
+            System.err.printf("INFO: Command ran in %.3f seconds%n", (System.nanoTime() - started) / 1e9);
+        }
         return 0;
     }
 
