@@ -17,10 +17,13 @@ abstract class Leaf implements Callable<Integer> {
     @Override
     public final Integer call() {
         long started = System.nanoTime();
-        Session session = new Session(global, ProfileStore.fromEnvironment(), System.out, System.err);
-        JsonNode result = run(session);
-        JsonNode shown = Output.query(result, global.query);
-        Output.print(shown, global.output, columns(), System.out);
+        // Closing the session stops the HTTP client's selector thread: a thread left blocked in native code makes
+        // the JVM wait up to 300 ms at exit before it gives up on it.
+        try (Session session = new Session(global, ProfileStore.fromEnvironment(), System.out, System.err)) {
+            JsonNode result = run(session);
+            JsonNode shown = Output.query(result, global.query);
+            Output.print(shown, global.output, columns(), System.out);
+        }
         if (global.verbose || global.debug) {
             System.err.printf("INFO: Command ran in %.3f seconds%n", (System.nanoTime() - started) / 1e9);
         }

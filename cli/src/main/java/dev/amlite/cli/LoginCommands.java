@@ -3,7 +3,6 @@ package dev.amlite.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.amlite.core.Json;
 import dev.amlite.sdk.ArmClient;
-import dev.amlite.sdk.HttpTransport;
 import dev.amlite.sdk.Profile;
 import dev.amlite.sdk.TokenClient;
 import java.io.Console;
@@ -75,7 +74,7 @@ final class LoginCommands {
             if (servicePrincipal && tenant == null) {
                 throw new CliError("usage error: --service-principal needs --tenant TENANT_ID");
             }
-            HttpClient http = HttpTransport.client(ca == null ? null : Path.of(ca));
+            HttpClient http = session.http(ca);
             TokenClient tokens = new TokenClient(http, url);
             TokenClient.Tokens issued = servicePrincipal
                     ? tokens.clientCredentials(tenant, username, password)

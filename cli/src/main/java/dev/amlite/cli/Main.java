@@ -2,22 +2,51 @@ package dev.amlite.cli;
 
 import dev.amlite.sdk.AmliteException;
 import java.io.UncheckedIOException;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The {@code amlite} command. Exit codes follow az: 0 ok, 1 error, 2 usage error, 3 resource not found. */
 @Command(name = "amlite", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-        description = "amlite: an Azure Machine Learning-compatible platform you run yourself.",
-        subcommands = {LoginCommands.Login.class, LoginCommands.Logout.class, AccountCommands.class,
-                ConfigureCommand.class, GroupCommands.class, ProviderCommands.class, ResourceCommands.class,
-                AdCommands.class, RoleCommands.class, PolicyCommands.class, VmCommands.class})
+        description = "amlite: an Azure Machine Learning-compatible platform you run yourself.")
 public final class Main {
+    /**
+     * The top-level command groups. Only the group an invocation names is given to picocli: building the
+     * model of every command by reflection would cost each run about 100 ms before it does anything.
+     */
+    static final Map<String, Class<?>> COMMANDS = commands();
+
+    private static Map<String, Class<?>> commands() {
+        Map<String, Class<?>> commands = new LinkedHashMap<>();
+        commands.put("login", LoginCommands.Login.class);
+        commands.put("logout", LoginCommands.Logout.class);
+        commands.put("account", AccountCommands.class);
+        commands.put("configure", ConfigureCommand.class);
+        commands.put("group", GroupCommands.class);
+        commands.put("provider", ProviderCommands.class);
+        commands.put("resource", ResourceCommands.class);
+        commands.put("ad", AdCommands.class);
+        commands.put("role", RoleCommands.class);
+        commands.put("policy", PolicyCommands.class);
+        commands.put("vm", VmCommands.class);
+        return Collections.unmodifiableMap(commands);
+    }
+
     public static void main(String[] args) {
         System.exit(run(args));
     }
 
     static int run(String[] args) {
         CommandLine commandLine = new CommandLine(new Main());
+        Class<?> named = args.length > 0 ? COMMANDS.get(args[0]) : null;
+        if (named != null) {
+            commandLine.addSubcommand(args[0], named);
+        } else {
+            // --help, --version, or a word that is no command: picocli needs them all to list or suggest.
+            COMMANDS.forEach(commandLine::addSubcommand);
+        }
         commandLine.setCaseInsensitiveEnumValuesAllowed(true);
         commandLine.setParameterExceptionHandler((error, arguments) -> {
             System.err.println("ERROR: " + error.getMessage());

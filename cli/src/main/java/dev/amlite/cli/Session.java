@@ -21,7 +21,7 @@ import java.util.Optional;
  * configured defaults, and the streams to print to. Built lazily so that commands needing no login
  * (configure, --help) never touch the network.
  */
-final class Session {
+final class Session implements AutoCloseable {
     static final String RESOURCES_API = "2022-09-01";
     static final String AUTHORIZATION_API = "2022-04-01";
     static final String POLICY_API = "2023-04-01";
@@ -166,5 +166,14 @@ final class Session {
 
     static boolean isNotFound(AmliteException e) {
         return e.status() == 404;
+    }
+
+    /** Stops the HTTP client at once; every request of the command has been answered by now. */
+    @Override
+    public void close() {
+        if (http != null) {
+            http.shutdownNow();
+            http = null;
+        }
     }
 }

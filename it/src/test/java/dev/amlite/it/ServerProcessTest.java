@@ -94,6 +94,51 @@ class ServerProcessTest {
     }
 
     @Test
+    void aWriteAnsweredBeforeAKillDashNineIsThereAfterRestart() throws Exception {
+        Path data = temporary.resolve("crash");
+        Path passwordFile = temporary.resolve("crash-password");
+        Files.writeString(passwordFile, "Crash-test-pa55word");
+        Started first = start("--data-dir", data.toString(), "--port", "0", "--admin-password-file", passwordFile.toString());
+        HttpClient http = HttpTransport.client(data.resolve("tls").resolve("server.crt"));
+        String token = token(http, first.url(), "Crash-test-pa55word");
+        String subscription = firstSubscription(http, first.url(), token);
+        String group = first.url() + "/subscriptions/" + subscription + "/resourcegroups/survives-kill?api-version=2022-09-01";
+        HttpResponse<String> created = http.send(HttpRequest.newBuilder(URI.create(group))
+                .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString("{\"location\":\"japaneast\"}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        // SIGKILL right after the answer: no shutdown hook, no background flush gets a chance to run.
+        first.process().destroyForcibly();
+        assertThat(first.process().waitFor(30, TimeUnit.SECONDS)).isTrue();
+
+        Started second = start("--data-dir", data.toString(), "--port", "0");
+        String again = second.url() + "/subscriptions/" + subscription + "/resourcegroups/survives-kill?api-version=2022-09-01";
+        HttpResponse<String> read = http.send(HttpRequest.newBuilder(URI.create(again))
+                .header("Authorization", "Bearer " + token(http, second.url(), "Crash-test-pa55word")).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(read.statusCode()).as(read.body()).isEqualTo(200);
+        assertThat(read.body()).contains("survives-kill");
+        stop(second.process());
+    }
+
+    private static String token(HttpClient http, String url, String password) throws Exception {
+        HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create(url + "/organizations/oauth2/v2.0/token"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("grant_type=password&username=admin&password=" + password))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+        return dev.amlite.core.Json.parse(answer.body()).path("access_token").asText();
+    }
+
+    private static String firstSubscription(HttpClient http, String url, String token) throws Exception {
+        HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create(url + "/subscriptions?api-version=2022-12-01"))
+                .header("Authorization", "Bearer " + token).GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+        return dev.amlite.core.Json.parse(answer.body()).path("value").get(0).path("subscriptionId").asText();
+    }
+
+    @Test
     void adminPasswordFileKeepsSecretsOutOfTheBanner() throws Exception {
         Path passwordFile = temporary.resolve("admin-password");
         Files.writeString(passwordFile, "File-given-pa55word\n");

@@ -1,0 +1,49 @@
+# Helpers shared by the bench scripts: start a server on a free port with a temporary data directory, log the
+# CLI in against it, and stop it again. Sourced, not run.
+set -euo pipefail
+BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+ROOT="$(dirname "$BENCH_DIR")"
+AMLITE="$ROOT/amlite"
+"$AMLITE" --version >/dev/null            # builds the jars if needed
+JAVA="$(cat "$ROOT/.amlite-build/java")"
+SERVER_JAR="$ROOT/server/target/amlite-server.jar"
+WORK="$(mktemp -d /tmp/amlite-bench.XXXXXX)"
+export AMLITE_CONFIG_DIR="$WORK/config"
+SERVER_PID=""
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+# start_server NAME [server flags...]: starts the server jar, waits for /readyz, sets PORT and URL.
+start_server() {
+  local name="$1"; shift
+  SERVER_NAME="$name"
+  PORT="$(free_port)"
+  URL="https://localhost:$PORT"
+  mkdir -p "$WORK/$name"
+  echo -n 'bench-Passw0rd!' > "$WORK/admin-password"
+  "$AMLITE" server start --data-dir "$WORK/$name" --port "$PORT" --admin-password-file "$WORK/admin-password" \
+    --throttling 1000000:1000000,1000000:1000000 "$@" >"$WORK/$name.log" 2>&1 &
+  SERVER_PID=$!
+  for _ in $(seq 1 600); do
+    curl -ksf "$URL/readyz" >/dev/null 2>&1 && return 0
+    kill -0 "$SERVER_PID" 2>/dev/null || { cat "$WORK/$name.log" >&2; return 1; }
+    sleep 0.1
+  done
+  echo "server did not become ready" >&2; return 1
+}
+
+stop_server() {
+  [[ -n "$SERVER_PID" ]] || return 0
+  kill "$SERVER_PID" 2>/dev/null || true
+  wait "$SERVER_PID" 2>/dev/null || true
+  SERVER_PID=""
+}
+
+login() {
+  "$AMLITE" login --server "$URL" --ca-file "$WORK/$SERVER_NAME/tls/server.crt" --username admin --password 'bench-Passw0rd!' -o none
+  SUBSCRIPTION="$("$AMLITE" account show --query id -o tsv)"
+  TOKEN="$("$AMLITE" account get-access-token --query accessToken -o tsv)"
+}
+
+cleanup() { stop_server; rm -rf "$WORK"; }
+trap cleanup EXIT
