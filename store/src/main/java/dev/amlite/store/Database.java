@@ -5,6 +5,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import java.sql.SQLException;
 import org.flywaydb.core.Flyway;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.SqlStatements;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,6 +20,11 @@ public final class Database implements AutoCloseable {
         this.dataSource = dataSource;
         this.vendor = vendor;
         this.jdbi = Jdbi.create(dataSource);
+        if (vendor == StoreVendor.H2) {
+            H2GroupCommit durable = new H2GroupCommit();
+            jdbi.setHandleCallbackDecorator(durable::writtenBeforeReturn);
+            jdbi.getConfig(SqlStatements.class).addCustomizer(durable.customizer());
+        }
     }
 
     public static Database open(DatabaseConfig config) {

@@ -31,13 +31,9 @@ public enum StoreVendor {
                 + "'. Use jdbc:postgresql://host:port/db, or leave --db-url out for the embedded H2 file.");
     }
 
-    /**
-     * The embedded file database inside a data directory. WRITE_DELAY=0 writes every commit to the file before
-     * it returns: H2 has no redo log, and its default (a background write every 500 ms) loses the last commits
-     * when the process is killed.
-     */
+    /** The embedded file database inside a data directory (see {@link Database} for how commits are made durable). */
     public static String embeddedH2Url(Path dataDirectory) {
         return "jdbc:h2:file:" + dataDirectory.resolve("db").resolve("amlite").toAbsolutePath()
-                + ";DB_CLOSE_ON_EXIT=FALSE;LOCK_TIMEOUT=10000;WRITE_DELAY=0";
+                + ";DB_CLOSE_ON_EXIT=FALSE;LOCK_TIMEOUT=10000;AUTO_COMPACT_FILL_RATE=50";
     }
 }

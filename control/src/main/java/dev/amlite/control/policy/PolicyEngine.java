@@ -7,12 +7,12 @@ import dev.amlite.core.ArmError;
 import dev.amlite.core.ArmException;
 import dev.amlite.core.ErrorCode;
 import dev.amlite.core.Json;
+import dev.amlite.core.RefreshingValue;
 import dev.amlite.core.ResourceId;
 import dev.amlite.store.ResourceStore;
 import dev.amlite.store.StoredResource;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -26,22 +26,19 @@ import static java.util.Objects.requireNonNull;
 public final class PolicyEngine {
     public static final String ASSIGNMENT_TYPE = "Microsoft.Authorization/policyAssignments";
     private final ResourceStore store;
-    private final Clock clock;
-    private final Duration refreshInterval;
     private final List<PolicyDefinition> definitions = PolicyDefinition.builtIns();
-    private volatile Snapshot snapshot;
+    private final RefreshingValue<Snapshot> snapshot;
 
     public PolicyEngine(ResourceStore store, Clock clock, Duration refreshInterval) {
         this.store = requireNonNull(store, "store is null");
-        this.clock = requireNonNull(clock, "clock is null");
-        this.refreshInterval = requireNonNull(refreshInterval, "refreshInterval is null");
+        this.snapshot = new RefreshingValue<>(() -> new Snapshot(store.listByType(ASSIGNMENT_TYPE)), clock, refreshInterval);
     }
 
     /** A resource as policy sees it: where it goes, what type it is, where it is and its tags. */
     public record Candidate(ResourceId id, String type, String location, JsonNode tags) {
     }
 
-    private record Snapshot(List<StoredResource> assignments, Instant loadedAt) {
+    private record Snapshot(List<StoredResource> assignments) {
     }
 
     public List<PolicyDefinition> definitions() {
@@ -56,7 +53,7 @@ public final class PolicyEngine {
     }
 
     public void invalidate() {
-        snapshot = null;
+        snapshot.invalidate();
     }
 
     public void enforce(Candidate candidate) {
@@ -135,11 +132,6 @@ public final class PolicyEngine {
     }
 
     private Snapshot current() {
-        Snapshot current = snapshot;
-        if (current == null || current.loadedAt().plus(refreshInterval).isBefore(clock.instant())) {
-            current = new Snapshot(store.listByType(ASSIGNMENT_TYPE), clock.instant());
-            snapshot = current;
-        }
-        return current;
+        return snapshot.get();
     }
 }

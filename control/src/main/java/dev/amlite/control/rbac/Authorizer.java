@@ -4,12 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.amlite.control.identity.Caller;
 import dev.amlite.core.ArmException;
 import dev.amlite.core.ErrorCode;
+import dev.amlite.core.RefreshingValue;
 import dev.amlite.core.ResourceId;
 import dev.amlite.store.ResourceStore;
 import dev.amlite.store.StoredResource;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -32,24 +32,21 @@ public final class Authorizer {
     public static final String ROLE_DEFINITION_TYPE = "Microsoft.Authorization/roleDefinitions";
 
     private final ResourceStore store;
-    private final Clock clock;
-    private final Duration refreshInterval;
     private final Map<String, RoleDefinition> builtIns;
-    private volatile Snapshot snapshot;
+    private final RefreshingValue<Snapshot> snapshot;
 
     public Authorizer(ResourceStore store, Clock clock, Duration refreshInterval) {
         this.store = requireNonNull(store, "store is null");
-        this.clock = requireNonNull(clock, "clock is null");
-        this.refreshInterval = requireNonNull(refreshInterval, "refreshInterval is null");
         Map<String, RoleDefinition> roles = new LinkedHashMap<>();
         BuiltInRoles.all().forEach(role -> roles.put(role.name(), role));
         this.builtIns = Map.copyOf(roles);
+        this.snapshot = new RefreshingValue<>(this::load, clock, refreshInterval);
     }
 
     record Assignment(String principalId, String scopeKey, String roleName) {
     }
 
-    record Snapshot(Map<String, List<Assignment>> byPrincipal, Map<String, CompiledRole> roles, Instant loadedAt) {
+    record Snapshot(Map<String, List<Assignment>> byPrincipal, Map<String, CompiledRole> roles) {
     }
 
     /** Throws ARM's AuthorizationFailed naming the caller, the action and the scope when not allowed. */
@@ -118,16 +115,11 @@ public final class Authorizer {
 
     /** Called after this server writes an assignment or a custom role, so the change applies to the next request. */
     public void invalidate() {
-        snapshot = null;
+        snapshot.invalidate();
     }
 
     private Snapshot current() {
-        Snapshot current = snapshot;
-        if (current == null || current.loadedAt().plus(refreshInterval).isBefore(clock.instant())) {
-            current = load();
-            snapshot = current;
-        }
-        return current;
+        return snapshot.get();
     }
 
     private Snapshot load() {
@@ -148,6 +140,6 @@ public final class Authorizer {
         }
         Map<String, List<Assignment>> frozen = new HashMap<>();
         byPrincipal.forEach((key, value) -> frozen.put(key, List.copyOf(value)));
-        return new Snapshot(Map.copyOf(frozen), Map.copyOf(roles), clock.instant());
+        return new Snapshot(Map.copyOf(frozen), Map.copyOf(roles));
     }
 }
