@@ -3,6 +3,7 @@ package dev.amlite.server;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.concurrent.CountDownLatch;
+import org.slf4j.bridge.SLF4JBridgeHandler;
 
 /** {@code amlite server start}: runs the server in the foreground until SIGINT or SIGTERM. */
 public final class Main {
@@ -10,6 +11,9 @@ public final class Main {
     }
 
     public static void main(String[] args) throws Exception {
+        // Helidon logs through java.util.logging; route it to the same logback format as ours.
+        SLF4JBridgeHandler.removeHandlersForRootLogger();
+        SLF4JBridgeHandler.install();
         ServerOptions options;
         try {
             options = ServerOptions.parse(Arrays.asList(args), Path.of(System.getProperty("user.home")));
