@@ -13,8 +13,8 @@ import picocli.CommandLine.Command;
         description = "amlite: an Azure Machine Learning-compatible platform you run yourself.")
 public final class Main {
     /**
-     * The top-level command groups. Only the group an invocation names is given to picocli: building the
-     * model of every command by reflection would cost each run about 100 ms before it does anything.
+     * The top-level command groups. Only the group an invocation names is given to picocli, which builds the
+     * model of every command it is given by reflection before doing anything.
      */
     static final Map<String, Class<?>> COMMANDS = commands();
 

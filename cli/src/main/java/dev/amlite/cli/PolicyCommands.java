@@ -6,6 +6,7 @@ import dev.amlite.core.Json;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code amlite policy definition|assignment …}: built-in policies and their assignments (RM-10). */
@@ -52,8 +53,8 @@ final class PolicyCommands {
                 Column.of("DisplayName", "properties.displayName"), Column.of("Scope", "properties.scope"),
                 Column.of("EnforcementMode", "properties.enforcementMode"));
 
-        static String path(Session session, String scope, String group, String name) {
-            return RoleCommands.scopeOrSubscription(session, scope, group).replaceAll("/+$", "")
+        static String path(String scope, String name) {
+            return scope.replaceAll("/+$", "")
                     + "/providers/Microsoft.Authorization/policyAssignments" + (name == null ? "" : "/" + name);
         }
 
@@ -70,11 +71,8 @@ final class PolicyCommands {
                     + "'{\"listOfAllowedLocations\":{\"value\":[\"japaneast\"]}}'.")
             String parameters;
 
-            @Option(names = "--scope", description = "Scope (default: the subscription, or the group of -g).")
-            String scope;
-
-            @Option(names = {"-g", "--resource-group"}, description = "Group to use as the scope.")
-            String group;
+            @Mixin
+            ScopeOptions at;
 
             @Option(names = "--display-name", description = "Shown name.")
             String displayName;
@@ -96,25 +94,22 @@ final class PolicyCommands {
                 if (enforcementMode != null) {
                     properties.put("enforcementMode", enforcementMode);
                 }
-                return session.send("PUT", path(session, scope, group, name), Session.POLICY_API, body);
+                return session.send("PUT", path(at.resolve(session), name), Session.POLICY_API, body);
             }
         }
 
         @Command(name = "list", description = "List policy assignments at a scope.")
         static final class ListCommand extends Leaf {
-            @Option(names = "--scope", description = "Scope (default: the subscription, or the group of -g).")
-            String scope;
-
-            @Option(names = {"-g", "--resource-group"}, description = "Group to use as the scope.")
-            String group;
+            @Mixin
+            ScopeOptions at;
 
             @Option(names = "--disable-scope-strict-match", description = "Include assignments from above and below.")
             boolean loose;
 
             @Override
             JsonNode run(Session session) {
-                String target = RoleCommands.scopeOrSubscription(session, scope, group).replaceAll("/+$", "");
-                JsonNode value = session.send("GET", path(session, scope, group, null), Session.POLICY_API,
+                String target = at.resolve(session).replaceAll("/+$", "");
+                JsonNode value = session.send("GET", path(at.resolve(session), null), Session.POLICY_API,
                         Map.of("$filter", "atScope()"), null).path("value");
                 var result = Json.MAPPER.createArrayNode();
                 for (JsonNode assignment : value) {
@@ -136,15 +131,12 @@ final class PolicyCommands {
             @Option(names = {"-n", "--name"}, required = true, description = "Name of the assignment.")
             String name;
 
-            @Option(names = "--scope", description = "Scope (default: the subscription).")
-            String scope;
-
-            @Option(names = {"-g", "--resource-group"}, description = "Group to use as the scope.")
-            String group;
+            @Mixin
+            ScopeOptions at;
 
             @Override
             JsonNode run(Session session) {
-                return session.send("GET", path(session, scope, group, name), Session.POLICY_API, null);
+                return session.send("GET", path(at.resolve(session), name), Session.POLICY_API, null);
             }
         }
 
@@ -153,15 +145,12 @@ final class PolicyCommands {
             @Option(names = {"-n", "--name"}, required = true, description = "Name of the assignment.")
             String name;
 
-            @Option(names = "--scope", description = "Scope (default: the subscription).")
-            String scope;
-
-            @Option(names = {"-g", "--resource-group"}, description = "Group to use as the scope.")
-            String group;
+            @Mixin
+            ScopeOptions at;
 
             @Override
             JsonNode run(Session session) {
-                session.send("DELETE", path(session, scope, group, name), Session.POLICY_API, null);
+                session.send("DELETE", path(at.resolve(session), name), Session.POLICY_API, null);
                 return null;
             }
         }

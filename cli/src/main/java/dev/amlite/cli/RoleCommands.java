@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code amlite role definition|assignment …}: RBAC (RM-9). */
@@ -27,13 +28,6 @@ final class RoleCommands {
         properties.put("principalType", type);
         return session.send("PUT", scope.replaceAll("/+$", "") + "/providers/Microsoft.Authorization/roleAssignments/"
                 + UUID.randomUUID(), Session.AUTHORIZATION_API, body);
-    }
-
-    static String scopeOrSubscription(Session session, String scope, String group) {
-        if (scope != null) {
-            return scope;
-        }
-        return "/subscriptions/" + session.subscriptionId() + (group == null ? "" : "/resourceGroups/" + group);
     }
 
     /** az's flattened view of an assignment, which its table and scripts read. */
@@ -70,7 +64,7 @@ final class RoleCommands {
             JsonNode run(Session session) {
                 Map<String, String> query = name != null ? Map.of("$filter", "roleName eq '" + name + "'")
                         : customOnly ? Map.of("$filter", "type eq 'CustomRole'") : Map.of();
-                JsonNode value = session.send("GET", scopeOrSubscription(session, scope, null)
+                JsonNode value = session.send("GET", ScopeOptions.resolve(session, scope, null)
                         + "/providers/Microsoft.Authorization/roleDefinitions", Session.AUTHORIZATION_API, query, null)
                         .path("value");
                 ArrayNode flat = Json.MAPPER.createArrayNode();
@@ -134,7 +128,7 @@ final class RoleCommands {
             JsonNode run(Session session) {
                 String id = Directory.roleDefinitionId(session, scope, name);
                 String guid = id.substring(id.lastIndexOf('/') + 1);
-                session.send("DELETE", scopeOrSubscription(session, scope, null)
+                session.send("DELETE", ScopeOptions.resolve(session, scope, null)
                         + "/providers/Microsoft.Authorization/roleDefinitions/" + guid, Session.AUTHORIZATION_API, null);
                 return null;
             }
@@ -161,11 +155,8 @@ final class RoleCommands {
             @Option(names = "--role", required = true, description = "Role name or id.")
             String role;
 
-            @Option(names = "--scope", description = "Scope (default: the subscription, or the group of -g).")
-            String scope;
-
-            @Option(names = {"-g", "--resource-group"}, description = "Group to use as the scope.")
-            String group;
+            @Mixin
+            ScopeOptions at;
 
             @Override
             JsonNode run(Session session) {
@@ -174,7 +165,7 @@ final class RoleCommands {
                 }
                 Directory.Found principal = assignee != null ? Directory.principal(session, assignee)
                         : new Directory.Found(assigneeObjectId, assigneePrincipalType == null ? "User" : assigneePrincipalType);
-                String target = scopeOrSubscription(session, scope, group);
+                String target = at.resolve(session);
                 return flatten(assign(session, target, Directory.roleDefinitionId(session, target, role),
                         principal.objectId(), principal.type()));
             }
@@ -182,11 +173,8 @@ final class RoleCommands {
 
         @Command(name = "list", description = "List role assignments at a scope.")
         static final class ListCommand extends Leaf {
-            @Option(names = "--scope", description = "Scope (default: the subscription, or the group of -g).")
-            String scope;
-
-            @Option(names = {"-g", "--resource-group"}, description = "Group to use as the scope.")
-            String group;
+            @Mixin
+            ScopeOptions at;
 
             @Option(names = "--assignee", description = "Only assignments of this principal.")
             String assignee;
@@ -202,7 +190,7 @@ final class RoleCommands {
 
             @Override
             JsonNode run(Session session) {
-                String target = scopeOrSubscription(session, scope, group);
+                String target = at.resolve(session);
                 Map<String, String> query = Map.of();
                 if (assignee != null) {
                     query = Map.of("$filter", "principalId eq '" + Directory.principal(session, assignee).objectId() + "'");
@@ -258,7 +246,7 @@ final class RoleCommands {
                 if (assignee == null) {
                     throw new CliError("usage error: give --ids, or --assignee with optional --role and --scope.");
                 }
-                String target = scopeOrSubscription(session, scope, null).replaceAll("/+$", "");
+                String target = ScopeOptions.resolve(session, scope, null).replaceAll("/+$", "");
                 String principalId = Directory.principal(session, assignee).objectId();
                 JsonNode value = session.send("GET", target + "/providers/Microsoft.Authorization/roleAssignments",
                         Session.AUTHORIZATION_API, Map.of("$filter", "principalId eq '" + principalId + "'"), null).path("value");

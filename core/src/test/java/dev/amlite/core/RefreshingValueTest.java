@@ -35,6 +35,32 @@ class RefreshingValueTest {
         }
     }
 
+    /** Counts loads and holds the load numbered {@code gated} until released. */
+    static final class GatedLoader implements java.util.function.Supplier<Integer> {
+        final AtomicInteger loads = new AtomicInteger();
+        final CountDownLatch entered = new CountDownLatch(1);
+        final CountDownLatch release = new CountDownLatch(1);
+        private final int gated;
+
+        GatedLoader(int gated) {
+            this.gated = gated;
+        }
+
+        @Override
+        public Integer get() {
+            int number = loads.incrementAndGet();
+            if (number == gated) {
+                entered.countDown();
+                try {
+                    release.await(10, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            return number;
+        }
+    }
+
     @Test
     void loadsOnceUntilOldThenAgain() {
         ManualClock clock = new ManualClock();
@@ -59,54 +85,28 @@ class RefreshingValueTest {
     @Test
     void whileOneCallerRefreshesAnOldValueOthersGetTheOldOneAtOnce() throws Exception {
         ManualClock clock = new ManualClock();
-        AtomicInteger loads = new AtomicInteger();
-        CountDownLatch loaderEntered = new CountDownLatch(1);
-        CountDownLatch releaseLoader = new CountDownLatch(1);
-        RefreshingValue<Integer> value = new RefreshingValue<>(() -> {
-            int number = loads.incrementAndGet();
-            if (number == 2) {
-                loaderEntered.countDown();
-                try {
-                    releaseLoader.await(10, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-            return number;
-        }, clock, Duration.ofSeconds(5));
+        GatedLoader loader = new GatedLoader(2);
+        RefreshingValue<Integer> value = new RefreshingValue<>(loader, clock, Duration.ofSeconds(5));
         assertThat(value.get()).isEqualTo(1);
         clock.advance(Duration.ofSeconds(6));
         Thread refresher = Thread.ofVirtual().start(value::get);
-        assertThat(loaderEntered.await(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(loader.entered.await(10, TimeUnit.SECONDS)).isTrue();
         // The refresh is blocked in the loader: other callers are answered from the old value, without loading.
         assertThat(value.get()).isEqualTo(1);
-        assertThat(loads).hasValue(2);
-        releaseLoader.countDown();
+        assertThat(loader.loads).hasValue(2);
+        loader.release.countDown();
         refresher.join(10_000);
         assertThat(value.get()).isEqualTo(2);
     }
 
     @Test
     void aLoadRacingAnInvalidationIsNotKept() throws Exception {
-        AtomicInteger loads = new AtomicInteger();
-        CountDownLatch loaderEntered = new CountDownLatch(1);
-        CountDownLatch releaseLoader = new CountDownLatch(1);
-        RefreshingValue<Integer> value = new RefreshingValue<>(() -> {
-            int number = loads.incrementAndGet();
-            if (number == 1) {
-                loaderEntered.countDown();
-                try {
-                    releaseLoader.await(10, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-            return number;
-        }, new ManualClock(), Duration.ofHours(1));
+        GatedLoader loader = new GatedLoader(1);
+        RefreshingValue<Integer> value = new RefreshingValue<>(loader, new ManualClock(), Duration.ofHours(1));
         Thread first = Thread.ofVirtual().start(value::get);
-        assertThat(loaderEntered.await(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(loader.entered.await(10, TimeUnit.SECONDS)).isTrue();
         value.invalidate();          // a write landed while load 1 was reading
-        releaseLoader.countDown();
+        loader.release.countDown();
         first.join(10_000);
         assertThat(value.get()).as("load 1 may predate the write, so it is not kept").isEqualTo(2);
     }
