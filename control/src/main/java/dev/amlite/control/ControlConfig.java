@@ -16,10 +16,13 @@ import static java.util.Objects.requireNonNull;
  * @param passwordHashIterations PBKDF2 work factor
  * @param cacheRefresh         how stale the RBAC and policy snapshots may get (changes made by other replicas)
  * @param issuerBase           prefix of the token issuer; the tenant id and "/" follow
+ * @param keySyncInterval      how often workspaces pick up regenerated keys of their dependent resources (WS-5)
+ * @param softDeleteRetention  how long a soft-deleted workspace is kept before it is purged (WS-6)
  */
 public record ControlConfig(byte[] masterKey, ThrottleLimits throttle, Duration accessTokenLifetime,
                             Duration refreshTokenLifetime, Duration secretValidity, long maxManagementBody,
-                            int passwordHashIterations, Duration cacheRefresh, String issuerBase) {
+                            int passwordHashIterations, Duration cacheRefresh, String issuerBase,
+                            Duration keySyncInterval, Duration softDeleteRetention) {
     public static final long DEFAULT_MAX_BODY = 4L * 1024 * 1024;
 
     public ControlConfig {
@@ -30,27 +33,35 @@ public record ControlConfig(byte[] masterKey, ThrottleLimits throttle, Duration 
         requireNonNull(secretValidity, "secretValidity is null");
         requireNonNull(cacheRefresh, "cacheRefresh is null");
         requireNonNull(issuerBase, "issuerBase is null");
+        requireNonNull(keySyncInterval, "keySyncInterval is null");
+        requireNonNull(softDeleteRetention, "softDeleteRetention is null");
         masterKey = masterKey.clone();
     }
 
     public static ControlConfig defaults(byte[] masterKey) {
         return new ControlConfig(masterKey, ThrottleLimits.standard(), Duration.ofHours(1), Duration.ofDays(14),
-                Duration.ofDays(365), DEFAULT_MAX_BODY, 120_000, Duration.ofSeconds(5), "https://sts.amlite.local/");
+                Duration.ofDays(365), DEFAULT_MAX_BODY, 120_000, Duration.ofSeconds(5), "https://sts.amlite.local/",
+                Duration.ofHours(1), Duration.ofDays(14));
     }
 
     public ControlConfig withThrottle(ThrottleLimits limits) {
         return new ControlConfig(masterKey, limits, accessTokenLifetime, refreshTokenLifetime, secretValidity,
-                maxManagementBody, passwordHashIterations, cacheRefresh, issuerBase);
+                maxManagementBody, passwordHashIterations, cacheRefresh, issuerBase, keySyncInterval, softDeleteRetention);
     }
 
     public ControlConfig withAccessTokenLifetime(Duration lifetime) {
         return new ControlConfig(masterKey, throttle, lifetime, refreshTokenLifetime, secretValidity,
-                maxManagementBody, passwordHashIterations, cacheRefresh, issuerBase);
+                maxManagementBody, passwordHashIterations, cacheRefresh, issuerBase, keySyncInterval, softDeleteRetention);
     }
 
     public ControlConfig withMaxManagementBody(long bytes) {
         return new ControlConfig(masterKey, throttle, accessTokenLifetime, refreshTokenLifetime, secretValidity,
-                bytes, passwordHashIterations, cacheRefresh, issuerBase);
+                bytes, passwordHashIterations, cacheRefresh, issuerBase, keySyncInterval, softDeleteRetention);
+    }
+
+    public ControlConfig withWorkspaceTimers(Duration keySync, Duration retention) {
+        return new ControlConfig(masterKey, throttle, accessTokenLifetime, refreshTokenLifetime, secretValidity,
+                maxManagementBody, passwordHashIterations, cacheRefresh, issuerBase, keySync, retention);
     }
 
     @Override

@@ -16,6 +16,10 @@ import dev.amlite.control.rbac.Authorizer;
 import dev.amlite.control.rbac.RoleAssignmentHandler;
 import dev.amlite.control.rbac.RoleDefinitionHandler;
 import dev.amlite.control.resources.GenericResourceHandler;
+import dev.amlite.control.resources.ResourceSecrets;
+import dev.amlite.control.resources.TrackedResources;
+import dev.amlite.control.workspace.Workspaces;
+import dev.amlite.store.SecretStore;
 import dev.amlite.control.resources.LocationHandler;
 import dev.amlite.control.resources.OperationStatusHandler;
 import dev.amlite.control.resources.ProviderHandler;
@@ -60,10 +64,11 @@ public final class ControlPlane implements AutoCloseable {
     private final Directory directory;
     private final Settings settings;
     private final SecureRandom random;
+    private final Workspaces workspaces;
 
     private ControlPlane(FrontDoor frontDoor, TokenEndpoint tokenEndpoint, DirectoryApi directoryApi,
                          OperationRunner operations, Subscriptions subscriptions, Directory directory,
-                         Settings settings, SecureRandom random) {
+                         Settings settings, SecureRandom random, Workspaces workspaces) {
         this.frontDoor = frontDoor;
         this.tokenEndpoint = tokenEndpoint;
         this.directoryApi = directoryApi;
@@ -72,6 +77,7 @@ public final class ControlPlane implements AutoCloseable {
         this.directory = directory;
         this.settings = settings;
         this.random = random;
+        this.workspaces = workspaces;
     }
 
     public static ControlPlane create(Database database, ControlConfig config, MeterRegistry meters, Clock clock) {
@@ -89,9 +95,15 @@ public final class ControlPlane implements AutoCloseable {
         OperationRunner operations = new OperationRunner(new OperationStore(database, clock), Duration.ofSeconds(1));
         ProviderRegistrations registrations = new ProviderRegistrations(store, catalog);
         Subscriptions subscriptions = new Subscriptions(store, catalog, registrations, authorizer, clock);
-        GenericResourceHandler generic = new GenericResourceHandler(store, catalog, registrations, policy, clock);
+        TrackedResources tracked = new TrackedResources(store, catalog, registrations, policy, clock);
+        GenericResourceHandler generic = new GenericResourceHandler(tracked);
+        Workspaces workspaces = Workspaces.create(tracked,
+                new ResourceSecrets(new SecretStore(database, clock), secretBox, random), authorizer,
+                config.softDeleteRetention());
 
-        HandlerRegistry handlers = HandlerRegistry.builder()
+        HandlerRegistry.Builder registry = HandlerRegistry.builder();
+        workspaces.register(registry);
+        HandlerRegistry handlers = registry
                 .register(ResourceId.TENANT_TYPE, new TenantHandler(store, subscriptions, authorizer))
                 .register(ResourceId.SUBSCRIPTION_TYPE, new SubscriptionHandler(store, authorizer))
                 .register("Microsoft.Subscription/aliases", new SubscriptionAliasHandler(store, subscriptions))
@@ -107,13 +119,14 @@ public final class ControlPlane implements AutoCloseable {
                 .register(Authorizer.ROLE_DEFINITION_TYPE, new RoleDefinitionHandler(store, authorizer))
                 .register("Microsoft.Authorization/policyDefinitions", PolicyHandlers.definitions(policy))
                 .register(PolicyEngine.ASSIGNMENT_TYPE, PolicyHandlers.assignments(store, policy, clock))
-                .fallback(type -> isGenericType(catalog, type) ? generic : null)
+                .fallback(workspaces.guardWorkspaceChildren(type -> isGenericType(catalog, type) ? generic : null))
                 .build();
+        workspaces.start(config.keySyncInterval(), config.softDeleteRetention());
         FrontDoor frontDoor = new FrontDoor(tokens, authorizer, new Throttle(config.throttle(), System::nanoTime),
                 catalog, handlers, meters, config.maxManagementBody());
         return new ControlPlane(frontDoor, new TokenEndpoint(directory, tokens, clock),
                 new DirectoryApi(directory, tokens, authorizer, config.secretValidity()), operations, subscriptions,
-                directory, settings, random);
+                directory, settings, random, workspaces);
     }
 
     /** Catalogued types outside the ARM bookkeeping namespaces get the generic handler. */
@@ -184,6 +197,7 @@ public final class ControlPlane implements AutoCloseable {
 
     @Override
     public void close() {
+        workspaces.close();
         operations.close();
     }
 }

@@ -74,7 +74,8 @@ public final class AmliteServer implements AutoCloseable {
             new ProcessorMetrics().bindTo(meters);
             ControlConfig config = ControlConfig.defaults(masterKey)
                     .withThrottle(ThrottleLimits.parse(options.throttling()))
-                    .withAccessTokenLifetime(options.accessTokenLifetime());
+                    .withAccessTokenLifetime(options.accessTokenLifetime())
+                    .withWorkspaceTimers(options.keySyncInterval(), options.softDeleteRetention());
             controlPlane = ControlPlane.create(database, config, meters, Clock.systemUTC());
             Optional<String> adminPassword = options.adminPasswordFile().isPresent()
                     ? Optional.of(Files.readString(options.adminPasswordFile().get()).strip()) : Optional.empty();

@@ -13,7 +13,8 @@ import java.util.Optional;
 public record ServerOptions(Path dataDirectory, String host, int port, boolean plainHttp, Optional<Path> tlsCertificate,
                             Optional<Path> tlsKey, Optional<Path> adminPasswordFile, Optional<String> databaseUrl,
                             Optional<String> databaseUser, Optional<Path> databasePasswordFile,
-                            Optional<Path> masterKeyFile, String throttling, Duration accessTokenLifetime) {
+                            Optional<Path> masterKeyFile, String throttling, Duration accessTokenLifetime,
+                            Duration keySyncInterval, Duration softDeleteRetention) {
 
     static final String USAGE = """
             Usage: amlite server start [options]
@@ -30,6 +31,8 @@ public record ServerOptions(Path dataDirectory, String host, int port, boolean p
               --master-key-file FILE     32-byte key that seals stored secrets (default: data-dir/secrets/master.key)
               --throttling MODE          standard | azure (ARM's published limits) | READ_BURST:RATE,WRITE_BURST:RATE
               --token-lifetime DURATION  access token lifetime, e.g. 1h, 15m, 3600s (default 1h)
+              --key-sync-interval DURATION  how often workspaces pick up regenerated dependent keys (default 1h)
+              --soft-delete-retention DURATION  how long deleted workspaces stay recoverable (default 14d)
             """;
 
     public static ServerOptions parse(List<String> arguments, Path home) {
@@ -46,6 +49,8 @@ public record ServerOptions(Path dataDirectory, String host, int port, boolean p
         Path masterKey = null;
         String throttling = "standard";
         Duration tokenLifetime = Duration.ofHours(1);
+        Duration keySync = Duration.ofHours(1);
+        Duration retention = Duration.ofDays(14);
         List<String> rest = new ArrayList<>(arguments);
         while (!rest.isEmpty()) {
             String option = rest.removeFirst();
@@ -68,6 +73,8 @@ public record ServerOptions(Path dataDirectory, String host, int port, boolean p
                 case "--master-key-file" -> masterKey = Path.of(value(option, inlineValue, rest));
                 case "--throttling" -> throttling = value(option, inlineValue, rest);
                 case "--token-lifetime" -> tokenLifetime = duration(value(option, inlineValue, rest));
+                case "--key-sync-interval" -> keySync = duration(value(option, inlineValue, rest));
+                case "--soft-delete-retention" -> retention = duration(value(option, inlineValue, rest));
                 case "--help", "-h" -> throw new UsageException(null);
                 default -> throw new UsageException("Unknown option '" + option + "'.");
             }
@@ -84,7 +91,7 @@ public record ServerOptions(Path dataDirectory, String host, int port, boolean p
         }
         return new ServerOptions(dataDirectory, host, port, plainHttp, Optional.ofNullable(cert), Optional.ofNullable(key),
                 Optional.ofNullable(adminPassword), Optional.ofNullable(databaseUrl), Optional.ofNullable(databaseUser),
-                Optional.ofNullable(databasePassword), Optional.ofNullable(masterKey), throttling, tokenLifetime);
+                Optional.ofNullable(databasePassword), Optional.ofNullable(masterKey), throttling, tokenLifetime, keySync, retention);
     }
 
     private static String value(String option, String inlineValue, List<String> rest) {

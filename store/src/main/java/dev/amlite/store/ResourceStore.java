@@ -119,11 +119,52 @@ public final class ResourceStore {
 
     /** Deletes a resource and everything below it in one statement. Returns the number of rows removed. */
     public int deleteTree(ResourceId id) {
-        return jdbi.inTransaction(handle -> handle.createUpdate(
-                        "DELETE FROM resources WHERE id_key = :key OR id_key LIKE :prefix ESCAPE '\\'")
+        return jdbi.inTransaction(handle -> {
+            handle.createUpdate("DELETE FROM secrets WHERE owner_key = :key OR owner_key LIKE :prefix ESCAPE '\\'")
+                    .bind("key", id.key())
+                    .bind("prefix", likePrefix(id.key()))
+                    .execute();
+            return handle.createUpdate(
+                            "DELETE FROM resources WHERE id_key = :key OR id_key LIKE :prefix ESCAPE '\\'")
+                    .bind("key", id.key())
+                    .bind("prefix", likePrefix(id.key()))
+                    .execute();
+        });
+    }
+
+    /**
+     * Moves a resource and everything below it from one state to another in one statement: soft delete hides a
+     * subtree and keeps its name taken; recovery brings it back whole.
+     */
+    public int setTreeState(ResourceId id, ResourceState from, ResourceState to) {
+        return jdbi.inTransaction(handle -> handle.createUpdate("UPDATE resources SET state = :to, updated_at = :now"
+                        + " WHERE (id_key = :key OR id_key LIKE :prefix ESCAPE '\\') AND state = :from")
+                .bind("to", to.name())
+                .bind("from", from.name())
+                .bind("now", clock.instant())
                 .bind("key", id.key())
                 .bind("prefix", likePrefix(id.key()))
                 .execute());
+    }
+
+    /** Resources of a type with a name, anywhere and in any state: names that must be unique across the service. */
+    public List<StoredResource> findByTypeAndName(String typeKey, String name) {
+        return jdbi.withHandle(handle -> handle.createQuery("SELECT " + COLUMNS
+                        + " FROM resources WHERE type_key = :type AND LOWER(name) = :name ORDER BY id_key")
+                .bind("type", typeKey.toLowerCase(Locale.ROOT))
+                .bind("name", name.toLowerCase(Locale.ROOT))
+                .map(ResourceStore::map)
+                .list());
+    }
+
+    /** Resources of a type in a state, anywhere (soft-deleted workspaces and vaults for the purge sweep). */
+    public List<StoredResource> listByTypeInState(String typeKey, ResourceState state) {
+        return jdbi.withHandle(handle -> handle.createQuery("SELECT " + COLUMNS
+                        + " FROM resources WHERE type_key = :type AND state = :state ORDER BY id_key")
+                .bind("type", typeKey.toLowerCase(Locale.ROOT))
+                .bind("state", state.name())
+                .map(ResourceStore::map)
+                .list());
     }
 
     public List<StoredResource> listChildren(ResourceId parent, String typeKey) {

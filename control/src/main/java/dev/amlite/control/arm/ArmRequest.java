@@ -10,9 +10,12 @@ import dev.amlite.core.ResourceId;
 import java.util.Map;
 import static java.util.Objects.requireNonNull;
 
-/** One authenticated management request as handlers see it. {@code baseUrl} is how the client reached us. */
+/**
+ * One authenticated management request as handlers see it. {@code baseUrl} is how the client reached us and
+ * {@code clientAddress} the IP address it came from (private endpoints decide on it).
+ */
 public record ArmRequest(String method, ArmPath path, String apiVersion, JsonNode body, Map<String, String> query,
-                         Caller caller, String requestId, String baseUrl) {
+                         Caller caller, String requestId, String baseUrl, String clientAddress) {
     public ArmRequest {
         requireNonNull(method, "method is null");
         requireNonNull(path, "path is null");
@@ -43,6 +46,12 @@ public record ArmRequest(String method, ArmPath path, String apiVersion, JsonNod
             }
         }
         return null;
+    }
+
+    /** The same caller and connection asking for something else: how one provider drives another's handler. */
+    public ArmRequest derived(String method, ResourceId resource, String apiVersion, JsonNode body) {
+        return new ArmRequest(method, new ArmPath(resource, null, null), apiVersion, body, Map.of(), caller, requestId,
+                baseUrl, clientAddress);
     }
 
     /** An absolute URL on this server for an ARM path, carrying the request's api-version. */

@@ -121,7 +121,7 @@ public final class FrontDoor implements HttpService {
             authorizer.check(caller, route.rbacAction(), route.scope());
         }
         ArmRequest armRequest = new ArmRequest(method, path, apiVersion, body, query, caller, requestId,
-                HttpSupport.baseUrl(request));
+                HttpSupport.baseUrl(request), HttpSupport.clientAddress(request));
         ResourceTypeHandler handler = handlers.handlerFor(route.handlerType());
         return switch (route.kind()) {
             case COLLECTION -> handler.list(armRequest);

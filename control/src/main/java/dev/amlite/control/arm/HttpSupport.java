@@ -30,6 +30,15 @@ public final class HttpSupport {
         return (request.isSecure() ? "https" : "http") + "://" + request.authority();
     }
 
+    /** The peer's IP address as text ("127.0.0.1", "::1"). */
+    public static String clientAddress(ServerRequest request) {
+        java.net.SocketAddress address = request.remotePeer().address();
+        if (address instanceof java.net.InetSocketAddress inet && inet.getAddress() != null) {
+            return inet.getAddress().getHostAddress();
+        }
+        return String.valueOf(address);
+    }
+
     public static Map<String, String> query(ServerRequest request) {
         Map<String, String> values = new HashMap<>();
         for (String name : request.query().names()) {

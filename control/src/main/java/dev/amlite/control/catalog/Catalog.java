@@ -61,12 +61,12 @@ public final class Catalog {
                 "workspaces/batchEndpoints", "workspaces/datastores", "workspaces/models", "workspaces/models/versions",
                 "workspaces/environments", "workspaces/environments/versions", "workspaces/codes",
                 "workspaces/codes/versions", "workspaces/data", "workspaces/data/versions", "workspaces/jobs",
-                "workspaces/connections", "workspaces/privateEndpointConnections", "registries", "locations",
+                "workspaces/connections", "workspaces/privateEndpointConnections", "workspaces/privateLinkResources", "registries", "locations",
                 "locations/quotas", "locations/usages", "locations/vmSizes"), everywhere), ML_API, true, true));
         providers.add(new ProviderInfo("Microsoft.Storage", types(List.of("storageAccounts",
                 "storageAccounts/blobServices", "storageAccounts/fileServices"), everywhere), GENERIC_API, true, true));
         providers.add(new ProviderInfo("Microsoft.KeyVault", types(List.of("vaults", "vaults/secrets", "vaults/keys",
-                "deletedVaults"), everywhere), GENERIC_API, true, true));
+                "deletedVaults", "locations", "locations/deletedVaults"), everywhere), GENERIC_API, true, true));
         providers.add(new ProviderInfo("Microsoft.Insights", types(List.of("components"), everywhere),
                 GENERIC_API, true, true));
         providers.add(new ProviderInfo("Microsoft.ContainerRegistry", types(List.of("registries"), everywhere),
@@ -80,7 +80,8 @@ public final class Catalog {
         providers.add(new ProviderInfo("Microsoft.Search", types(List.of("searchServices"), everywhere),
                 GENERIC_API, false, true));
         providers.add(new ProviderInfo("Microsoft.Network", types(List.of("virtualNetworks",
-                "virtualNetworks/subnets", "privateEndpoints", "privateDnsZones", "privateDnsZones/A",
+                "virtualNetworks/subnets", "privateEndpoints", "privateEndpoints/privateDnsZoneGroups", "networkInterfaces",
+                "privateDnsZones", "privateDnsZones/A",
                 "privateDnsZones/virtualNetworkLinks"), everywhere), GENERIC_API, false, true));
         return new Catalog(regions, VmSize.all(), providers);
     }
