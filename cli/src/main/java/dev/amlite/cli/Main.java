@@ -31,6 +31,12 @@ public final class Main {
         commands.put("role", RoleCommands.class);
         commands.put("policy", PolicyCommands.class);
         commands.put("vm", VmCommands.class);
+        commands.put("ml", MlCommands.class);
+        commands.put("storage", StorageCommands.class);
+        commands.put("keyvault", KeyVaultCommands.class);
+        commands.put("acr", AcrCommands.class);
+        commands.put("monitor", MonitorCommands.class);
+        commands.put("network", NetworkCommands.class);
         return Collections.unmodifiableMap(commands);
     }
 
