@@ -124,7 +124,8 @@ final class ConnectionHandler implements ResourceTypeHandler {
             }
         }
         properties.put("createdByWorkspaceArmId", workspace.id().id());
-        return tracked.save(request.caller(), placement, document, ConnectionHandler::present);
+        // The REST contract answers 200 for both creation and update of a connection.
+        return ArmResponse.ok(present(tracked.write(request.caller(), placement, document)));
     }
 
     @Override
