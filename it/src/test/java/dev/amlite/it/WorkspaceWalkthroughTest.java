@@ -419,4 +419,21 @@ class WorkspaceWalkthroughTest {
         assertThat(error(cli.run("ml", "workspace", "create", "-g", "rg1", "--file", yaml.toString()), 1))
                 .contains("unknown field 'storage_acount'").contains("storage_account");
     }
+
+    @Test
+    @Order(15)
+    void aResourceInASubscriptionWithoutMachineLearningRegisteredIsRefused() {
+        String other = Json.parse(cli.ok("account", "create", "--display-name", "storage-sub")).path("subscriptionId").asText();
+        cli.ok("group", "create", "-n", "rg-other", "-l", "japaneast", "--subscription", other);
+        cli.ok("storage", "account", "create", "-n", "otherstore1", "-g", "rg-other", "--subscription", other);
+        cli.ok("provider", "unregister", "--namespace", "Microsoft.MachineLearningServices", "--subscription", other, "--wait");
+        String storage = "/subscriptions/" + other + "/resourceGroups/rg-other/providers/Microsoft.Storage/storageAccounts/otherstore1";
+        assertThat(error(cli.run("ml", "workspace", "create", "-n", "ws-cross", "-g", "rg1", "--storage-account", storage), 1))
+                .contains("MissingSubscriptionRegistration")
+                .contains("The subscription is not registered to use namespace 'Microsoft.MachineLearningServices'")
+                .contains(other);
+        cli.ok("provider", "register", "--namespace", "Microsoft.MachineLearningServices", "--subscription", other, "--wait");
+        assertThat(Json.parse(cli.ok("ml", "workspace", "create", "-n", "ws-cross", "-g", "rg1", "--storage-account", storage))
+                .path("storage_account").asText()).isEqualTo(storage);
+    }
 }
