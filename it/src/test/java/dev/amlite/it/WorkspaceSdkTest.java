@@ -102,6 +102,23 @@ class WorkspaceSdkTest {
         vault.deleteSecret("db-password");
         assertThat(vault.listSecrets()).doesNotContain("db-password");
         assertThat(ws.privateEndpoints()).isEmpty();
+        client.arm().send("POST", "/subscriptions/" + server.subscriptionId()
+                + "/providers/Microsoft.Network/register", "2022-09-01", Map.of(), null);
+        com.fasterxml.jackson.databind.node.ObjectNode vnet = dev.amlite.core.Json.object();
+        vnet.putObject("properties").putArray("subnets").addObject().put("name", "s").putObject("properties")
+                .put("addressPrefix", "10.1.0.0/24");
+        client.arm().send("PUT", "/subscriptions/" + server.subscriptionId() + "/resourceGroups/sdkrg/providers/"
+                + "Microsoft.Network/virtualNetworks/v", "2023-05-01", Map.of(), vnet);
+        JsonNode endpoint = ws.addPrivateEndpoint("sdk-pe", "sdkrg", "v", "s", false, null);
+        assertThat(endpoint.path("properties").path("ipAddress").asText()).isEqualTo("10.1.0.4");
+        Map<String, JsonNode> connections = ws.privateEndpoints();
+        assertThat(connections).hasSize(1);
+        String pending = connections.keySet().iterator().next();
+        assertThat(connections.get(pending).path("properties").path("privateLinkServiceConnectionState").path("status")
+                .asText()).isEqualTo("Pending");
+        ws.deletePrivateEndpointConnection(pending);
+        assertThat(ws.privateEndpoints()).isEmpty();
+        assertThat(Workspace.setup(client, WorkspaceOptions.named("sdk-ws").resourceGroup("sdkrg")).id()).isEqualTo(ws.id());
 
         ws.delete(true, true);
         assertThatThrownBy(() -> Workspace.get(client, "sdk-ws", "sdkrg")).isInstanceOf(AmliteException.class);

@@ -436,4 +436,21 @@ class WorkspaceWalkthroughTest {
         assertThat(Json.parse(cli.ok("ml", "workspace", "create", "-n", "ws-cross", "-g", "rg1", "--storage-account", storage))
                 .path("storage_account").asText()).isEqualTo(storage);
     }
+
+    @Test
+    @Order(16)
+    void deletingTheGroupRemovesTheServiceManagedGroupOfACmkWorkspace() throws Exception {
+        cli.ok("group", "create", "-n", "rg-cmk", "-l", "japaneast");
+        String keyUri = Json.parse(cli.ok("keyvault", "key", "show", "--vault-name", "cmk-vault-1", "-n", "wskey"))
+                .path("properties").path("keyUriWithVersion").asText();
+        Path yaml = temporary.resolve("cmk-group.yml");
+        Files.writeString(yaml, "name: mlw-cmk-group\ncustomer_managed_key:\n  key_vault: " + rg
+                + "/providers/Microsoft.KeyVault/vaults/cmk-vault-1\n  key_uri: " + keyUri + "\n");
+        String managed = cli.ok("ml", "workspace", "create", "-g", "rg-cmk", "--file", yaml.toString(), "--query",
+                "service_provisioned_resource_group", "-o", "tsv").strip().replaceAll(".*/", "");
+        assertThat(cli.ok("group", "exists", "-n", managed).strip()).isEqualTo("true");
+        cli.ok("group", "delete", "-n", "rg-cmk", "--yes");
+        assertThat(cli.ok("group", "exists", "-n", managed).strip()).isEqualTo("false");
+        assertThat(cli.ok("group", "exists", "-n", "rg-cmk").strip()).isEqualTo("false");
+    }
 }

@@ -177,6 +177,14 @@ public final class ResourceGroupHandler implements ResourceTypeHandler {
         @Override
         public void run(Operation operation) {
             ResourceId group = ResourceId.parse(operation.resourceId());
+            // Service-managed groups (a CMK workspace's azureml-rg-…) belong to a resource inside this group.
+            String inside = group.id().toLowerCase(java.util.Locale.ROOT) + "/";
+            for (StoredResource other : store.listInSubscription(group.subscriptionId(), ResourceId.RESOURCE_GROUP_TYPE)) {
+                String managedBy = other.document().path("managedBy").asText("").toLowerCase(java.util.Locale.ROOT);
+                if (managedBy.startsWith(inside)) {
+                    store.deleteTree(other.id());
+                }
+            }
             int removed = store.deleteTree(group);
             authorizer.invalidate();
             policy.invalidate();

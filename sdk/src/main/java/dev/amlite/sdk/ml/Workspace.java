@@ -73,6 +73,11 @@ public final class Workspace {
         });
     }
 
+    /** Seed 003's {@code setup}: the workspace if it exists, else a new one. */
+    public static Workspace setup(AmliteClient client, WorkspaceOptions options) {
+        return create(client, options.existOk(true));
+    }
+
     /** The workspace named {@code name}; without a group, searches the subscription (fails if two match). */
     public static Workspace get(AmliteClient client, String name, String resourceGroup) {
         if (resourceGroup != null) {
@@ -285,6 +290,27 @@ public final class Workspace {
         client.arm().get(id() + "/privateEndpointConnections", API).path("value")
                 .forEach(c -> result.put(c.path("name").asText(), c));
         return result;
+    }
+
+    /**
+     * Seed 003's {@code add_private_endpoint}: a private endpoint named {@code name} in {@code resourceGroup}'s
+     * subnet {@code vnet}/{@code subnet}, connected to this workspace; approved at once with {@code autoApproval}
+     * when the caller may approve, otherwise Pending until the owner approves.
+     */
+    public JsonNode addPrivateEndpoint(String name, String resourceGroup, String vnet, String subnet,
+                                       boolean autoApproval, String location) {
+        String group = "/subscriptions/" + subscriptionId() + "/resourceGroups/" + resourceGroup;
+        ObjectNode body = Json.object();
+        body.put("location", location != null ? location : location());
+        ObjectNode properties = body.putObject("properties");
+        properties.putObject("subnet").put("id", group + "/providers/Microsoft.Network/virtualNetworks/" + vnet
+                + "/subnets/" + subnet);
+        ObjectNode connection = properties.putArray(autoApproval ? "privateLinkServiceConnections"
+                : "manualPrivateLinkServiceConnections").addObject();
+        connection.put("name", name);
+        connection.putObject("properties").put("privateLinkServiceId", id()).putArray("groupIds").add("amlworkspace");
+        return client.arm().send("PUT", group + "/providers/Microsoft.Network/privateEndpoints/" + name, "2023-05-01",
+                Map.of(), body).body();
     }
 
     public void deletePrivateEndpointConnection(String name) {
