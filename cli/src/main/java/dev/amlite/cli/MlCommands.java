@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code amlite ml …}: Azure Machine Learning (az ml v2): workspaces and connections. */
@@ -158,59 +159,72 @@ final class MlCommands {
         Path file;
         @Option(names = {"-l", "--location"}, description = "Region (default: the group's).")
         String location;
-        @Option(names = "--display-name", description = "Display name.")
-        String displayName;
-        @Option(names = "--description", description = "Description.")
-        String description;
-        @Option(names = "--tags", arity = "0..*", description = "Space-separated tags: key[=value] ...")
-        List<String> tags;
+        @Mixin
+        WorkspaceSettings settings;
         @Option(names = "--storage-account", description = "Existing storage account id.")
         String storage;
         @Option(names = "--key-vault", description = "Existing key vault id.")
         String keyVault;
-        @Option(names = "--application-insights", description = "Existing Application Insights id.")
-        String insights;
-        @Option(names = "--container-registry", description = "Existing container registry id.")
-        String registry;
-        @Option(names = "--image-build-compute", description = "Compute to build images on.")
-        String imageBuildCompute;
-        @Option(names = "--public-network-access", description = "Enabled or Disabled.")
-        String publicNetworkAccess;
-        @Option(names = "--hbi-workspace", arity = "1", description = "High business impact workspace (only at creation).")
-        Boolean hbi;
         @Option(names = "--system-datastores-auth-mode", description = "accessKey or identity.")
         String authMode;
 
         @Override
         JsonNode run(Session session) {
-            ObjectNode body = file == null ? Json.object() : fromYaml(Yaml.read(file));
-            ObjectNode properties = body.has("properties") ? (ObjectNode) body.get("properties") : body.putObject("properties");
-            String workspace = name;
-            if (workspace == null && file != null) {
-                workspace = Yaml.read(file).path("name").asText(null);
-            }
+            JsonNode yaml = file == null ? Json.object() : Yaml.read(file);
+            ObjectNode body = fromYaml(yaml);
+            String workspace = name != null ? name : yaml.path("name").asText(null);
             if (workspace == null) {
                 throw new CliError("the following arguments are required: --name/-n (or 'name' in --file)");
             }
             if (location != null) {
                 body.put("location", location);
             }
+            ObjectNode properties = settings.apply(body);
+            put(properties, "storageAccount", storage);
+            put(properties, "keyVault", keyVault);
+            put(properties, "systemDatastoresAuthMode", authMode);
+            return view(session.send("PUT", workspacePath(session, group, workspace), ML_API, body));
+        }
+    }
+
+    /** The settings create and update share; given options override the YAML's. */
+    static final class WorkspaceSettings {
+        @Option(names = "--display-name", description = "Display name.")
+        String displayName;
+        @Option(names = "--description", description = "Description.")
+        String description;
+        @Option(names = "--tags", arity = "0..*", description = "Space-separated tags, replacing all: key[=value] ...")
+        List<String> tags;
+        @Option(names = "--image-build-compute", description = "Compute to build images on.")
+        String imageBuildCompute;
+        @Option(names = "--public-network-access", description = "Enabled or Disabled.")
+        String publicNetworkAccess;
+        @Option(names = "--container-registry", description = "Container registry to use (resource id).")
+        String registry;
+        @Option(names = "--application-insights", description = "Application Insights to use (resource id).")
+        String insights;
+        @Option(names = "--primary-user-assigned-identity", description = "User-assigned identity id.")
+        String identity;
+        @Option(names = "--hbi-workspace", arity = "1", description = "High business impact; set only at creation.")
+        Boolean hbi;
+
+        /** Writes the given settings into an ARM body and returns its properties object. */
+        ObjectNode apply(ObjectNode body) {
+            ObjectNode properties = body.has("properties") ? (ObjectNode) body.get("properties") : body.putObject("properties");
             if (tags != null) {
                 body.set("tags", Tags.parse(tags));
             }
             put(properties, "friendlyName", displayName);
             put(properties, "description", description);
-            put(properties, "storageAccount", storage);
-            put(properties, "keyVault", keyVault);
-            put(properties, "applicationInsights", insights);
-            put(properties, "containerRegistry", registry);
             put(properties, "imageBuildCompute", imageBuildCompute);
             put(properties, "publicNetworkAccess", publicNetworkAccess);
-            put(properties, "systemDatastoresAuthMode", authMode);
+            put(properties, "containerRegistry", registry);
+            put(properties, "applicationInsights", insights);
+            put(properties, "primaryUserAssignedIdentity", identity);
             if (hbi != null) {
                 properties.put("hbiWorkspace", hbi);
             }
-            return view(session.send("PUT", workspacePath(session, group, workspace), ML_API, body));
+            return properties;
         }
     }
 
@@ -251,51 +265,18 @@ final class MlCommands {
 
     @Command(name = "update", description = "Update a workspace.")
     static final class Update extends WorkspaceLeaf {
-        @Option(names = "--display-name", description = "Display name.")
-        String displayName;
-        @Option(names = "--description", description = "Description.")
-        String description;
-        @Option(names = "--tags", arity = "0..*", description = "Replace all tags: key[=value] ...")
-        List<String> tags;
-        @Option(names = "--image-build-compute", description = "Compute to build images on.")
-        String imageBuildCompute;
-        @Option(names = "--public-network-access", description = "Enabled or Disabled.")
-        String publicNetworkAccess;
-        @Option(names = "--container-registry", description = "Replace the container registry (resource id).")
-        String registry;
-        @Option(names = "--application-insights", description = "Replace Application Insights (resource id).")
-        String insights;
-        @Option(names = "--primary-user-assigned-identity", description = "User-assigned identity id.")
-        String identity;
-        @Option(names = "--hbi-workspace", arity = "1", description = "Fixed at creation; changing it is an error.")
-        Boolean hbi;
+        @Mixin
+        WorkspaceSettings settings;
         @Option(names = "--key-uri", description = "Rotate the customer-managed key to this key URI (same vault).")
         String keyUri;
 
         @Override
         JsonNode run(Session session) {
             ObjectNode body = Json.object();
-            ObjectNode properties = body.putObject("properties");
-            put(properties, "friendlyName", displayName);
-            put(properties, "description", description);
-            put(properties, "imageBuildCompute", imageBuildCompute);
-            if (publicNetworkAccess != null) {
-                String value = publicNetworkAccess.equalsIgnoreCase("enabled") ? "Enabled"
-                        : publicNetworkAccess.equalsIgnoreCase("disabled") ? "Disabled" : publicNetworkAccess;
-                properties.put("publicNetworkAccess", value);
-            }
-            put(properties, "containerRegistry", registry);
-            put(properties, "applicationInsights", insights);
-            put(properties, "primaryUserAssignedIdentity", identity);
-            if (hbi != null) {
-                properties.put("hbiWorkspace", hbi);
-            }
+            ObjectNode properties = settings.apply(body);
             if (keyUri != null) {
                 properties.putObject("encryption").put("status", "Enabled").putObject("keyVaultProperties")
                         .put("keyIdentifier", keyUri);
-            }
-            if (tags != null) {
-                body.set("tags", Tags.parse(tags));
             }
             return view(session.send("PATCH", path(session), ML_API, body));
         }

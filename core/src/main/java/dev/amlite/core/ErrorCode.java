@@ -67,7 +67,6 @@ public enum ErrorCode {
     PublicNetworkAccessDisabled(403),
     KeyNotFound(404),
     SecretNotFound(404),
-    Forbidden(403),
     InternalServerError(500),
     ServiceUnavailable(503);
 

@@ -4,8 +4,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.amlite.control.arm.ArmRequest;
 import dev.amlite.control.arm.ArmResponse;
 import dev.amlite.control.arm.Documents;
-import dev.amlite.control.arm.ResourceTypeHandler;
 import dev.amlite.control.resources.TrackedResources;
+import dev.amlite.control.resources.TrackedTypeHandler;
 import dev.amlite.core.Json;
 import dev.amlite.core.ResourceId;
 import dev.amlite.store.StoredResource;
@@ -17,7 +17,7 @@ import static java.util.Objects.requireNonNull;
  * connection string, which a workspace reports in {@code listKeys}. The key is an identifier, not a secret, in
  * Azure too (it is shown by {@code show}).
  */
-public final class ApplicationInsightsHandler implements ResourceTypeHandler {
+public final class ApplicationInsightsHandler implements TrackedTypeHandler {
     public static final String TYPE = "Microsoft.Insights/components";
     private final TrackedResources tracked;
 
@@ -26,13 +26,13 @@ public final class ApplicationInsightsHandler implements ResourceTypeHandler {
     }
 
     @Override
-    public ArmResponse get(ArmRequest request) {
-        return ArmResponse.ok(tracked.existing(request.resource()).documentCopy());
+    public TrackedResources tracked() {
+        return tracked;
     }
 
     @Override
-    public ArmResponse list(ArmRequest request) {
-        return ArmResponse.list(tracked.list(request.resource(), TYPE).stream().map(StoredResource::documentCopy).toList());
+    public String type() {
+        return TYPE;
     }
 
     @Override
@@ -75,10 +75,5 @@ public final class ApplicationInsightsHandler implements ResourceTypeHandler {
             document.set("tags", Documents.tags(body.get("tags")));
         }
         return ArmResponse.ok(tracked.update(request.caller(), current, document).documentCopy());
-    }
-
-    @Override
-    public ArmResponse delete(ArmRequest request) {
-        return tracked.store().deleteTree(request.resource()) > 0 ? ArmResponse.ok(null) : ArmResponse.noContent();
     }
 }

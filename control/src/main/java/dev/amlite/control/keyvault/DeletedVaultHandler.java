@@ -14,7 +14,6 @@ import dev.amlite.store.StoredResource;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
-import java.util.Locale;
 import static java.util.Objects.requireNonNull;
 
 /**
@@ -104,9 +103,5 @@ public final class DeletedVaultHandler implements ResourceTypeHandler {
         properties.put("purgeProtectionEnabled", source.path("enablePurgeProtection").asBoolean(false));
         properties.set("tags", vault.document().path("tags"));
         return document;
-    }
-
-    static String lower(String value) {
-        return value.toLowerCase(Locale.ROOT);
     }
 }

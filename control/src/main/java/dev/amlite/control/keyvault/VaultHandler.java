@@ -5,8 +5,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.amlite.control.arm.ArmRequest;
 import dev.amlite.control.arm.ArmResponse;
 import dev.amlite.control.arm.Documents;
-import dev.amlite.control.arm.ResourceTypeHandler;
 import dev.amlite.control.resources.TrackedResources;
+import dev.amlite.control.resources.TrackedTypeHandler;
 import dev.amlite.core.ArmException;
 import dev.amlite.core.ErrorCode;
 import dev.amlite.core.Json;
@@ -26,7 +26,7 @@ import static java.util.Objects.requireNonNull;
  * keeps its name and its secrets and keys until recovered with {@code createMode: recover} or purged), purge
  * protection. Secrets and keys are child resources ({@link VaultSecretHandler}, {@link VaultKeyHandler}).
  */
-public final class VaultHandler implements ResourceTypeHandler {
+public final class VaultHandler implements TrackedTypeHandler {
     public static final String TYPE = "Microsoft.KeyVault/vaults";
     private static final Pattern NAME = Pattern.compile("[A-Za-z](?!.*--)[A-Za-z0-9-]{1,22}[A-Za-z0-9]");
 
@@ -37,13 +37,13 @@ public final class VaultHandler implements ResourceTypeHandler {
     }
 
     @Override
-    public ArmResponse get(ArmRequest request) {
-        return ArmResponse.ok(present(tracked.existing(request.resource())));
+    public TrackedResources tracked() {
+        return tracked;
     }
 
     @Override
-    public ArmResponse list(ArmRequest request) {
-        return ArmResponse.list(tracked.list(request.resource(), TYPE).stream().map(VaultHandler::present).toList());
+    public String type() {
+        return TYPE;
     }
 
     @Override
@@ -103,7 +103,7 @@ public final class VaultHandler implements ResourceTypeHandler {
         properties.put("publicNetworkAccess", requested.path("publicNetworkAccess").asText("Enabled"));
         properties.put("vaultUri", vaultUri(request.baseUrl(), id.name()));
         properties.put("provisioningState", "Succeeded");
-        return tracked.save(request.caller(), placement, document, VaultHandler::present);
+        return tracked.save(request.caller(), placement, document, this::present);
     }
 
     @Override
@@ -137,11 +137,11 @@ public final class VaultHandler implements ResourceTypeHandler {
         if (vault.isEmpty()) {
             return ArmResponse.noContent();
         }
-        softDelete(request, vault.get());
+        softDelete(vault.get());
         return ArmResponse.ok(null);
     }
 
-    void softDelete(ArmRequest request, StoredResource vault) {
+    private void softDelete(StoredResource vault) {
         ObjectNode document = vault.documentCopy();
         Instant now = tracked.clock().instant();
         int retention = document.path("properties").path("softDeleteRetentionInDays").asInt(90);
@@ -191,9 +191,5 @@ public final class VaultHandler implements ResourceTypeHandler {
         return new ArmException(ErrorCode.VaultAlreadyExists, "A vault named '" + id.name() + "' was deleted and is "
                 + "kept for its retention period. Recover it with 'amlite keyvault recover --name " + id.name()
                 + "' or purge it with 'amlite keyvault purge --name " + id.name() + "' first.");
-    }
-
-    static ObjectNode present(StoredResource row) {
-        return row.documentCopy();
     }
 }

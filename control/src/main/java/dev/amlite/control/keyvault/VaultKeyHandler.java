@@ -4,7 +4,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.amlite.control.arm.ArmRequest;
 import dev.amlite.control.arm.ArmResponse;
 import dev.amlite.control.arm.Documents;
-import dev.amlite.control.arm.ResourceTypeHandler;
+import dev.amlite.control.resources.TrackedResources;
+import dev.amlite.control.resources.TrackedTypeHandler;
+import dev.amlite.core.ArmException;
+import dev.amlite.core.ErrorCode;
 import dev.amlite.store.StoredResource;
 import java.util.Optional;
 import static java.util.Objects.requireNonNull;
@@ -14,7 +17,7 @@ import static java.util.Objects.requireNonNull;
  * when the key does not exist and otherwise returns it unchanged (ARM's create-if-not-exist);
  * {@code POST …/keys/{name}/rotate} makes a new version. Private key material never leaves the server.
  */
-public final class VaultKeyHandler implements ResourceTypeHandler {
+public final class VaultKeyHandler implements TrackedTypeHandler {
     public static final String TYPE = "Microsoft.KeyVault/vaults/keys";
     private final KeyVaults vaults;
 
@@ -23,14 +26,13 @@ public final class VaultKeyHandler implements ResourceTypeHandler {
     }
 
     @Override
-    public ArmResponse get(ArmRequest request) {
-        return ArmResponse.ok(vaults.tracked().existing(request.resource()).documentCopy());
+    public TrackedResources tracked() {
+        return vaults.tracked();
     }
 
     @Override
-    public ArmResponse list(ArmRequest request) {
-        return ArmResponse.list(vaults.tracked().list(request.resource(), TYPE).stream()
-                .map(StoredResource::documentCopy).toList());
+    public String type() {
+        return TYPE;
     }
 
     @Override
@@ -47,10 +49,18 @@ public final class VaultKeyHandler implements ResourceTypeHandler {
         return ArmResponse.created(created.documentCopy());
     }
 
+    /** ARM has no DELETE for keys (Azure deletes them through the data plane); a CMK may depend on this one. */
+    @Override
+    public ArmResponse delete(ArmRequest request) {
+        throw new ArmException(ErrorCode.MethodNotAllowed, "Keys cannot be deleted through ARM: a workspace's "
+                + "customer-managed key may depend on '" + request.resource().name() + "'. Delete the vault instead "
+                + "(it is soft-deleted and recoverable), or rotate to a new version with 'amlite keyvault key rotate'.");
+    }
+
     @Override
     public ArmResponse action(ArmRequest request, String action) {
         if (!action.equalsIgnoreCase("rotate")) {
-            return ResourceTypeHandler.super.action(request, action);
+            return TrackedTypeHandler.super.action(request, action);
         }
         return ArmResponse.ok(vaults.rotateKey(request.caller(), request.resource()).documentCopy());
     }

@@ -4,7 +4,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.amlite.control.arm.ArmRequest;
 import dev.amlite.control.arm.ArmResponse;
 import dev.amlite.control.arm.Documents;
-import dev.amlite.control.arm.ResourceTypeHandler;
+import dev.amlite.control.resources.TrackedResources;
+import dev.amlite.control.resources.TrackedTypeHandler;
 import dev.amlite.core.ArmException;
 import dev.amlite.core.ErrorCode;
 import dev.amlite.core.Json;
@@ -17,7 +18,7 @@ import static java.util.Objects.requireNonNull;
  * ({@code Microsoft.KeyVault/vaults/secrets/getSecret/action}) that Reader does not have. amlite has no separate
  * Key Vault data-plane host, so this action stands in for {@code GET {vaultUri}secrets/{name}}.
  */
-public final class VaultSecretHandler implements ResourceTypeHandler {
+public final class VaultSecretHandler implements TrackedTypeHandler {
     public static final String TYPE = "Microsoft.KeyVault/vaults/secrets";
     private final KeyVaults vaults;
 
@@ -26,14 +27,13 @@ public final class VaultSecretHandler implements ResourceTypeHandler {
     }
 
     @Override
-    public ArmResponse get(ArmRequest request) {
-        return ArmResponse.ok(vaults.tracked().existing(request.resource()).documentCopy());
+    public TrackedResources tracked() {
+        return vaults.tracked();
     }
 
     @Override
-    public ArmResponse list(ArmRequest request) {
-        return ArmResponse.list(vaults.tracked().list(request.resource(), TYPE).stream()
-                .map(StoredResource::documentCopy).toList());
+    public String type() {
+        return TYPE;
     }
 
     @Override
@@ -60,7 +60,7 @@ public final class VaultSecretHandler implements ResourceTypeHandler {
     @Override
     public ArmResponse action(ArmRequest request, String action) {
         if (!action.equalsIgnoreCase("getSecret")) {
-            return ResourceTypeHandler.super.action(request, action);
+            return TrackedTypeHandler.super.action(request, action);
         }
         StoredResource secret = vaults.tracked().existing(request.resource());
         ObjectNode answer = Json.object();

@@ -5,8 +5,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.amlite.control.arm.ArmRequest;
 import dev.amlite.control.arm.ArmResponse;
-import dev.amlite.control.arm.ResourceTypeHandler;
 import dev.amlite.control.resources.TrackedResources;
+import dev.amlite.control.resources.TrackedTypeHandler;
 import dev.amlite.core.ArmException;
 import dev.amlite.core.ErrorCode;
 import dev.amlite.core.Json;
@@ -22,7 +22,7 @@ import static java.util.Objects.requireNonNull;
  * {@code privatelink.X} (privatelink.api.azureml.ms, privatelink.notebooks.azure.net) with the endpoint's
  * address. Deleting the group removes its records.
  */
-public final class PrivateDnsZoneGroupHandler implements ResourceTypeHandler {
+public final class PrivateDnsZoneGroupHandler implements TrackedTypeHandler {
     public static final String TYPE = "Microsoft.Network/privateEndpoints/privateDnsZoneGroups";
     static final String RECORD_TYPE = "A";
     private final TrackedResources tracked;
@@ -32,13 +32,13 @@ public final class PrivateDnsZoneGroupHandler implements ResourceTypeHandler {
     }
 
     @Override
-    public ArmResponse get(ArmRequest request) {
-        return ArmResponse.ok(tracked.existing(request.resource()).documentCopy());
+    public TrackedResources tracked() {
+        return tracked;
     }
 
     @Override
-    public ArmResponse list(ArmRequest request) {
-        return ArmResponse.list(tracked.list(request.resource(), TYPE).stream().map(StoredResource::documentCopy).toList());
+    public String type() {
+        return TYPE;
     }
 
     @Override

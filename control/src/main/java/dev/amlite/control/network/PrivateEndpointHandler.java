@@ -6,8 +6,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.amlite.control.arm.ArmRequest;
 import dev.amlite.control.arm.ArmResponse;
 import dev.amlite.control.arm.Documents;
-import dev.amlite.control.arm.ResourceTypeHandler;
 import dev.amlite.control.resources.TrackedResources;
+import dev.amlite.control.resources.TrackedTypeHandler;
 import dev.amlite.core.ArmException;
 import dev.amlite.core.ErrorCode;
 import dev.amlite.core.Json;
@@ -24,7 +24,7 @@ import static java.util.Objects.requireNonNull;
  * when the caller may approve) or {@code manualPrivateLinkServiceConnections} (pending until the resource's owner
  * approves). Requests from the subnet's addresses count as coming through the endpoint.
  */
-public final class PrivateEndpointHandler implements ResourceTypeHandler {
+public final class PrivateEndpointHandler implements TrackedTypeHandler {
     public static final String TYPE = "Microsoft.Network/privateEndpoints";
     private final TrackedResources tracked;
     private final PrivateLinkTargets targets;
@@ -35,13 +35,13 @@ public final class PrivateEndpointHandler implements ResourceTypeHandler {
     }
 
     @Override
-    public ArmResponse get(ArmRequest request) {
-        return ArmResponse.ok(tracked.existing(request.resource()).documentCopy());
+    public TrackedResources tracked() {
+        return tracked;
     }
 
     @Override
-    public ArmResponse list(ArmRequest request) {
-        return ArmResponse.list(tracked.list(request.resource(), TYPE).stream().map(StoredResource::documentCopy).toList());
+    public String type() {
+        return TYPE;
     }
 
     @Override

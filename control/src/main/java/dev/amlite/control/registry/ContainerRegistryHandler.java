@@ -5,9 +5,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.amlite.control.arm.ArmRequest;
 import dev.amlite.control.arm.ArmResponse;
 import dev.amlite.control.arm.Documents;
-import dev.amlite.control.arm.ResourceTypeHandler;
 import dev.amlite.control.resources.ResourceSecrets;
 import dev.amlite.control.resources.TrackedResources;
+import dev.amlite.control.resources.TrackedTypeHandler;
 import dev.amlite.core.ArmException;
 import dev.amlite.core.ErrorCode;
 import dev.amlite.core.Json;
@@ -25,7 +25,7 @@ import static java.util.Objects.requireNonNull;
  * regenerateCredential), which exist only while the admin user is enabled. A workspace needs the admin user to
  * use a registry it did not create (seed 001).
  */
-public final class ContainerRegistryHandler implements ResourceTypeHandler {
+public final class ContainerRegistryHandler implements TrackedTypeHandler {
     public static final String TYPE = "Microsoft.ContainerRegistry/registries";
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9]{5,50}");
     private static final List<String> SKUS = List.of("Basic", "Standard", "Premium");
@@ -39,13 +39,13 @@ public final class ContainerRegistryHandler implements ResourceTypeHandler {
     }
 
     @Override
-    public ArmResponse get(ArmRequest request) {
-        return ArmResponse.ok(tracked.existing(request.resource()).documentCopy());
+    public TrackedResources tracked() {
+        return tracked;
     }
 
     @Override
-    public ArmResponse list(ArmRequest request) {
-        return ArmResponse.list(tracked.list(request.resource(), TYPE).stream().map(StoredResource::documentCopy).toList());
+    public String type() {
+        return TYPE;
     }
 
     @Override
@@ -102,11 +102,6 @@ public final class ContainerRegistryHandler implements ResourceTypeHandler {
     }
 
     @Override
-    public ArmResponse delete(ArmRequest request) {
-        return tracked.store().deleteTree(request.resource()) > 0 ? ArmResponse.ok(null) : ArmResponse.noContent();
-    }
-
-    @Override
     public ArmResponse action(ArmRequest request, String action) {
         StoredResource registry = tracked.existing(request.resource());
         return switch (action.toLowerCase(Locale.ROOT)) {
@@ -121,7 +116,7 @@ public final class ContainerRegistryHandler implements ResourceTypeHandler {
                 secrets.put(registry.id(), name, secrets.newPassword(32));
                 yield ArmResponse.ok(credentials(registry));
             }
-            default -> ResourceTypeHandler.super.action(request, action);
+            default -> TrackedTypeHandler.super.action(request, action);
         };
     }
 

@@ -6,9 +6,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.amlite.control.arm.ArmRequest;
 import dev.amlite.control.arm.ArmResponse;
 import dev.amlite.control.arm.Documents;
-import dev.amlite.control.arm.ResourceTypeHandler;
 import dev.amlite.control.resources.ResourceSecrets;
 import dev.amlite.control.resources.TrackedResources;
+import dev.amlite.control.resources.TrackedTypeHandler;
 import dev.amlite.core.ArmException;
 import dev.amlite.core.ErrorCode;
 import dev.amlite.core.Json;
@@ -24,7 +24,7 @@ import static java.util.Objects.requireNonNull;
  * namespace, and two access keys that can be listed and regenerated. Keys live sealed in the secret store; the
  * document only records when each was made, which is how a workspace notices that its copy is stale.
  */
-public final class StorageAccountHandler implements ResourceTypeHandler {
+public final class StorageAccountHandler implements TrackedTypeHandler {
     public static final String TYPE = "Microsoft.Storage/storageAccounts";
     static final List<String> SKUS = List.of("Standard_LRS", "Standard_GRS", "Standard_RAGRS", "Standard_ZRS",
             "Standard_GZRS", "Standard_RAGZRS", "Premium_LRS", "Premium_ZRS");
@@ -41,13 +41,13 @@ public final class StorageAccountHandler implements ResourceTypeHandler {
     }
 
     @Override
-    public ArmResponse get(ArmRequest request) {
-        return ArmResponse.ok(present(tracked.existing(request.resource())));
+    public TrackedResources tracked() {
+        return tracked;
     }
 
     @Override
-    public ArmResponse list(ArmRequest request) {
-        return ArmResponse.list(tracked.list(request.resource(), TYPE).stream().map(StorageAccountHandler::present).toList());
+    public String type() {
+        return TYPE;
     }
 
     @Override
@@ -117,7 +117,7 @@ public final class StorageAccountHandler implements ResourceTypeHandler {
             properties.set("creationTime", previous.get("creationTime"));
             properties.set("keyCreationTime", previous.get("keyCreationTime"));
         }
-        return tracked.save(request.caller(), placement, document, StorageAccountHandler::present);
+        return tracked.save(request.caller(), placement, document, this::present);
     }
 
     @Override
@@ -150,11 +150,6 @@ public final class StorageAccountHandler implements ResourceTypeHandler {
     }
 
     @Override
-    public ArmResponse delete(ArmRequest request) {
-        return tracked.store().deleteTree(request.resource()) > 0 ? ArmResponse.ok(null) : ArmResponse.noContent();
-    }
-
-    @Override
     public ArmResponse action(ArmRequest request, String action) {
         StoredResource account = tracked.existing(request.resource());
         return switch (action.toLowerCase(Locale.ROOT)) {
@@ -171,13 +166,13 @@ public final class StorageAccountHandler implements ResourceTypeHandler {
                         .put(keyName, tracked.clock().instant().toString());
                 yield ArmResponse.ok(keys(tracked.update(request.caller(), account, document)));
             }
-            default -> ResourceTypeHandler.super.action(request, action);
+            default -> TrackedTypeHandler.super.action(request, action);
         };
     }
 
-    /** The current value of an account key, for the workspace that uses the account. */
-    public String key(ResourceId account, String keyName) {
-        return secrets.require(account, keyName);
+    /** The current value of an account key, for a workspace that uses the account; empty when it is gone. */
+    public java.util.Optional<String> key(ResourceId account, String keyName) {
+        return tracked.store().exists(account) ? secrets.get(account, keyName) : java.util.Optional.empty();
     }
 
     private ObjectNode keys(StoredResource account) {
@@ -211,9 +206,5 @@ public final class StorageAccountHandler implements ResourceTypeHandler {
         return allowed.stream().filter(a -> a.equalsIgnoreCase(value)).findFirst().orElseThrow(() ->
                 new ArmException(ErrorCode.InvalidParameter, "The value '" + value + "' is not valid for " + member
                         + ". Allowed values: " + String.join(", ", allowed) + "."));
-    }
-
-    static ObjectNode present(StoredResource row) {
-        return row.documentCopy();
     }
 }

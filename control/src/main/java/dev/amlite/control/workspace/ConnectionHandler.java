@@ -5,9 +5,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.amlite.control.arm.ArmRequest;
 import dev.amlite.control.arm.ArmResponse;
 import dev.amlite.control.arm.Documents;
-import dev.amlite.control.arm.ResourceTypeHandler;
 import dev.amlite.control.keyvault.KeyVaults;
 import dev.amlite.control.resources.TrackedResources;
+import dev.amlite.control.resources.TrackedTypeHandler;
 import dev.amlite.core.ArmException;
 import dev.amlite.core.ErrorCode;
 import dev.amlite.core.Json;
@@ -27,7 +27,7 @@ import static java.util.Objects.requireNonNull;
  * {@code connection-<name>} — encrypted with the workspace's data key first when it has a customer-managed key —
  * and is returned only by {@code POST …/listsecrets}; get and list never carry it.
  */
-final class ConnectionHandler implements ResourceTypeHandler {
+final class ConnectionHandler implements TrackedTypeHandler {
     static final String TYPE = WorkspaceHandler.TYPE + "/connections";
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,254}");
     private static final List<String> AUTH_TYPES = List.of("None", "PAT", "ManagedIdentity", "UsernamePassword", "SAS",
@@ -53,8 +53,13 @@ final class ConnectionHandler implements ResourceTypeHandler {
     }
 
     @Override
-    public ArmResponse get(ArmRequest request) {
-        return ArmResponse.ok(present(tracked.existing(request.resource())));
+    public TrackedResources tracked() {
+        return tracked;
+    }
+
+    @Override
+    public String type() {
+        return TYPE;
     }
 
     @Override
@@ -64,7 +69,7 @@ final class ConnectionHandler implements ResourceTypeHandler {
         return ArmResponse.list(tracked.list(request.resource(), TYPE).stream()
                 .filter(c -> target == null || target.equalsIgnoreCase(c.document().path("properties").path("target").asText()))
                 .filter(c -> category == null || category.equalsIgnoreCase(c.document().path("properties").path("category").asText()))
-                .map(ConnectionHandler::present).toList());
+                .map(this::present).toList());
     }
 
     @Override
@@ -143,7 +148,7 @@ final class ConnectionHandler implements ResourceTypeHandler {
     @Override
     public ArmResponse action(ArmRequest request, String action) {
         if (!action.equalsIgnoreCase("listsecrets")) {
-            return ResourceTypeHandler.super.action(request, action);
+            return TrackedTypeHandler.super.action(request, action);
         }
         StoredResource connection = tracked.existing(request.resource());
         StoredResource workspace = tracked.existing(request.resource().parent());
@@ -178,7 +183,8 @@ final class ConnectionHandler implements ResourceTypeHandler {
         return "connection-" + connectionName.toLowerCase(Locale.ROOT).replace("-", "-h").replace("_", "-u");
     }
 
-    static ObjectNode present(StoredResource connection) {
+    @Override
+    public ObjectNode present(StoredResource connection) {
         ObjectNode document = connection.documentCopy();
         document.remove("etag");
         return document;

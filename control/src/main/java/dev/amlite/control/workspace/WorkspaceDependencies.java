@@ -1,6 +1,5 @@
 package dev.amlite.control.workspace;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.amlite.control.arm.ArmRequest;
 import dev.amlite.control.arm.ResourceTypeHandler;
@@ -16,11 +15,9 @@ import dev.amlite.core.Json;
 import dev.amlite.core.ResourceId;
 import dev.amlite.store.StoredResource;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import static java.util.Objects.requireNonNull;
 
 /**
@@ -172,25 +169,13 @@ final class WorkspaceDependencies {
         }
     }
 
-    Optional<StoredResource> find(JsonNode properties, Kind kind) {
-        String value = properties.path(kind.property).asText(null);
-        if (value == null || value.isBlank()) {
-            return Optional.empty();
-        }
-        try {
-            return tracked.store().get(ResourceId.parse(value));
-        } catch (ArmException e) {
-            return Optional.empty();
-        }
-    }
-
     /**
      * Names like az's: the workspace name's letters and digits and a suffix from the workspace GUID, within each
      * type's rules (storage 3–24 lower-case letters and digits; vaults start with a letter, at most 24).
      */
     static String name(Kind kind, String workspaceName, String workspaceGuid) {
         String base = workspaceName.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", "");
-        String suffix = HexFormat.of().formatHex(HexFormat.of().parseHex(workspaceGuid.replace("-", "").substring(0, 8)));
+        String suffix = workspaceGuid.replace("-", "").substring(0, 8).toLowerCase(Locale.ROOT);
         String prefix = base.length() > 13 ? base.substring(0, 13) : base;
         if (prefix.isEmpty() || !Character.isLetter(prefix.charAt(0))) {
             prefix = "ws" + prefix;

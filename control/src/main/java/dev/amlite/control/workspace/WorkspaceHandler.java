@@ -225,15 +225,17 @@ public final class WorkspaceHandler implements ResourceTypeHandler {
             }
             properties.put("provisioningState", "Succeeded");
             document.set("properties", properties);
+            StoredResource saved = tracked.write(request.caller(), placement, document);
+            // From here on the id is ours: a concurrent create of the same name failed above, before it could
+            // overwrite this workspace's secrets or be rolled back over it.
+            created.add(id);
             if (cmk != null) {
                 encryption.enable(id, cmk);
             }
-            StoredResource saved = tracked.write(request.caller(), placement, document);
             keys.sync(saved);
             return saved;
         } catch (RuntimeException e) {
             dependencies.rollBack(created);
-            tracked.store().deleteTree(id);
             throw e;
         }
     }

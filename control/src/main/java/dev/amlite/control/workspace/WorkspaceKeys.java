@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.amlite.control.registry.ContainerRegistryHandler;
 import dev.amlite.control.resources.ResourceSecrets;
+import dev.amlite.control.storage.StorageAccountHandler;
 import dev.amlite.core.Json;
 import dev.amlite.core.ResourceId;
 import dev.amlite.store.ResourceStore;
@@ -21,12 +22,15 @@ final class WorkspaceKeys {
     private static final String SYNCED = "synced-keys";
     private final ResourceStore store;
     private final ResourceSecrets secrets;
+    private final StorageAccountHandler storageAccounts;
     private final ContainerRegistryHandler registries;
     private final Clock clock;
 
-    WorkspaceKeys(ResourceStore store, ResourceSecrets secrets, ContainerRegistryHandler registries, Clock clock) {
+    WorkspaceKeys(ResourceStore store, ResourceSecrets secrets, StorageAccountHandler storageAccounts,
+                  ContainerRegistryHandler registries, Clock clock) {
         this.store = requireNonNull(store, "store is null");
         this.secrets = requireNonNull(secrets, "secrets is null");
+        this.storageAccounts = requireNonNull(storageAccounts, "storageAccounts is null");
         this.registries = requireNonNull(registries, "registries is null");
         this.clock = requireNonNull(clock, "clock is null");
     }
@@ -67,7 +71,7 @@ final class WorkspaceKeys {
         if (storage != null) {
             ResourceId storageId = ResourceId.parse(storage);
             keys.put("userStorageResourceId", storage);
-            keys.put("userStorageKey", store.exists(storageId) ? secrets.get(storageId, "key1").orElse(null) : null);
+            keys.put("userStorageKey", storageAccounts.key(storageId, "key1").orElse(null));
         }
         String insights = properties.path("applicationInsights").asText(null);
         if (insights != null) {

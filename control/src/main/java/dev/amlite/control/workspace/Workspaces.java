@@ -64,7 +64,7 @@ public final class Workspaces implements AutoCloseable {
         ApplicationInsightsHandler insights = new ApplicationInsightsHandler(tracked);
         WorkspaceDependencies dependencies = new WorkspaceDependencies(tracked, authorizer, Map.of(
                 Kind.STORAGE, storage, Kind.KEY_VAULT, vault, Kind.INSIGHTS, insights, Kind.REGISTRY, registry));
-        WorkspaceKeys keys = new WorkspaceKeys(tracked.store(), secrets, registry, tracked.clock());
+        WorkspaceKeys keys = new WorkspaceKeys(tracked.store(), secrets, storage, registry, tracked.clock());
         WorkspaceEncryption encryption = new WorkspaceEncryption(vaults, secrets);
         WorkspaceHandler workspaces = new WorkspaceHandler(tracked, dependencies, keys, encryption,
                 new WorkspaceDiagnosis(tracked.store()), new CmkResources(tracked.store(), tracked.clock()), retention);

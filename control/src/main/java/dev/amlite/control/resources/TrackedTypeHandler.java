@@ -1,0 +1,39 @@
+package dev.amlite.control.resources;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.amlite.control.arm.ArmRequest;
+import dev.amlite.control.arm.ArmResponse;
+import dev.amlite.control.arm.ResourceTypeHandler;
+import dev.amlite.store.StoredResource;
+
+/**
+ * A provider's handler for one tracked type, with ARM's reads and delete as every such type has them: GET the
+ * resource, list the type below a scope, DELETE the resource and everything under it (204 when it was not there).
+ * Providers override what differs (presentation, soft delete, cleanup of linked resources).
+ */
+public interface TrackedTypeHandler extends ResourceTypeHandler {
+    TrackedResources tracked();
+
+    /** The full type this handler serves, e.g. {@code Microsoft.Storage/storageAccounts}. */
+    String type();
+
+    /** The document a read returns. */
+    default ObjectNode present(StoredResource row) {
+        return row.documentCopy();
+    }
+
+    @Override
+    default ArmResponse get(ArmRequest request) {
+        return ArmResponse.ok(present(tracked().existing(request.resource())));
+    }
+
+    @Override
+    default ArmResponse list(ArmRequest request) {
+        return ArmResponse.list(tracked().list(request.resource(), type()).stream().map(this::present).toList());
+    }
+
+    @Override
+    default ArmResponse delete(ArmRequest request) {
+        return tracked().store().deleteTree(request.resource()) > 0 ? ArmResponse.ok(null) : ArmResponse.noContent();
+    }
+}
