@@ -15,9 +15,11 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code amlite ml …}: Azure Machine Learning (az ml v2): workspaces and connections. */
+/** {@code amlite ml …}: Azure Machine Learning (az ml v2): workspaces, connections, datastores and assets. */
 @Command(name = "ml", description = "Manage Azure Machine Learning resources.",
-        subcommands = {MlCommands.Workspace.class, MlCommands.Connection.class})
+        subcommands = {MlCommands.Workspace.class, MlCommands.Connection.class, MlDatastoreCommands.class,
+                MlAssetCommands.Model.class, MlAssetCommands.Environment.class, MlAssetCommands.Code.class,
+                MlAssetCommands.Data.class})
 final class MlCommands {
     static final String ML_API = "2024-04-01";
     static final List<Column> WORKSPACE_COLUMNS = List.of(Column.of("Name", "name"), Column.of("Location", "location"),

@@ -41,6 +41,9 @@ final class StorageCommands {
         boolean hns;
         @Option(names = "--tags", arity = "0..*", description = "key[=value] ...")
         List<String> tags;
+        @Option(names = "--blob-connection-string-file", description = "File holding the connection string of an "
+                + "external blob service (Azure or Azurite) to keep this account's blobs in, instead of amlite's own.")
+        java.nio.file.Path connectionStringFile;
 
         @Override
         JsonNode run(Session session) {
@@ -51,7 +54,15 @@ final class StorageCommands {
             body.putObject("sku").put("name", sku);
             body.put("kind", kind);
             body.set("tags", Tags.parse(tags));
-            body.putObject("properties").put("isHnsEnabled", hns);
+            ObjectNode properties = body.putObject("properties").put("isHnsEnabled", hns);
+            if (connectionStringFile != null) {
+                try {
+                    properties.putObject("amliteBlobService").put("connectionString",
+                            java.nio.file.Files.readString(connectionStringFile).strip());
+                } catch (java.io.IOException e) {
+                    throw new CliError("Cannot read " + connectionStringFile + ": " + e.getMessage(), 1);
+                }
+            }
             return session.send("PUT", path(session), API, body);
         }
     }

@@ -18,11 +18,14 @@ import static java.util.Objects.requireNonNull;
  * @param issuerBase           prefix of the token issuer; the tenant id and "/" follow
  * @param keySyncInterval      how often workspaces pick up regenerated keys of their dependent resources (WS-5)
  * @param softDeleteRetention  how long a soft-deleted workspace is kept before it is purged (WS-6)
+ * @param blobRoot             where storage accounts without an external blob service keep their blobs
+ * @param pendingUploadTtl     how long the files of an upload that no asset took up are kept (AS-6)
  */
 public record ControlConfig(byte[] masterKey, ThrottleLimits throttle, Duration accessTokenLifetime,
                             Duration refreshTokenLifetime, Duration secretValidity, long maxManagementBody,
                             int passwordHashIterations, Duration cacheRefresh, String issuerBase,
-                            Duration keySyncInterval, Duration softDeleteRetention) {
+                            Duration keySyncInterval, Duration softDeleteRetention, java.nio.file.Path blobRoot,
+                            Duration pendingUploadTtl) {
     public static final long DEFAULT_MAX_BODY = 4L * 1024 * 1024;
 
     public ControlConfig {
@@ -35,33 +38,45 @@ public record ControlConfig(byte[] masterKey, ThrottleLimits throttle, Duration 
         requireNonNull(issuerBase, "issuerBase is null");
         requireNonNull(keySyncInterval, "keySyncInterval is null");
         requireNonNull(softDeleteRetention, "softDeleteRetention is null");
+        requireNonNull(blobRoot, "blobRoot is null");
+        requireNonNull(pendingUploadTtl, "pendingUploadTtl is null");
         masterKey = masterKey.clone();
     }
 
-    public static ControlConfig defaults(byte[] masterKey) {
+    public static ControlConfig defaults(byte[] masterKey, java.nio.file.Path blobRoot) {
         return new ControlConfig(masterKey, ThrottleLimits.standard(), Duration.ofHours(1), Duration.ofDays(14),
                 Duration.ofDays(365), DEFAULT_MAX_BODY, 120_000, Duration.ofSeconds(5), "https://sts.amlite.local/",
-                Duration.ofHours(1), Duration.ofDays(14));
+                Duration.ofHours(1), Duration.ofDays(14), blobRoot, Duration.ofDays(1));
     }
 
     public ControlConfig withThrottle(ThrottleLimits limits) {
         return new ControlConfig(masterKey, limits, accessTokenLifetime, refreshTokenLifetime, secretValidity,
-                maxManagementBody, passwordHashIterations, cacheRefresh, issuerBase, keySyncInterval, softDeleteRetention);
+                maxManagementBody, passwordHashIterations, cacheRefresh, issuerBase, keySyncInterval, softDeleteRetention,
+                blobRoot, pendingUploadTtl);
     }
 
     public ControlConfig withAccessTokenLifetime(Duration lifetime) {
         return new ControlConfig(masterKey, throttle, lifetime, refreshTokenLifetime, secretValidity,
-                maxManagementBody, passwordHashIterations, cacheRefresh, issuerBase, keySyncInterval, softDeleteRetention);
+                maxManagementBody, passwordHashIterations, cacheRefresh, issuerBase, keySyncInterval, softDeleteRetention,
+                blobRoot, pendingUploadTtl);
     }
 
     public ControlConfig withMaxManagementBody(long bytes) {
         return new ControlConfig(masterKey, throttle, accessTokenLifetime, refreshTokenLifetime, secretValidity,
-                bytes, passwordHashIterations, cacheRefresh, issuerBase, keySyncInterval, softDeleteRetention);
+                bytes, passwordHashIterations, cacheRefresh, issuerBase, keySyncInterval, softDeleteRetention,
+                blobRoot, pendingUploadTtl);
     }
 
     public ControlConfig withWorkspaceTimers(Duration keySync, Duration retention) {
         return new ControlConfig(masterKey, throttle, accessTokenLifetime, refreshTokenLifetime, secretValidity,
-                maxManagementBody, passwordHashIterations, cacheRefresh, issuerBase, keySync, retention);
+                maxManagementBody, passwordHashIterations, cacheRefresh, issuerBase, keySync, retention, blobRoot,
+                pendingUploadTtl);
+    }
+
+    public ControlConfig withPendingUploadTtl(Duration ttl) {
+        return new ControlConfig(masterKey, throttle, accessTokenLifetime, refreshTokenLifetime, secretValidity,
+                maxManagementBody, passwordHashIterations, cacheRefresh, issuerBase, keySyncInterval, softDeleteRetention,
+                blobRoot, ttl);
     }
 
     @Override

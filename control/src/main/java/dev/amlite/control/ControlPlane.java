@@ -19,6 +19,9 @@ import dev.amlite.control.resources.GenericResourceHandler;
 import dev.amlite.control.resources.ResourceSecrets;
 import dev.amlite.control.resources.TrackedResources;
 import dev.amlite.control.workspace.Workspaces;
+import dev.amlite.control.assets.Assets;
+import dev.amlite.control.blob.BlobAccounts;
+import dev.amlite.control.blob.BlobEndpoint;
 import dev.amlite.store.SecretStore;
 import dev.amlite.control.resources.LocationHandler;
 import dev.amlite.control.resources.OperationStatusHandler;
@@ -65,10 +68,15 @@ public final class ControlPlane implements AutoCloseable {
     private final Settings settings;
     private final SecureRandom random;
     private final Workspaces workspaces;
+    private final Assets assets;
+    private final BlobEndpoint blobEndpoint;
 
     private ControlPlane(FrontDoor frontDoor, TokenEndpoint tokenEndpoint, DirectoryApi directoryApi,
                          OperationRunner operations, Subscriptions subscriptions, Directory directory,
-                         Settings settings, SecureRandom random, Workspaces workspaces) {
+                         Settings settings, SecureRandom random, Workspaces workspaces, Assets assets,
+                         BlobEndpoint blobEndpoint) {
+        this.assets = assets;
+        this.blobEndpoint = blobEndpoint;
         this.frontDoor = frontDoor;
         this.tokenEndpoint = tokenEndpoint;
         this.directoryApi = directoryApi;
@@ -97,12 +105,14 @@ public final class ControlPlane implements AutoCloseable {
         Subscriptions subscriptions = new Subscriptions(store, catalog, registrations, authorizer, clock);
         TrackedResources tracked = new TrackedResources(store, catalog, registrations, policy, clock);
         GenericResourceHandler generic = new GenericResourceHandler(tracked);
-        Workspaces workspaces = Workspaces.create(tracked,
-                new ResourceSecrets(new SecretStore(database, clock), secretBox, random), authorizer,
-                config.softDeleteRetention());
+        ResourceSecrets resourceSecrets = new ResourceSecrets(new SecretStore(database, clock), secretBox, random);
+        Workspaces workspaces = Workspaces.create(tracked, resourceSecrets, authorizer, config.softDeleteRetention());
+        BlobAccounts blobAccounts = new BlobAccounts(store, resourceSecrets, config.blobRoot(), clock);
+        Assets assets = new Assets(tracked, workspaces, blobAccounts, config.pendingUploadTtl());
 
         HandlerRegistry.Builder registry = HandlerRegistry.builder();
         workspaces.register(registry);
+        assets.register(registry, workspaces);
         HandlerRegistry handlers = registry
                 .register(ResourceId.TENANT_TYPE, new TenantHandler(store, subscriptions, authorizer))
                 .register(ResourceId.SUBSCRIPTION_TYPE, new SubscriptionHandler(store, authorizer))
@@ -122,11 +132,12 @@ public final class ControlPlane implements AutoCloseable {
                 .fallback(workspaces.guardWorkspaceChildren(type -> isGenericType(catalog, type) ? generic : null))
                 .build();
         workspaces.start(config.keySyncInterval(), config.softDeleteRetention());
+        assets.start();
         FrontDoor frontDoor = new FrontDoor(tokens, authorizer, new Throttle(config.throttle(), System::nanoTime),
                 catalog, handlers, meters, config.maxManagementBody());
         return new ControlPlane(frontDoor, new TokenEndpoint(directory, tokens, clock),
                 new DirectoryApi(directory, tokens, authorizer, config.secretValidity()), operations, subscriptions,
-                directory, settings, random, workspaces);
+                directory, settings, random, workspaces, assets, new BlobEndpoint(blobAccounts));
     }
 
     /** Catalogued types outside the ARM bookkeeping namespaces get the generic handler. */
@@ -187,6 +198,11 @@ public final class ControlPlane implements AutoCloseable {
         return frontDoor;
     }
 
+    /** The blob service of storage accounts amlite holds itself (mounted at /storage). */
+    public BlobEndpoint blobEndpoint() {
+        return blobEndpoint;
+    }
+
     public TokenEndpoint tokenEndpoint() {
         return tokenEndpoint;
     }
@@ -197,6 +213,7 @@ public final class ControlPlane implements AutoCloseable {
 
     @Override
     public void close() {
+        assets.close();
         workspaces.close();
         operations.close();
     }

@@ -67,6 +67,9 @@ public enum ErrorCode {
     PublicNetworkAccessDisabled(403),
     KeyNotFound(404),
     SecretNotFound(404),
+    OperationNotAllowed(409),
+    UploadIncomplete(400),
+    DatastoreValidationFailed(400),
     InternalServerError(500),
     ServiceUnavailable(503);
 

@@ -54,6 +54,11 @@ public final class ArmClient {
         return endpoint;
     }
 
+    /** The HTTP client, for data-plane transfers that trust the same certificates. */
+    public HttpClient http() {
+        return http;
+    }
+
     public JsonNode get(String path, String apiVersion) {
         return send("GET", path, apiVersion, Map.of(), null).body();
     }

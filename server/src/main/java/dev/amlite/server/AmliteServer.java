@@ -35,7 +35,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class AmliteServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AmliteServer.class);
-    private static final long MAX_PAYLOAD = 64L * 1024 * 1024;
+    // Blob uploads stream up to Azure's Put Blob limit; management bodies have their own, much smaller bound.
+    private static final long MAX_PAYLOAD = 5000L * 1024 * 1024;
 
     private final Database database;
     private final ControlPlane controlPlane;
@@ -72,10 +73,11 @@ public final class AmliteServer implements AutoCloseable {
             new JvmMemoryMetrics().bindTo(meters);
             new JvmThreadMetrics().bindTo(meters);
             new ProcessorMetrics().bindTo(meters);
-            ControlConfig config = ControlConfig.defaults(masterKey)
+            ControlConfig config = ControlConfig.defaults(masterKey, dataDirectory.resolve("blobs"))
                     .withThrottle(ThrottleLimits.parse(options.throttling()))
                     .withAccessTokenLifetime(options.accessTokenLifetime())
-                    .withWorkspaceTimers(options.keySyncInterval(), options.softDeleteRetention());
+                    .withWorkspaceTimers(options.keySyncInterval(), options.softDeleteRetention())
+                    .withPendingUploadTtl(options.pendingUploadTtl());
             controlPlane = ControlPlane.create(database, config, meters, Clock.systemUTC());
             Optional<String> adminPassword = options.adminPasswordFile().isPresent()
                     ? Optional.of(Files.readString(options.adminPasswordFile().get()).strip()) : Optional.empty();
@@ -95,6 +97,7 @@ public final class AmliteServer implements AutoCloseable {
                             .register("/", new HealthService(database, meters, started::get))
                             .register("/v1.0", plane.directoryApi())
                             .register("/", plane.tokenEndpoint())
+                            .register("/storage", plane.blobEndpoint())
                             .register("/", plane.frontDoor()));
             Path certificate = null;
             if (!options.plainHttp()) {

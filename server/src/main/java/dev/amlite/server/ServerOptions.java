@@ -14,7 +14,8 @@ public record ServerOptions(Path dataDirectory, String host, int port, boolean p
                             Optional<Path> tlsKey, Optional<Path> adminPasswordFile, Optional<String> databaseUrl,
                             Optional<String> databaseUser, Optional<Path> databasePasswordFile,
                             Optional<Path> masterKeyFile, String throttling, Duration accessTokenLifetime,
-                            Duration keySyncInterval, Duration softDeleteRetention) {
+                            Duration keySyncInterval, Duration softDeleteRetention,
+                            Duration pendingUploadTtl) {
 
     static final String USAGE = """
             Usage: amlite server start [options]
@@ -33,6 +34,7 @@ public record ServerOptions(Path dataDirectory, String host, int port, boolean p
               --token-lifetime DURATION  access token lifetime, e.g. 1h, 15m, 3600s (default 1h)
               --key-sync-interval DURATION  how often workspaces pick up regenerated dependent keys (default 1h)
               --soft-delete-retention DURATION  how long deleted workspaces stay recoverable (default 14d)
+              --pending-upload-ttl DURATION  how long files of an upload that never became an asset stay (default 1d)
             """;
 
     public static ServerOptions parse(List<String> arguments, Path home) {
@@ -51,6 +53,7 @@ public record ServerOptions(Path dataDirectory, String host, int port, boolean p
         Duration tokenLifetime = Duration.ofHours(1);
         Duration keySync = Duration.ofHours(1);
         Duration retention = Duration.ofDays(14);
+        Duration pendingUploadTtl = Duration.ofDays(1);
         List<String> rest = new ArrayList<>(arguments);
         while (!rest.isEmpty()) {
             String option = rest.removeFirst();
@@ -75,6 +78,7 @@ public record ServerOptions(Path dataDirectory, String host, int port, boolean p
                 case "--token-lifetime" -> tokenLifetime = duration(value(option, inlineValue, rest));
                 case "--key-sync-interval" -> keySync = duration(value(option, inlineValue, rest));
                 case "--soft-delete-retention" -> retention = duration(value(option, inlineValue, rest));
+                case "--pending-upload-ttl" -> pendingUploadTtl = duration(value(option, inlineValue, rest));
                 case "--help", "-h" -> throw new UsageException(null);
                 default -> throw new UsageException("Unknown option '" + option + "'.");
             }
@@ -91,7 +95,8 @@ public record ServerOptions(Path dataDirectory, String host, int port, boolean p
         }
         return new ServerOptions(dataDirectory, host, port, plainHttp, Optional.ofNullable(cert), Optional.ofNullable(key),
                 Optional.ofNullable(adminPassword), Optional.ofNullable(databaseUrl), Optional.ofNullable(databaseUser),
-                Optional.ofNullable(databasePassword), Optional.ofNullable(masterKey), throttling, tokenLifetime, keySync, retention);
+                Optional.ofNullable(databasePassword), Optional.ofNullable(masterKey), throttling, tokenLifetime, keySync, retention,
+                pendingUploadTtl);
     }
 
     private static String value(String option, String inlineValue, List<String> rest) {

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.amlite.control.arm.ArmRequest;
 import dev.amlite.control.arm.ArmResponse;
 import dev.amlite.control.arm.Documents;
+import dev.amlite.control.blob.BlobAccounts;
 import dev.amlite.control.resources.ResourceSecrets;
 import dev.amlite.control.resources.TrackedResources;
 import dev.amlite.control.resources.TrackedTypeHandler;
@@ -14,6 +15,7 @@ import dev.amlite.core.ErrorCode;
 import dev.amlite.core.Json;
 import dev.amlite.core.ResourceId;
 import dev.amlite.store.StoredResource;
+import dev.amlite.store.blob.AzureBlobStore;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
@@ -76,6 +78,11 @@ public final class StorageAccountHandler implements TrackedTypeHandler {
             throw new ArmException(ErrorCode.InvalidParameter, "Hierarchical namespace needs kind StorageV2 or "
                     + "BlockBlobStorage; kind '" + kind + "' was given.");
         }
+        AzureBlobStore.ConnectionString external = externalService(requested);
+        if (external != null && !blobEnabled(kind)) {
+            throw new ArmException(ErrorCode.InvalidParameter, "properties.amliteBlobService needs a kind with a blob "
+                    + "service; kind '" + kind + "' has none.");
+        }
         String base = request.baseUrl() + "/storage/" + id.name();
         ObjectNode document = Json.object();
         document.set("tags", placement.tags());
@@ -93,7 +100,12 @@ public final class StorageAccountHandler implements TrackedTypeHandler {
         }
         ObjectNode endpoints = properties.putObject("primaryEndpoints");
         ObjectNode services = properties.putObject("encryption").put("keySource", "Microsoft.Storage").putObject("services");
-        if (blobEnabled(kind)) {
+        if (external != null) {
+            endpoints.put("blob", external.blobEndpoint() + "/");
+            properties.putObject("amliteBlobService").put("accountName", external.accountName())
+                    .put("blobEndpoint", external.blobEndpoint());
+            services.putObject("blob").put("enabled", true).put("keyType", "Account");
+        } else if (blobEnabled(kind)) {
             endpoints.put("blob", base + "/blob/");
             endpoints.put("dfs", base + "/dfs/");
             services.putObject("blob").put("enabled", true).put("keyType", "Account");
@@ -116,6 +128,18 @@ public final class StorageAccountHandler implements TrackedTypeHandler {
             JsonNode previous = placement.current().get().document().path("properties");
             properties.set("creationTime", previous.get("creationTime"));
             properties.set("keyCreationTime", previous.get("keyCreationTime"));
+            if (external == null && previous.has("amliteBlobService")) {
+                throw new ArmException(ErrorCode.PropertyChangeNotAllowed, "This account's blobs live in an external "
+                        + "blob service; give properties.amliteBlobService.connectionString again (to rotate it), "
+                        + "since the service cannot be changed back to amlite's own.");
+            }
+        }
+        if (external != null) {
+            // The external service's key is the account key: clients given it (datastore secrets) talk to the
+            // service directly.
+            secrets.put(id, BlobAccounts.CONNECTION_SECRET, requested.path("amliteBlobService").path("connectionString").asText());
+            secrets.put(id, "key1", external.accountKey());
+            ((ObjectNode) properties.path("keyCreationTime")).put("key1", now);
         }
         return tracked.save(request.caller(), placement, document, this::present);
     }
@@ -155,6 +179,12 @@ public final class StorageAccountHandler implements TrackedTypeHandler {
         return switch (action.toLowerCase(Locale.ROOT)) {
             case "listkeys" -> ArmResponse.ok(keys(account));
             case "regeneratekey" -> {
+                if (account.document().path("properties").has("amliteBlobService")) {
+                    throw new ArmException(ErrorCode.OperationNotAllowed, "The keys of '" + account.id().name()
+                            + "' belong to its external blob service (" + account.document().path("properties")
+                            .path("amliteBlobService").path("blobEndpoint").asText() + "); regenerate them there and "
+                            + "update the account with the new connection string.");
+                }
                 String keyName = request.bodyObject().path("keyName").asText("");
                 if (!KEY_NAMES.contains(keyName)) {
                     throw new ArmException(ErrorCode.InvalidParameter, "keyName must be 'key1' or 'key2'; '"
@@ -184,6 +214,25 @@ public final class StorageAccountHandler implements TrackedTypeHandler {
                     .put("creationTime", account.document().path("properties").path("keyCreationTime").path(keyName).asText());
         }
         return result;
+    }
+
+    /** An external blob service named in the request, checked; null when the account keeps its blobs in amlite. */
+    private static AzureBlobStore.ConnectionString externalService(JsonNode requested) {
+        JsonNode service = requested.path("amliteBlobService");
+        if (service.isMissingNode() || service.isNull()) {
+            return null;
+        }
+        String connection = service.path("connectionString").asText("");
+        if (connection.isBlank()) {
+            throw new ArmException(ErrorCode.InvalidParameter, "properties.amliteBlobService.connectionString is "
+                    + "required: an Azure storage connection string (AccountName, AccountKey, BlobEndpoint).");
+        }
+        try {
+            return AzureBlobStore.ConnectionString.parse(connection);
+        } catch (IllegalArgumentException e) {
+            throw new ArmException(ErrorCode.InvalidParameter, "properties.amliteBlobService.connectionString is not "
+                    + "usable: " + e.getMessage());
+        }
     }
 
     public static boolean blobEnabled(String kind) {

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.amlite.control.arm.ArmRequest;
 import dev.amlite.control.arm.ArmResponse;
 import dev.amlite.control.arm.Documents;
-import dev.amlite.control.keyvault.KeyVaults;
 import dev.amlite.control.resources.TrackedResources;
 import dev.amlite.control.resources.TrackedTypeHandler;
 import dev.amlite.core.ArmException;
@@ -15,7 +14,6 @@ import dev.amlite.core.Names;
 import dev.amlite.core.ResourceId;
 import dev.amlite.store.StoredResource;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -43,13 +41,11 @@ final class ConnectionHandler implements TrackedTypeHandler {
             "CustomKeys", List.of("keys"),
             "AccountKey", List.of("key"));
     private final TrackedResources tracked;
-    private final KeyVaults vaults;
-    private final WorkspaceEncryption encryption;
+    private final WorkspaceSecrets secrets;
 
-    ConnectionHandler(TrackedResources tracked, KeyVaults vaults, WorkspaceEncryption encryption) {
+    ConnectionHandler(TrackedResources tracked, WorkspaceSecrets secrets) {
         this.tracked = requireNonNull(tracked, "tracked is null");
-        this.vaults = requireNonNull(vaults, "vaults is null");
-        this.encryption = requireNonNull(encryption, "encryption is null");
+        this.secrets = requireNonNull(secrets, "secrets is null");
     }
 
     @Override
@@ -114,9 +110,7 @@ final class ConnectionHandler implements TrackedTypeHandler {
         if (hasValue) {
             secret.set("value", requested.get("value"));
         }
-        ResourceId vault = keyVaultOf(workspace);
-        vaults.setSecret(request.caller(), vault, secretName(id.name()), encryption.seal(workspace, Json.write(secret)),
-                "application/json", Json.object());
+        secrets.put(request.caller(), workspace, secretName(id.name()), Json.write(secret));
         ObjectNode document = Json.object();
         ObjectNode properties = document.putObject("properties");
         properties.put("category", category);
@@ -139,8 +133,7 @@ final class ConnectionHandler implements TrackedTypeHandler {
         if (connection.isEmpty()) {
             return ArmResponse.noContent();
         }
-        tracked.store().get(request.resource().parent()).ifPresent(workspace ->
-                vaults.deleteSecret(keyVaultOf(workspace), secretName(request.resource().name())));
+        secrets.delete(request.resource().parent(), secretName(request.resource().name()));
         tracked.store().deleteTree(request.resource());
         return ArmResponse.ok(null);
     }
@@ -152,11 +145,11 @@ final class ConnectionHandler implements TrackedTypeHandler {
         }
         StoredResource connection = tracked.existing(request.resource());
         StoredResource workspace = tracked.existing(request.resource().parent());
-        String stored = vaults.secret(keyVaultOf(workspace), secretName(connection.id().name())).orElseThrow(() ->
+        String stored = secrets.get(workspace, secretName(connection.id().name())).orElseThrow(() ->
                 new ArmException(ErrorCode.SecretNotFound, "The secret of connection '" + connection.id().name()
-                        + "' is missing from key vault '" + keyVaultOf(workspace).name() + "'. Set the connection "
-                        + "again to store it."));
-        JsonNode secret = Json.parse(encryption.open(workspace, stored));
+                        + "' is missing from key vault '" + secrets.keyVaultOf(workspace).name() + "'. Set the "
+                        + "connection again to store it."));
+        JsonNode secret = Json.parse(stored);
         ObjectNode shown = present(connection);
         ObjectNode properties = (ObjectNode) shown.path("properties");
         if (secret.has("credentials")) {
@@ -168,19 +161,8 @@ final class ConnectionHandler implements TrackedTypeHandler {
         return ArmResponse.ok(shown);
     }
 
-    private ResourceId keyVaultOf(StoredResource workspace) {
-        String vault = workspace.document().path("properties").path("keyVault").asText(null);
-        if (vault == null || !tracked.store().exists(ResourceId.parse(vault))) {
-            throw new ArmException(ErrorCode.LinkedResourceNotFound, "The key vault of workspace '"
-                    + workspace.id().name() + "' (" + vault + ") does not exist, so connection secrets cannot be "
-                    + "stored or read. 'amlite ml workspace diagnose' shows what is wrong.");
-        }
-        return ResourceId.parse(vault);
-    }
-
-    /** Vault secret names allow only letters, digits and hyphens; this mapping keeps distinct names distinct. */
     static String secretName(String connectionName) {
-        return "connection-" + connectionName.toLowerCase(Locale.ROOT).replace("-", "-h").replace("_", "-u");
+        return WorkspaceSecrets.name("connection", connectionName);
     }
 
     @Override

@@ -44,6 +44,7 @@ public final class WorkspaceHandler implements ResourceTypeHandler {
     private final WorkspaceDiagnosis diagnosis;
     private final CmkResources cmkResources;
     private final Duration retention;
+    private final List<WorkspaceListener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     WorkspaceHandler(TrackedResources tracked, WorkspaceDependencies dependencies, WorkspaceKeys keys,
                      WorkspaceEncryption encryption, WorkspaceDiagnosis diagnosis, CmkResources cmkResources,
@@ -55,6 +56,10 @@ public final class WorkspaceHandler implements ResourceTypeHandler {
         this.diagnosis = requireNonNull(diagnosis, "diagnosis is null");
         this.cmkResources = requireNonNull(cmkResources, "cmkResources is null");
         this.retention = requireNonNull(retention, "retention is null");
+    }
+
+    void addListener(WorkspaceListener listener) {
+        listeners.add(listener);
     }
 
     @Override
@@ -233,6 +238,9 @@ public final class WorkspaceHandler implements ResourceTypeHandler {
                 encryption.enable(id, cmk);
             }
             keys.sync(saved);
+            for (WorkspaceListener listener : listeners) {
+                listener.changed(request, saved, true);
+            }
             return saved;
         } catch (RuntimeException e) {
             dependencies.rollBack(created);
@@ -290,6 +298,9 @@ public final class WorkspaceHandler implements ResourceTypeHandler {
         rotateKeyIfAsked(current, properties, requested);
         StoredResource saved = tracked.update(request.caller(), current, document);
         keys.sync(saved);
+        for (WorkspaceListener listener : listeners) {
+            listener.changed(request, saved, false);
+        }
         return saved;
     }
 

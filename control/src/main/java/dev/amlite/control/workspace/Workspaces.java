@@ -42,9 +42,14 @@ public final class Workspaces implements AutoCloseable {
     private final NetworkGate gate;
     private final Map<String, ResourceTypeHandler> handlers;
     private final ScheduledExecutorService maintenance;
+    private final WorkspaceSecrets secrets;
+    private final StorageAccountHandler storage;
 
     private Workspaces(TrackedResources tracked, WorkspaceHandler workspaces, WorkspaceKeys keys,
-                       DeletedVaultHandler deletedVaults, NetworkGate gate, Map<String, ResourceTypeHandler> handlers) {
+                       DeletedVaultHandler deletedVaults, NetworkGate gate, Map<String, ResourceTypeHandler> handlers,
+                       WorkspaceSecrets secrets, StorageAccountHandler storage) {
+        this.secrets = secrets;
+        this.storage = storage;
         this.tracked = tracked;
         this.workspaces = workspaces;
         this.keys = keys;
@@ -66,6 +71,7 @@ public final class Workspaces implements AutoCloseable {
                 Kind.STORAGE, storage, Kind.KEY_VAULT, vault, Kind.INSIGHTS, insights, Kind.REGISTRY, registry));
         WorkspaceKeys keys = new WorkspaceKeys(tracked.store(), secrets, storage, registry, tracked.clock());
         WorkspaceEncryption encryption = new WorkspaceEncryption(vaults, secrets);
+        WorkspaceSecrets workspaceSecrets = new WorkspaceSecrets(tracked.store(), vaults, encryption);
         WorkspaceHandler workspaces = new WorkspaceHandler(tracked, dependencies, keys, encryption,
                 new WorkspaceDiagnosis(tracked.store()), new CmkResources(tracked.store(), tracked.clock()), retention);
         WorkspacePrivateLink privateLink = new WorkspacePrivateLink(tracked, authorizer);
@@ -85,8 +91,27 @@ public final class Workspaces implements AutoCloseable {
                 Map.entry(WorkspaceHandler.TYPE, workspaces),
                 Map.entry(WorkspaceHandler.PE_CONNECTION_TYPE, privateLink),
                 Map.entry(WorkspaceHandler.TYPE + "/privateLinkResources", WorkspacePrivateLink.linkResources(tracked)),
-                Map.entry(ConnectionHandler.TYPE, gate.guard(new ConnectionHandler(tracked, vaults, encryption))));
-        return new Workspaces(tracked, workspaces, keys, deletedVaults, gate, handlers);
+                Map.entry(ConnectionHandler.TYPE, gate.guard(new ConnectionHandler(tracked, workspaceSecrets))));
+        return new Workspaces(tracked, workspaces, keys, deletedVaults, gate, handlers, workspaceSecrets, storage);
+    }
+
+    /** Secrets of a workspace's contents, in its key vault. */
+    public WorkspaceSecrets secrets() {
+        return secrets;
+    }
+
+    public StorageAccountHandler storageAccounts() {
+        return storage;
+    }
+
+    /** Calls {@code listener} whenever a workspace is created or updated. */
+    public void addListener(WorkspaceListener listener) {
+        workspaces.addListener(listener);
+    }
+
+    /** The handler behind public-network-access enforcement, for types below workspaces. */
+    public ResourceTypeHandler guard(ResourceTypeHandler handler) {
+        return gate.guard(handler);
     }
 
     /** Adds this feature's handlers to the registry. */

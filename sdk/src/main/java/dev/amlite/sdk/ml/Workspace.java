@@ -26,8 +26,8 @@ import static java.util.Objects.requireNonNull;
  * An Azure Machine Learning workspace (seed 003's {@code Workspace} class, SDK-1): static {@link #create},
  * {@link #get}, {@link #list}, {@link #fromConfig}; and on an instance {@link #writeConfig}, {@link #getDetails},
  * {@link #update}, {@link #delete}, keys, connections, private endpoints, the default key vault and the MLflow
- * tracking URI. Methods of seed 003 that need assets, computes or runs (datastores, models, compute targets,
- * {@code get_run}) arrive with those features.
+ * tracking URI; its datastores, models, environments, code and data. Methods of seed 003 that need computes or
+ * runs (compute targets, {@code get_run}) arrive with those features.
  */
 public final class Workspace {
     public static final String DEFAULT_CPU_CLUSTER_NAME = "cpu-cluster";
@@ -319,6 +319,38 @@ public final class Workspace {
 
     public Keyvault getDefaultKeyvault() {
         return new Keyvault(client, document.path("properties").path("keyVault").asText());
+    }
+
+    // --- assets (AS-1 … AS-5)
+
+    public AssetOperations models() {
+        return AssetOperations.of(client.arm(), id(), "model");
+    }
+
+    public AssetOperations environments() {
+        return AssetOperations.of(client.arm(), id(), "environment");
+    }
+
+    public AssetOperations codes() {
+        return AssetOperations.of(client.arm(), id(), "code");
+    }
+
+    public AssetOperations data() {
+        return AssetOperations.of(client.arm(), id(), "data");
+    }
+
+    public DatastoreOperations datastores() {
+        return DatastoreOperations.of(client.arm(), id());
+    }
+
+    /** Seed 003's {@code get_default_datastore}: where uploads go. */
+    public JsonNode getDefaultDatastore() {
+        return datastores().getDefault();
+    }
+
+    /** Seed 003's {@code set_default_datastore}. */
+    public void setDefaultDatastore(String name) {
+        datastores().setDefault(name);
     }
 
     public String getMlflowTrackingUri() {

@@ -1,0 +1,29 @@
+package dev.amlite.store.blob;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The blobs of one storage account, as the control plane needs them: containers made with a workspace, listings
+ * that check an asset's files are there, removal of abandoned uploads, and signed URLs that let a client read or
+ * write a prefix directly. The bytes themselves never pass through the control plane: clients move them with the
+ * signed URLs, against the account's blob endpoint.
+ */
+public interface BlobStore {
+    /** Where clients reach the account's blobs, without a trailing slash. */
+    String endpoint();
+
+    void createContainer(String container);
+
+    /** Every blob whose name starts with {@code prefix}, in name order. */
+    List<BlobItem> list(String container, String prefix);
+
+    /** Deletes every blob below {@code prefix}; returns how many went. */
+    int deletePrefix(String container, String prefix);
+
+    /**
+     * A URL for {@code container/prefix} carrying a shared access signature with the given permissions
+     * ({@code r} read, {@code c} create, {@code w} write, {@code d} delete, {@code l} list).
+     */
+    String signedUrl(String container, String prefix, String permissions, Duration validity);
+}
