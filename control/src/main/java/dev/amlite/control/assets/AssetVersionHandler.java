@@ -57,6 +57,20 @@ final class AssetVersionHandler implements TrackedTypeHandler {
     }
 
     @Override
+    public ArmResponse get(ArmRequest request) {
+        return ArmResponse.ok(present(existing(request.resource())));
+    }
+
+    /** A version that must exist; the error names the asset and says how to see its versions. */
+    private StoredResource existing(ResourceId id) {
+        return tracked.store().get(id).orElseThrow(() -> new ArmException(ErrorCode.ResourceNotFound,
+                kind.label() + " '" + id.parent().name() + "' has no version '" + id.name() + "'"
+                        + (tracked.store().exists(id.parent()) ? "" : " (there is no " + kind.label().toLowerCase(Locale.ROOT)
+                        + " of that name)") + ". 'amlite ml " + kind.label().toLowerCase(Locale.ROOT) + " list -n "
+                        + id.parent().name() + "' shows its versions."));
+    }
+
+    @Override
     public ArmResponse list(ArmRequest request) {
         String view = listView(request);
         List<StoredResource> rows = new ArrayList<>(tracked.list(request.resource(), type()).stream()
@@ -204,7 +218,7 @@ final class AssetVersionHandler implements TrackedTypeHandler {
     }
 
     private ObjectNode readReference(ArmRequest request) {
-        StoredResource version = tracked.existing(request.resource());
+        StoredResource version = existing(request.resource());
         ResourceId workspaceId = request.resource().parent().parent();
         String files = kind.filesUri(version.document().path("properties"));
         if (files == null) {
