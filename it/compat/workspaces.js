@@ -43,6 +43,29 @@ async function main() {
   for await (const c of client.privateEndpointConnections.list(group, "compat-ws")) {
     seen.privateEndpointConnections.push(c.name);
   }
+  const env = await client.environmentVersions.createOrUpdate(group, "compat-ws", "js-env", "1", {
+    properties: { image: "python:3.11-slim", condaFile: "dependencies:\n  - python=3.11\n", description: "from JavaScript" },
+  });
+  seen.environment = { name: env.name, image: env.properties.image, osType: env.properties.osType };
+  const model = await client.modelVersions.createOrUpdate(group, "compat-ws", "js-model", "1", {
+    properties: { modelUri: "https://example.com/models/js/", modelType: "CustomModel", tags: { source: "js" } },
+  });
+  seen.model = { name: model.name, modelType: model.properties.modelType, tags: model.properties.tags };
+  const modelContainer = await client.modelContainers.get(group, "compat-ws", "js-model");
+  seen.modelNextVersion = modelContainer.properties.nextVersion;
+  seen.modelVersions = [];
+  for await (const v of client.modelVersions.list(group, "compat-ws", "js-model")) {
+    seen.modelVersions.push(v.name);
+  }
+  try {
+    await client.modelVersions.createOrUpdate(group, "compat-ws", "js-model", "1", {
+      properties: { modelUri: "https://example.com/models/other/" },
+    });
+    seen.duplicate = "accepted";
+  } catch (e) {
+    seen.duplicate = e.statusCode;
+  }
+  seen.environmentFetched = (await client.environmentVersions.get(group, "compat-ws", "js-env", "1")).properties.description;
   await client.workspaces.beginDeleteAndWait(group, "compat-ws");
   try {
     await client.workspaces.get(group, "compat-ws");

@@ -58,7 +58,7 @@ class OfficialClientCompatibilityTest {
     }
 
     @Test
-    void theOfficialJavaScriptClientManagesWorkspaces() throws Exception {
+    void theOfficialJavaScriptClientManagesWorkspacesModelsAndEnvironments() throws Exception {
         String token = server.adminToken();
         assertThat(server.call("PUT", "/subscriptions/" + server.subscriptionId() + "/resourceGroups/js?api-version=2022-09-01",
                 token, "{\"location\":\"japaneast\"}").status()).isEqualTo(201);
@@ -76,6 +76,14 @@ class OfficialClientCompatibilityTest {
         assertThat(seen.path("diagnosisGroups")).hasSize(9);
         assertThat(seen.path("connections").get(0).path("category").asText()).isEqualTo("Git");
         assertThat(seen.path("connections").get(0).path("leaked").asBoolean()).isFalse();
+        assertThat(seen.path("environment").path("image").asText()).isEqualTo("python:3.11-slim");
+        assertThat(seen.path("environment").path("osType").asText()).isEqualTo("Linux");
+        assertThat(seen.path("environmentFetched").asText()).isEqualTo("from JavaScript");
+        assertThat(seen.path("model").path("modelType").asText()).isEqualTo("CustomModel");
+        assertThat(seen.path("model").path("tags").path("source").asText()).isEqualTo("js");
+        assertThat(seen.path("modelNextVersion").asText()).isEqualTo("2");
+        assertThat(seen.path("modelVersions").toString()).isEqualTo("[\"1\"]");
+        assertThat(seen.path("duplicate").asInt()).isEqualTo(409);
         assertThat(seen.path("afterDelete").asInt()).isEqualTo(404);
     }
 }
