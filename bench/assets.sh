@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Upload and download throughput of a model folder (issue 4): one large file plus many small ones, through the
 # CLI against amlite's own blob store, side by side with `cp -r` of the same files on the same disk (the physical
-# limit here). Then registration of many model versions (auto-numbered? no: explicit versions, one PUT each,
-# 8 in parallel) with the store's size before and after.
+# limit here). Then registration of many model versions (explicit versions, one PUT each, 8 in parallel), with
+# the store's size before and after.
 # Usage: bench/assets.sh [large MiB] [small files] [versions]   (defaults 768 2560 10000: a 1 GiB folder)
 source "$(dirname "$0")/common.sh"
 LARGE_MIB="${1:-768}"

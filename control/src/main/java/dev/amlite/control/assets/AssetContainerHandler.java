@@ -148,8 +148,6 @@ final class AssetContainerHandler implements TrackedTypeHandler {
 
     @Override
     public ObjectNode present(StoredResource row) {
-        ObjectNode document = row.documentCopy();
-        document.remove("etag");
-        return document;
+        return TrackedTypeHandler.withoutEtag(row);
     }
 }

@@ -18,7 +18,7 @@ public enum AssetKind {
 
     static final String WORKSPACE_TYPE = "Microsoft.MachineLearningServices/workspaces";
     /** Members a version may change after it is registered; everything else is fixed. */
-    static final List<String> MUTABLE = List.of("description", "tags", "isArchived", "stage", "provisioningState");
+    static final List<String> MUTABLE = List.of("description", "tags", "isArchived", "stage");
     private static final List<String> MODEL_TYPES = List.of("CustomModel", "MLFlowModel", "TritonModel");
     private static final List<String> DATA_TYPES = List.of("uri_file", "uri_folder", "mltable");
 

@@ -7,10 +7,10 @@ import dev.amlite.core.ErrorCode;
 import dev.amlite.core.ResourceId;
 import dev.amlite.store.ResourceStore;
 import dev.amlite.store.StoredResource;
+import dev.amlite.store.blob.BlobItem;
 import dev.amlite.store.blob.BlobStore;
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import static java.util.Objects.requireNonNull;
 
@@ -21,7 +21,6 @@ import static java.util.Objects.requireNonNull;
  */
 final class AssetStorage {
     static final String DATASTORE_TYPE = AssetKind.WORKSPACE_TYPE + "/datastores";
-    private static final String STORAGE_TYPE_KEY = "microsoft.storage/storageaccounts";
     private final ResourceStore store;
     private final BlobAccounts blobs;
 
@@ -82,7 +81,7 @@ final class AssetStorage {
         }
         Location l = location.get();
         String prefix = l.path();
-        List<dev.amlite.store.blob.BlobItem> found = blobs.of(l.account()).list(l.container(), prefix);
+        List<BlobItem> found = blobs.of(l.account()).list(l.container(), prefix);
         boolean present = found.stream().anyMatch(item -> item.name().equals(prefix)
                 || item.name().startsWith(prefix.endsWith("/") ? prefix : prefix + "/"));
         if (!present) {
@@ -112,7 +111,7 @@ final class AssetStorage {
     }
 
     Optional<StoredResource> account(String name) {
-        return store.findByTypeAndName(STORAGE_TYPE_KEY, name.toLowerCase(Locale.ROOT)).stream().findFirst();
+        return blobs.account(name);
     }
 
     String signedUrl(Location location, String permissions, Duration validity) {

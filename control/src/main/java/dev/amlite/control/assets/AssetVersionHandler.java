@@ -102,7 +102,7 @@ final class AssetVersionHandler implements TrackedTypeHandler {
         }
         ObjectNode body = request.bodyObject();
         ObjectNode properties = Documents.properties(body).deepCopy();
-        properties.remove(List.of("provisioningState"));
+        properties.remove("provisioningState");
         tracked.requireParent(containerId);
         Optional<StoredResource> container = tracked.store().get(containerId);
         kind.check(properties, container.map(StoredResource::document).orElse(null));
@@ -152,7 +152,7 @@ final class AssetVersionHandler implements TrackedTypeHandler {
         ObjectNode document = current.documentCopy();
         ObjectNode properties = (ObjectNode) document.path("properties");
         for (String member : AssetKind.MUTABLE) {
-            if (requested.has(member) && !member.equals("provisioningState")) {
+            if (requested.has(member)) {
                 properties.set(member, requested.get(member));
             }
         }
@@ -256,8 +256,6 @@ final class AssetVersionHandler implements TrackedTypeHandler {
 
     @Override
     public ObjectNode present(StoredResource row) {
-        ObjectNode document = row.documentCopy();
-        document.remove("etag");
-        return document;
+        return TrackedTypeHandler.withoutEtag(row);
     }
 }

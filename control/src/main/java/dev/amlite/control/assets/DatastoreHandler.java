@@ -313,8 +313,6 @@ final class DatastoreHandler implements TrackedTypeHandler {
 
     @Override
     public ObjectNode present(StoredResource datastore) {
-        ObjectNode document = datastore.documentCopy();
-        document.remove("etag");
-        return document;
+        return TrackedTypeHandler.withoutEtag(datastore);
     }
 }

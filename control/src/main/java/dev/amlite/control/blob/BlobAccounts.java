@@ -12,7 +12,6 @@ import dev.amlite.store.blob.LocalBlobStore;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Base64;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -57,11 +56,15 @@ public final class BlobAccounts {
                 "The storage account '" + account.id() + "' does not exist.")));
     }
 
+    /** The storage account with this name; names are unique across amlite. */
+    public Optional<StoredResource> account(String accountName) {
+        return store.findByTypeAndName(STORAGE_TYPE_KEY, accountName.toLowerCase(Locale.ROOT)).stream().findFirst();
+    }
+
     /** The amlite-served blobs of the account with this name, for the blob endpoint; empty for external ones. */
     public Optional<LocalBlobStore> localByName(String accountName) {
-        List<StoredResource> accounts = store.findByTypeAndName(STORAGE_TYPE_KEY, accountName.toLowerCase(Locale.ROOT));
-        return accounts.stream().filter(account -> secrets.get(account.id(), CONNECTION_SECRET).isEmpty())
-                .findFirst().map(this::local);
+        return account(accountName).filter(account -> secrets.get(account.id(), CONNECTION_SECRET).isEmpty())
+                .map(this::local);
     }
 
     private LocalBlobStore local(StoredResource account) {

@@ -22,6 +22,13 @@ public interface TrackedTypeHandler extends ResourceTypeHandler {
         return row.documentCopy();
     }
 
+    /** The document without its etag, for types whose ARM contract has none. */
+    static ObjectNode withoutEtag(StoredResource row) {
+        ObjectNode document = row.documentCopy();
+        document.remove("etag");
+        return document;
+    }
+
     @Override
     default ArmResponse get(ArmRequest request) {
         return ArmResponse.ok(present(tracked().existing(request.resource())));

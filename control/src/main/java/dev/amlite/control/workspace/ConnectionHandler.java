@@ -167,8 +167,6 @@ final class ConnectionHandler implements TrackedTypeHandler {
 
     @Override
     public ObjectNode present(StoredResource connection) {
-        ObjectNode document = connection.documentCopy();
-        document.remove("etag");
-        return document;
+        return TrackedTypeHandler.withoutEtag(connection);
     }
 }
