@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Upload and download throughput of a model folder (issue 4): one large file plus many small ones, through the
 # CLI against amlite's own blob store, side by side with `cp -r` of the same files on the same disk (the physical
-# limit here). Then registration of many model versions (explicit versions, one PUT each, 8 in parallel), with
-# the store's size before and after.
+# limit here). Then registration of many model versions (explicit versions, one PUT each over 8 keep-alive
+# connections with wrk), with the store's size before and after (server stopped, so H2 has compacted).
 # Usage: bench/assets.sh [large MiB] [small files] [versions]   (defaults 768 2560 10000: a 1 GiB folder)
 source "$(dirname "$0")/common.sh"
 LARGE_MIB="${1:-768}"
@@ -36,15 +36,36 @@ size_before="$(du -sb "$WORK/assets" --exclude=blobs | cut -f1)"
 uri="azureml://datastores/workspaceblobstore/paths/LocalUpload/$(ls "$WORK/assets/blobs/"*/azureml-blobstore-*/LocalUpload/)/model/"
 base="$URL/subscriptions/$SUBSCRIPTION/resourceGroups/bench/providers/Microsoft.MachineLearningServices/workspaces/bench-ws/models/many/versions"
 t4=$(date +%s.%N)
-seq 1 "$VERSIONS" | xargs -P 8 -I{} curl -ksf -o /dev/null -X PUT -H "Authorization: Bearer $TOKEN" \
-  -H 'Content-Type: application/json' -d "{\"properties\":{\"modelUri\":\"$uri\"}}" "$base/{}?api-version=2024-04-01"
+# wrk runs for its whole -d however early its thread stops, so the script ends it once the last version answers.
+TOKEN="$TOKEN" TOTAL="$VERSIONS" VERSIONS_PATH="${base#$URL}" MODEL_URI="$uri" wrk -t1 -c8 -d3600s \
+  -s "$BENCH_DIR/versions.lua" "$URL" >"$WORK/wrk.out" 2>&1 &
+WRK_PID=$!
+until [[ "$(curl -ks -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $TOKEN" \
+  "$base/$VERSIONS?api-version=2024-04-01")" == 200 ]]; do
+  kill -0 "$WRK_PID" 2>/dev/null || { cat "$WORK/wrk.out" >&2; exit 1; }
+  sleep 0.1
+done
 t5=$(date +%s.%N)
-size_after="$(du -sb "$WORK/assets" --exclude=blobs | cut -f1)"
+kill "$WRK_PID"; wait "$WRK_PID" 2>/dev/null || true
+size_running="$(du -sb "$WORK/assets" --exclude=blobs | cut -f1)"
 listed="$(curl -ksf -H "Authorization: Bearer $TOKEN" "$base?api-version=2024-04-01&\$top=100000" | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["value"]))')"
-python3 - "$VERSIONS" "$t4" "$t5" "$size_before" "$size_after" "$listed" <<'PY'
+# H2 rewrites B-tree pages on every commit and compacts in the background when the server is idle: sample the
+# size until it stops shrinking (at most 5 minutes).
+idle=0; size_idle="$size_running"
+while (( idle < ${IDLE_MAX:-300} )); do
+  sleep 10; idle=$((idle + 10))
+  size_now="$(du -sb "$WORK/assets" --exclude=blobs | cut -f1)"
+  (( size_now >= size_idle && size_now < size_running )) && break
+  size_idle="$size_now"
+done
+stop_server
+size_stopped="$(du -sb "$WORK/assets" --exclude=blobs | cut -f1)"
+python3 - "$VERSIONS" "$t4" "$t5" "$size_before" "$size_running" "$size_idle" "$idle" "$size_stopped" "$listed" <<'PY'
 import sys
-n, t4, t5, before, after, listed = int(sys.argv[1]), float(sys.argv[2]), float(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5]), int(sys.argv[6])
-print(f"register {n} model versions (8 parallel curl PUTs): {t5 - t4:.1f} s, {n / (t5 - t4):.0f}/s; "
-      f"listed afterwards: {listed}; store (H2 + secrets, without blobs) {before / 2**20:.1f} MiB -> {after / 2**20:.1f} MiB "
-      f"({(after - before) / n:.0f} bytes per version)")
+n, t4, t5 = int(sys.argv[1]), float(sys.argv[2]), float(sys.argv[3])
+before, running, idle_size, idle, stopped, listed = (int(a) for a in sys.argv[4:10])
+print(f"register {n} model versions (wrk, 8 connections): {t5 - t4:.1f} s, {n / (t5 - t4):.0f}/s; listed afterwards: {listed}")
+print(f"store (H2 + secrets, without blobs): {before / 2**20:.1f} MiB before, {running / 2**20:.1f} MiB right after "
+      f"(uncompacted), {idle_size / 2**20:.1f} MiB after {idle} s idle, {stopped / 2**20:.1f} MiB after a clean stop "
+      f"({(min(idle_size, stopped) - before) / n:.0f} bytes per version)")
 PY

@@ -45,5 +45,5 @@ login() {
   TOKEN="$("$AMLITE" account get-access-token --query accessToken -o tsv)"
 }
 
-cleanup() { stop_server; rm -rf "$WORK"; }
+cleanup() { stop_server; [[ -n "${KEEP_WORK:-}" ]] || rm -rf "$WORK"; }
 trap cleanup EXIT

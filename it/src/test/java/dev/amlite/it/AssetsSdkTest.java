@@ -85,4 +85,33 @@ class AssetsSdkTest {
         JsonNode v3 = ws.models().createOrUpdate("clf", null, Json.object(), model);
         assertThat(v3.path("properties").path("modelUri").asText()).contains("/datastores/second/paths/LocalUpload/");
     }
+
+    @Test
+    void largeFilesTakeTheStreamingPathBothWaysAndArriveIntact() throws Exception {
+        Workspace ws = Workspace.create(client, WorkspaceOptions.named("bigws").resourceGroup("sdkrg")
+                .createResourceGroup(true).location("japaneast"));
+        Path folder = temporary.resolve("big-model");
+        Files.createDirectories(folder);
+        byte[] weights = new byte[9 * 1024 * 1024 + 17]; // over the 8 MiB line: the blocking-connection path
+        new java.util.Random(42).nextBytes(weights);
+        Files.write(folder.resolve("weights.bin"), weights);
+        Files.write(folder.resolve("config.json"), "{}".getBytes());
+        List<BlobTransferProgress> seen = new ArrayList<>();
+        JsonNode version = ws.models().withProgress(p -> seen.add(new BlobTransferProgress(p.filesDone(), p.skipped())))
+                .createOrUpdate("big", "1", Json.object(), folder);
+        assertThat(version.path("name").asText()).isEqualTo("1");
+        assertThat(seen).extracting(BlobTransferProgress::skipped).containsOnly(0);
+
+        ws.models().download("big", "1", temporary.resolve("big-out"));
+        assertThat(Files.readAllBytes(temporary.resolve("big-out/big/big-model/weights.bin"))).isEqualTo(weights);
+
+        // The same folder again: the fingerprinted upload finds both files there (large one included) and skips them.
+        seen.clear();
+        ws.models().withProgress(p -> seen.add(new BlobTransferProgress(p.filesDone(), p.skipped())))
+                .createOrUpdate("big", "2", Json.object(), folder);
+        assertThat(seen.getLast().skipped()).isEqualTo(2);
+    }
+
+    private record BlobTransferProgress(int filesDone, int skipped) {
+    }
 }

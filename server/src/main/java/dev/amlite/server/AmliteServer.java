@@ -15,6 +15,7 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
+import java.net.StandardSocketOptions;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,6 +24,7 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import javax.net.ssl.SSLContext;
@@ -37,6 +39,7 @@ public final class AmliteServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AmliteServer.class);
     // Blob uploads stream up to Azure's Put Blob limit; management bodies have their own, much smaller bound.
     private static final long MAX_PAYLOAD = 5000L * 1024 * 1024;
+    private static final int RECEIVE_BUFFER = 4 * 1024 * 1024;
 
     private final Database database;
     private final ControlPlane controlPlane;
@@ -93,6 +96,10 @@ public final class AmliteServer implements AutoCloseable {
                     .port(options.port())
                     .shutdownHook(false)
                     .maxPayloadSize(MAX_PAYLOAD)
+                    // Helidon sets a 4 KiB SO_RCVBUF on the listener unless told otherwise; accepted sockets inherit
+                    // it, which caps every upload at a 4 KiB window (measured: 60 MB/s on loopback). A large
+                    // explicit size gives the window room; the kernel clamps it to net.core.rmem_max.
+                    .listenerSocketOptions(Map.of(StandardSocketOptions.SO_RCVBUF, RECEIVE_BUFFER))
                     .routing(routing -> routing
                             .register("/", new HealthService(database, meters, started::get))
                             .register("/v1.0", plane.directoryApi())

@@ -3,6 +3,7 @@ package dev.amlite.store;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.sql.SQLException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.flywaydb.core.Flyway;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.SqlStatements;
@@ -15,6 +16,7 @@ public final class Database implements AutoCloseable {
     private final HikariDataSource dataSource;
     private final Jdbi jdbi;
     private final StoreVendor vendor;
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     private Database(HikariDataSource dataSource, StoreVendor vendor) {
         this.dataSource = dataSource;
@@ -79,6 +81,27 @@ public final class Database implements AutoCloseable {
 
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        if (vendor == StoreVendor.H2) {
+            compactH2();
+        }
         dataSource.close();
+    }
+
+    /**
+     * Every durable commit writes a new H2 chunk, and H2's background compaction did not reclaim the old ones in
+     * our runs (bench/assets.sh: 10,000 model versions left a 321 MiB file, still 321 MiB after 5 idle minutes).
+     * SHUTDOWN COMPACT rewrites the live data on a clean stop (the same file became 5 MiB in under a second).
+     */
+    private void compactH2() {
+        long started = System.nanoTime();
+        try (var connection = dataSource.getConnection(); var statement = connection.createStatement()) {
+            statement.execute("SHUTDOWN COMPACT");
+            LOG.info("Store compacted in {} ms", (System.nanoTime() - started) / 1_000_000);
+        } catch (SQLException e) {
+            LOG.warn("Could not compact the store on shutdown ({}); it stays correct, only larger", e.getMessage());
+        }
     }
 }

@@ -7,10 +7,8 @@ import dev.amlite.core.ErrorCode;
 import dev.amlite.core.ResourceId;
 import dev.amlite.store.ResourceStore;
 import dev.amlite.store.StoredResource;
-import dev.amlite.store.blob.BlobItem;
 import dev.amlite.store.blob.BlobStore;
 import java.time.Duration;
-import java.util.List;
 import java.util.Optional;
 import static java.util.Objects.requireNonNull;
 
@@ -81,10 +79,7 @@ final class AssetStorage {
         }
         Location l = location.get();
         String prefix = l.path();
-        List<BlobItem> found = blobs.of(l.account()).list(l.container(), prefix);
-        boolean present = found.stream().anyMatch(item -> item.name().equals(prefix)
-                || item.name().startsWith(prefix.endsWith("/") ? prefix : prefix + "/"));
-        if (!present) {
+        if (!blobs.of(l.account()).anyAt(l.container(), prefix)) {
             throw new ArmException(ErrorCode.UploadIncomplete, "No files are at '" + uri + "' (container '"
                     + l.container() + "' of storage account '" + l.account().id().name() + "'), so the " + what
                     + " cannot be registered. Upload the files first — 'amlite ml ... create --path <local folder>' "

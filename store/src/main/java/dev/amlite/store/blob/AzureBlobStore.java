@@ -99,6 +99,17 @@ public final class AzureBlobStore implements BlobStore {
     }
 
     @Override
+    public boolean anyAt(String container, String path) {
+        String name = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+        BlobContainerClient client = service.getBlobContainerClient(container);
+        if (name.isEmpty() || !client.exists()) {
+            return false;
+        }
+        return client.getBlobClient(name).exists() || client.listBlobs(new ListBlobsOptions().setPrefix(name + "/")
+                .setMaxResultsPerPage(1), null).iterableByPage().iterator().next().getValue().stream().findAny().isPresent();
+    }
+
+    @Override
     public int deletePrefix(String container, String prefix) {
         BlobContainerClient client = service.getBlobContainerClient(container);
         List<BlobItem> items = list(container, prefix);

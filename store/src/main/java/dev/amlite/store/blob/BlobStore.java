@@ -18,6 +18,12 @@ public interface BlobStore {
     /** Every blob whose name starts with {@code prefix}, in name order. */
     List<BlobItem> list(String container, String prefix);
 
+    /**
+     * Whether a blob named {@code path} or any blob below {@code path/} exists — what registering an asset checks,
+     * without listing a folder of thousands of files.
+     */
+    boolean anyAt(String container, String path);
+
     /** Deletes every blob below {@code prefix}; returns how many went. */
     int deletePrefix(String container, String prefix);
 

@@ -109,7 +109,9 @@ public final class LocalBlobStore implements BlobStore {
              OutputStream out = Channels.newOutputStream(channel)) {
             byte[] buffer = new byte[1 << 20];
             int read;
-            while ((read = content.read(buffer)) >= 0) {
+            // readNBytes fills the buffer: the HTTP layer hands over a few KiB per read, and a write per read
+            // would cost a system call per few KiB.
+            while ((read = content.readNBytes(buffer, 0, buffer.length)) > 0) {
                 md5.update(buffer, 0, read);
                 out.write(buffer, 0, read);
                 size += read;
@@ -192,6 +194,29 @@ public final class LocalBlobStore implements BlobStore {
             boolean deleted = Files.isRegularFile(blobPath(container, name)) && Files.deleteIfExists(blobPath(container, name));
             pruneEmptyFolders(blobPath(container, name).getParent(), containerPath(container));
             return deleted;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public boolean anyAt(String container, String path) {
+        String name = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+        if (name.isEmpty() || !Files.isDirectory(containerPath(container))) {
+            return false;
+        }
+        Path target = blobPath(container, name);
+        if (Files.isRegularFile(target)) {
+            return true;
+        }
+        if (!Files.isDirectory(target)) {
+            return false;
+        }
+        try (Stream<Path> walk = Files.walk(target)) {
+            return walk.anyMatch(file -> Files.isRegularFile(file)
+                    && !file.getFileName().toString().startsWith(BlobNames.UPLOAD_PREFIX));
+        } catch (NoSuchFileException e) {
+            return false;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
