@@ -1,0 +1,169 @@
+"""amlite's Python inference server: serves a user's score.py the way Azure ML's inference server does.
+
+Standard library only, so a deployment needs nothing installed beyond what its own score.py imports. It imports
+the scoring script, calls init() once, then run(raw_data) per POST /score with the request body as a string, and
+answers run()'s result as JSON. AZUREML_MODEL_DIR points at the model's files, as on Azure.
+
+  GET  /live   200 while the process serves (liveness)
+  GET  /ready  200 once init() has returned (readiness)
+  POST /score  run(raw_data) -> 200 JSON; an exception in run() -> 500 {"error": ...}, traceback on stderr
+
+Configuration (environment): AML_APP_ROOT (the code folder), AZUREML_ENTRY_SCRIPT (the script, relative to it),
+AZUREML_MODEL_DIR, AMLITE_PORT (0 picks a free port), AMLITE_MAX_CONCURRENT (run() calls at once, default 1 —
+Azure's max_concurrent_requests_per_instance), AMLITE_MAX_BODY (bytes, default 100 MiB).
+The port actually bound is printed as "AMLITE-LISTENING <port>" on stdout. Exit codes: 2 the script cannot be
+loaded or lacks init/run, 3 init() raised.
+"""
+import http.server
+import importlib.util
+import json
+import logging
+import os
+import socketserver
+import sys
+import threading
+import time
+import traceback
+
+LOG = logging.getLogger("amlite.inference")
+
+
+def load_script(app_root, entry_script):
+    path = os.path.normpath(os.path.join(app_root, entry_script))
+    if not os.path.isfile(path):
+        sys.stderr.write(f"amlite: the scoring script '{entry_script}' is not in the code folder ({app_root}).\n")
+        sys.exit(2)
+    sys.path.insert(0, os.path.dirname(path))
+    sys.path.insert(0, app_root)
+    spec = importlib.util.spec_from_file_location("score", path)
+    module = importlib.util.module_from_spec(spec)
+    try:
+        spec.loader.exec_module(module)
+    except BaseException:
+        sys.stderr.write(f"amlite: importing the scoring script '{entry_script}' failed:\n")
+        traceback.print_exc()
+        sys.exit(2)
+    missing = [name for name in ("init", "run") if not callable(getattr(module, name, None))]
+    if missing:
+        sys.stderr.write(f"amlite: the scoring script '{entry_script}' must define init() and run(raw_data); "
+                         f"it has no {' and no '.join(m + '()' for m in missing)}.\n")
+        sys.exit(2)
+    return module
+
+
+class Scorer:
+    def __init__(self, module, max_concurrent):
+        self.module = module
+        self.slots = threading.BoundedSemaphore(max_concurrent)
+        self.ready = threading.Event()
+
+    def init(self):
+        try:
+            self.module.init()
+        except BaseException:
+            sys.stderr.write("amlite: init() of the scoring script raised:\n")
+            traceback.print_exc()
+            sys.stderr.flush()
+            sys.exit(3)
+        self.ready.set()
+
+    def score(self, raw_data):
+        with self.slots:
+            return self.module.run(raw_data)
+
+
+def handler_for(scorer, max_body):
+    class Handler(http.server.BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+        server_version = "amlite-inference"
+
+        def log_message(self, fmt, *args):  # the router keeps the request log; stderr is for the user's code
+            pass
+
+        def answer(self, status, payload, request_id=None):
+            body = payload if isinstance(payload, bytes) else json.dumps(payload).encode("utf-8")
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            if request_id:
+                self.send_header("x-request-id", request_id)
+            self.end_headers()
+            self.wfile.write(body)
+
+        def do_GET(self):
+            if self.path == "/live":
+                self.answer(200, {"status": "live"})
+            elif self.path == "/ready":
+                self.answer(200 if scorer.ready.is_set() else 503,
+                            {"status": "ready" if scorer.ready.is_set() else "initializing"})
+            else:
+                self.answer(404, {"error": f"No such path {self.path}; POST /score, GET /live or /ready."})
+
+        def do_POST(self):
+            request_id = self.headers.get("x-request-id", "")
+            if self.path.split("?")[0] != "/score":
+                self.drain()
+                self.answer(404, {"error": f"No such path {self.path}; POST /score."}, request_id)
+                return
+            length = int(self.headers.get("Content-Length") or 0)
+            if length > max_body:
+                self.close_connection = True
+                self.answer(413, {"error": f"The request body has {length} bytes; at most {max_body} are allowed."},
+                            request_id)
+                return
+            raw = self.rfile.read(length).decode("utf-8", errors="replace")
+            if not scorer.ready.is_set():
+                self.answer(503, {"error": "The model is still initializing."}, request_id)
+                return
+            started = time.monotonic()
+            try:
+                result = scorer.score(raw)
+                body = json.dumps(result).encode("utf-8")
+            except Exception as error:  # noqa: BLE001 - the user's code may raise anything
+                sys.stderr.write(f"amlite: run() failed for request {request_id or '-'}: "
+                                 f"{type(error).__name__}: {error}\n")
+                traceback.print_exc()
+                sys.stderr.flush()
+                self.answer(500, {"error": f"{type(error).__name__}: {error}"}, request_id)
+                return
+            LOG.debug("scored %s in %.1f ms", request_id, (time.monotonic() - started) * 1000)
+            self.answer(200, body, request_id)
+
+        def drain(self):
+            length = int(self.headers.get("Content-Length") or 0)
+            if 0 < length <= max_body:
+                self.rfile.read(length)
+
+    return Handler
+
+
+class Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+    request_queue_size = 128
+
+
+def main():
+    logging.basicConfig(stream=sys.stderr, level=logging.INFO,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    app_root = os.path.abspath(os.environ.get("AML_APP_ROOT", "."))
+    entry = os.environ.get("AZUREML_ENTRY_SCRIPT", "score.py")
+    port = int(os.environ.get("AMLITE_PORT", "0"))
+    max_concurrent = max(1, int(os.environ.get("AMLITE_MAX_CONCURRENT", "1")))
+    max_body = int(os.environ.get("AMLITE_MAX_BODY", str(100 * 1024 * 1024)))
+    os.chdir(app_root)
+    module = load_script(app_root, entry)
+    scorer = Scorer(module, max_concurrent)
+    server = Server(("127.0.0.1", port), handler_for(scorer, max_body))
+    print(f"AMLITE-LISTENING {server.server_address[1]}", flush=True)
+    threading.Thread(target=server.serve_forever, name="http", daemon=True).start()
+    scorer.init()
+    LOG.info("init() done; serving %s with model dir %s", entry, os.environ.get("AZUREML_MODEL_DIR", ""))
+    try:
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        pass
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,67 @@
+package dev.amlite.serving.runtime;
+
+import dev.amlite.serving.supervisor.InstanceSpec;
+import dev.amlite.serving.supervisor.Probe;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Serves a {@code score.py} with amlite's stdlib-only inference server, run by a configurable interpreter (the
+ * machine's first {@code python3} may not see the packages a model needs; Debian's {@code /usr/bin/python3} does).
+ */
+public final class PythonRuntime {
+    private static final String RESOURCE = "/dev/amlite/runtime/python/amlite_inference_server.py";
+    private final String interpreter;
+    private final Path server;
+
+    private PythonRuntime(String interpreter, Path server) {
+        this.interpreter = interpreter;
+        this.server = server;
+    }
+
+    /** Writes the inference server into {@code directory} (replacing an older copy) and returns the runtime. */
+    public static PythonRuntime install(String interpreter, Path directory) {
+        requireNonNull(interpreter, "interpreter is null");
+        Path target = directory.resolve("amlite_inference_server.py");
+        try (InputStream in = PythonRuntime.class.getResourceAsStream(RESOURCE)) {
+            if (in == null) {
+                throw new IllegalStateException("The Python inference server is missing from the build (" + RESOURCE + ")");
+            }
+            Files.createDirectories(directory);
+            Path temporary = Files.createTempFile(directory, ".server", ".py");
+            Files.copy(in, temporary, StandardCopyOption.REPLACE_EXISTING);
+            Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return new PythonRuntime(interpreter, target);
+    }
+
+    /**
+     * An instance serving {@code scoringScript} from {@code code} with the model at {@code modelDir}. The user's
+     * environment variables come first; amlite's own (the paths, the port) win over them.
+     */
+    public InstanceSpec instance(Path code, String scoringScript, Path modelDir, Map<String, String> environmentVariables,
+                                 int maxConcurrentRequests, Probe readiness, Probe liveness) {
+        Map<String, String> environment = new HashMap<>(environmentVariables);
+        environment.put("AML_APP_ROOT", code.toAbsolutePath().toString());
+        environment.put("AZUREML_ENTRY_SCRIPT", scoringScript);
+        environment.put("AZUREML_MODEL_DIR", modelDir.toAbsolutePath().toString());
+        environment.put("AMLITE_PORT", "0");
+        environment.put("AMLITE_MAX_CONCURRENT", Integer.toString(maxConcurrentRequests));
+        environment.put("PYTHONUNBUFFERED", "1");
+        return new InstanceSpec(List.of(interpreter, server.toString()), environment, code, readiness, liveness);
+    }
+
+    public String interpreter() {
+        return interpreter;
+    }
+}
