@@ -120,8 +120,7 @@ public final class DeploymentInstances implements AutoCloseable {
                     + startTimeout.toSeconds() + " s.", slot.log.tail(20));
         } catch (IllegalStateException e) {
             awaitOutput(instance);
-            throw new InstanceStartException("Instance " + slot.name + " " + e.getMessage().replaceFirst(
-                    "^Instance \\S+ ", "") + ".", slot.log.tail(20));
+            throw new InstanceStartException("Instance " + slot.name + " " + e.getMessage() + ".", slot.log.tail(20));
         }
         slot.ready = true;
         LOG.info("Instance {} ready on port {} (pid {})", slot.name, instance.port(), instance.pid());

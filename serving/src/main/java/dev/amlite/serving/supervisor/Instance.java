@@ -84,12 +84,15 @@ public final class Instance {
         return process.onExit();
     }
 
-    /** The port the instance announced; waits up to {@code timeout}. Fails if the process ends first. */
+    /**
+     * The port the instance announced; waits up to {@code timeout}. If the process ends first: an
+     * IllegalStateException saying how ("exited with code N before it listened").
+     */
     public int awaitPort(Duration timeout) throws InterruptedException, TimeoutException {
         try {
             return port.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (java.util.concurrent.ExecutionException e) {
-            throw new IllegalStateException("Instance " + name + " " + e.getCause().getMessage(), e.getCause());
+            throw new IllegalStateException(e.getCause().getMessage(), e.getCause());
         }
     }
 
