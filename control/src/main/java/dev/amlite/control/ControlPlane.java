@@ -20,6 +20,9 @@ import dev.amlite.control.resources.ResourceSecrets;
 import dev.amlite.control.resources.TrackedResources;
 import dev.amlite.control.workspace.Workspaces;
 import dev.amlite.control.assets.Assets;
+import dev.amlite.control.endpoints.Endpoints;
+import dev.amlite.control.endpoints.ScoringService;
+import dev.amlite.control.endpoints.ServingConfig;
 import dev.amlite.control.blob.BlobAccounts;
 import dev.amlite.control.blob.BlobEndpoint;
 import dev.amlite.store.SecretStore;
@@ -70,11 +73,13 @@ public final class ControlPlane implements AutoCloseable {
     private final Workspaces workspaces;
     private final Assets assets;
     private final BlobEndpoint blobEndpoint;
+    private final Endpoints endpoints;
 
     private ControlPlane(FrontDoor frontDoor, TokenEndpoint tokenEndpoint, DirectoryApi directoryApi,
                          OperationRunner operations, Subscriptions subscriptions, Directory directory,
                          Settings settings, SecureRandom random, Workspaces workspaces, Assets assets,
-                         BlobEndpoint blobEndpoint) {
+                         BlobEndpoint blobEndpoint, Endpoints endpoints) {
+        this.endpoints = endpoints;
         this.assets = assets;
         this.blobEndpoint = blobEndpoint;
         this.frontDoor = frontDoor;
@@ -89,6 +94,11 @@ public final class ControlPlane implements AutoCloseable {
     }
 
     public static ControlPlane create(Database database, ControlConfig config, MeterRegistry meters, Clock clock) {
+        return create(database, config, ServingConfig.defaults(config.blobRoot().resolveSibling("serving")), meters, clock);
+    }
+
+    public static ControlPlane create(Database database, ControlConfig config, ServingConfig serving,
+                                      MeterRegistry meters, Clock clock) {
         SecureRandom random = new SecureRandom();
         Catalog catalog = Catalog.standard();
         ResourceStore store = new ResourceStore(database, clock);
@@ -110,9 +120,12 @@ public final class ControlPlane implements AutoCloseable {
         BlobAccounts blobAccounts = new BlobAccounts(store, resourceSecrets, config.blobRoot(), clock);
         Assets assets = new Assets(tracked, workspaces, blobAccounts, config.pendingUploadTtl());
 
+        Endpoints endpoints = new Endpoints(tracked, resourceSecrets, assets, operations, serving, meters, clock);
+
         HandlerRegistry.Builder registry = HandlerRegistry.builder();
         workspaces.register(registry);
         assets.register(registry, workspaces);
+        endpoints.register(registry, workspaces);
         HandlerRegistry handlers = registry
                 .register(ResourceId.TENANT_TYPE, new TenantHandler(store, subscriptions, authorizer))
                 .register(ResourceId.SUBSCRIPTION_TYPE, new SubscriptionHandler(store, authorizer))
@@ -133,11 +146,12 @@ public final class ControlPlane implements AutoCloseable {
                 .build();
         workspaces.start(config.keySyncInterval(), config.softDeleteRetention());
         assets.start();
+        endpoints.start();
         FrontDoor frontDoor = new FrontDoor(tokens, authorizer, new Throttle(config.throttle(), System::nanoTime),
                 catalog, handlers, meters, config.maxManagementBody());
         return new ControlPlane(frontDoor, new TokenEndpoint(directory, tokens, clock),
                 new DirectoryApi(directory, tokens, authorizer, config.secretValidity()), operations, subscriptions,
-                directory, settings, random, workspaces, assets, new BlobEndpoint(blobAccounts));
+                directory, settings, random, workspaces, assets, new BlobEndpoint(blobAccounts), endpoints);
     }
 
     /** Catalogued types outside the ARM bookkeeping namespaces get the generic handler. */
@@ -203,6 +217,11 @@ public final class ControlPlane implements AutoCloseable {
         return blobEndpoint;
     }
 
+    /** The scoring router of online endpoints (mounted at /inference). */
+    public ScoringService scoringService() {
+        return endpoints.scoringService();
+    }
+
     public TokenEndpoint tokenEndpoint() {
         return tokenEndpoint;
     }
@@ -213,6 +232,7 @@ public final class ControlPlane implements AutoCloseable {
 
     @Override
     public void close() {
+        endpoints.close();
         assets.close();
         workspaces.close();
         operations.close();

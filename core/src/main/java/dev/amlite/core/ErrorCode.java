@@ -70,6 +70,8 @@ public enum ErrorCode {
     OperationNotAllowed(409),
     UploadIncomplete(400),
     DatastoreValidationFailed(400),
+    QuotaExceeded(409),
+    ResourceNotReady(400),
     InternalServerError(500),
     ServiceUnavailable(503);
 

@@ -1,6 +1,7 @@
 package dev.amlite.server;
 
 import dev.amlite.control.ControlConfig;
+import dev.amlite.control.endpoints.ServingConfig;
 import dev.amlite.control.ControlPlane;
 import dev.amlite.control.throttle.ThrottleLimits;
 import dev.amlite.store.Database;
@@ -81,7 +82,9 @@ public final class AmliteServer implements AutoCloseable {
                     .withAccessTokenLifetime(options.accessTokenLifetime())
                     .withWorkspaceTimers(options.keySyncInterval(), options.softDeleteRetention())
                     .withPendingUploadTtl(options.pendingUploadTtl());
-            controlPlane = ControlPlane.create(database, config, meters, Clock.systemUTC());
+            ServingConfig serving = ServingConfig.defaults(dataDirectory.resolve("serving"))
+                    .withPython(options.python()).withTokenLifetime(options.endpointTokenLifetime());
+            controlPlane = ControlPlane.create(database, config, serving, meters, Clock.systemUTC());
             Optional<String> adminPassword = options.adminPasswordFile().isPresent()
                     ? Optional.of(Files.readString(options.adminPasswordFile().get()).strip()) : Optional.empty();
             ControlPlane.Bootstrap bootstrap = controlPlane.bootstrap(adminPassword);
@@ -105,6 +108,7 @@ public final class AmliteServer implements AutoCloseable {
                             .register("/v1.0", plane.directoryApi())
                             .register("/", plane.tokenEndpoint())
                             .register("/storage", plane.blobEndpoint())
+                            .register("/inference", plane.scoringService())
                             .register("/", plane.frontDoor()));
             Path certificate = null;
             if (!options.plainHttp()) {

@@ -15,7 +15,7 @@ public record ServerOptions(Path dataDirectory, String host, int port, boolean p
                             Optional<String> databaseUser, Optional<Path> databasePasswordFile,
                             Optional<Path> masterKeyFile, String throttling, Duration accessTokenLifetime,
                             Duration keySyncInterval, Duration softDeleteRetention,
-                            Duration pendingUploadTtl) {
+                            Duration pendingUploadTtl, String python, Duration endpointTokenLifetime) {
 
     static final String USAGE = """
             Usage: amlite server start [options]
@@ -35,6 +35,9 @@ public record ServerOptions(Path dataDirectory, String host, int port, boolean p
               --key-sync-interval DURATION  how often workspaces pick up regenerated dependent keys (default 1h)
               --soft-delete-retention DURATION  how long deleted workspaces stay recoverable (default 14d)
               --pending-upload-ttl DURATION  how long files of an upload that never became an asset stay (default 1d)
+              --python PATH              interpreter of Python deployments (default python3; a deployment may name
+                                         its own with the property amlite.python)
+              --endpoint-token-lifetime DURATION  how long an online endpoint's aml_token is valid (default 1h)
             """;
 
     public static ServerOptions parse(List<String> arguments, Path home) {
@@ -54,6 +57,8 @@ public record ServerOptions(Path dataDirectory, String host, int port, boolean p
         Duration keySync = Duration.ofHours(1);
         Duration retention = Duration.ofDays(14);
         Duration pendingUploadTtl = Duration.ofDays(1);
+        String python = "python3";
+        Duration endpointTokenLifetime = Duration.ofHours(1);
         List<String> rest = new ArrayList<>(arguments);
         while (!rest.isEmpty()) {
             String option = rest.removeFirst();
@@ -79,6 +84,8 @@ public record ServerOptions(Path dataDirectory, String host, int port, boolean p
                 case "--key-sync-interval" -> keySync = duration(value(option, inlineValue, rest));
                 case "--soft-delete-retention" -> retention = duration(value(option, inlineValue, rest));
                 case "--pending-upload-ttl" -> pendingUploadTtl = duration(value(option, inlineValue, rest));
+                case "--python" -> python = value(option, inlineValue, rest);
+                case "--endpoint-token-lifetime" -> endpointTokenLifetime = duration(value(option, inlineValue, rest));
                 case "--help", "-h" -> throw new UsageException(null);
                 default -> throw new UsageException("Unknown option '" + option + "'.");
             }
@@ -96,7 +103,7 @@ public record ServerOptions(Path dataDirectory, String host, int port, boolean p
         return new ServerOptions(dataDirectory, host, port, plainHttp, Optional.ofNullable(cert), Optional.ofNullable(key),
                 Optional.ofNullable(adminPassword), Optional.ofNullable(databaseUrl), Optional.ofNullable(databaseUser),
                 Optional.ofNullable(databasePassword), Optional.ofNullable(masterKey), throttling, tokenLifetime, keySync, retention,
-                pendingUploadTtl);
+                pendingUploadTtl, python, endpointTokenLifetime);
     }
 
     private static String value(String option, String inlineValue, List<String> rest) {

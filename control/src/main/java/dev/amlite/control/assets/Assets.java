@@ -64,6 +64,58 @@ public final class Assets implements AutoCloseable {
         }
     }
 
+    /**
+     * Copies the files of a model, code or data version to the local folder {@code target} (serving lays out a
+     * deployment's files this way). With {@code keepTop}, a folder arrives as {@code target/<folder name>/…} — where
+     * Azure puts a model below AZUREML_MODEL_DIR; without, its contents go straight into {@code target}. Returns
+     * the number of files copied.
+     */
+    public int copyFiles(dev.amlite.core.ResourceId version, java.nio.file.Path target, boolean keepTop) {
+        StoredResource row = tracked.existing(version);
+        AssetKind kind = java.util.Arrays.stream(AssetKind.values())
+                .filter(k -> k.versionType().equalsIgnoreCase(version.type())).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException(version.id() + " is not an asset version"));
+        String uri = kind.filesUri(row.document().path("properties"));
+        dev.amlite.core.ResourceId workspace = version.parent().parent();
+        if (uri == null) {
+            throw new dev.amlite.core.ArmException(dev.amlite.core.ErrorCode.InvalidParameter, kind.label() + " '"
+                    + version.parent().name() + "' version '" + version.name() + "' has no files.");
+        }
+        AssetStorage.Location location = storage.locate(workspace, uri).orElseThrow(() ->
+                new dev.amlite.core.ArmException(dev.amlite.core.ErrorCode.UnsupportedStorageAccount, "The files of "
+                        + kind.label().toLowerCase(java.util.Locale.ROOT) + " '" + version.parent().name() + "' are at '"
+                        + uri + "', which is not on a blob account amlite holds; amlite cannot fetch them."));
+        BlobStore blobs = storage.blobs().of(location.account());
+        String path = AssetStorage.trimSlash(location.path());
+        String parent = path.contains("/") ? path.substring(0, path.lastIndexOf('/') + 1) : "";
+        int copied = 0;
+        try {
+            for (BlobItem item : blobs.list(location.container(), path)) {
+                boolean isFile = item.name().equals(path);
+                if (!isFile && !item.name().startsWith(path + "/")) {
+                    continue;
+                }
+                String relative = keepTop || isFile ? item.name().substring(parent.length())
+                        : item.name().substring(path.length() + 1);
+                java.nio.file.Path file = target.resolve(relative).normalize();
+                if (!file.startsWith(target)) {
+                    continue;
+                }
+                java.nio.file.Files.createDirectories(file.getParent());
+                blobs.download(location.container(), item.name(), file);
+                copied++;
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("Copying the files of " + version.id() + " failed", e);
+        }
+        if (copied == 0) {
+            throw new dev.amlite.core.ArmException(dev.amlite.core.ErrorCode.UploadIncomplete, "No files are at '"
+                    + uri + "' for " + kind.label().toLowerCase(java.util.Locale.ROOT) + " '" + version.parent().name()
+                    + "' version '" + version.name() + "'.");
+        }
+        return copied;
+    }
+
     public void start() {
         long every = Math.max(1000, Math.min(3_600_000, pendingUploadTtl.toMillis() / 2));
         sweeper.scheduleWithFixedDelay(this::sweep, every, every, TimeUnit.MILLISECONDS);

@@ -33,6 +33,7 @@ public final class OperationRunner implements AutoCloseable {
     private final Map<String, OperationWorker> workers = new HashMap<>();
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
     private final Duration retryAfter;
+    private static final String STATUS_API_VERSION = "2022-09-01";
 
     public OperationRunner(OperationStore store, Duration retryAfter) {
         this.store = requireNonNull(store, "store is null");
@@ -104,10 +105,14 @@ public final class OperationRunner implements AutoCloseable {
     }
 
     public Map<String, String> asyncHeaders(ArmRequest request, Operation operation) {
-        String subscription = "/subscriptions/" + operation.subscriptionId() + "/providers/Microsoft.Resources";
+        // The operation URLs are Microsoft.Resources paths: they carry its api-version, not the one of the provider
+        // whose request started the operation.
+        String subscription = request.baseUrl() + "/subscriptions/" + operation.subscriptionId()
+                + "/providers/Microsoft.Resources";
+        String query = "?api-version=" + STATUS_API_VERSION;
         return Map.of(
-                "Location", request.url(subscription + "/operationResults/" + operation.id()),
-                "Azure-AsyncOperation", request.url(subscription + "/operationStatuses/" + operation.id()),
+                "Location", subscription + "/operationResults/" + operation.id() + query,
+                "Azure-AsyncOperation", subscription + "/operationStatuses/" + operation.id() + query,
                 "Retry-After", Long.toString(retryAfter.toSeconds()));
     }
 

@@ -6,7 +6,9 @@ answers run()'s result as JSON. AZUREML_MODEL_DIR points at the model's files, a
 
   GET  /live   200 while the process serves (liveness)
   GET  /ready  200 once init() has returned (readiness)
-  POST /score  run(raw_data) -> 200 JSON; an exception in run() -> 500 {"error": ...}, traceback on stderr
+  POST /score  run(raw_data) -> 200 JSON; an exception in run() -> 500 {"error": ...}, traceback on stderr;
+               with an x-amlite-timeout-ms header, a run() still going at that deadline is cancelled (a
+               RequestTimeout exception raised inside it) and answered 408
 
 Configuration (environment): AML_APP_ROOT (the code folder), AZUREML_ENTRY_SCRIPT (the script, relative to it),
 AZUREML_MODEL_DIR, AMLITE_PORT (0 picks a free port), AMLITE_MAX_CONCURRENT (run() calls at once, default 1 —
@@ -14,6 +16,7 @@ Azure's max_concurrent_requests_per_instance), AMLITE_MAX_BODY (bytes, default 1
 The port actually bound is printed as "AMLITE-LISTENING <port>" on stdout. Exit codes: 2 the script cannot be
 loaded or lacks init/run, 3 init() raised.
 """
+import ctypes
 import http.server
 import importlib.util
 import json
@@ -51,6 +54,43 @@ def load_script(app_root, entry_script):
     return module
 
 
+class RequestTimeout(BaseException):  # not Exception: a broad "except Exception" in run() must not swallow it
+    """Raised inside run() when the request's deadline passes: the router has already answered 408."""
+
+
+class Deadline:
+    """Cancels the run() of one thread at a deadline, by raising RequestTimeout in that thread.
+
+    Python cannot stop a thread from outside; PyThreadState_SetAsyncExc makes the thread raise at its next
+    bytecode, which stops Python code (loops, sleeps in short steps). A call blocked inside C finishes first.
+    """
+
+    def __init__(self, timeout_ms):
+        self.thread_id = threading.get_ident()
+        self.lock = threading.Lock()
+        self.running = True
+        self.fired = False
+        self.timer = threading.Timer(timeout_ms / 1000.0, self.fire)
+        self.timer.daemon = True
+
+    def __enter__(self):
+        self.timer.start()
+        return self
+
+    def fire(self):
+        with self.lock:
+            if self.running:
+                self.fired = True
+                ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(self.thread_id),
+                                                           ctypes.py_object(RequestTimeout))
+
+    def __exit__(self, *exc):
+        self.timer.cancel()
+        with self.lock:
+            self.running = False
+        return False
+
+
 class Scorer:
     def __init__(self, module, max_concurrent):
         self.module = module
@@ -67,9 +107,12 @@ class Scorer:
             sys.exit(3)
         self.ready.set()
 
-    def score(self, raw_data):
+    def score(self, raw_data, timeout_ms=None):
         with self.slots:
-            return self.module.run(raw_data)
+            if not timeout_ms:
+                return self.module.run(raw_data)
+            with Deadline(timeout_ms):
+                return self.module.run(raw_data)
 
 
 def handler_for(scorer, max_body):
@@ -116,9 +159,24 @@ def handler_for(scorer, max_body):
                 self.answer(503, {"error": "The model is still initializing."}, request_id)
                 return
             started = time.monotonic()
+            timeout_ms = int(self.headers.get("x-amlite-timeout-ms") or 0)
             try:
-                result = scorer.score(raw)
-                body = json.dumps(result).encode("utf-8")
+                try:
+                    result = scorer.score(raw, timeout_ms)
+                    body = json.dumps(result).encode("utf-8")
+                except RequestTimeout:
+                    sys.stderr.write(f"amlite: run() for request {request_id or '-'} cancelled after {timeout_ms} ms "
+                                     f"(request_timeout_ms)\n")
+                    sys.stderr.flush()
+                    self.close_connection = True
+                    self.answer(408, {"error": f"run() did not finish within {timeout_ms} ms and was cancelled."},
+                                request_id)
+                    return
+            except RequestTimeout:
+                # The deadline fired just as run() returned: the router has answered 408 already.
+                self.close_connection = True
+                self.answer(408, {"error": f"run() did not finish within {timeout_ms} ms."}, request_id)
+                return
             except Exception as error:  # noqa: BLE001 - the user's code may raise anything
                 sys.stderr.write(f"amlite: run() failed for request {request_id or '-'}: "
                                  f"{type(error).__name__}: {error}\n")

@@ -81,6 +81,24 @@ public final class AssetOperations {
         return arm.send("PUT", base + "/" + name + "/versions/" + v, Workspace.API, Map.of(), body).body();
     }
 
+    /**
+     * Registers local files as an anonymous version, as az ml does with a deployment's inline model or code: the
+     * name comes from the files, the version is 1, and registering the same files again finds that version.
+     */
+    public JsonNode createAnonymous(Path localFiles, ObjectNode properties) {
+        String name = "anon-" + uploadId(localFiles).substring(0, 24);
+        try {
+            return get(name, "1");
+        } catch (AmliteException e) {
+            if (e.status() != 404) {
+                throw e;
+            }
+        }
+        ObjectNode props = properties.deepCopy();
+        props.put("isAnonymous", true);
+        return createOrUpdate(name, "1", props, localFiles);
+    }
+
     /** Uploads a file or folder for {@code name}/{@code version} and returns the datastore URI it got. */
     public String upload(String name, String version, Path localFiles) {
         if (!Files.exists(localFiles)) {

@@ -62,17 +62,36 @@ public final class DeploymentInstances implements AutoCloseable {
     }
 
     /**
+     * Waits until the router has no request in flight on an instance that no longer gets traffic, so that
+     * stopping it drops nothing (scale down, rolling update).
+     */
+    @FunctionalInterface
+    public interface Drain {
+        Drain NONE = port -> { };
+
+        void awaitIdle(int port) throws InterruptedException;
+    }
+
+    /**
      * Starts instances until {@code count} run, or stops the newest ones down to it. Returns when every new instance
      * is ready; if one cannot start, the ones started by this call are stopped again and the exception carries the
      * failing instance's output.
      */
     public synchronized void scaleTo(int count) throws InstanceStartException, InterruptedException {
+        scaleTo(count, Drain.NONE);
+    }
+
+    /** As {@link #scaleTo(int)}; instances taken away are drained first. */
+    public synchronized void scaleTo(int count, Drain drain) throws InstanceStartException, InterruptedException {
         if (closed) {
             throw new IllegalStateException("Deployment " + deployment + " is stopped");
         }
         List<Slot> active = slots.stream().filter(s -> s.wanted).toList();
         if (count < active.size()) {
-            for (Slot slot : active.subList(count, active.size())) {
+            List<Slot> leaving = active.subList(count, active.size());
+            leaving.forEach(this::withdraw);
+            for (Slot slot : leaving) {
+                drain(slot, drain);
                 retire(slot);
             }
             return;
@@ -215,6 +234,19 @@ public final class DeploymentInstances implements AutoCloseable {
         }
     }
 
+    /** Takes an instance out of traffic without stopping it yet. */
+    private void withdraw(Slot slot) {
+        slot.wanted = false;
+        slot.ready = false;
+    }
+
+    private static void drain(Slot slot, Drain drain) throws InterruptedException {
+        Instance instance = slot.instance;
+        if (instance != null && instance.alive() && instance.port() > 0) {
+            drain.awaitIdle(instance.port());
+        }
+    }
+
     private void retire(Slot slot) {
         slot.wanted = false;
         slot.ready = false;
@@ -257,5 +289,19 @@ public final class DeploymentInstances implements AutoCloseable {
     public synchronized void close() {
         closed = true;
         List.copyOf(slots).forEach(this::retire);
+    }
+
+    /** Stops every instance after the router has finished the requests it sent them (a rolling update's end). */
+    public synchronized void close(Drain drain) throws InterruptedException {
+        closed = true;
+        List<Slot> all = List.copyOf(slots);
+        all.forEach(this::withdraw);
+        try {
+            for (Slot slot : all) {
+                drain(slot, drain);
+            }
+        } finally {
+            all.forEach(this::retire);
+        }
     }
 }

@@ -110,6 +110,11 @@ public final class AzureBlobStore implements BlobStore {
     }
 
     @Override
+    public void download(String container, String name, java.nio.file.Path target) {
+        service.getBlobContainerClient(container).getBlobClient(name).downloadToFile(target.toString(), true);
+    }
+
+    @Override
     public int deletePrefix(String container, String prefix) {
         BlobContainerClient client = service.getBlobContainerClient(container);
         List<BlobItem> items = list(container, prefix);

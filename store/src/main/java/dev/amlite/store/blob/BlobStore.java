@@ -32,4 +32,7 @@ public interface BlobStore {
      * ({@code r} read, {@code c} create, {@code w} write, {@code d} delete, {@code l} list).
      */
     String signedUrl(String container, String prefix, String permissions, Duration validity);
+
+    /** Copies one blob to a local file (serving reads a deployment's model and code this way). */
+    void download(String container, String name, java.nio.file.Path target) throws java.io.IOException;
 }

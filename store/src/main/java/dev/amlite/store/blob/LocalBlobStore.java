@@ -149,6 +149,11 @@ public final class LocalBlobStore implements BlobStore {
         }
     }
 
+    @Override
+    public void download(String container, String name, Path target) throws IOException {
+        java.nio.file.Files.copy(blobPath(container, name), target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    }
+
     /** The blob's bytes from {@code offset}, at most {@code length} of them. */
     public InputStream open(String container, String name, long offset, long length) throws IOException {
         FileChannel channel = FileChannel.open(blobPath(container, name), StandardOpenOption.READ);

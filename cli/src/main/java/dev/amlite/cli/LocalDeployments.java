@@ -1,0 +1,238 @@
+package dev.amlite.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.amlite.core.Json;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * {@code --local} (EP-9): a deployment served on this machine by the same Python inference server the platform
+ * runs, without a server or a login — for debugging a score.py. Its files, log and state live below the CLI's
+ * state directory ({@code local-endpoints/<endpoint>/<deployment>/}); the process outlives the command until
+ * {@code online-deployment delete --local}.
+ */
+final class LocalDeployments {
+    private static final String SERVER = "/dev/amlite/runtime/python/amlite_inference_server.py";
+    private static final Pattern LISTENING = Pattern.compile("AMLITE-LISTENING (\\d+)");
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+
+    private LocalDeployments() {
+    }
+
+    private static Path root(Session session, String endpoint) {
+        return session.store().directory().resolve("local-endpoints").resolve(endpoint);
+    }
+
+    static JsonNode create(Session session, String endpoint, String deployment, JsonNode yaml, Path file) {
+        Path directory = root(session, endpoint).resolve(deployment);
+        delete(session, endpoint, deployment);
+        String modelPath = yaml.path("model").path("path").asText(null);
+        String codePath = yaml.path("code_configuration").path("code").asText(null);
+        String script = yaml.path("code_configuration").path("scoring_script").asText(null);
+        if (modelPath == null || codePath == null || script == null || codePath.startsWith("azureml:")) {
+            throw new CliError("--local runs files from this machine: the YAML needs model.path, "
+                    + "code_configuration.code (a local folder) and code_configuration.scoring_script.", 1);
+        }
+        Path model = AssetYaml.local(file, modelPath);
+        Path code = AssetYaml.local(file, codePath);
+        if (!Files.isRegularFile(code.resolve(script))) {
+            throw new CliError("The scoring script '" + script + "' is not in " + code + ".", 1);
+        }
+        try {
+            Files.createDirectories(directory);
+            Path server = directory.resolve("amlite_inference_server.py");
+            try (InputStream in = LocalDeployments.class.getResourceAsStream(SERVER)) {
+                if (in == null) {
+                    throw new CliError("The Python inference server is missing from this build of amlite.", 1);
+                }
+                Files.copy(in, server, StandardCopyOption.REPLACE_EXISTING);
+            }
+            Path modelDir = directory.resolve("azureml-models").resolve("local").resolve("1");
+            copy(model, modelDir.resolve(model.getFileName().toString()));
+            Path log = directory.resolve("instance.log");
+            String python = yaml.path("properties").path("amlite.python").asText(
+                    System.getenv().getOrDefault("AMLITE_PYTHON", "python3"));
+            ProcessBuilder builder = new ProcessBuilder(List.of(python, server.toString()));
+            Map<String, String> environment = builder.environment();
+            yaml.path("environment_variables").fields().forEachRemaining(e -> environment.put(e.getKey(),
+                    e.getValue().asText()));
+            environment.put("AML_APP_ROOT", code.toString());
+            environment.put("AZUREML_ENTRY_SCRIPT", script);
+            environment.put("AZUREML_MODEL_DIR", modelDir.toString());
+            environment.put("AMLITE_PORT", "0");
+            environment.put("AMLITE_MAX_CONCURRENT", Integer.toString(yaml.path("request_settings")
+                    .path("max_concurrent_requests_per_instance").asInt(1)));
+            environment.put("PYTHONUNBUFFERED", "1");
+            builder.directory(code.toFile());
+            builder.redirectErrorStream(true);
+            builder.redirectOutput(log.toFile());
+            builder.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+            Process process;
+            try {
+                process = builder.start();
+            } catch (IOException e) {
+                throw new CliError("Could not start the Python interpreter '" + python + "': " + e.getMessage()
+                        + ". Name another with 'properties: {amlite.python: /usr/bin/python3}' in the YAML or the "
+                        + "AMLITE_PYTHON environment variable.", 1);
+            }
+            int port = awaitReady(process, log);
+            ObjectNode state = Json.object().put("endpoint", endpoint).put("deployment", deployment)
+                    .put("pid", process.pid()).put("port", port).put("log", log.toString())
+                    .put("scoring_uri", "http://127.0.0.1:" + port + "/score");
+            Files.writeString(directory.resolve("state.json"), Json.write(state));
+            session.err().println("Deployment '" + deployment + "' of local endpoint '" + endpoint + "' serves at "
+                    + state.path("scoring_uri").asText() + " (pid " + process.pid() + ").");
+            return state;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static int awaitReady(Process process, Path log) throws IOException {
+        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        HttpClient http = HttpClient.newBuilder().proxy(HttpClient.Builder.NO_PROXY).build();
+        int port = -1;
+        try {
+            while (System.nanoTime() < deadline) {
+                if (!process.isAlive()) {
+                    throw new CliError("The local deployment exited with code " + process.exitValue()
+                            + " before it was ready. Its output:\n" + tail(log, 30), 1);
+                }
+                if (port < 0) {
+                    Matcher m = LISTENING.matcher(Files.readString(log, StandardCharsets.UTF_8));
+                    if (m.find()) {
+                        port = Integer.parseInt(m.group(1));
+                    }
+                }
+                if (port > 0) {
+                    try {
+                        HttpResponse<Void> ready = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                                + port + "/ready")).timeout(Duration.ofSeconds(2)).build(),
+                                HttpResponse.BodyHandlers.discarding());
+                        if (ready.statusCode() == 200) {
+                            return port;
+                        }
+                    } catch (IOException e) {
+                        // not listening yet
+                    }
+                }
+                Thread.sleep(50);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            http.shutdownNow();
+        }
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly();
+        throw new CliError("The local deployment was not ready within " + START_TIMEOUT.toSeconds() + " s. Its output:\n"
+                + tail(log, 30), 1);
+    }
+
+    static JsonNode state(Session session, String endpoint, String deployment) {
+        Path root = root(session, endpoint);
+        Path file;
+        if (deployment != null) {
+            file = root.resolve(deployment).resolve("state.json");
+        } else {
+            try (Stream<Path> children = Files.exists(root) ? Files.list(root) : Stream.empty()) {
+                List<Path> states = children.map(d -> d.resolve("state.json")).filter(Files::exists).toList();
+                if (states.size() != 1) {
+                    throw new CliError(states.isEmpty() ? "Local endpoint '" + endpoint + "' has no deployment; "
+                            + "create one with 'amlite ml online-deployment create --local ...'."
+                            : "Local endpoint '" + endpoint + "' has " + states.size() + " deployments; name one with "
+                            + "--deployment-name.", 1);
+                }
+                file = states.getFirst();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        if (!Files.exists(file)) {
+            throw new CliError("There is no local deployment '" + deployment + "' of endpoint '" + endpoint + "'.", 3);
+        }
+        try {
+            return Json.parse(Files.readString(file));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static String logs(Session session, String endpoint, String deployment, int lines) {
+        try {
+            return tail(Path.of(state(session, endpoint, deployment).path("log").asText()), lines);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static void delete(Session session, String endpoint, String deployment) {
+        Path directory = root(session, endpoint).resolve(deployment);
+        Path stateFile = directory.resolve("state.json");
+        if (Files.exists(stateFile)) {
+            JsonNode state = state(session, endpoint, deployment);
+            ProcessHandle.of(state.path("pid").asLong()).ifPresent(process -> {
+                process.descendants().forEach(ProcessHandle::destroy);
+                process.destroy();
+                try {
+                    process.onExit().get(5, java.util.concurrent.TimeUnit.SECONDS);
+                } catch (Exception e) {
+                    process.destroyForcibly();
+                }
+            });
+        }
+        if (Files.exists(directory)) {
+            try (Stream<Path> walk = Files.walk(directory)) {
+                for (Path path : walk.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(path);
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+
+    private static String tail(Path log, int lines) throws IOException {
+        if (!Files.exists(log)) {
+            return "";
+        }
+        List<String> all = Files.readAllLines(log, StandardCharsets.UTF_8);
+        List<String> last = all.subList(Math.max(0, all.size() - lines), all.size());
+        return last.isEmpty() ? "" : String.join("\n", last) + "\n";
+    }
+
+    private static void copy(Path source, Path target) throws IOException {
+        if (Files.isRegularFile(source)) {
+            Files.createDirectories(target.getParent());
+            Files.copy(source, target, StandardCopyOption.REPLACE_EXISTING);
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(source)) {
+            for (Path path : walk.toList()) {
+                Path destination = target.resolve(source.relativize(path).toString());
+                if (Files.isDirectory(path)) {
+                    Files.createDirectories(destination);
+                } else {
+                    Files.copy(path, destination, StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+        }
+    }
+}

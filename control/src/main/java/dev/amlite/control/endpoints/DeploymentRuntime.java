@@ -1,0 +1,263 @@
+package dev.amlite.control.endpoints;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.amlite.core.Json;
+import dev.amlite.serving.routing.InFlightLimit;
+import dev.amlite.serving.supervisor.DeploymentInstances;
+import dev.amlite.serving.supervisor.InstanceStartException;
+import dev.amlite.serving.upstream.Upstream;
+import dev.amlite.serving.upstream.UpstreamResponse;
+import dev.amlite.serving.upstream.UpstreamTimeoutException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One deployment as it serves: the generation of instances taking traffic (a spec, its files and its
+ * supervised processes), admission (429 past Azure's in-flight limit), the choice of instance (fewest requests
+ * in flight), the exchange with it under the request timeout (408), and the mapping of the instance's answer to
+ * Azure's (a failing score.py is 424). A rolling update starts a new generation, switches traffic to it once
+ * every new instance is ready, and stops the old one after its last request finished.
+ */
+final class DeploymentRuntime implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(DeploymentRuntime.class);
+    private static final String TIMEOUT_HEADER = "x-amlite-timeout-ms";
+
+    /** A spec running: its files and its instances. */
+    record Generation(DeploymentSpec spec, Path directory, DeploymentInstances instances) {
+    }
+
+    private static final class Target {
+        final Upstream upstream;
+        final AtomicInteger inFlight = new AtomicInteger();
+
+        Target(int port) {
+            this.upstream = new Upstream("127.0.0.1", port);
+        }
+    }
+
+    private final String endpoint;
+    private final String name;
+    private final DeploymentMetrics metrics;
+    private final InFlightLimit admission = new InFlightLimit();
+    private final Map<Integer, Target> targets = new ConcurrentHashMap<>();
+    private final AtomicLong turn = new AtomicLong();
+    private volatile Generation current;
+    private volatile List<String> failure = List.of();
+
+    DeploymentRuntime(String endpoint, String name, io.micrometer.core.instrument.MeterRegistry registry) {
+        this.endpoint = endpoint;
+        this.name = name;
+        this.metrics = new DeploymentMetrics(registry, endpoint, name, admission::inFlight);
+    }
+
+    String name() {
+        return name;
+    }
+
+    DeploymentMetrics metrics() {
+        return metrics;
+    }
+
+    Generation current() {
+        return current;
+    }
+
+    /** Puts a new generation in service and retires the old one once its requests are done. */
+    void switchTo(Generation next) throws InterruptedException {
+        Generation old = current;
+        current = next;
+        failure = List.of();
+        if (old != null && old != next) {
+            try {
+                old.instances().close(this::awaitIdle);
+            } finally {
+                forgetStaleTargets();
+            }
+        }
+    }
+
+    /** Scales the running generation, draining instances taken away. */
+    void scale(DeploymentSpec spec) throws InstanceStartException, InterruptedException {
+        Generation running = current;
+        running.instances().scaleTo(spec.instanceCount(), this::awaitIdle);
+        current = new Generation(spec, running.directory(), running.instances());
+        forgetStaleTargets();
+    }
+
+    /** Remembers why the last start failed, for get-logs after the failed instances are gone. */
+    void failed(InstanceStartException e) {
+        List<String> lines = new ArrayList<>();
+        lines.add("[amlite] " + e.getMessage().lines().findFirst().orElse(""));
+        lines.addAll(e.lastLines());
+        failure = List.copyOf(lines);
+    }
+
+    private void awaitIdle(int port) throws InterruptedException {
+        Target target = targets.get(port);
+        Generation running = current;
+        long limit = System.nanoTime() + (running == null ? 5_000_000_000L
+                : running.spec().requestTimeout().toNanos() + 1_000_000_000L);
+        while (target != null && target.inFlight.get() > 0 && System.nanoTime() < limit) {
+            Thread.sleep(5);
+        }
+    }
+
+    private void forgetStaleTargets() {
+        Generation running = current;
+        java.util.Set<Integer> live = new java.util.HashSet<>();
+        if (running != null) {
+            running.instances().ready().forEach(r -> live.add(r.port()));
+        }
+        targets.entrySet().removeIf(e -> {
+            if (!live.contains(e.getKey()) && e.getValue().inFlight.get() == 0) {
+                e.getValue().upstream.close();
+                return true;
+            }
+            return false;
+        });
+    }
+
+    /** Scores one request on this deployment (live traffic, a pinned request, or a mirrored copy). */
+    ScoreAnswer score(byte[] body, String contentType, String requestId, boolean mirror) {
+        long started = System.nanoTime();
+        ScoreAnswer answer = exchange(body, contentType, requestId);
+        metrics.record(answer.status(), System.nanoTime() - started, mirror);
+        return answer;
+    }
+
+    private ScoreAnswer exchange(byte[] body, String contentType, String requestId) {
+        Generation running = current;
+        if (running == null) {
+            return ScoreAnswer.error(503, "DeploymentNotReady", "Deployment '" + name + "' of endpoint '" + endpoint
+                    + "' has no instance running yet; its provisioning state tells why ('amlite ml online-deployment "
+                    + "show').", name);
+        }
+        List<DeploymentInstances.ReadyInstance> ready = running.instances().ready();
+        int limit = running.spec().admissionLimit(ready.size());
+        if (!admission.tryAcquire(limit)) {
+            return ScoreAnswer.error(429, "TooManyRequests", "Deployment '" + name + "' has " + limit + " requests "
+                    + "in flight, its limit (2 x max_concurrent_requests_per_instance "
+                    + running.spec().maxConcurrentRequests() + " x " + Math.max(1, ready.size()) + " instances). "
+                    + "Retry later, or scale the deployment out.", name);
+        }
+        try {
+            if (ready.isEmpty()) {
+                return ScoreAnswer.error(503, "NoHealthyInstance", "No instance of deployment '" + name + "' is ready "
+                        + "(starting, restarting or failing its readiness probe); 'amlite ml online-deployment get-logs"
+                        + " -n " + name + " -e " + endpoint + "' shows why.", name);
+            }
+            Target target = pick(ready);
+            long timeout = running.spec().requestTimeout().toNanos();
+            Map<String, String> headers = Map.of("Content-Type", contentType == null ? ScoreAnswer.JSON : contentType,
+                    "x-request-id", requestId, TIMEOUT_HEADER, Long.toString(timeout / 1_000_000));
+            target.inFlight.incrementAndGet();
+            try {
+                UpstreamResponse response = target.upstream.post("/score", headers, body, timeout);
+                return map(response, running);
+            } catch (UpstreamTimeoutException e) {
+                return ScoreAnswer.error(408, "RequestTimeout", "Deployment '" + name + "' did not answer within "
+                        + "request_timeout_ms " + timeout / 1_000_000 + "; the request was cancelled.", name);
+            } catch (IOException e) {
+                LOG.info("Scoring request {} to {}/{} failed on port {}: {}", requestId, endpoint, name,
+                        target.upstream.port(), e.toString());
+                return ScoreAnswer.error(502, "BadGateway", "The instance of deployment '" + name + "' closed the "
+                        + "connection without answering (it may have crashed; it restarts by itself). Retry the "
+                        + "request.", name);
+            } finally {
+                target.inFlight.decrementAndGet();
+            }
+        } finally {
+            admission.release();
+        }
+    }
+
+    private Target pick(List<DeploymentInstances.ReadyInstance> ready) {
+        int size = ready.size();
+        int start = (int) (turn.getAndIncrement() % size);
+        Target best = null;
+        int bestLoad = Integer.MAX_VALUE;
+        for (int i = 0; i < size; i++) {
+            int port = ready.get((start + i) % size).port();
+            Target target = targets.computeIfAbsent(port, Target::new);
+            int load = target.inFlight.get();
+            if (load < bestLoad) {
+                best = target;
+                bestLoad = load;
+                if (load == 0) {
+                    break;
+                }
+            }
+        }
+        return best;
+    }
+
+    /** The instance's answer as Azure gives it: 200 as is; a failure of the user's code is 424 with its error. */
+    private ScoreAnswer map(UpstreamResponse response, Generation running) {
+        int status = response.status();
+        if (status >= 200 && status < 300) {
+            return new ScoreAnswer(status, response.contentType(), response.body(), name);
+        }
+        if (status == 408) {
+            return ScoreAnswer.error(408, "RequestTimeout", "Deployment '" + name + "' did not answer within "
+                    + "request_timeout_ms " + running.spec().requestTimeout().toMillis() + "; run() was cancelled.", name);
+        }
+        if (status == 413) {
+            return new ScoreAnswer(413, response.contentType(), response.body(), name);
+        }
+        String detail = new String(response.body(), StandardCharsets.UTF_8);
+        try {
+            JsonNode parsed = Json.parse(detail);
+            if (parsed.path("error").isTextual()) {
+                detail = parsed.path("error").asText();
+            }
+        } catch (RuntimeException ignored) {
+            // not JSON: shown as it came
+        }
+        ObjectNode error = Json.object();
+        error.putObject("error").put("code", "ModelError").put("message", "The scoring script of deployment '" + name
+                + "' failed (its instance answered " + status + "): " + detail + " — the traceback is in "
+                + "'amlite ml online-deployment get-logs -n " + name + " -e " + endpoint + "'.");
+        return new ScoreAnswer(424, ScoreAnswer.JSON, Json.write(error).getBytes(StandardCharsets.UTF_8), name);
+    }
+
+    List<String> logs(int lines) {
+        Generation running = current;
+        List<String> out = new ArrayList<>(failure);
+        if (running != null) {
+            out.addAll(running.instances().logs(lines));
+        }
+        return out;
+    }
+
+    int readyInstances() {
+        Generation running = current;
+        return running == null ? 0 : running.instances().ready().size();
+    }
+
+    int restarts() {
+        Generation running = current;
+        return running == null ? 0 : running.instances().restarts();
+    }
+
+    @Override
+    public void close() {
+        Generation running = current;
+        current = null;
+        if (running != null) {
+            running.instances().close();
+        }
+        targets.values().forEach(t -> t.upstream.close());
+        targets.clear();
+        metrics.unregister();
+    }
+}

@@ -1,0 +1,176 @@
+package dev.amlite.control.endpoints;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.amlite.control.arm.HandlerRegistry;
+import dev.amlite.control.assets.Assets;
+import dev.amlite.control.operations.OperationRunner;
+import dev.amlite.control.operations.OperationWorker;
+import dev.amlite.control.resources.ResourceSecrets;
+import dev.amlite.control.resources.TrackedResources;
+import dev.amlite.control.workspace.Workspaces;
+import dev.amlite.core.ArmException;
+import dev.amlite.core.ResourceId;
+import dev.amlite.store.Operation;
+import dev.amlite.store.ResourceStore;
+import dev.amlite.store.StoredResource;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The online endpoints feature composed (EP-1 … EP-10): the ARM handlers, the long-running work behind them,
+ * the serving host that runs deployments' instances, and the scoring router. On start it rebuilds the router's
+ * table and starts the instances of every deployment that was serving when the server stopped.
+ */
+public final class Endpoints implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Endpoints.class);
+    private final TrackedResources tracked;
+    private final ResourceStore store;
+    private final ServingHost host;
+    private final ScoringRoutes routes;
+    private final EndpointAuth auth;
+    private final OnlineEndpointHandler endpoints;
+    private final OnlineDeploymentHandler deployments;
+    private final DeploymentSkuHandler skus;
+    private final ScoringService scoring;
+
+    public Endpoints(TrackedResources tracked, ResourceSecrets secrets, Assets assets, OperationRunner operations,
+                     ServingConfig config, MeterRegistry meters, Clock clock) {
+        this.tracked = tracked;
+        this.store = tracked.store();
+        this.host = new ServingHost(config, assets, meters);
+        this.auth = new EndpointAuth(secrets, clock, config.tokenLifetime());
+        this.routes = new ScoringRoutes(store, auth, host, config);
+        this.endpoints = new OnlineEndpointHandler(tracked, auth, routes, operations);
+        this.deployments = new OnlineDeploymentHandler(tracked, new EndpointQuota(store, tracked.catalog()), host,
+                operations);
+        this.skus = new DeploymentSkuHandler(tracked);
+        this.scoring = new ScoringService(routes, config, clock);
+        operations.register(OnlineDeploymentHandler.APPLY_OPERATION, worker(this::apply));
+        operations.register(OnlineDeploymentHandler.DELETE_OPERATION, worker(this::deleteDeployment));
+        operations.register(OnlineEndpointHandler.DELETE_OPERATION, worker(this::deleteEndpoint));
+    }
+
+    private interface Work {
+        void run(ResourceId id) throws InterruptedException;
+    }
+
+    private static OperationWorker worker(Work work) {
+        return new OperationWorker() {
+            @Override
+            public void run(Operation operation) {
+                try {
+                    work.run(ResourceId.parse(operation.resourceId()));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("Interrupted", e);
+                }
+            }
+
+            @Override
+            public boolean resumable() {
+                return true;
+            }
+        };
+    }
+
+    public void register(HandlerRegistry.Builder registry, Workspaces workspaces) {
+        registry.register(OnlineEndpointHandler.TYPE, workspaces.guard(endpoints));
+        registry.register(OnlineDeploymentHandler.TYPE, workspaces.guard(deployments));
+        registry.register(DeploymentSkuHandler.TYPE, workspaces.guard(skus));
+    }
+
+    /** The scoring router, mounted by the server at {@code /inference}. */
+    public ScoringService scoringService() {
+        return scoring;
+    }
+
+    /** Starts what was serving before the last stop; instances come up in the background. */
+    public void start() {
+        for (StoredResource endpoint : store.listByType(OnlineEndpointHandler.TYPE)) {
+            if ("Deleting".equals(endpoint.provisioningState())) {
+                continue;
+            }
+            auth.ensure(endpoint.id());
+            routes.refresh(endpoint.id());
+            for (StoredResource deployment : store.listChildren(endpoint.id(), OnlineDeploymentHandler.TYPE)) {
+                if ("Succeeded".equals(deployment.provisioningState())) {
+                    Thread.ofVirtual().name("restore-" + deployment.id().name()).start(() -> restore(deployment));
+                }
+            }
+        }
+    }
+
+    private void restore(StoredResource deployment) {
+        try {
+            DeploymentSpec spec = DeploymentSpec.parse(deployment.document(), tracked.catalog(), deployment.location());
+            host.apply(deployment.id(), spec);
+            routes.refresh(deployment.id().parent());
+            LOG.info("Deployment {} serves again after the restart", deployment.id().id());
+        } catch (ArmException e) {
+            LOG.warn("Deployment {} could not be started again: {}", deployment.id().id(), e.getMessage());
+            setState(deployment.id(), "Failed");
+            routes.refresh(deployment.id().parent());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            LOG.error("Deployment {} could not be started again", deployment.id().id(), e);
+        }
+    }
+
+    private void apply(ResourceId id) throws InterruptedException {
+        StoredResource deployment = tracked.existing(id);
+        try {
+            DeploymentSpec spec = DeploymentSpec.parse(deployment.document(), tracked.catalog(), deployment.location());
+            host.apply(id, spec);
+            setState(id, "Succeeded");
+        } catch (InterruptedException | RuntimeException e) {
+            setState(id, "Failed");
+            routes.refresh(id.parent());
+            throw e;
+        }
+        routes.refresh(id.parent());
+    }
+
+    private void deleteDeployment(ResourceId id) {
+        routes.refresh(id.parent());
+        host.remove(id);
+        store.deleteTree(id);
+        routes.refresh(id.parent());
+    }
+
+    private void deleteEndpoint(ResourceId id) {
+        routes.refresh(id);
+        for (StoredResource deployment : store.listChildren(id, OnlineDeploymentHandler.TYPE)) {
+            host.remove(deployment.id());
+        }
+        store.deleteTree(id);
+        auth.delete(id);
+        routes.refresh(id);
+    }
+
+    /** Sets a provisioning state, re-reading the row if another write got there first. */
+    private void setState(ResourceId id, String state) {
+        for (int attempt = 0; attempt < 20; attempt++) {
+            Optional<StoredResource> row = store.get(id);
+            if (row.isEmpty()) {
+                return;
+            }
+            ObjectNode document = row.get().documentCopy();
+            document.with("properties").put("provisioningState", state);
+            try {
+                store.replace(row.get(), row.get().location(), document);
+                return;
+            } catch (ArmException e) {
+                LOG.debug("Retrying the state change of {}: {}", id.id(), e.getMessage());
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        host.close();
+    }
+}
