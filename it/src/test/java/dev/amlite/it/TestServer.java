@@ -45,6 +45,11 @@ final class TestServer implements AutoCloseable {
         return server.url();
     }
 
+    /** An HTTP client that trusts this server's certificate. */
+    HttpClient http() {
+        return http;
+    }
+
     Path dataDirectory() {
         return dataDirectory;
     }

@@ -142,25 +142,41 @@ final class DeploymentRuntime implements AutoCloseable {
                     + "' has no instance running yet; its provisioning state tells why ('amlite ml online-deployment "
                     + "show').", name);
         }
-        List<DeploymentInstances.ReadyInstance> ready = running.instances().ready();
-        int limit = running.spec().admissionLimit(ready.size());
+        int instances = Math.max(1, running.instances().size());
+        int limit = running.spec().admissionLimit(instances);
         if (!admission.tryAcquire(limit)) {
             return ScoreAnswer.error(429, "TooManyRequests", "Deployment '" + name + "' has " + limit + " requests "
                     + "in flight, its limit (2 x max_concurrent_requests_per_instance "
-                    + running.spec().maxConcurrentRequests() + " x " + Math.max(1, ready.size()) + " instances). "
+                    + running.spec().maxConcurrentRequests() + " x " + instances + " instances). "
                     + "Retry later, or scale the deployment out.", name);
         }
         try {
-            if (ready.isEmpty()) {
-                return ScoreAnswer.error(503, "NoHealthyInstance", "No instance of deployment '" + name + "' is ready "
-                        + "(starting, restarting or failing its readiness probe); 'amlite ml online-deployment get-logs"
-                        + " -n " + name + " -e " + endpoint + "' shows why.", name);
+            Target target = null;
+            // An instance being drained (rolling update, scale down) may leave the ready set between the choice and
+            // the count that protects it; a request that sees this chooses again.
+            for (int attempt = 0; attempt < 3 && target == null; attempt++) {
+                running = current;
+                List<DeploymentInstances.ReadyInstance> ready = running == null ? List.of() : running.instances().ready();
+                if (ready.isEmpty()) {
+                    return ScoreAnswer.error(503, "NoHealthyInstance", "No instance of deployment '" + name + "' is "
+                            + "ready (starting, restarting or failing its readiness probe); 'amlite ml "
+                            + "online-deployment get-logs -n " + name + " -e " + endpoint + "' shows why.", name);
+                }
+                Target chosen = pick(ready);
+                chosen.inFlight.incrementAndGet();
+                if (running == current && isReady(running, chosen.upstream.port())) {
+                    target = chosen;
+                } else {
+                    chosen.inFlight.decrementAndGet();
+                }
             }
-            Target target = pick(ready);
+            if (target == null) {
+                return ScoreAnswer.error(503, "NoHealthyInstance", "The instances of deployment '" + name + "' are "
+                        + "being replaced; retry the request.", name);
+            }
             long timeout = running.spec().requestTimeout().toNanos();
             Map<String, String> headers = Map.of("Content-Type", contentType == null ? ScoreAnswer.JSON : contentType,
                     "x-request-id", requestId, TIMEOUT_HEADER, Long.toString(timeout / 1_000_000));
-            target.inFlight.incrementAndGet();
             try {
                 UpstreamResponse response = target.upstream.post("/score", headers, body, timeout);
                 return map(response, running);
@@ -179,6 +195,15 @@ final class DeploymentRuntime implements AutoCloseable {
         } finally {
             admission.release();
         }
+    }
+
+    private static boolean isReady(Generation running, int port) {
+        for (DeploymentInstances.ReadyInstance instance : running.instances().ready()) {
+            if (instance.port() == port) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private Target pick(List<DeploymentInstances.ReadyInstance> ready) {
