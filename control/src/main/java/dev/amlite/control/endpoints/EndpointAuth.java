@@ -77,13 +77,17 @@ final class EndpointAuth {
     ObjectNode token(ResourceId endpoint) {
         Instant now = clock.instant();
         Instant expiry = now.plus(tokenLifetime);
-        String payload = endpoint.id().toLowerCase(java.util.Locale.ROOT) + "\n" + expiry.getEpochSecond();
-        byte[] secret = bytes(secrets.require(endpoint, TOKEN_SECRET));
-        String token = TOKEN_PREFIX + B64.encodeToString(payload.getBytes(StandardCharsets.UTF_8)) + "."
-                + B64.encodeToString(sign(secret, payload));
+        String token = sign(endpoint.id(), expiry, bytes(secrets.require(endpoint, TOKEN_SECRET)));
         return Json.object().put("accessToken", token).put("tokenType", "Bearer")
                 .put("expiryTimeUtc", expiry.getEpochSecond())
                 .put("refreshAfterTimeUtc", now.plus(tokenLifetime.dividedBy(2)).getEpochSecond());
+    }
+
+    /** A token for {@code endpointId} valid until {@code expiry}, signed with the endpoint's token secret. */
+    static String sign(String endpointId, Instant expiry, byte[] secret) {
+        String payload = endpointId.toLowerCase(java.util.Locale.ROOT) + "\n" + expiry.getEpochSecond();
+        return TOKEN_PREFIX + B64.encodeToString(payload.getBytes(StandardCharsets.UTF_8)) + "."
+                + B64.encodeToString(sign(secret, payload));
     }
 
     void delete(ResourceId endpoint) {

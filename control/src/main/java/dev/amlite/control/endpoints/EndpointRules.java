@@ -49,8 +49,9 @@ final class EndpointRules {
         while (fields.hasNext()) {
             Map.Entry<String, JsonNode> field = fields.next();
             JsonNode value = field.getValue();
-            if (!value.canConvertToInt() || (value.isTextual() && !value.asText().matches("-?\\d+"))
-                    || (value.isNumber() && !value.isIntegralNumber())) {
+            boolean whole = value.isIntegralNumber() && value.canConvertToInt()
+                    || value.isTextual() && value.asText().matches("-?\\d{1,9}");
+            if (!whole) {
                 throw new ArmException(ErrorCode.InvalidParameter, member + " of deployment '" + field.getKey()
                         + "' must be a whole number from 0 to 100; '" + value.asText() + "' was given.");
             }
