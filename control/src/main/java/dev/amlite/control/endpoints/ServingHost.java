@@ -4,6 +4,7 @@ import dev.amlite.control.assets.Assets;
 import dev.amlite.core.ArmException;
 import dev.amlite.core.ErrorCode;
 import dev.amlite.core.ResourceId;
+import dev.amlite.serving.runtime.JavaRuntime;
 import dev.amlite.serving.runtime.PythonRuntime;
 import dev.amlite.serving.supervisor.DeploymentInstances;
 import dev.amlite.serving.supervisor.InstanceSpec;
@@ -39,6 +40,7 @@ final class ServingHost implements AutoCloseable {
             .version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build();
     private final Map<String, DeploymentRuntime> runtimes = new ConcurrentHashMap<>();
     private final Map<String, PythonRuntime> pythons = new ConcurrentHashMap<>();
+    private final JavaRuntime java = JavaRuntime.ofThisProcess();
 
     ServingHost(ServingConfig config, Assets assets, MeterRegistry meters) {
         this.config = config;
@@ -98,7 +100,7 @@ final class ServingHost implements AutoCloseable {
             int codeFiles = assets.copyFiles(ResourceId.parse(spec.code()), codeDir, false);
             LOG.info("Deployment {}: {} model and {} code file(s) laid out in {}", deployment.id(), modelFiles,
                     codeFiles, directory);
-            if (!Files.isRegularFile(codeDir.resolve(spec.scoringScript()))) {
+            if (!JavaRuntime.isJava(spec.scoringScript()) && !Files.isRegularFile(codeDir.resolve(spec.scoringScript()))) {
                 throw new ArmException(ErrorCode.InvalidParameter, "The scoring script '" + spec.scoringScript()
                         + "' is not in the code folder of deployment '" + deployment.name() + "'.");
             }
@@ -109,9 +111,12 @@ final class ServingHost implements AutoCloseable {
             delete(directory);
             throw e;
         }
-        PythonRuntime python = python(spec.interpreter() != null ? spec.interpreter() : config.python());
-        InstanceSpec instanceSpec = python.instance(codeDir, spec.scoringScript(), modelDir,
-                spec.environmentVariables(), spec.maxConcurrentRequests(), spec.readiness(), spec.liveness());
+        InstanceSpec instanceSpec = JavaRuntime.isJava(spec.scoringScript())
+                ? java.instance(codeDir, spec.scoringScript(), modelDir, spec.environmentVariables(),
+                        spec.maxConcurrentRequests(), spec.readiness(), spec.liveness())
+                : python(spec.interpreter() != null ? spec.interpreter() : config.python()).instance(codeDir,
+                        spec.scoringScript(), modelDir, spec.environmentVariables(), spec.maxConcurrentRequests(),
+                        spec.readiness(), spec.liveness());
         DeploymentInstances instances = new DeploymentInstances(deployment.name(), instanceSpec, probes,
                 config.startTimeout(), MAX_BACK_OFF);
         try {
