@@ -19,6 +19,7 @@ start_server() {
   SERVER_NAME="$name"
   PORT="$(free_port)"
   URL="https://localhost:$PORT"
+  [[ " $* " == *" --http "* ]] && URL="http://127.0.0.1:$PORT"
   mkdir -p "$WORK/$name"
   echo -n 'bench-Passw0rd!' > "$WORK/admin-password"
   "$AMLITE" server start --data-dir "$WORK/$name" --port "$PORT" --admin-password-file "$WORK/admin-password" \
@@ -40,7 +41,9 @@ stop_server() {
 }
 
 login() {
-  "$AMLITE" login --server "$URL" --ca-file "$WORK/$SERVER_NAME/tls/server.crt" --username admin --password 'bench-Passw0rd!' -o none
+  local ca=()
+  [[ "$URL" == https://* ]] && ca=(--ca-file "$WORK/$SERVER_NAME/tls/server.crt")
+  "$AMLITE" login --server "$URL" "${ca[@]}" --username admin --password 'bench-Passw0rd!' -o none
   SUBSCRIPTION="$("$AMLITE" account show --query id -o tsv)"
   TOKEN="$("$AMLITE" account get-access-token --query accessToken -o tsv)"
 }

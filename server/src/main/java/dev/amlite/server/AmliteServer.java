@@ -83,7 +83,8 @@ public final class AmliteServer implements AutoCloseable {
                     .withWorkspaceTimers(options.keySyncInterval(), options.softDeleteRetention())
                     .withPendingUploadTtl(options.pendingUploadTtl());
             ServingConfig serving = ServingConfig.defaults(dataDirectory.resolve("serving"))
-                    .withPython(options.python()).withTokenLifetime(options.endpointTokenLifetime());
+                    .withPython(options.python()).withTokenLifetime(options.endpointTokenLifetime())
+                    .withMirrorCapacity(options.mirrorCapacity());
             controlPlane = ControlPlane.create(database, config, serving, meters, Clock.systemUTC());
             Optional<String> adminPassword = options.adminPasswordFile().isPresent()
                     ? Optional.of(Files.readString(options.adminPasswordFile().get()).strip()) : Optional.empty();
@@ -104,11 +105,12 @@ public final class AmliteServer implements AutoCloseable {
                     // explicit size gives the window room; the kernel clamps it to net.core.rmem_max.
                     .listenerSocketOptions(Map.of(StandardSocketOptions.SO_RCVBUF, RECEIVE_BUFFER))
                     .routing(routing -> routing
+                            // Scoring first: Helidon tries services in order, and scoring is the hot path.
+                            .register("/inference", plane.scoringService())
                             .register("/", new HealthService(database, meters, started::get))
                             .register("/v1.0", plane.directoryApi())
                             .register("/", plane.tokenEndpoint())
                             .register("/storage", plane.blobEndpoint())
-                            .register("/inference", plane.scoringService())
                             .register("/", plane.frontDoor()));
             Path certificate = null;
             if (!options.plainHttp()) {

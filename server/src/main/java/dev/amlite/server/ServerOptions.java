@@ -15,7 +15,8 @@ public record ServerOptions(Path dataDirectory, String host, int port, boolean p
                             Optional<String> databaseUser, Optional<Path> databasePasswordFile,
                             Optional<Path> masterKeyFile, String throttling, Duration accessTokenLifetime,
                             Duration keySyncInterval, Duration softDeleteRetention,
-                            Duration pendingUploadTtl, String python, Duration endpointTokenLifetime) {
+                            Duration pendingUploadTtl, String python, Duration endpointTokenLifetime,
+                            int mirrorCapacity) {
 
     static final String USAGE = """
             Usage: amlite server start [options]
@@ -38,6 +39,8 @@ public record ServerOptions(Path dataDirectory, String host, int port, boolean p
               --python PATH              interpreter of Python deployments (default python3; a deployment may name
                                          its own with the property amlite.python)
               --endpoint-token-lifetime DURATION  how long an online endpoint's aml_token is valid (default 1h)
+              --mirror-capacity N        mirrored scoring requests in flight at once, server-wide; more are dropped
+                                         (default 256)
             """;
 
     public static ServerOptions parse(List<String> arguments, Path home) {
@@ -59,6 +62,7 @@ public record ServerOptions(Path dataDirectory, String host, int port, boolean p
         Duration pendingUploadTtl = Duration.ofDays(1);
         String python = "python3";
         Duration endpointTokenLifetime = Duration.ofHours(1);
+        int mirrorCapacity = 256;
         List<String> rest = new ArrayList<>(arguments);
         while (!rest.isEmpty()) {
             String option = rest.removeFirst();
@@ -86,6 +90,7 @@ public record ServerOptions(Path dataDirectory, String host, int port, boolean p
                 case "--pending-upload-ttl" -> pendingUploadTtl = duration(value(option, inlineValue, rest));
                 case "--python" -> python = value(option, inlineValue, rest);
                 case "--endpoint-token-lifetime" -> endpointTokenLifetime = duration(value(option, inlineValue, rest));
+                case "--mirror-capacity" -> mirrorCapacity = positive(option, value(option, inlineValue, rest));
                 case "--help", "-h" -> throw new UsageException(null);
                 default -> throw new UsageException("Unknown option '" + option + "'.");
             }
@@ -103,7 +108,19 @@ public record ServerOptions(Path dataDirectory, String host, int port, boolean p
         return new ServerOptions(dataDirectory, host, port, plainHttp, Optional.ofNullable(cert), Optional.ofNullable(key),
                 Optional.ofNullable(adminPassword), Optional.ofNullable(databaseUrl), Optional.ofNullable(databaseUser),
                 Optional.ofNullable(databasePassword), Optional.ofNullable(masterKey), throttling, tokenLifetime, keySync, retention,
-                pendingUploadTtl, python, endpointTokenLifetime);
+                pendingUploadTtl, python, endpointTokenLifetime, mirrorCapacity);
+    }
+
+    private static int positive(String option, String text) {
+        try {
+            int value = Integer.parseInt(text);
+            if (value > 0) {
+                return value;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new UsageException(option + " must be a whole number above 0, not '" + text + "'.");
     }
 
     private static String value(String option, String inlineValue, List<String> rest) {

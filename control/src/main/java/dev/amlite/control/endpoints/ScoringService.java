@@ -52,7 +52,7 @@ public final class ScoringService implements HttpService {
     private void score(ServerRequest request, ServerResponse response) {
         long started = System.nanoTime();
         String requestId = request.headers().first(REQUEST_ID).filter(id -> CLIENT_REQUEST_ID.matcher(id).matches())
-                .orElseGet(() -> UUID.randomUUID().toString());
+                .orElseGet(ScoringService::newRequestId);
         String region = request.path().pathParameters().get("region");
         String endpointName = request.path().pathParameters().get("endpoint");
         Optional<EndpointRoute> found = routes.find(region, endpointName);
@@ -151,6 +151,14 @@ public final class ScoringService implements HttpService {
                 mirrorSlots.release();
             }
         });
+    }
+
+    /** A random version-4 UUID without SecureRandom: request ids need to be unique, not unpredictable. */
+    static String newRequestId() {
+        java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
+        long high = (random.nextLong() & ~0xF000L) | 0x4000L;
+        long low = (random.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
+        return new UUID(high, low).toString();
     }
 
     private ScoreAnswer authenticate(ServerRequest request, EndpointRoute route) {

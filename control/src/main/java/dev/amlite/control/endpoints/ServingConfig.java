@@ -39,6 +39,11 @@ public record ServingConfig(Path root, String python, Duration tokenLifetime, Du
                 mirrorCapacity);
     }
 
+    public ServingConfig withMirrorCapacity(int capacity) {
+        return new ServingConfig(root, python, tokenLifetime, startTimeout, maxRequestBody, bandwidthPerSecond,
+                capacity);
+    }
+
     public ServingConfig withBandwidth(long bytesPerSecond) {
         return new ServingConfig(root, python, tokenLifetime, startTimeout, maxRequestBody, bytesPerSecond,
                 mirrorCapacity);

@@ -34,6 +34,8 @@ public final class DeploymentInstances implements AutoCloseable {
     private final AtomicInteger restarts = new AtomicInteger();
     private final AtomicInteger nextIndex = new AtomicInteger();
     private volatile boolean closed;
+    private volatile List<ReadyInstance> readyInstances = List.of();
+    private final Object readyLock = new Object();
 
     public DeploymentInstances(String deployment, InstanceSpec spec, HttpClient http, Duration startTimeout,
                                Duration maxBackOff) {
@@ -103,6 +105,7 @@ public final class DeploymentInstances implements AutoCloseable {
                 added.add(slot);
                 startAndAwaitReady(slot);
                 slots.add(slot);
+                refreshReady();
                 Thread.ofVirtual().name("supervise-" + slot.name).start(() -> supervise(slot));
             }
         } catch (InstanceStartException | InterruptedException | RuntimeException e) {
@@ -141,7 +144,7 @@ public final class DeploymentInstances implements AutoCloseable {
             awaitOutput(instance);
             throw new InstanceStartException("Instance " + slot.name + " " + e.getMessage() + ".", slot.log.tail(20));
         }
-        slot.ready = true;
+        markReady(slot, true);
         LOG.info("Instance {} ready on port {} (pid {})", slot.name, instance.port(), instance.pid());
     }
 
@@ -160,7 +163,7 @@ public final class DeploymentInstances implements AutoCloseable {
             if (closed || !slot.wanted) {
                 return;
             }
-            slot.ready = false;
+            markReady(slot, false);
             int code = instance.exited().join().exitValue();
             slot.log.append("[amlite] instance " + slot.name + " exited with code " + code + "; restarting in "
                     + backOff.toMillis() + " ms");
@@ -199,12 +202,12 @@ public final class DeploymentInstances implements AutoCloseable {
                 if (instance.probe("/ready", readiness.timeout())) {
                     readyFailures = 0;
                     if (++readySuccesses >= readiness.successThreshold()) {
-                        slot.ready = true;
+                        markReady(slot, true);
                     }
                 } else {
                     readySuccesses = 0;
                     if (++readyFailures >= readiness.failureThreshold()) {
-                        slot.ready = false;
+                        markReady(slot, false);
                     }
                 }
                 nextReadiness = now + readiness.period().toNanos();
@@ -237,7 +240,7 @@ public final class DeploymentInstances implements AutoCloseable {
     /** Takes an instance out of traffic without stopping it yet. */
     private void withdraw(Slot slot) {
         slot.wanted = false;
-        slot.ready = false;
+        markReady(slot, false);
     }
 
     private static void drain(Slot slot, Drain drain) throws InterruptedException {
@@ -249,17 +252,34 @@ public final class DeploymentInstances implements AutoCloseable {
 
     private void retire(Slot slot) {
         slot.wanted = false;
-        slot.ready = false;
+        markReady(slot, false);
         slots.remove(slot);
+        refreshReady();
         Instance instance = slot.instance;
         if (instance != null) {
             instance.stop(STOP_GRACE);
         }
     }
 
+    /**
+     * The instances that may take traffic. Read on every scoring request, so it is a list kept up to date when an
+     * instance's state changes rather than computed per call; an instance that died since is caught by the
+     * request failing over to a fresh connection and by the next probe.
+     */
     public List<ReadyInstance> ready() {
-        return slots.stream().filter(s -> s.wanted && s.ready && s.instance != null && s.instance.alive())
-                .map(s -> new ReadyInstance(s.name, s.instance.port())).toList();
+        return readyInstances;
+    }
+
+    private void markReady(Slot slot, boolean ready) {
+        slot.ready = ready;
+        refreshReady();
+    }
+
+    private void refreshReady() {
+        synchronized (readyLock) {
+            readyInstances = slots.stream().filter(s -> s.wanted && s.ready && s.instance != null && s.instance.alive())
+                    .map(s -> new ReadyInstance(s.name, s.instance.port())).toList();
+        }
     }
 
     /** The instances being supervised (ready or not). */

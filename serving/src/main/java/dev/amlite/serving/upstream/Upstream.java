@@ -1,6 +1,5 @@
 package dev.amlite.serving.upstream;
 
-import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
@@ -26,6 +25,8 @@ public final class Upstream implements AutoCloseable {
     private final String host;
     private final int port;
     private final ConcurrentLinkedDeque<Connection> idle = new ConcurrentLinkedDeque<>();
+    // ConcurrentLinkedDeque.size() walks the deque; the pool's bound is kept in a counter instead.
+    private final java.util.concurrent.atomic.AtomicInteger idleCount = new java.util.concurrent.atomic.AtomicInteger();
     private volatile boolean closed;
 
     public Upstream(String host, int port) {
@@ -37,15 +38,85 @@ public final class Upstream implements AutoCloseable {
         return port;
     }
 
+    /** A kept-alive connection with its own read buffer (lines are parsed from it without a call per byte). */
     private static final class Connection {
         final Socket socket;
         final InputStream in;
         final OutputStream out;
+        final byte[] buffer = new byte[16 * 1024];
+        int position;
+        int limit;
 
         Connection(Socket socket) throws IOException {
             this.socket = socket;
-            this.in = new BufferedInputStream(socket.getInputStream(), 16 * 1024);
+            this.in = socket.getInputStream();
             this.out = new BufferedOutputStream(socket.getOutputStream(), 16 * 1024);
+        }
+
+        private boolean fill() throws IOException {
+            int read = in.read(buffer, 0, buffer.length);
+            if (read <= 0) {
+                return false;
+            }
+            position = 0;
+            limit = read;
+            return true;
+        }
+
+        String readLine() throws IOException {
+            StringBuilder line = null;
+            while (true) {
+                if (position == limit && !fill()) {
+                    throw new EOFException("The connection closed");
+                }
+                for (int i = position; i < limit; i++) {
+                    if (buffer[i] == '\n') {
+                        int end = i > position && buffer[i - 1] == '\r' ? i - 1 : i;
+                        String part = new String(buffer, position, end - position, StandardCharsets.ISO_8859_1);
+                        position = i + 1;
+                        if (line == null) {
+                            return part;
+                        }
+                        line.append(part);
+                        int length = line.length();
+                        if (end == i && length > 0 && line.charAt(length - 1) == '\r') {
+                            line.setLength(length - 1);
+                        }
+                        return line.toString();
+                    }
+                }
+                if (line == null) {
+                    line = new StringBuilder();
+                }
+                line.append(new String(buffer, position, limit - position, StandardCharsets.ISO_8859_1));
+                position = limit;
+                if (line.length() > MAX_HEADER_LINE) {
+                    throw new IOException("A header line of the instance's answer is too long");
+                }
+            }
+        }
+
+        byte[] readBody(int length) throws IOException {
+            byte[] body = new byte[length];
+            int copied = Math.min(length, limit - position);
+            System.arraycopy(buffer, position, body, 0, copied);
+            position += copied;
+            while (copied < length) {
+                int read = in.read(body, copied, length - copied);
+                if (read < 0) {
+                    throw new EOFException("The instance closed the connection in the middle of its answer");
+                }
+                copied += read;
+            }
+            return body;
+        }
+
+        byte[] readToEnd() throws IOException {
+            ByteArrayOutputStream all = new ByteArrayOutputStream();
+            all.write(buffer, position, limit - position);
+            position = limit;
+            in.transferTo(all);
+            return all.toByteArray();
         }
 
         void close() {
@@ -67,6 +138,7 @@ public final class Upstream implements AutoCloseable {
         long deadline = System.nanoTime() + timeoutNanos;
         Connection pooled = idle.pollFirst();
         if (pooled != null) {
+            idleCount.decrementAndGet();
             try {
                 return exchange(pooled, path, headers, body, deadline);
             } catch (StaleConnectionException e) {
@@ -130,7 +202,7 @@ public final class Upstream implements AutoCloseable {
             connection.socket.setSoTimeout(remainingMillis(deadline));
             String status;
             try {
-                status = readLine(connection.in);
+                status = connection.readLine();
             } catch (EOFException e) {
                 throw new StaleConnectionException();
             } catch (java.net.SocketException e) {
@@ -141,7 +213,7 @@ public final class Upstream implements AutoCloseable {
             String contentType = null;
             boolean close = false;
             while (true) {
-                String line = readLine(connection.in);
+                String line = connection.readLine();
                 if (line.isEmpty()) {
                     break;
                 }
@@ -162,14 +234,9 @@ public final class Upstream implements AutoCloseable {
             connection.socket.setSoTimeout(remainingMillis(deadline));
             byte[] answer;
             if (length >= 0) {
-                answer = connection.in.readNBytes((int) length);
-                if (answer.length != length) {
-                    throw new EOFException("The instance closed the connection in the middle of its answer");
-                }
+                answer = connection.readBody((int) length);
             } else {
-                ByteArrayOutputStream all = new ByteArrayOutputStream();
-                connection.in.transferTo(all);
-                answer = all.toByteArray();
+                answer = connection.readToEnd();
                 close = true;
             }
             keep = !close;
@@ -177,9 +244,12 @@ public final class Upstream implements AutoCloseable {
         } catch (SocketTimeoutException e) {
             throw new UpstreamTimeoutException("The instance on port " + port + " did not answer in time");
         } finally {
-            if (keep && !closed && idle.size() < MAX_IDLE) {
+            if (keep && !closed && idleCount.incrementAndGet() <= MAX_IDLE) {
                 idle.addFirst(connection);
             } else {
+                if (keep && !closed) {
+                    idleCount.decrementAndGet();
+                }
                 connection.close();
             }
         }
@@ -194,27 +264,6 @@ public final class Upstream implements AutoCloseable {
             return Integer.parseInt(line.substring(9, 12));
         } catch (NumberFormatException e) {
             throw new IOException("The instance answered a malformed status line: " + line);
-        }
-    }
-
-    private static String readLine(InputStream in) throws IOException {
-        StringBuilder line = new StringBuilder(64);
-        while (true) {
-            int b = in.read();
-            if (b < 0) {
-                throw new EOFException("The connection closed");
-            }
-            if (b == '\n') {
-                int end = line.length();
-                if (end > 0 && line.charAt(end - 1) == '\r') {
-                    line.setLength(end - 1);
-                }
-                return line.toString();
-            }
-            if (line.length() >= MAX_HEADER_LINE) {
-                throw new IOException("A header line of the instance's answer is too long");
-            }
-            line.append((char) b);
         }
     }
 

@@ -1,0 +1,263 @@
+#!/usr/bin/env bash
+# Online endpoints (issue 5), side by side in one run on this machine:
+#  1. router overhead: wrk at 64 connections against (a) a trivial backend (a Java deployment instance) directly,
+#     (b) amlite's router in front of it with key auth, a 90/10 split and 10 % mirroring, (c) nginx with
+#     split_clients + mirror for the same split in front of the same instances;
+#  2. mirror isolation: a shadow answering in 300 ms, mirror at 50 % vs off, amlite and nginx;
+#  3. split accuracy over 100,000 requests;  4. back-pressure: 429 and 408 latency, and the timed-out work
+#     cancelled in the instance;  5. Python serving: the example's scikit-learn score.py behind amlite with N
+#     instances vs gunicorn + Flask with N workers;  6. deployment create -> first successful score.
+# Plain HTTP on loopback for amlite and nginx alike (no TLS on either side), so both proxy the same bytes.
+# Usage: bench/serving.sh [SECONDS per wrk run] [N instances/workers]   (defaults 10 2)
+source "$(dirname "$0")/common.sh"
+SECONDS_PER_RUN="${1:-10}"
+N="${2:-2}"
+PY=/usr/bin/python3
+command -v nginx >/dev/null && command -v gunicorn >/dev/null && $PY -c 'import flask, sklearn' \
+  || { echo "needs Debian's nginx, gunicorn, python3-flask, python3-sklearn" >&2; exit 1; }
+
+part() { [[ " ${PARTS:-1 2 3 4 5 6} " == *" $1 "* ]]; }
+start_server serving --http --python "$PY" --mirror-capacity "${MIRROR_CAPACITY:-256}"
+login
+"$AMLITE" group create -n bench -l japaneast -o none
+"$AMLITE" ml workspace create -n bench-ws -g bench -o none
+"$AMLITE" configure --defaults group=bench workspace=bench-ws
+
+# The trivial backend: a Java ScoringScript that answers a constant (after DELAY_MS when set).
+mkdir -p "$WORK/java/classes" "$WORK/java/code" "$WORK/java/model/model"
+echo x > "$WORK/java/model/model/none.txt"
+"$(dirname "$JAVA")/javac" -cp "$SERVER_JAR" -d "$WORK/java/classes" "$BENCH_DIR/serving/Constant.java"
+printf 'Amlite-Scoring-Class: bench.Constant\n' > "$WORK/java/manifest.txt"
+"$(dirname "$JAVA")/jar" cfm "$WORK/java/code/constant.jar" "$WORK/java/manifest.txt" -C "$WORK/java/classes" .
+printf 'name: bench\nauth_mode: key\n' > "$WORK/endpoint.yml"
+"$AMLITE" ml online-endpoint create -f "$WORK/endpoint.yml" -o none
+java_deployment() { # name delay_ms
+  cat > "$WORK/$1.yml" <<YAML
+name: $1
+endpoint_name: bench
+model:
+  path: $WORK/java/model/model
+code_configuration:
+  code: $WORK/java/code
+  scoring_script: constant.jar
+instance_type: Standard_DS2_v2
+instance_count: 1
+environment_variables:
+  DELAY_MS: "$2"
+request_settings:
+  max_concurrent_requests_per_instance: 256
+YAML
+  "$AMLITE" ml online-deployment create -f "$WORK/$1.yml" -o none
+}
+java_deployment blue 0
+java_deployment green 0
+java_deployment shadow 0
+java_deployment slow 300
+port_of() { grep -o "Instance $1-0 ready on port [0-9]*" "$WORK/serving.log" | tail -1 | awk '{print $NF}'; }
+BLUE=$(port_of blue); GREEN=$(port_of green); SHADOW=$(port_of shadow); SLOW=$(port_of slow)
+KEY=$("$AMLITE" ml online-endpoint get-credentials -n bench --query primaryKey -o tsv)
+SCORE="$URL/inference/japaneast/bench/score"
+"$AMLITE" ml online-endpoint update -n bench --traffic "blue=90 green=10" -o none
+
+NGINX_PORT=$(free_port)
+nginx_conf() { # mirror_port mirror_percent
+  mkdir -p "$WORK/nginx"
+  cat > "$WORK/nginx/nginx.conf" <<CONF
+worker_processes auto;
+pid $WORK/nginx/nginx.pid;
+error_log $WORK/nginx/error.log warn;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  upstream blue { server 127.0.0.1:$BLUE; keepalive 128; }
+  upstream green { server 127.0.0.1:$GREEN; keepalive 128; }
+  upstream shadow { server 127.0.0.1:$1; keepalive 128; }
+  split_clients "\${request_id}" \$live { 90% blue; * green; }
+  split_clients "\${request_id}x" \$mirrored { $( (( $2 > 0 )) && echo "$2% on;") * ""; }
+  server {
+    listen 127.0.0.1:$NGINX_PORT;
+    keepalive_requests 1000000;
+    location = /score {
+      if (\$http_authorization != "Bearer $KEY") { return 401; }
+      mirror /mirror;
+      mirror_request_body on;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_pass http://\$live;
+    }
+    location = /mirror {
+      internal;
+      if (\$mirrored = "") { return 204; }
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_pass http://shadow/score;
+    }
+  }
+}
+CONF
+}
+nginx_start() { nginx_conf "$1" "$2"; nginx -c "$WORK/nginx/nginx.conf" -p "$WORK/nginx" -e "$WORK/nginx/error.log"; sleep 0.5; }
+nginx_stop() { [[ -f "$WORK/nginx/nginx.pid" ]] && kill "$(cat "$WORK/nginx/nginx.pid")" 2>/dev/null; sleep 0.5; }
+trap 'nginx_stop; cleanup' EXIT
+
+warm() { KEY="$KEY" wrk -t2 -c64 -d3s -s "$BENCH_DIR/serving/post.lua" "$1" >/dev/null; }
+run_wrk() { # label url [connections]
+  local out
+  out=$(KEY="$KEY" wrk -t2 -c"${3:-64}" -d"${SECONDS_PER_RUN}s" --latency -s "$BENCH_DIR/serving/post.lua" "$2")
+  local rps p50 p99 non2xx
+  rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
+  p50=$(awk '$1=="50%" {print $2}' <<<"$out")
+  p99=$(awk '$1=="99%" {print $2}' <<<"$out")
+  non2xx=$(awk '/Non-2xx/ {print $5}' <<<"$out")
+  printf '%-58s %10s req/s   p50 %8s   p99 %8s   non-2xx %s\n' "$1" "$rps" "$p50" "$p99" "${non2xx:-0}"
+}
+
+if part 1; then
+echo "== 1. router overhead, 64 connections, ${SECONDS_PER_RUN} s each"
+"$AMLITE" ml online-endpoint update -n bench --mirror-traffic "shadow=10" -o none
+nginx_start "$SHADOW" 10
+warm "http://127.0.0.1:$BLUE/score"; warm "$SCORE"; warm "$SCORE"; warm "http://127.0.0.1:$NGINX_PORT/score"
+for round in 1 2; do
+  run_wrk "(a) backend directly (round $round)" "http://127.0.0.1:$BLUE/score"
+  run_wrk "(b) amlite router, key, 90/10, mirror 10% (round $round)" "$SCORE"
+  run_wrk "(c) nginx split_clients 90/10, mirror 10% (round $round)" "http://127.0.0.1:$NGINX_PORT/score"
+done
+nginx_stop
+fi
+
+if part 2; then
+echo "== 2. mirror isolation: shadow answers in 300 ms"
+"$AMLITE" ml online-endpoint update -n bench --mirror-traffic "shadow=0" -o none
+warm "$SCORE"; warm "$SCORE"
+run_wrk "amlite, mirror off" "$SCORE"
+"$AMLITE" ml online-endpoint update -n bench --mirror-traffic "slow=50" -o none
+run_wrk "amlite, mirror 50% to the 300 ms shadow" "$SCORE"
+"$AMLITE" ml online-deployment get-metrics -n slow -e bench --query mirrored -o json | tr -d '\n '; echo
+"$AMLITE" ml online-endpoint update -n bench --mirror-traffic "slow=0" -o none
+nginx_start "$SLOW" 0
+run_wrk "nginx, mirror off" "http://127.0.0.1:$NGINX_PORT/score"
+nginx_stop
+nginx_start "$SLOW" 50
+run_wrk "nginx, mirror 50% to the 300 ms shadow" "http://127.0.0.1:$NGINX_PORT/score"
+nginx_stop
+fi
+
+if part 3; then
+echo "== 3. split accuracy, 100,000 requests at 16 concurrent, traffic blue=90 green=10"
+"$JAVA" "$BENCH_DIR/serving/LoadClient.java" "$SCORE" "$KEY" 16 100000 '{"x": 1}'
+fi
+
+if part 4; then
+echo "== 4. back-pressure"
+cat > "$WORK/narrow.yml" <<YAML
+name: narrow
+endpoint_name: bench
+model:
+  path: $WORK/java/model/model
+code_configuration:
+  code: $WORK/java/code
+  scoring_script: constant.jar
+instance_type: Standard_DS2_v2
+environment_variables:
+  DELAY_MS: "200"
+YAML
+"$AMLITE" ml online-deployment create -f "$WORK/narrow.yml" -o none
+echo "429: 1 instance, max_concurrent 1 (limit 2 in flight), each answer takes 200 ms, 32 clients pinned to it:"
+python3 - "$SCORE" "$KEY" <<'PY'
+import concurrent.futures, http.client, json, sys, time, urllib.parse
+url = urllib.parse.urlparse(sys.argv[1]); key = sys.argv[2]
+def one(_):
+    c = http.client.HTTPConnection(url.hostname, url.port)
+    t = time.perf_counter()
+    c.request("POST", url.path, body='{"x": 1}', headers={"Authorization": "Bearer " + key,
+              "azureml-model-deployment": "narrow", "Content-Type": "application/json"})
+    r = c.getresponse(); r.read(); c.close()
+    return r.status, (time.perf_counter() - t) * 1000
+with concurrent.futures.ThreadPoolExecutor(32) as pool:
+    results = list(pool.map(one, range(640)))
+by = {}
+for status, ms in results:
+    by.setdefault(status, []).append(ms)
+for status, values in sorted(by.items()):
+    values.sort()
+    print(f"  {status}: {len(values)} answers, p50 {values[len(values)//2]:.2f} ms, p99 {values[int(len(values)*0.99)-1]:.2f} ms (client-side, incl. connect)")
+PY
+cat > "$WORK/slowpoke.yml" <<YAML
+name: slowpoke
+endpoint_name: bench
+model:
+  path: $ROOT/it/src/test/resources/serving/behaving/model
+code_configuration:
+  code: $ROOT/it/src/test/resources/serving/behaving/code
+  scoring_script: score.py
+instance_type: Standard_DS2_v2
+request_settings:
+  request_timeout_ms: 500
+YAML
+"$AMLITE" ml online-deployment create -f "$WORK/slowpoke.yml" -o none
+echo "408: request_timeout_ms 500, run() busy for 3 s, 10 requests one after another:"
+python3 - "$SCORE" "$KEY" <<'PY'
+import http.client, sys, time, urllib.parse
+url = urllib.parse.urlparse(sys.argv[1]); key = sys.argv[2]
+c = http.client.HTTPConnection(url.hostname, url.port)
+times = []
+for i in range(10):
+    t = time.perf_counter()
+    c.request("POST", url.path, body='{"busy_ms": 3000}', headers={"Authorization": "Bearer " + key,
+              "azureml-model-deployment": "slowpoke", "Content-Type": "application/json"})
+    r = c.getresponse(); r.read()
+    times.append(((time.perf_counter() - t) * 1000, r.status))
+ms = sorted(t for t, _ in times)
+print(f"  statuses {sorted(set(s for _, s in times))}, latency min {ms[0]:.1f} ms, median {ms[5]:.1f} ms, max {ms[-1]:.1f} ms")
+PY
+echo "  cancelled in the instance: $("$AMLITE" ml online-deployment get-logs -n slowpoke -e bench | grep -c 'cancelled after 500 ms') of 10 run() calls; finished anyway: $("$AMLITE" ml online-deployment get-logs -n slowpoke -e bench | grep -c 'busy request finished')"
+fi
+
+if part 5; then
+echo "== 5. Python serving: the scikit-learn score.py, amlite with $N instances vs gunicorn + Flask with $N workers"
+"$PY" "$ROOT/examples/safe-rollout/train.py" >/dev/null
+EX="$ROOT/examples/safe-rollout/endpoints/online"
+cat > "$WORK/sk.yml" <<YAML
+name: sklearn
+endpoint_name: bench
+model:
+  path: $EX/model-1/model/
+code_configuration:
+  code: $EX/model-1/onlinescoring/
+  scoring_script: score.py
+instance_type: Standard_DS3_v2
+instance_count: $N
+properties:
+  amlite.python: $PY
+YAML
+"$AMLITE" ml online-deployment create -f "$WORK/sk.yml" -o none
+"$AMLITE" ml online-endpoint update -n bench --traffic "blue=0 green=0 sklearn=100" -o none
+CONNS=$((2 * N))
+BODY='{"data": [[1,2,3,4,5,6,7,8,9,10],[10,9,8,7,6,5,4,3,2,1]]}'
+mkdir -p "$WORK/flaskmodel"; cp -r "$EX/model-1/model" "$WORK/flaskmodel/"
+GPORT=$(free_port)
+(cd "$BENCH_DIR/serving" && AZUREML_MODEL_DIR="$WORK/flaskmodel" SCORE_DIR="$EX/model-1/onlinescoring" \
+  gunicorn -w "$N" -b "127.0.0.1:$GPORT" --log-level warning flask_app:app >"$WORK/gunicorn.log" 2>&1 &
+  echo $! > "$WORK/gunicorn.pid")
+for _ in $(seq 1 100); do curl -sf -XPOST -d "$BODY" "http://127.0.0.1:$GPORT/score" >/dev/null && break; sleep 0.2; done
+warm "$SCORE"; KEY="" wrk -t2 -c"$CONNS" -d3s -s "$BENCH_DIR/serving/post.lua" "http://127.0.0.1:$GPORT/score" >/dev/null
+for round in 1 2; do
+  run_wrk "amlite, $N instances, $CONNS connections (round $round)" "$SCORE" "$CONNS"
+  KEY="" run_wrk "gunicorn + Flask, $N workers, $CONNS connections (round $round)" "http://127.0.0.1:$GPORT/score" "$CONNS"
+done
+kill "$(cat "$WORK/gunicorn.pid")" 2>/dev/null || true
+fi
+
+if part 6; then
+echo "== 6. deployment create -> first successful score (the example's stdlib green model), 3 runs"
+for run in 1 2 3; do
+  t0=$(date +%s.%N)
+  "$AMLITE" ml online-deployment create --name "first$run" --endpoint-name bench \
+    -f "$ROOT/examples/safe-rollout/endpoints/online/managed/sample/green-deployment.yml" -o none
+  "$AMLITE" ml online-endpoint invoke -n bench --deployment-name "first$run" \
+    --request-file "$EX/model-2/sample-request.json" -o none
+  t1=$(date +%s.%N)
+  python3 -c "print(f'  run $run: {$t1 - $t0:.2f} s (two CLI processes included)')"
+done
+fi
+
