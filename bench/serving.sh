@@ -163,25 +163,8 @@ environment_variables:
 YAML
 "$AMLITE" ml online-deployment create -f "$WORK/narrow.yml" -o none
 echo "429: 1 instance, max_concurrent 1 (limit 2 in flight), each answer takes 200 ms, 32 clients pinned to it:"
-python3 - "$SCORE" "$KEY" <<'PY'
-import concurrent.futures, http.client, json, sys, time, urllib.parse
-url = urllib.parse.urlparse(sys.argv[1]); key = sys.argv[2]
-def one(_):
-    c = http.client.HTTPConnection(url.hostname, url.port)
-    t = time.perf_counter()
-    c.request("POST", url.path, body='{"x": 1}', headers={"Authorization": "Bearer " + key,
-              "azureml-model-deployment": "narrow", "Content-Type": "application/json"})
-    r = c.getresponse(); r.read(); c.close()
-    return r.status, (time.perf_counter() - t) * 1000
-with concurrent.futures.ThreadPoolExecutor(32) as pool:
-    results = list(pool.map(one, range(640)))
-by = {}
-for status, ms in results:
-    by.setdefault(status, []).append(ms)
-for status, values in sorted(by.items()):
-    values.sort()
-    print(f"  {status}: {len(values)} answers, p50 {values[len(values)//2]:.2f} ms, p99 {values[int(len(values)*0.99)-1]:.2f} ms (client-side, incl. connect)")
-PY
+"$JAVA" "$BENCH_DIR/serving/LoadClient.java" "$SCORE" "$KEY" 32 4000 '{"x": 1}' narrow
+echo "  (client-side latency over kept-alive connections; 200s wait their turn behind the 200 ms answers)"
 cat > "$WORK/slowpoke.yml" <<YAML
 name: slowpoke
 endpoint_name: bench

@@ -15,7 +15,7 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * A closed-loop load client for the serving benchmarks: CONCURRENCY workers send TOTAL POSTs between them and
  * record, per status, the count and latency percentiles, and which deployment answered (azureml-model-deployment).
- * Usage: java LoadClient.java URL KEY CONCURRENCY TOTAL BODY
+ * Usage: java LoadClient.java URL KEY CONCURRENCY TOTAL BODY [DEPLOYMENT to pin with azureml-model-deployment]
  */
 public class LoadClient {
     public static void main(String[] args) throws Exception {
@@ -24,6 +24,7 @@ public class LoadClient {
         int concurrency = Integer.parseInt(args[2]);
         long total = Long.parseLong(args[3]);
         String body = args[4];
+        String pinned = args.length > 5 ? args[5] : null;
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).proxy(HttpClient.Builder.NO_PROXY)
                 .build();
         AtomicLong remaining = new AtomicLong(total);
@@ -35,9 +36,13 @@ public class LoadClient {
                 workers.submit(() -> {
                     List<long[]> mine = new ArrayList<>();
                     while (remaining.getAndDecrement() > 0) {
-                        HttpRequest request = HttpRequest.newBuilder(URI.create(url))
+                        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(url))
                                 .header("Authorization", "Bearer " + key).header("Content-Type", "application/json")
-                                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+                                .POST(HttpRequest.BodyPublishers.ofString(body));
+                        if (pinned != null) {
+                            builder.header("azureml-model-deployment", pinned);
+                        }
+                        HttpRequest request = builder.build();
                         long t0 = System.nanoTime();
                         HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
                         long took = System.nanoTime() - t0;

@@ -34,7 +34,11 @@ public final class DeploymentInstances implements AutoCloseable {
     private final AtomicInteger restarts = new AtomicInteger();
     private final AtomicInteger nextIndex = new AtomicInteger();
     private volatile boolean closed;
-    private volatile List<ReadyInstance> readyInstances = List.of();
+    /** The instances taking traffic and their processes, index by index, replaced as one. */
+    private record ReadySet(List<Instance> processes, List<ReadyInstance> instances) {
+    }
+
+    private volatile ReadySet readySet = new ReadySet(List.of(), List.of());
     private final Object readyLock = new Object();
 
     public DeploymentInstances(String deployment, InstanceSpec spec, HttpClient http, Duration startTimeout,
@@ -267,7 +271,22 @@ public final class DeploymentInstances implements AutoCloseable {
      * request failing over to a fresh connection and by the next probe.
      */
     public List<ReadyInstance> ready() {
-        return readyInstances;
+        ReadySet set = readySet;
+        List<Instance> processes = set.processes();
+        List<ReadyInstance> ready = set.instances();
+        for (int i = 0; i < processes.size(); i++) {
+            if (!processes.get(i).alive()) {
+                // Died since the list was made; the supervisor will notice, the router must not wait for it.
+                List<ReadyInstance> alive = new ArrayList<>();
+                for (int j = 0; j < processes.size(); j++) {
+                    if (processes.get(j).alive()) {
+                        alive.add(ready.get(j));
+                    }
+                }
+                return List.copyOf(alive);
+            }
+        }
+        return ready;
     }
 
     private void markReady(Slot slot, boolean ready) {
@@ -277,8 +296,16 @@ public final class DeploymentInstances implements AutoCloseable {
 
     private void refreshReady() {
         synchronized (readyLock) {
-            readyInstances = slots.stream().filter(s -> s.wanted && s.ready && s.instance != null && s.instance.alive())
-                    .map(s -> new ReadyInstance(s.name, s.instance.port())).toList();
+            List<Instance> processes = new ArrayList<>();
+            List<ReadyInstance> ready = new ArrayList<>();
+            for (Slot s : slots) {
+                Instance instance = s.instance;
+                if (s.wanted && s.ready && instance != null && instance.alive()) {
+                    processes.add(instance);
+                    ready.add(new ReadyInstance(s.name, instance.port()));
+                }
+            }
+            readySet = new ReadySet(List.copyOf(processes), List.copyOf(ready));
         }
     }
 
