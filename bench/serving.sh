@@ -165,6 +165,11 @@ YAML
 echo "429: 1 instance, max_concurrent 1 (limit 2 in flight), each answer takes 200 ms, 32 clients pinned to it:"
 "$JAVA" "$BENCH_DIR/serving/LoadClient.java" "$SCORE" "$KEY" 32 4000 '{"x": 1}' narrow
 echo "  (client-side latency over kept-alive connections; 200s wait their turn behind the 200 ms answers)"
+"$AMLITE" ml online-endpoint get-request-log -n bench --top 1000 -o json | python3 -c '
+import json, sys
+rows = [r["durationMs"] for r in json.load(sys.stdin) if r["status"] == 429]
+rows.sort()
+print(f"  server-side (request log, last {len(rows)} 429s): p50 {rows[len(rows)//2]:.3f} ms, p99 {rows[int(len(rows)*0.99)-1]:.3f} ms, max {rows[-1]:.3f} ms")'
 cat > "$WORK/slowpoke.yml" <<YAML
 name: slowpoke
 endpoint_name: bench
