@@ -148,6 +148,11 @@ class ScoringRouterTest {
         assertThat(counts.get("d70").get()).isEqualTo(7000);
         assertThat(counts.get("d30").get()).isEqualTo(3000);
         assertThat(counts).doesNotContainKey("shadow");
+        String metrics = server.http().send(HttpRequest.newBuilder(URI.create(server.url() + "/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        assertThat(metrics).containsPattern("amlite_scoring_requests_total\\{deployment=\"d70\",endpoint=\"split\","
+                + "traffic=\"live\"\\} 7000\\.0");
+        assertThat(metrics).contains("amlite_scoring_latency_p99_ms{deployment=\"d30\",endpoint=\"split\"}");
 
         // The mirror rules: at most 50 %, one deployment, never one with live traffic — each refused with its reason.
         assertThat(cli.run("ml", "online-endpoint", "update", "-n", "split", "--mirror-traffic", "shadow=60").err())
