@@ -1,0 +1,61 @@
+package dev.amlite.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.amlite.core.Json;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** A deployment that served before the server stopped serves again after it starts, with the same key and split. */
+class EndpointRestartTest {
+    @TempDir
+    Path temporary;
+
+    @Test
+    void deploymentsServeAgainAfterARestart() throws Exception {
+        Path data = temporary.resolve("data");
+        Cli cli = new Cli(temporary.resolve("config"));
+        Path behaving = Path.of(EndpointRestartTest.class.getResource("/serving/behaving").toURI());
+        Path yaml = temporary.resolve("d.yml");
+        Files.writeString(yaml, "name: blue\nendpoint_name: again\nmodel:\n  path: " + behaving.resolve("model")
+                + "\ncode_configuration:\n  code: " + behaving.resolve("code") + "\n  scoring_script: score.py\n"
+                + "instance_type: Standard_DS2_v2\nenvironment_variables:\n  NAME: blue\n");
+        Path request = temporary.resolve("r.json");
+        Files.writeString(request, "{\"data\": [2]}");
+        String key;
+        try (TestServer server = TestServer.start(data)) {
+            cli.ok("login", "--server", server.url(), "--username", "admin", "--password", TestServer.ADMIN_PASSWORD,
+                    "--data-dir", data.toString());
+            cli.ok("group", "create", "-n", "rg1", "-l", "japaneast");
+            cli.ok("ml", "workspace", "create", "-n", "mlw", "-g", "rg1");
+            cli.ok("configure", "--defaults", "workspace=mlw", "group=rg1");
+            cli.ok("ml", "online-endpoint", "create", "-n", "again");
+            cli.ok("ml", "online-deployment", "create", "-f", yaml.toString(), "--all-traffic");
+            key = cli.ok("ml", "online-endpoint", "get-credentials", "-n", "again", "-o", "tsv", "--query", "primaryKey");
+            assertThat(Json.parse(cli.ok("ml", "online-endpoint", "invoke", "-n", "again", "--request-file",
+                    request.toString())).path("score").asDouble()).isEqualTo(2.5);
+        }
+        try (TestServer server = TestServer.start(data)) {
+            cli.ok("login", "--server", server.url(), "--username", "admin", "--password", TestServer.ADMIN_PASSWORD,
+                    "--data-dir", data.toString());
+            JsonNode answer = null;
+            for (int i = 0; i < 100 && answer == null; i++) {
+                Cli.Result result = cli.run("ml", "online-endpoint", "invoke", "-n", "again", "--request-file",
+                        request.toString());
+                if (result.exitCode() == 0) {
+                    answer = Json.parse(result.out());
+                } else {
+                    assertThat(result.err()).as("only 'not ready yet' while the instance starts").contains("503");
+                    Thread.sleep(100);
+                }
+            }
+            assertThat(answer).isNotNull();
+            assertThat(answer.path("deployment").asText()).isEqualTo("blue");
+            assertThat(cli.ok("ml", "online-endpoint", "get-credentials", "-n", "again", "-o", "tsv", "--query",
+                    "primaryKey")).isEqualTo(key);
+            assertThat(cli.ok("ml", "online-deployment", "show", "-n", "blue", "-e", "again")).contains("Succeeded");
+        }
+    }
+}
