@@ -101,15 +101,25 @@ nginx_stop() { [[ -f "$WORK/nginx/nginx.pid" ]] && kill "$(cat "$WORK/nginx/ngin
 trap 'nginx_stop; cleanup' EXIT
 
 warm() { KEY="$KEY" wrk -t2 -c64 -d3s -s "$BENCH_DIR/serving/post.lua" "$1" >/dev/null; }
-run_wrk() { # label url [connections]
-  local out
+# CPU seconds (user + system) used so far by the given processes.
+cpu_seconds() { local total=0 pid; for pid in "$@"; do [[ -r /proc/$pid/stat ]] || continue
+  total=$((total + $(awk '{print $14 + $15}' "/proc/$pid/stat"))); done; python3 -c "print($total / $(getconf CLK_TCK))"; }
+run_wrk() { # label url [connections] [pids whose CPU per request to report]
+  local out before after
+  local pids=(${4:-})
+  before=$(cpu_seconds "${pids[@]}")
   out=$(KEY="$KEY" wrk -t2 -c"${3:-64}" -d"${SECONDS_PER_RUN}s" --latency -s "$BENCH_DIR/serving/post.lua" "$2")
+  after=$(cpu_seconds "${pids[@]}")
   local rps p50 p99 non2xx
   rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
   p50=$(awk '$1=="50%" {print $2}' <<<"$out")
   p99=$(awk '$1=="99%" {print $2}' <<<"$out")
   non2xx=$(awk '/Non-2xx/ {print $5}' <<<"$out")
-  printf '%-58s %10s req/s   p50 %8s   p99 %8s   non-2xx %s\n' "$1" "$rps" "$p50" "$p99" "${non2xx:-0}"
+  local cpu=""
+  if (( ${#pids[@]} > 0 )); then
+    cpu=$(python3 -c "r=float('$rps'); s=$SECONDS_PER_RUN; print(f'   proxy CPU {($after - $before) / (r * s) * 1e6:.0f} us/request')")
+  fi
+  printf '%-58s %10s req/s   p50 %8s   p99 %8s   non-2xx %s%s\n' "$1" "$rps" "$p50" "$p99" "${non2xx:-0}" "$cpu"
 }
 
 if part 1; then
@@ -119,8 +129,9 @@ nginx_start "$SHADOW" 10
 warm "http://127.0.0.1:$BLUE/score"; warm "$SCORE"; warm "$SCORE"; warm "http://127.0.0.1:$NGINX_PORT/score"
 for round in 1 2; do
   run_wrk "(a) backend directly (round $round)" "http://127.0.0.1:$BLUE/score"
-  run_wrk "(b) amlite router, key, 90/10, mirror 10% (round $round)" "$SCORE"
-  run_wrk "(c) nginx split_clients 90/10, mirror 10% (round $round)" "http://127.0.0.1:$NGINX_PORT/score"
+  run_wrk "(b) amlite router, key, 90/10, mirror 10% (round $round)" "$SCORE" 64 "$SERVER_PID"
+  run_wrk "(c) nginx split_clients 90/10, mirror 10% (round $round)" "http://127.0.0.1:$NGINX_PORT/score" 64 \
+    "$(pgrep -d ' ' -f "nginx: worker process" || true)"
 done
 nginx_stop
 fi
@@ -202,7 +213,7 @@ echo "  cancelled in the instance: $("$AMLITE" ml online-deployment get-logs -n 
 fi
 
 if part 5; then
-echo "== 5. Python serving: the scikit-learn score.py, amlite with $N instances vs gunicorn + Flask with $N workers"
+echo "== 5. Python serving: the scikit-learn score.py, amlite with $N instances (max_concurrent ${CONCURRENT:-1}) vs gunicorn + Flask with $N workers"
 "$PY" "$ROOT/examples/safe-rollout/train.py" >/dev/null
 EX="$ROOT/examples/safe-rollout/endpoints/online"
 cat > "$WORK/sk.yml" <<YAML
@@ -215,12 +226,14 @@ code_configuration:
   scoring_script: score.py
 instance_type: Standard_DS3_v2
 instance_count: $N
+request_settings:
+  max_concurrent_requests_per_instance: ${CONCURRENT:-1}
 properties:
   amlite.python: $PY
 YAML
 "$AMLITE" ml online-deployment create -f "$WORK/sk.yml" -o none
 "$AMLITE" ml online-endpoint update -n bench --traffic "blue=0 green=0 sklearn=100" -o none
-CONNS=$((2 * N))
+CONNS=$((2 * N * ${CONCURRENT:-1}))   # amlite's admission limit: 2 x max_concurrent x instances
 BODY='{"data": [[1,2,3,4,5,6,7,8,9,10],[10,9,8,7,6,5,4,3,2,1]]}'
 mkdir -p "$WORK/flaskmodel"; cp -r "$EX/model-1/model" "$WORK/flaskmodel/"
 GPORT=$(free_port)
