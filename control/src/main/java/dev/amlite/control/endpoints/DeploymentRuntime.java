@@ -127,6 +127,16 @@ final class DeploymentRuntime implements AutoCloseable {
         });
     }
 
+    /**
+     * Whether a request would be admitted now (a mirrored copy is dropped when it would not: refusing it later
+     * would cost a thread and an exchange for a 429 nobody reads). Racy by design: the admission itself decides.
+     */
+    boolean hasRoom() {
+        Generation running = current;
+        return running != null
+                && admission.inFlight() < running.spec().admissionLimit(Math.max(1, running.instances().size()));
+    }
+
     /** Scores one request on this deployment (live traffic, a pinned request, or a mirrored copy). */
     ScoreAnswer score(byte[] body, String contentType, String requestId, boolean mirror) {
         long started = System.nanoTime();

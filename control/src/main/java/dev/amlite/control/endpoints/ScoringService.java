@@ -131,13 +131,16 @@ public final class ScoringService implements HttpService {
                 (System.nanoTime() - started) / 1e6, false, body.length, answer.body().length));
     }
 
-    /** Sends a copy to the shadow on its own virtual thread; when the mirror is at capacity the copy is dropped. */
+    /**
+     * Sends a copy to the shadow on its own virtual thread; when the shadow is at its in-flight limit or the mirror
+     * at its capacity the copy is dropped (and counted), never queued.
+     */
     private void mirror(EndpointRoute route, byte[] body, String contentType, String requestId) {
         DeploymentRuntime shadow = route.deployments().get(route.mirrorTo());
         if (shadow == null) {
             return;
         }
-        if (!mirrorSlots.tryAcquire()) {
+        if (!shadow.hasRoom() || !mirrorSlots.tryAcquire()) {
             shadow.metrics().mirrorDropped();
             return;
         }
