@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -193,10 +192,6 @@ class OnlineEndpointWalkthroughTest {
         Path link = bin.resolve("amlite");
         Files.deleteIfExists(link);
         Files.createSymbolicLink(link, Cli.root().resolve("amlite"));
-        Cli.Result result = cli.run(Map.of("PATH", bin + ":" + System.getenv("PATH"), "ENDPOINT_NAME", "script-endpoint",
-                "CURL_CA", server.dataDirectory().resolve("tls/server.crt").toString()),
-                "ml", "workspace", "show", "-n", "mlw");
-        assertThat(result.exitCode()).isZero();
         ProcessBuilder script = new ProcessBuilder("bash", EXAMPLE.resolve("walkthrough.sh").toString());
         script.environment().put("PATH", bin + ":" + System.getenv("PATH"));
         script.environment().put("AMLITE_CONFIG_DIR", temporary.resolve("config").toString());
