@@ -342,8 +342,14 @@ final class MlEndpointCommands {
                     ((ObjectNode) body.get("tags")).put(key.substring(5), value);
                 } else if (key.equals("traffic")) {
                     properties.set("traffic", percentages("--set traffic", value));
+                } else if (key.equals("public_network_access")) {
+                    if (!value.equalsIgnoreCase("enabled") && !value.equalsIgnoreCase("disabled")) {
+                        throw new CliError("public_network_access is enabled or disabled, not '" + value + "'.", 2);
+                    }
+                    properties.put("publicNetworkAccess", value.equalsIgnoreCase("enabled") ? "Enabled" : "Disabled");
                 } else {
-                    throw new CliError("--set can change description, tags.<key> and traffic; use --traffic and "
+                    throw new CliError("--set can change description, tags.<key>, public_network_access and traffic; "
+                            + "use --traffic and "
                             + "--mirror-traffic for the split. '" + key + "' is not settable.", 2);
                 }
             }

@@ -120,7 +120,8 @@ public final class ControlPlane implements AutoCloseable {
         BlobAccounts blobAccounts = new BlobAccounts(store, resourceSecrets, config.blobRoot(), clock);
         Assets assets = new Assets(tracked, workspaces, blobAccounts, config.pendingUploadTtl());
 
-        Endpoints endpoints = new Endpoints(tracked, resourceSecrets, assets, operations, serving, meters, clock);
+        Endpoints endpoints = new Endpoints(tracked, resourceSecrets, assets, workspaces, operations, serving, meters,
+                clock);
 
         HandlerRegistry.Builder registry = HandlerRegistry.builder();
         workspaces.register(registry);

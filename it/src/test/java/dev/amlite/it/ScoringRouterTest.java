@@ -353,4 +353,28 @@ class ScoringRouterTest {
         assertThat(versions).containsKeys("1", "2");
         assertThat(score("roll", key, "{}", Map.of()).body()).contains("\"version\": \"2\"");
     }
+
+    @Test
+    void anEndpointWithoutPublicAccessServesOnlyThroughThePrivateEndpoint() throws Exception {
+        Path yaml = temporary.resolve("private.yml");
+        Files.writeString(yaml, "name: private-ep\nauth_mode: key\npublic_network_access: disabled\n");
+        cli.ok("ml", "online-endpoint", "create", "-f", yaml.toString());
+        deployed("private-ep", "dep", "", "--all-traffic");
+        String key = key("private-ep");
+        HttpResponse<String> refused = score("private-ep", key, "{}", Map.of());
+        assertThat(refused.statusCode()).isEqualTo(403);
+        assertThat(errorCode(refused)).isEqualTo("PublicNetworkAccessDisabled");
+        assertThat(refused.body()).contains("127.0.0.1");
+        // This machine's loopback stands for the virtual network of an approved private endpoint.
+        cli.ok("provider", "register", "--namespace", "Microsoft.Network", "--wait");
+        cli.ok("network", "vnet", "create", "-g", "rg1", "-n", "v", "--address-prefix", "127.0.0.0/8",
+                "--subnet-name", "s", "--subnet-prefix", "127.0.0.0/8");
+        String workspace = Json.parse(cli.ok("ml", "workspace", "show", "-n", "mlw", "-g", "rg1")).path("id").asText();
+        cli.ok("network", "private-endpoint", "create", "--name", "pe1", "-g", "rg1", "--vnet-name", "v", "--subnet",
+                "s", "--private-connection-resource-id", workspace, "--group-id", "amlworkspace", "--connection-name",
+                "workspace", "-l", "japaneast");
+        assertThat(score("private-ep", key, "{}", Map.of()).statusCode()).isEqualTo(200);
+        assertThat(cli.run("ml", "online-endpoint", "update", "-n", "private-ep", "--set",
+                "public_network_access=sometimes").err()).contains("enabled or disabled");
+    }
 }

@@ -36,8 +36,8 @@ public final class Endpoints implements AutoCloseable {
     private final DeploymentSkuHandler skus;
     private final ScoringService scoring;
 
-    public Endpoints(TrackedResources tracked, ResourceSecrets secrets, Assets assets, OperationRunner operations,
-                     ServingConfig config, MeterRegistry meters, Clock clock) {
+    public Endpoints(TrackedResources tracked, ResourceSecrets secrets, Assets assets, Workspaces workspaces,
+                     OperationRunner operations, ServingConfig config, MeterRegistry meters, Clock clock) {
         this.tracked = tracked;
         this.store = tracked.store();
         this.host = new ServingHost(config, assets, meters);
@@ -47,7 +47,7 @@ public final class Endpoints implements AutoCloseable {
         this.deployments = new OnlineDeploymentHandler(tracked, new EndpointQuota(store, tracked.catalog()), host,
                 operations);
         this.skus = new DeploymentSkuHandler(tracked);
-        this.scoring = new ScoringService(routes, config, clock);
+        this.scoring = new ScoringService(routes, workspaces.gate(), config, clock);
         operations.register(OnlineDeploymentHandler.APPLY_OPERATION, worker(this::apply));
         operations.register(OnlineDeploymentHandler.DELETE_OPERATION, worker(this::deleteDeployment));
         operations.register(OnlineEndpointHandler.DELETE_OPERATION, worker(this::deleteEndpoint));

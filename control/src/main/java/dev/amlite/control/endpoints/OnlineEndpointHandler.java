@@ -125,9 +125,12 @@ final class OnlineEndpointHandler implements TrackedTypeHandler {
         EndpointRules.checkTraffic(id.name(), traffic, mirror, deployments);
         properties.set("traffic", canonical(traffic, deployments));
         properties.set("mirrorTraffic", canonical(mirror, deployments));
-        if (!properties.has("publicNetworkAccess")) {
-            properties.put("publicNetworkAccess", "Enabled");
+        String access = properties.path("publicNetworkAccess").asText("Enabled");
+        if (!access.equalsIgnoreCase("Enabled") && !access.equalsIgnoreCase("Disabled")) {
+            throw new ArmException(ErrorCode.InvalidParameter, "public_network_access must be enabled or disabled; '"
+                    + access + "' was given.");
         }
+        properties.put("publicNetworkAccess", access.equalsIgnoreCase("Enabled") ? "Enabled" : "Disabled");
         properties.put("provisioningState", "Succeeded");
         document.put("kind", "Managed");
         if (body.has("tags")) {

@@ -80,8 +80,9 @@ final class ScoringRoutes {
         ByteRateLimit limit = bandwidth.computeIfAbsent(id, k -> new ByteRateLimit(config.bandwidthPerSecond(),
                 config.maxRequestBody(), System::nanoTime));
         RequestLog log = logs.computeIfAbsent(id, k -> new RequestLog(LOG_CAPACITY));
-        EndpointRoute route = new EndpointRoute(endpoint.id().id(), endpoint.id().name(),
-                endpointId.parent().id(), properties.path("authMode").asText(EndpointRoute.KEY),
+        EndpointRoute route = new EndpointRoute(endpoint.id().id(), endpoint.id().name(), endpointId.parent().id(),
+                !"Disabled".equalsIgnoreCase(properties.path("publicNetworkAccess").asText("Enabled")),
+                properties.path("authMode").asText(EndpointRoute.KEY),
                 auth.credentials(endpointId), new WeightedSplit(weights), mirrorTo, new ShareSampler(mirrorPercent),
                 Map.copyOf(deployments), limit, log);
         routes.values().removeIf(r -> r.id().equalsIgnoreCase(endpointId.id()));

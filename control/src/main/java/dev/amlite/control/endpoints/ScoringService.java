@@ -1,5 +1,8 @@
 package dev.amlite.control.endpoints;
 
+import dev.amlite.control.arm.HttpSupport;
+import dev.amlite.control.workspace.NetworkGate;
+import dev.amlite.core.ResourceId;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
@@ -31,12 +34,14 @@ public final class ScoringService implements HttpService {
     private static final HeaderName WWW_AUTHENTICATE = HeaderNames.create("WWW-Authenticate");
     private static final Pattern CLIENT_REQUEST_ID = Pattern.compile("[A-Za-z0-9._-]{1,128}");
     private final ScoringRoutes routes;
+    private final NetworkGate gate;
     private final ServingConfig config;
     private final Clock clock;
     private final Semaphore mirrorSlots;
 
-    ScoringService(ScoringRoutes routes, ServingConfig config, Clock clock) {
+    ScoringService(ScoringRoutes routes, NetworkGate gate, ServingConfig config, Clock clock) {
         this.routes = routes;
+        this.gate = gate;
         this.config = config;
         this.clock = clock;
         this.mirrorSlots = new Semaphore(config.mirrorCapacity());
@@ -63,6 +68,17 @@ public final class ScoringService implements HttpService {
             return;
         }
         EndpointRoute route = found.get();
+        if (!route.publicAccess()) {
+            String address = HttpSupport.clientAddress(request);
+            if (!gate.reachesPrivately(ResourceId.parse(route.workspaceId()), address)) {
+                send(response, requestId, ScoreAnswer.error(403, "PublicNetworkAccessDisabled", "Public network access "
+                        + "to endpoint '" + route.name() + "' is disabled, and this request came from " + address
+                        + ", which is not in the subnet of an approved private endpoint of its workspace. Score through "
+                        + "the workspace's private endpoint, or enable access ('amlite ml online-endpoint update -n "
+                        + route.name() + " --set public_network_access=enabled').", null));
+                return;
+            }
+        }
         ScoreAnswer refused = authenticate(request, route);
         if (refused != null) {
             response.header(WWW_AUTHENTICATE, "Bearer realm=\"" + route.name() + "\"");

@@ -34,6 +34,19 @@ public final class NetworkGate {
             return;
         }
         String address = request.clientAddress();
+        if (reachesPrivately(workspaceId, address)) {
+            return;
+        }
+        throw new ArmException(ErrorCode.PublicNetworkAccessDisabled, "Public network access to workspace '"
+                + workspaceId.name() + "' is disabled, and this request came from " + address + ", which is not in "
+                + "the subnet of an approved private endpoint of the workspace. Connect through a private endpoint "
+                + "('amlite network private-endpoint create ... --group-id amlworkspace') or enable public access "
+                + "('amlite ml workspace update -n " + workspaceId.name() + " -g " + workspaceId.resourceGroup()
+                + " --public-network-access Enabled').");
+    }
+
+    /** Whether {@code address} is in the subnet of an approved private endpoint of the workspace. */
+    public boolean reachesPrivately(ResourceId workspaceId, String address) {
         for (StoredResource connection : store.listChildren(workspaceId, WorkspaceHandler.PE_CONNECTION_TYPE)) {
             JsonNode properties = connection.document().path("properties");
             if (!"Approved".equals(properties.path("privateLinkServiceConnectionState").path("status").asText())) {
@@ -46,15 +59,10 @@ public final class NetworkGate {
             String subnet = endpoint.get().document().path("properties").path("subnet").path("id").asText(null);
             Optional<String> prefix = subnet == null ? Optional.empty() : Subnets.addressPrefix(store, ResourceId.parse(subnet));
             if (prefix.isPresent() && address != null && Cidr.parse(prefix.get()).contains(address)) {
-                return;
+                return true;
             }
         }
-        throw new ArmException(ErrorCode.PublicNetworkAccessDisabled, "Public network access to workspace '"
-                + workspaceId.name() + "' is disabled, and this request came from " + address + ", which is not in "
-                + "the subnet of an approved private endpoint of the workspace. Connect through a private endpoint "
-                + "('amlite network private-endpoint create ... --group-id amlworkspace') or enable public access "
-                + "('amlite ml workspace update -n " + workspaceId.name() + " -g " + workspaceId.resourceGroup()
-                + " --public-network-access Enabled').");
+        return false;
     }
 
     /** The workspace a resource lives in, if any. */

@@ -105,6 +105,11 @@ public final class Workspaces implements AutoCloseable {
     }
 
     /** Calls {@code listener} whenever a workspace is created or updated. */
+    /** The rule of public network access, for data planes outside ARM (scoring) to apply too. */
+    public NetworkGate gate() {
+        return gate;
+    }
+
     public void addListener(WorkspaceListener listener) {
         workspaces.addListener(listener);
     }
