@@ -84,7 +84,7 @@ public final class AmliteServer implements AutoCloseable {
                     .withPendingUploadTtl(options.pendingUploadTtl());
             ServingConfig serving = ServingConfig.defaults(dataDirectory.resolve("serving"))
                     .withPython(options.python()).withTokenLifetime(options.endpointTokenLifetime())
-                    .withMirrorCapacity(options.mirrorCapacity());
+                    .withMirrorCapacity(options.mirrorCapacity()).withBandwidth(options.endpointBandwidth());
             controlPlane = ControlPlane.create(database, config, serving, meters, Clock.systemUTC());
             Optional<String> adminPassword = options.adminPasswordFile().isPresent()
                     ? Optional.of(Files.readString(options.adminPasswordFile().get()).strip()) : Optional.empty();

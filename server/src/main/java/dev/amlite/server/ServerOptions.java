@@ -16,7 +16,7 @@ public record ServerOptions(Path dataDirectory, String host, int port, boolean p
                             Optional<Path> masterKeyFile, String throttling, Duration accessTokenLifetime,
                             Duration keySyncInterval, Duration softDeleteRetention,
                             Duration pendingUploadTtl, String python, Duration endpointTokenLifetime,
-                            int mirrorCapacity) {
+                            int mirrorCapacity, long endpointBandwidth) {
 
     static final String USAGE = """
             Usage: amlite server start [options]
@@ -41,6 +41,7 @@ public record ServerOptions(Path dataDirectory, String host, int port, boolean p
               --endpoint-token-lifetime DURATION  how long an online endpoint's aml_token is valid (default 1h)
               --mirror-capacity N        mirrored scoring requests in flight at once, server-wide; more are dropped
                                          (default 256)
+              --endpoint-bandwidth BYTES_PER_SECOND  an online endpoint's bandwidth quota (default 5000000)
             """;
 
     public static ServerOptions parse(List<String> arguments, Path home) {
@@ -63,6 +64,7 @@ public record ServerOptions(Path dataDirectory, String host, int port, boolean p
         String python = "python3";
         Duration endpointTokenLifetime = Duration.ofHours(1);
         int mirrorCapacity = 256;
+        long endpointBandwidth = 5_000_000L;
         List<String> rest = new ArrayList<>(arguments);
         while (!rest.isEmpty()) {
             String option = rest.removeFirst();
@@ -91,6 +93,7 @@ public record ServerOptions(Path dataDirectory, String host, int port, boolean p
                 case "--python" -> python = value(option, inlineValue, rest);
                 case "--endpoint-token-lifetime" -> endpointTokenLifetime = duration(value(option, inlineValue, rest));
                 case "--mirror-capacity" -> mirrorCapacity = positive(option, value(option, inlineValue, rest));
+                case "--endpoint-bandwidth" -> endpointBandwidth = positive(option, value(option, inlineValue, rest));
                 case "--help", "-h" -> throw new UsageException(null);
                 default -> throw new UsageException("Unknown option '" + option + "'.");
             }
@@ -108,7 +111,7 @@ public record ServerOptions(Path dataDirectory, String host, int port, boolean p
         return new ServerOptions(dataDirectory, host, port, plainHttp, Optional.ofNullable(cert), Optional.ofNullable(key),
                 Optional.ofNullable(adminPassword), Optional.ofNullable(databaseUrl), Optional.ofNullable(databaseUser),
                 Optional.ofNullable(databasePassword), Optional.ofNullable(masterKey), throttling, tokenLifetime, keySync, retention,
-                pendingUploadTtl, python, endpointTokenLifetime, mirrorCapacity);
+                pendingUploadTtl, python, endpointTokenLifetime, mirrorCapacity, endpointBandwidth);
     }
 
     private static int positive(String option, String text) {

@@ -38,6 +38,8 @@ public final class ScoringService implements HttpService {
     private final ServingConfig config;
     private final Clock clock;
     private final Semaphore mirrorSlots;
+    private static final long PRIVATE_ACCESS_TTL_NANOS = 5_000_000_000L;
+    private final java.util.Map<String, PrivateAccess> privateAccess = new java.util.concurrent.ConcurrentHashMap<>();
 
     ScoringService(ScoringRoutes routes, NetworkGate gate, ServingConfig config, Clock clock) {
         this.routes = routes;
@@ -70,7 +72,7 @@ public final class ScoringService implements HttpService {
         EndpointRoute route = found.get();
         if (!route.publicAccess()) {
             String address = HttpSupport.clientAddress(request);
-            if (!gate.reachesPrivately(ResourceId.parse(route.workspaceId()), address)) {
+            if (!reachesPrivately(route.workspaceId(), address)) {
                 send(response, requestId, ScoreAnswer.error(403, "PublicNetworkAccessDisabled", "Public network access "
                         + "to endpoint '" + route.name() + "' is disabled, and this request came from " + address
                         + ", which is not in the subnet of an approved private endpoint of its workspace. Score through "
@@ -170,6 +172,31 @@ public final class ScoringService implements HttpService {
                 mirrorSlots.release();
             }
         });
+    }
+
+    private record PrivateAccess(boolean allowed, long until) {
+    }
+
+    /**
+     * The network gate's answer for a client of a private endpoint. A yes is kept for a few seconds so that scoring
+     * does not look private endpoints up in the store on every request (removing one takes effect within that
+     * time); a no is not kept, so a newly approved private endpoint works at once.
+     */
+    private boolean reachesPrivately(String workspaceId, String address) {
+        String key = workspaceId.toLowerCase(java.util.Locale.ROOT) + "|" + address;
+        long now = System.nanoTime();
+        PrivateAccess cached = privateAccess.get(key);
+        if (cached != null && now - cached.until() < 0) {
+            return cached.allowed();
+        }
+        boolean allowed = gate.reachesPrivately(ResourceId.parse(workspaceId), address);
+        if (allowed) {
+            if (privateAccess.size() > 10_000) {
+                privateAccess.clear();
+            }
+            privateAccess.put(key, new PrivateAccess(true, now + PRIVATE_ACCESS_TTL_NANOS));
+        }
+        return allowed;
     }
 
     /** A random version-4 UUID without SecureRandom: request ids need to be unique, not unpredictable. */
