@@ -122,6 +122,35 @@ class ServerProcessTest {
         stop(second.process());
     }
 
+    @Test
+    void deploymentInstancesEndWithAServerKilledDashNine() throws Exception {
+        Path data = temporary.resolve("orphans");
+        Path passwordFile = temporary.resolve("orphans-password");
+        Files.writeString(passwordFile, "Orphan-test-pa55word");
+        Started server = start("--data-dir", data.toString(), "--port", "0", "--admin-password-file", passwordFile.toString());
+        Cli cli = new Cli(temporary.resolve("orphans-config"));
+        cli.ok("login", "--server", server.url(), "--username", "admin", "--password", "Orphan-test-pa55word",
+                "--data-dir", data.toString());
+        cli.ok("group", "create", "-n", "rg1", "-l", "japaneast");
+        cli.ok("ml", "workspace", "create", "-n", "mlw", "-g", "rg1");
+        cli.ok("ml", "online-endpoint", "create", "-n", "orphans", "-w", "mlw", "-g", "rg1");
+        Path behaving = Path.of(ServerProcessTest.class.getResource("/serving/behaving").toURI());
+        Path yaml = temporary.resolve("orphans.yml");
+        Files.writeString(yaml, "name: dep\nendpoint_name: orphans\nmodel:\n  path: " + behaving.resolve("model")
+                + "\ncode_configuration:\n  code: " + behaving.resolve("code") + "\n  scoring_script: score.py\n"
+                + "instance_type: Standard_DS2_v2\ninstance_count: 2\n");
+        cli.ok("ml", "online-deployment", "create", "-f", yaml.toString(), "-w", "mlw", "-g", "rg1");
+        List<ProcessHandle> instances = server.process().descendants()
+                .filter(p -> p.info().commandLine().orElse("").contains("amlite_inference_server.py")).toList();
+        assertThat(instances).hasSize(2);
+        server.process().destroyForcibly();
+        assertThat(server.process().waitFor(30, TimeUnit.SECONDS)).isTrue();
+        for (ProcessHandle instance : instances) {
+            instance.onExit().get(10, TimeUnit.SECONDS);
+            assertThat(instance.isAlive()).as("instance %d outlived the killed server", instance.pid()).isFalse();
+        }
+    }
+
     private static String token(HttpClient http, String url, String password) throws Exception {
         HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create(url + "/organizations/oauth2/v2.0/token"))
                 .header("Content-Type", "application/x-www-form-urlencoded")

@@ -75,6 +75,16 @@ final class ServingHost implements AutoCloseable {
                 if (running != null) {
                     delete(running.directory());
                 }
+                if (runtimes.get(key(deployment)) != runtime) {
+                    // Deleted (the deployment or its endpoint) while its instances started: they must not stay.
+                    DeploymentRuntime.Generation started = runtime.current();
+                    runtime.close();
+                    if (started != null) {
+                        delete(started.directory());
+                    }
+                    throw new ArmException(ErrorCode.Conflict, "Deployment '" + deployment.name() + "' was deleted "
+                            + "while it started.");
+                }
             } catch (InstanceStartException e) {
                 runtime.failed(e);
                 throw new ArmException(ErrorCode.ResourceNotReady, "Deployment '" + deployment.name() + "' could not "

@@ -12,7 +12,7 @@ answers run()'s result as JSON. AZUREML_MODEL_DIR points at the model's files, a
 
 Configuration (environment): AML_APP_ROOT (the code folder), AZUREML_ENTRY_SCRIPT (the script, relative to it),
 AZUREML_MODEL_DIR, AMLITE_PORT (0 picks a free port), AMLITE_MAX_CONCURRENT (run() calls at once, default 1 —
-Azure's max_concurrent_requests_per_instance), AMLITE_MAX_BODY (bytes, default 100 MiB).
+Azure's max_concurrent_requests_per_instance), AMLITE_MAX_BODY (bytes, default 100 MiB), AMLITE_EXIT_WITH_PARENT (1: exit when the process that started it is gone).
 The port actually bound is printed as "AMLITE-LISTENING <port>" on stdout. Exit codes: 2 the script cannot be
 loaded or lacks init/run, 3 init() raised.
 """
@@ -25,6 +25,7 @@ import socket
 import socketserver
 import sys
 import threading
+import time
 import traceback
 
 LOG = logging.getLogger("amlite.inference")
@@ -232,6 +233,19 @@ class Server(socketserver.ThreadingMixIn, socketserver.TCPServer):
     request_queue_size = 128
 
 
+def exit_with_parent(parent):
+    """Ends this instance when the server that started it is gone (even killed with SIGKILL): no orphans."""
+    while True:
+        time.sleep(0.5)
+        if os.getppid() != parent:
+            try:  # the server read this process's output: the pipe is most likely gone with it
+                sys.stderr.write("amlite: the server that started this instance is gone; exiting\n")
+                sys.stderr.flush()
+            except OSError:
+                pass
+            os._exit(0)
+
+
 def main():
     logging.basicConfig(stream=sys.stderr, level=logging.INFO,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -240,6 +254,8 @@ def main():
     port = int(os.environ.get("AMLITE_PORT", "0"))
     max_concurrent = max(1, int(os.environ.get("AMLITE_MAX_CONCURRENT", "1")))
     max_body = int(os.environ.get("AMLITE_MAX_BODY", str(100 * 1024 * 1024)))
+    if os.environ.get("AMLITE_EXIT_WITH_PARENT") == "1":
+        threading.Thread(target=exit_with_parent, args=(os.getppid(),), name="parent-watch", daemon=True).start()
     os.chdir(app_root)
     module = load_script(app_root, entry)
     scorer = Scorer(module, max_concurrent)

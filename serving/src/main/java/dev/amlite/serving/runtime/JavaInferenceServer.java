@@ -55,6 +55,13 @@ public final class JavaInferenceServer {
         int port = Integer.parseInt(System.getenv().getOrDefault("AMLITE_PORT", "0"));
         int concurrent = Math.max(1, Integer.parseInt(System.getenv().getOrDefault("AMLITE_MAX_CONCURRENT", "1")));
         long maxBody = Long.parseLong(System.getenv().getOrDefault("AMLITE_MAX_BODY", Long.toString(100L << 20)));
+        if ("1".equals(System.getenv("AMLITE_EXIT_WITH_PARENT"))) {
+            // Ends this instance when the server that started it is gone (even killed with SIGKILL): no orphans.
+            ProcessHandle.current().parent().ifPresent(parent -> parent.onExit().thenRun(() -> {
+                log("the server that started this instance is gone; exiting");
+                Runtime.getRuntime().halt(0);
+            }));
+        }
         ScoringScript script = load(appRoot, entry);
         HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 128);
         CountDownLatch ready = new CountDownLatch(1);

@@ -43,6 +43,8 @@ public final class JavaRuntime {
         environment.put("AZUREML_MODEL_DIR", modelDir.toAbsolutePath().toString());
         environment.put("AMLITE_PORT", "0");
         environment.put("AMLITE_MAX_CONCURRENT", Integer.toString(maxConcurrentRequests));
+        // Instances end with the server, even one killed with SIGKILL: no orphaned processes holding ports.
+        environment.put("AMLITE_EXIT_WITH_PARENT", "1");
         List<String> command = new ArrayList<>(List.of(java, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
                 "-Xshare:auto", "-cp", classPath, JavaInferenceServer.class.getName()));
         return new InstanceSpec(command, environment, code, readiness, liveness);

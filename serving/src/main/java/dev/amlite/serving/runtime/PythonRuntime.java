@@ -57,6 +57,8 @@ public final class PythonRuntime {
         environment.put("AZUREML_MODEL_DIR", modelDir.toAbsolutePath().toString());
         environment.put("AMLITE_PORT", "0");
         environment.put("AMLITE_MAX_CONCURRENT", Integer.toString(maxConcurrentRequests));
+        // Instances end with the server, even one killed with SIGKILL: no orphaned processes holding ports.
+        environment.put("AMLITE_EXIT_WITH_PARENT", "1");
         environment.put("PYTHONUNBUFFERED", "1");
         return new InstanceSpec(List.of(interpreter, server.toString()), environment, code, readiness, liveness);
     }
