@@ -58,6 +58,13 @@ class ServerProcessTest {
         return new Started(process, url, banner.toString());
     }
 
+    /** A first start on a new data directory with the given admin password, on a free port. */
+    private Started startFresh(Path data, String adminPassword) throws Exception {
+        Path passwordFile = temporary.resolve(data.getFileName() + "-password");
+        Files.writeString(passwordFile, adminPassword);
+        return start("--data-dir", data.toString(), "--port", "0", "--admin-password-file", passwordFile.toString());
+    }
+
     private static int stop(Process process) throws Exception {
         process.destroy();
         assertThat(process.waitFor(30, TimeUnit.SECONDS)).as("server exits on SIGTERM").isTrue();
@@ -96,9 +103,7 @@ class ServerProcessTest {
     @Test
     void aWriteAnsweredBeforeAKillDashNineIsThereAfterRestart() throws Exception {
         Path data = temporary.resolve("crash");
-        Path passwordFile = temporary.resolve("crash-password");
-        Files.writeString(passwordFile, "Crash-test-pa55word");
-        Started first = start("--data-dir", data.toString(), "--port", "0", "--admin-password-file", passwordFile.toString());
+        Started first = startFresh(data, "Crash-test-pa55word");
         HttpClient http = HttpTransport.client(data.resolve("tls").resolve("server.crt"));
         String token = token(http, first.url(), "Crash-test-pa55word");
         String subscription = firstSubscription(http, first.url(), token);
@@ -125,9 +130,7 @@ class ServerProcessTest {
     @Test
     void deploymentInstancesEndWithAServerKilledDashNine() throws Exception {
         Path data = temporary.resolve("orphans");
-        Path passwordFile = temporary.resolve("orphans-password");
-        Files.writeString(passwordFile, "Orphan-test-pa55word");
-        Started server = start("--data-dir", data.toString(), "--port", "0", "--admin-password-file", passwordFile.toString());
+        Started server = startFresh(data, "Orphan-test-pa55word");
         Cli cli = new Cli(temporary.resolve("orphans-config"));
         cli.ok("login", "--server", server.url(), "--username", "admin", "--password", "Orphan-test-pa55word",
                 "--data-dir", data.toString());
