@@ -18,6 +18,12 @@ final class AssetYaml {
     static final Map<String, String> MODEL_TYPES = Map.of("custom_model", "CustomModel", "mlflow_model", "MLFlowModel",
             "triton_model", "TritonModel");
     private static final Map<String, Set<String>> FIELDS = Map.of(
+            "endpoint", Set.of("$schema", "name", "auth_mode", "description", "tags", "traffic", "mirror_traffic",
+                    "identity", "public_network_access", "kind", "properties", "location"),
+            "deployment", Set.of("$schema", "name", "endpoint_name", "model", "code_configuration", "environment",
+                    "instance_type", "instance_count", "environment_variables", "request_settings", "liveness_probe",
+                    "readiness_probe", "scale_settings", "properties", "description", "tags", "app_insights_enabled",
+                    "type", "egress_public_network_access", "data_collector"),
             "model", Set.of("$schema", "name", "version", "path", "type", "description", "tags", "properties", "stage", "flavors"),
             "environment", Set.of("$schema", "name", "version", "image", "conda_file", "build", "description", "tags",
                     "os_type", "inference_config", "properties"),
@@ -29,6 +35,15 @@ final class AssetYaml {
             "azure_data_lake_gen2", "AzureDataLakeGen2");
 
     private AssetYaml() {
+    }
+
+    /** The name given on the command line, else the YAML's; one of them is required. */
+    static String name(String given, JsonNode yaml) {
+        String name = given != null ? given : yaml == null ? null : yaml.path("name").asText(null);
+        if (name == null) {
+            throw new CliError("the following arguments are required: --name/-n (or 'name' in --file)");
+        }
+        return name;
     }
 
     /** Refuses members the schema does not have, naming the ones it does. */

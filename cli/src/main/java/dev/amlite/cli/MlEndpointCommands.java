@@ -168,10 +168,6 @@ final class MlEndpointCommands {
     static final class OnlineEndpoint {
     }
 
-    private static final java.util.Set<String> ENDPOINT_YAML = java.util.Set.of("$schema", "name", "auth_mode",
-            "description", "tags", "traffic", "mirror_traffic", "identity", "public_network_access", "kind",
-            "properties", "location");
-
     @Command(name = "create", description = "Create an endpoint (auth_mode key or aml_token).")
     static final class EndpointCreate extends EndpointLeaf {
         @Option(names = {"-n", "--name"}, description = "Name (overrides the YAML's).")
@@ -186,26 +182,12 @@ final class MlEndpointCommands {
         @Override
         JsonNode run(Session session) {
             JsonNode yaml = file == null ? Json.object() : Yaml.read(file);
-            checkFields("endpoint", yaml, ENDPOINT_YAML);
-            String endpoint = name != null ? name : yaml.path("name").asText(null);
-            if (endpoint == null) {
-                throw new CliError("the following arguments are required: --name/-n (or 'name' in --file)");
-            }
+            AssetYaml.checkFields("endpoint", yaml);
+            String endpoint = AssetYaml.name(name, yaml);
             ObjectNode body = endpointBody(yaml, authMode);
             String path = endpointPath(session, endpoint);
             session.longRunning("PUT", path, MlCommands.ML_API, body, noWait);
             return noWait ? null : endpointView(session.send("GET", path, MlCommands.ML_API, null));
-        }
-    }
-
-    static void checkFields(String what, JsonNode yaml, java.util.Set<String> allowed) {
-        Iterator<String> names = yaml.fieldNames();
-        while (names.hasNext()) {
-            String field = names.next();
-            if (!allowed.contains(field)) {
-                throw new CliError("The " + what + " YAML has an unknown field '" + field + "'. Known fields: "
-                        + String.join(", ", new java.util.TreeSet<>(allowed)) + ".", 1);
-            }
         }
     }
 
@@ -294,11 +276,8 @@ final class MlEndpointCommands {
         @Override
         JsonNode run(Session session) {
             JsonNode yaml = file == null ? Json.object() : Yaml.read(file);
-            checkFields("endpoint", yaml, ENDPOINT_YAML);
-            String endpoint = name != null ? name : yaml.path("name").asText(null);
-            if (endpoint == null) {
-                throw new CliError("the following arguments are required: --name/-n (or 'name' in --file)");
-            }
+            AssetYaml.checkFields("endpoint", yaml);
+            String endpoint = AssetYaml.name(name, yaml);
             String path = endpointPath(session, endpoint);
             ObjectNode current = (ObjectNode) session.send("GET", path, MlCommands.ML_API, null);
             ObjectNode body = Json.object();
@@ -529,14 +508,9 @@ final class MlEndpointCommands {
         }
     }
 
-    private static final java.util.Set<String> DEPLOYMENT_YAML = java.util.Set.of("$schema", "name", "endpoint_name",
-            "model", "code_configuration", "environment", "instance_type", "instance_count", "environment_variables",
-            "request_settings", "liveness_probe", "readiness_probe", "scale_settings", "properties", "description",
-            "tags", "app_insights_enabled", "type", "egress_public_network_access", "data_collector");
-
     /** The ARM body of a deployment from its YAML, registering inline model, code and environment first. */
     static ObjectNode deploymentBody(Session session, String workspacePath, JsonNode yaml, Path file) {
-        checkFields("deployment", yaml, DEPLOYMENT_YAML);
+        AssetYaml.checkFields("deployment", yaml);
         ObjectNode body = Json.object();
         ObjectNode properties = body.putObject("properties");
         properties.put("endpointComputeType", "Managed");
@@ -673,10 +647,7 @@ final class MlEndpointCommands {
         @Override
         JsonNode run(Session session) {
             JsonNode yaml = Yaml.read(file);
-            String deployment = name != null ? name : yaml.path("name").asText(null);
-            if (deployment == null) {
-                throw new CliError("the following arguments are required: --name/-n (or 'name' in --file)");
-            }
+            String deployment = AssetYaml.name(name, yaml);
             String endpointName = endpointName(yaml);
             if (local) {
                 return LocalDeployments.create(session, endpointName, deployment, yaml, file);
@@ -753,10 +724,7 @@ final class MlEndpointCommands {
         @Override
         JsonNode run(Session session) {
             JsonNode yaml = file == null ? null : Yaml.read(file);
-            String deployment = name != null ? name : yaml == null ? null : yaml.path("name").asText(null);
-            if (deployment == null) {
-                throw new CliError("the following arguments are required: --name/-n");
-            }
+            String deployment = AssetYaml.name(name, yaml);
             String path = deploymentPath(session, endpointName(yaml), deployment);
             ObjectNode body;
             if (yaml != null) {

@@ -80,6 +80,20 @@ final class Cli {
         return result.out();
     }
 
+    /**
+     * A user of {@code server} logged in as admin, with resource group rg1 (japaneast) and workspace mlw made and
+     * set as defaults: the starting point of the ML walkthroughs.
+     */
+    static Cli withWorkspace(TestServer server, Path configDirectory) {
+        Cli cli = new Cli(configDirectory);
+        cli.ok("login", "--server", server.url(), "--username", "admin", "--password", TestServer.ADMIN_PASSWORD,
+                "--data-dir", server.dataDirectory().toString());
+        cli.ok("group", "create", "-n", "rg1", "-l", "japaneast");
+        cli.ok("ml", "workspace", "create", "-n", "mlw", "-g", "rg1");
+        cli.ok("configure", "--defaults", "workspace=mlw", "group=rg1");
+        return cli;
+    }
+
     static Path root() {
         return ROOT;
     }

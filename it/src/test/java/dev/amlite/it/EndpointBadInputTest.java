@@ -23,12 +23,8 @@ class EndpointBadInputTest {
     @BeforeAll
     static void start() throws Exception {
         server = TestServer.start(temporary.resolve("data"));
-        cli = new Cli(temporary.resolve("config"));
-        cli.ok("login", "--server", server.url(), "--username", "admin", "--password", TestServer.ADMIN_PASSWORD,
-                "--data-dir", server.dataDirectory().toString());
-        cli.ok("group", "create", "-n", "rg1", "-l", "japaneast");
-        workspace = Json.parse(cli.ok("ml", "workspace", "create", "-n", "mlw", "-g", "rg1")).path("id").asText();
-        cli.ok("configure", "--defaults", "workspace=mlw", "group=rg1");
+        cli = Cli.withWorkspace(server, temporary.resolve("config"));
+        workspace = Json.parse(cli.ok("ml", "workspace", "show", "-n", "mlw")).path("id").asText();
         serving = Path.of(EndpointBadInputTest.class.getResource("/serving").toURI());
         cli.ok("ml", "model", "create", "-n", "m", "-v", "1", "-p", serving.resolve("behaving/model").toString());
         cli.ok("ml", "code", "create", "-n", "good", "-v", "1", "-p", serving.resolve("behaving/code").toString());

@@ -5,7 +5,6 @@ import dev.amlite.core.Json;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,18 +21,9 @@ class EndpointBandwidthTest {
     void requestsOverTheBandwidthQuotaAreThrottled() throws Exception {
         // 1,000 bytes per second; the bucket holds one largest request (10 MiB) so that any single request can pass.
         try (TestServer server = TestServer.start(temporary.resolve("data"), "--endpoint-bandwidth", "1000")) {
-            Cli cli = new Cli(temporary.resolve("config"));
-            cli.ok("login", "--server", server.url(), "--username", "admin", "--password", TestServer.ADMIN_PASSWORD,
-                    "--data-dir", server.dataDirectory().toString());
-            cli.ok("group", "create", "-n", "rg1", "-l", "japaneast");
-            cli.ok("ml", "workspace", "create", "-n", "mlw", "-g", "rg1");
-            cli.ok("configure", "--defaults", "workspace=mlw", "group=rg1");
+            Cli cli = Cli.withWorkspace(server, temporary.resolve("config"));
             cli.ok("ml", "online-endpoint", "create", "-n", "narrow-pipe");
-            Path behaving = Path.of(EndpointBandwidthTest.class.getResource("/serving/behaving").toURI());
-            Path yaml = temporary.resolve("d.yml");
-            Files.writeString(yaml, "name: dep\nendpoint_name: narrow-pipe\nmodel:\n  path: " + behaving.resolve("model")
-                    + "\ncode_configuration:\n  code: " + behaving.resolve("code") + "\n  scoring_script: score.py\n"
-                    + "instance_type: Standard_DS2_v2\n");
+            Path yaml = BehavingDeployment.yaml(temporary, "narrow-pipe", "dep", "");
             cli.ok("ml", "online-deployment", "create", "-f", yaml.toString(), "--all-traffic");
             String key = cli.ok("ml", "online-endpoint", "get-credentials", "-n", "narrow-pipe", "-o", "tsv", "--query",
                     "primaryKey").strip();

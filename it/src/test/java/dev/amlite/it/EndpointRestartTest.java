@@ -16,21 +16,13 @@ class EndpointRestartTest {
     @Test
     void deploymentsServeAgainAfterARestart() throws Exception {
         Path data = temporary.resolve("data");
-        Cli cli = new Cli(temporary.resolve("config"));
-        Path behaving = Path.of(EndpointRestartTest.class.getResource("/serving/behaving").toURI());
-        Path yaml = temporary.resolve("d.yml");
-        Files.writeString(yaml, "name: blue\nendpoint_name: again\nmodel:\n  path: " + behaving.resolve("model")
-                + "\ncode_configuration:\n  code: " + behaving.resolve("code") + "\n  scoring_script: score.py\n"
-                + "instance_type: Standard_DS2_v2\nenvironment_variables:\n  NAME: blue\n");
+        Cli cli;
+        Path yaml = BehavingDeployment.yaml(temporary, "again", "blue", "");
         Path request = temporary.resolve("r.json");
         Files.writeString(request, "{\"data\": [2]}");
         String key;
         try (TestServer server = TestServer.start(data)) {
-            cli.ok("login", "--server", server.url(), "--username", "admin", "--password", TestServer.ADMIN_PASSWORD,
-                    "--data-dir", data.toString());
-            cli.ok("group", "create", "-n", "rg1", "-l", "japaneast");
-            cli.ok("ml", "workspace", "create", "-n", "mlw", "-g", "rg1");
-            cli.ok("configure", "--defaults", "workspace=mlw", "group=rg1");
+            cli = Cli.withWorkspace(server, temporary.resolve("config"));
             cli.ok("ml", "online-endpoint", "create", "-n", "again");
             cli.ok("ml", "online-deployment", "create", "-f", yaml.toString(), "--all-traffic");
             key = cli.ok("ml", "online-endpoint", "get-credentials", "-n", "again", "-o", "tsv", "--query", "primaryKey");

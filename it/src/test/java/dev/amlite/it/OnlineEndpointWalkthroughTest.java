@@ -43,12 +43,7 @@ class OnlineEndpointWalkthroughTest {
         assertThat(train.waitFor(120, TimeUnit.SECONDS)).isTrue();
         assertThat(train.exitValue()).as(new String(train.getInputStream().readAllBytes())).isZero();
         server = TestServer.start(temporary.resolve("data"));
-        cli = new Cli(temporary.resolve("config"));
-        cli.ok("login", "--server", server.url(), "--username", "admin", "--password", TestServer.ADMIN_PASSWORD,
-                "--data-dir", server.dataDirectory().toString());
-        cli.ok("group", "create", "-n", "rg1", "-l", "japaneast");
-        cli.ok("ml", "workspace", "create", "-n", "mlw", "-g", "rg1");
-        cli.ok("configure", "--defaults", "workspace=mlw", "group=rg1");
+        cli = Cli.withWorkspace(server, temporary.resolve("config"));
     }
 
     @AfterAll

@@ -30,12 +30,7 @@ class RuntimesTest {
     @BeforeAll
     static void start() throws Exception {
         server = TestServer.start(temporary.resolve("data"));
-        cli = new Cli(temporary.resolve("config"));
-        cli.ok("login", "--server", server.url(), "--username", "admin", "--password", TestServer.ADMIN_PASSWORD,
-                "--data-dir", server.dataDirectory().toString());
-        cli.ok("group", "create", "-n", "rg1", "-l", "japaneast");
-        cli.ok("ml", "workspace", "create", "-n", "mlw", "-g", "rg1");
-        cli.ok("configure", "--defaults", "workspace=mlw", "group=rg1");
+        cli = Cli.withWorkspace(server, temporary.resolve("config"));
     }
 
     @AfterAll
@@ -139,11 +134,7 @@ class RuntimesTest {
 
     @Test
     void localDeploymentServesWithoutAServer() throws Exception {
-        Path behaving = Path.of(RuntimesTest.class.getResource("/serving/behaving").toURI());
-        Path yaml = temporary.resolve("local.yml");
-        Files.writeString(yaml, "name: blue\nendpoint_name: local-ep\nmodel:\n  path: " + behaving.resolve("model")
-                + "\ncode_configuration:\n  code: " + behaving.resolve("code") + "\n  scoring_script: score.py\n"
-                + "instance_type: Standard_DS2_v2\nenvironment_variables:\n  NAME: local-blue\n");
+        Path yaml = BehavingDeployment.yaml(temporary, "local-ep", "blue", "");
         // A CLI with no login at all: --local needs no server.
         Cli offline = new Cli(temporary.resolve("offline-config"));
         JsonNode state = Json.parse(offline.ok("ml", "online-deployment", "create", "--local", "-f", yaml.toString()));
@@ -153,7 +144,7 @@ class RuntimesTest {
         JsonNode answer = Json.parse(offline.ok("ml", "online-endpoint", "invoke", "--local", "-n", "local-ep",
                 "--request-file", request.toString()));
         assertThat(answer.path("score").asDouble()).isEqualTo(3.5);
-        assertThat(answer.path("deployment").asText()).isEqualTo("local-blue");
+        assertThat(answer.path("deployment").asText()).isEqualTo("blue");
         assertThat(offline.ok("ml", "online-deployment", "get-logs", "--local", "-n", "blue", "-e", "local-ep"))
                 .contains("behaving init");
         long pid = state.path("pid").asLong();

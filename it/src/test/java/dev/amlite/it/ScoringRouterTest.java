@@ -33,18 +33,11 @@ class ScoringRouterTest {
     static Path temporary;
     static TestServer server;
     static Cli cli;
-    static Path behaving;
 
     @BeforeAll
     static void start() throws Exception {
         server = TestServer.start(temporary.resolve("data"), "--endpoint-token-lifetime", "3s");
-        cli = new Cli(temporary.resolve("config"));
-        cli.ok("login", "--server", server.url(), "--username", "admin", "--password", TestServer.ADMIN_PASSWORD,
-                "--data-dir", server.dataDirectory().toString());
-        cli.ok("group", "create", "-n", "rg1", "-l", "japaneast");
-        cli.ok("ml", "workspace", "create", "-n", "mlw", "-g", "rg1");
-        cli.ok("configure", "--defaults", "workspace=mlw", "group=rg1");
-        behaving = Path.of(ScoringRouterTest.class.getResource("/serving/behaving").toURI());
+        cli = Cli.withWorkspace(server, temporary.resolve("config"));
     }
 
     @AfterAll
@@ -59,11 +52,7 @@ class ScoringRouterTest {
     }
 
     static Cli.Result deploy(String endpoint, String name, String extra, String... flags) throws Exception {
-        Path yaml = temporary.resolve(endpoint + "-" + name + ".yml");
-        Files.writeString(yaml, "name: " + name + "\nendpoint_name: " + endpoint + "\nmodel:\n  path: " + behaving.resolve("model")
-                + "\ncode_configuration:\n  code: " + behaving.resolve("code") + "\n  scoring_script: score.py\n"
-                + "instance_type: Standard_DS2_v2\ninstance_count: 1\nenvironment_variables:\n  NAME: " + name + "\n"
-                + extra);
+        Path yaml = BehavingDeployment.yaml(temporary, endpoint, name, extra);
         List<String> command = new ArrayList<>(List.of("ml", "online-deployment", "create", "-f", yaml.toString()));
         command.addAll(List.of(flags));
         return cli.run(command.toArray(String[]::new));

@@ -137,11 +137,7 @@ class ServerProcessTest {
         cli.ok("group", "create", "-n", "rg1", "-l", "japaneast");
         cli.ok("ml", "workspace", "create", "-n", "mlw", "-g", "rg1");
         cli.ok("ml", "online-endpoint", "create", "-n", "orphans", "-w", "mlw", "-g", "rg1");
-        Path behaving = Path.of(ServerProcessTest.class.getResource("/serving/behaving").toURI());
-        Path yaml = temporary.resolve("orphans.yml");
-        Files.writeString(yaml, "name: dep\nendpoint_name: orphans\nmodel:\n  path: " + behaving.resolve("model")
-                + "\ncode_configuration:\n  code: " + behaving.resolve("code") + "\n  scoring_script: score.py\n"
-                + "instance_type: Standard_DS2_v2\ninstance_count: 2\n");
+        Path yaml = BehavingDeployment.yaml(temporary, "orphans", "dep", "instance_count: 2\n");
         cli.ok("ml", "online-deployment", "create", "-f", yaml.toString(), "-w", "mlw", "-g", "rg1");
         List<ProcessHandle> instances = server.process().descendants()
                 .filter(p -> p.info().commandLine().orElse("").contains("amlite_inference_server.py")).toList();

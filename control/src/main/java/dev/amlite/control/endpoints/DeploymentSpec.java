@@ -48,12 +48,12 @@ record DeploymentSpec(String model, String code, String scoringScript, String en
 
     /** The same deployment with another instance count and nothing else changed: a scale, not a roll. */
     boolean sameExceptCount(DeploymentSpec other) {
-        return other != null && model.equals(other.model) && java.util.Objects.equals(code, other.code)
-                && scoringScript.equals(other.scoringScript) && java.util.Objects.equals(environment, other.environment)
-                && environmentVariables.equals(other.environmentVariables) && instanceType.equals(other.instanceType)
-                && requestTimeout.equals(other.requestTimeout) && maxConcurrentRequests == other.maxConcurrentRequests
-                && liveness.equals(other.liveness) && readiness.equals(other.readiness)
-                && java.util.Objects.equals(interpreter, other.interpreter);
+        return other != null && equals(other.withInstanceCount(instanceCount));
+    }
+
+    DeploymentSpec withInstanceCount(int count) {
+        return new DeploymentSpec(model, code, scoringScript, environment, environmentVariables, instanceType, count,
+                requestTimeout, maxConcurrentRequests, liveness, readiness, interpreter);
     }
 
     static DeploymentSpec parse(JsonNode document, Catalog catalog, String region) {

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.amlite.core.Json;
 import java.time.Instant;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * The last requests of one endpoint (EP-10, the role Application Insights plays on Azure): a fixed ring, so an
@@ -14,23 +16,29 @@ final class RequestLog {
                  int requestBytes, int responseBytes) {
     }
 
-    private final Entry[] ring;
-    private long next;
+    // Written on every scoring request, so without a lock: a slot is claimed by the counter; a reader may see a
+    // slot a moment before its entry lands, which it skips.
+    private final AtomicReferenceArray<Entry> ring;
+    private final AtomicLong next = new AtomicLong();
 
     RequestLog(int capacity) {
-        this.ring = new Entry[capacity];
+        this.ring = new AtomicReferenceArray<>(capacity);
     }
 
-    synchronized void add(Entry entry) {
-        ring[(int) (next++ % ring.length)] = entry;
+    void add(Entry entry) {
+        ring.set((int) (next.getAndIncrement() % ring.length()), entry);
     }
 
     /** The newest {@code limit} entries, newest first. */
-    synchronized ArrayNode newest(int limit) {
+    ArrayNode newest(int limit) {
         ArrayNode out = Json.MAPPER.createArrayNode();
-        long count = Math.min(Math.min(limit, ring.length), next);
+        long last = next.get();
+        long count = Math.min(Math.min(limit, ring.length()), last);
         for (long i = 0; i < count; i++) {
-            Entry entry = ring[(int) ((next - 1 - i) % ring.length)];
+            Entry entry = ring.get((int) ((last - 1 - i) % ring.length()));
+            if (entry == null) {
+                continue;
+            }
             ObjectNode row = out.addObject();
             row.put("time", entry.time().toString());
             row.put("requestId", entry.requestId());
