@@ -17,7 +17,7 @@ command -v nginx >/dev/null && command -v gunicorn >/dev/null && $PY -c 'import 
   || { echo "needs Debian's nginx, gunicorn, python3-flask, python3-sklearn" >&2; exit 1; }
 
 part() { [[ " ${PARTS:-1 2 3 4 5 6} " == *" $1 "* ]]; }
-start_server serving --http --python "$PY" --mirror-capacity "${MIRROR_CAPACITY:-256}"
+start_server serving --http --python "$PY" --mirror-capacity "${MIRROR_CAPACITY:-256}" --inference-port "$(free_port)"
 login
 "$AMLITE" group create -n bench -l japaneast -o none
 "$AMLITE" ml workspace create -n bench-ws -g bench -o none
@@ -56,7 +56,7 @@ java_deployment slow 300
 port_of() { grep -o "Instance $1-0 ready on port [0-9]*" "$WORK/serving.log" | tail -1 | awk '{print $NF}'; }
 BLUE=$(port_of blue); GREEN=$(port_of green); SHADOW=$(port_of shadow); SLOW=$(port_of slow)
 KEY=$("$AMLITE" ml online-endpoint get-credentials -n bench --query primaryKey -o tsv)
-SCORE="$URL/inference/japaneast/bench/score"
+SCORE=$("$AMLITE" ml online-endpoint show -n bench --query scoring_uri -o tsv)   # the inference port
 "$AMLITE" ml online-endpoint update -n bench --traffic "blue=90 green=10" -o none
 
 NGINX_PORT=$(free_port)

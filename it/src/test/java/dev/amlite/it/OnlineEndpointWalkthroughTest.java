@@ -69,7 +69,7 @@ class OnlineEndpointWalkthroughTest {
                 YAMLS + "/endpoint.yml"));
         assertThat(endpoint.path("auth_mode").asText()).isEqualTo("key");
         assertThat(endpoint.path("provisioning_state").asText()).isEqualTo("Succeeded");
-        assertThat(endpoint.path("scoring_uri").asText()).isEqualTo(server.url() + "/inference/japaneast/" + E + "/score");
+        assertThat(endpoint.path("scoring_uri").asText()).isEqualTo(server.scoringUrl() + "/inference/japaneast/" + E + "/score");
 
         JsonNode blue = Json.parse(cli.ok("ml", "online-deployment", "create", "--name", "blue", "--endpoint-name", E,
                 "-f", YAMLS + "/blue-deployment.yml", "--all-traffic"));

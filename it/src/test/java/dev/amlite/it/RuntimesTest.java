@@ -127,7 +127,7 @@ class RuntimesTest {
     }
 
     static HttpResponse<String> post(String endpoint, String key, String body) throws Exception {
-        return server.http().send(HttpRequest.newBuilder(URI.create(server.url() + "/inference/japaneast/" + endpoint
+        return server.http().send(HttpRequest.newBuilder(URI.create(server.scoringUrl() + "/inference/japaneast/" + endpoint
                         + "/score")).header("Authorization", "Bearer " + key).POST(HttpRequest.BodyPublishers.ofString(body))
                 .build(), HttpResponse.BodyHandlers.ofString());
     }

@@ -63,8 +63,9 @@ class ScoringRouterTest {
         assertThat(result.exitCode()).as("deployment %s/%s: %s", endpoint, name, result.err()).isZero();
     }
 
+    /** The scoring URI on the inference port, as 'online-endpoint show' gives it. */
     static String uri(String endpoint) {
-        return server.url() + "/inference/japaneast/" + endpoint + "/score";
+        return server.scoringUrl() + "/inference/japaneast/" + endpoint + "/score";
     }
 
     static String key(String endpoint) {
@@ -270,6 +271,13 @@ class ScoringRouterTest {
         assertThat(score("auth-a", keyA, "{}", Map.of()).statusCode()).as("the old primary key").isEqualTo(401);
         assertThat(score("auth-a", key("auth-a"), "{}", Map.of()).statusCode()).isEqualTo(200);
         assertThat(cli.ok("ml", "online-endpoint", "list")).doesNotContain(keysA.path("secondaryKey").asText());
+        // The main port answers the same path with the same rules.
+        HttpRequest.Builder mainPort = HttpRequest.newBuilder(URI.create(server.url() + "/inference/japaneast/auth-a/score"))
+                .POST(HttpRequest.BodyPublishers.ofString("{}"));
+        assertThat(server.http().send(mainPort.copy().header("Authorization", "Bearer " + key("auth-a")).build(),
+                HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+        assertThat(server.http().send(mainPort.copy().header("Authorization", "Bearer " + keyB).build(),
+                HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(401);
 
         deployed("auth-t", "dep", "", "--all-traffic");
         JsonNode token = Json.parse(cli.ok("ml", "online-endpoint", "get-credentials", "-n", "auth-t"));

@@ -45,6 +45,11 @@ final class TestServer implements AutoCloseable {
         return server.url();
     }
 
+    /** The scoring port's base URL (online endpoints' scoring_uri start with it). */
+    String scoringUrl() {
+        return server.url().replaceFirst(":\\d+$", ":" + server.inferencePort().orElseThrow());
+    }
+
     /** An HTTP client that trusts this server's certificate. */
     HttpClient http() {
         return http;

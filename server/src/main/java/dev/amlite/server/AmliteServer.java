@@ -4,6 +4,8 @@ import dev.amlite.control.ControlConfig;
 import dev.amlite.control.endpoints.ServingConfig;
 import dev.amlite.control.ControlPlane;
 import dev.amlite.control.throttle.ThrottleLimits;
+import dev.amlite.serving.listener.InferenceListener;
+import dev.amlite.serving.listener.ListenerSettings;
 import dev.amlite.store.Database;
 import dev.amlite.store.DatabaseConfig;
 import dev.amlite.store.StoreVendor;
@@ -45,17 +47,19 @@ public final class AmliteServer implements AutoCloseable {
     private final Database database;
     private final ControlPlane controlPlane;
     private final WebServer webServer;
+    private final InferenceListener inference;
     private final ControlPlane.Bootstrap bootstrap;
     private final boolean tls;
     private final String host;
     private final Path certificate;
     private final AtomicBoolean stopped = new AtomicBoolean();
 
-    private AmliteServer(Database database, ControlPlane controlPlane, WebServer webServer,
+    private AmliteServer(Database database, ControlPlane controlPlane, WebServer webServer, InferenceListener inference,
                          ControlPlane.Bootstrap bootstrap, boolean tls, String host, Path certificate) {
         this.database = database;
         this.controlPlane = controlPlane;
         this.webServer = webServer;
+        this.inference = inference;
         this.bootstrap = bootstrap;
         this.tls = tls;
         this.host = host;
@@ -72,7 +76,23 @@ public final class AmliteServer implements AutoCloseable {
         Database database = Database.open(new DatabaseConfig(databaseUrl, options.databaseUser().orElse(null),
                 databasePassword, 16));
         ControlPlane controlPlane = null;
+        InferenceListener inference = null;
         try {
+            Path certificate = null;
+            SSLContext tlsContext = null;
+            if (!options.plainHttp()) {
+                Path[] pair = options.tlsCertificate().isPresent()
+                        ? new Path[] {options.tlsCertificate().get(), options.tlsKey().orElseThrow()}
+                        : TlsMaterial.ensureSelfSigned(dataDirectory.resolve("tls"));
+                certificate = pair[0];
+                tlsContext = TlsMaterial.sslContext(pair[0], pair[1]);
+            }
+            // Bound before the control plane is made, so that scoring URIs can name the port it really got.
+            if (options.inferencePort() != ServerOptions.NO_INFERENCE_PORT) {
+                inference = InferenceListener.bind(new ListenerSettings(options.host(), options.inferencePort(),
+                        options.inferenceMaxConnections(), 64 * 1024, Duration.ofSeconds(60), Duration.ofSeconds(30)),
+                        tlsContext);
+            }
             PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             new JvmMemoryMetrics().bindTo(meters);
             new JvmThreadMetrics().bindTo(meters);
@@ -84,7 +104,8 @@ public final class AmliteServer implements AutoCloseable {
                     .withPendingUploadTtl(options.pendingUploadTtl());
             ServingConfig serving = ServingConfig.defaults(dataDirectory.resolve("serving"))
                     .withPython(options.python()).withTokenLifetime(options.endpointTokenLifetime())
-                    .withMirrorCapacity(options.mirrorCapacity()).withBandwidth(options.endpointBandwidth());
+                    .withMirrorCapacity(options.mirrorCapacity()).withBandwidth(options.endpointBandwidth())
+                    .withScoringPort(inference == null ? 0 : inference.port());
             controlPlane = ControlPlane.create(database, config, serving, meters, Clock.systemUTC());
             Optional<String> adminPassword = options.adminPasswordFile().isPresent()
                     ? Optional.of(Files.readString(options.adminPasswordFile().get()).strip()) : Optional.empty();
@@ -112,20 +133,20 @@ public final class AmliteServer implements AutoCloseable {
                             .register("/", plane.tokenEndpoint())
                             .register("/storage", plane.blobEndpoint())
                             .register("/", plane.frontDoor()));
-            Path certificate = null;
-            if (!options.plainHttp()) {
-                Path[] pair = options.tlsCertificate().isPresent()
-                        ? new Path[] {options.tlsCertificate().get(), options.tlsKey().orElseThrow()}
-                        : TlsMaterial.ensureSelfSigned(dataDirectory.resolve("tls"));
-                certificate = pair[0];
-                SSLContext context = TlsMaterial.sslContext(pair[0], pair[1]);
-                builder.tls(Tls.builder().sslContext(context).enabledProtocols(List.of("TLSv1.3", "TLSv1.2")).build());
+            if (tlsContext != null) {
+                builder.tls(Tls.builder().sslContext(tlsContext).enabledProtocols(List.of("TLSv1.3", "TLSv1.2")).build());
             }
             WebServer webServer = builder.build().start();
+            if (inference != null) {
+                inference.start(plane.scoringService());
+            }
             started.set(true);
-            return new AmliteServer(database, controlPlane, webServer, bootstrap, !options.plainHttp(), options.host(),
-                    certificate);
+            return new AmliteServer(database, controlPlane, webServer, inference, bootstrap, !options.plainHttp(),
+                    options.host(), certificate);
         } catch (RuntimeException | IOException | GeneralSecurityException e) {
+            if (inference != null) {
+                inference.close();
+            }
             if (controlPlane != null) {
                 controlPlane.close();
             }
@@ -160,6 +181,11 @@ public final class AmliteServer implements AutoCloseable {
         return (tls ? "https" : "http") + "://" + shownHost + ":" + port();
     }
 
+    /** The scoring port, or empty when scoring is on the main port only ({@code --inference-port off}). */
+    public Optional<Integer> inferencePort() {
+        return inference == null ? Optional.empty() : Optional.of(inference.port());
+    }
+
     public ControlPlane.Bootstrap bootstrap() {
         return bootstrap;
     }
@@ -175,6 +201,9 @@ public final class AmliteServer implements AutoCloseable {
             return;
         }
         LOG.info("Shutting down: stopping the web server");
+        if (inference != null) {
+            inference.close();
+        }
         webServer.stop();
         controlPlane.close();
         database.close();

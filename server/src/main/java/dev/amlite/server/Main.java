@@ -46,6 +46,8 @@ public final class Main {
         var bootstrap = server.bootstrap();
         StringBuilder banner = new StringBuilder();
         banner.append("amlite server ready at ").append(server.url()).append('\n');
+        server.inferencePort().ifPresent(port -> banner.append("  scoring port:   ").append(port)
+                .append(" (online endpoints' scoring_uri)\n"));
         banner.append("  data directory: ").append(options.dataDirectory().toAbsolutePath()).append('\n');
         banner.append("  tenant:         ").append(bootstrap.tenantId()).append('\n');
         banner.append("  subscription:   ").append(bootstrap.subscriptionId()).append('\n');

@@ -16,7 +16,10 @@ public record ServerOptions(Path dataDirectory, String host, int port, boolean p
                             Optional<Path> masterKeyFile, String throttling, Duration accessTokenLifetime,
                             Duration keySyncInterval, Duration softDeleteRetention,
                             Duration pendingUploadTtl, String python, Duration endpointTokenLifetime,
-                            int mirrorCapacity, long endpointBandwidth) {
+                            int mirrorCapacity, long endpointBandwidth, int inferencePort,
+                            int inferenceMaxConnections) {
+    /** {@link #inferencePort()} when scoring has no port of its own (only the main port's /inference). */
+    public static final int NO_INFERENCE_PORT = -1;
 
     static final String USAGE = """
             Usage: amlite server start [options]
@@ -42,6 +45,9 @@ public record ServerOptions(Path dataDirectory, String host, int port, boolean p
               --mirror-capacity N        mirrored scoring requests in flight at once, server-wide; more are dropped
                                          (default 256)
               --endpoint-bandwidth BYTES_PER_SECOND  an online endpoint's bandwidth quota (default 5000000)
+              --inference-port N|off     the scoring port online endpoints' scoring_uri names (default: --port + 1,
+                                         or a free one with --port 0); off: score on the main port only
+              --inference-max-connections N  open connections the scoring port takes at once (default 4096)
             """;
 
     public static ServerOptions parse(List<String> arguments, Path home) {
@@ -65,6 +71,8 @@ public record ServerOptions(Path dataDirectory, String host, int port, boolean p
         Duration endpointTokenLifetime = Duration.ofHours(1);
         int mirrorCapacity = 256;
         long endpointBandwidth = 5_000_000L;
+        Integer inferencePort = null;
+        int inferenceMaxConnections = 4096;
         List<String> rest = new ArrayList<>(arguments);
         while (!rest.isEmpty()) {
             String option = rest.removeFirst();
@@ -77,7 +85,7 @@ public record ServerOptions(Path dataDirectory, String host, int port, boolean p
                 case "--http" -> plainHttp = true;
                 case "--data-dir" -> dataDirectory = Path.of(value(option, inlineValue, rest));
                 case "--host" -> host = value(option, inlineValue, rest);
-                case "--port" -> port = port(value(option, inlineValue, rest));
+                case "--port" -> port = port(option, value(option, inlineValue, rest));
                 case "--tls-cert" -> cert = Path.of(value(option, inlineValue, rest));
                 case "--tls-key" -> key = Path.of(value(option, inlineValue, rest));
                 case "--admin-password-file" -> adminPassword = Path.of(value(option, inlineValue, rest));
@@ -94,6 +102,12 @@ public record ServerOptions(Path dataDirectory, String host, int port, boolean p
                 case "--endpoint-token-lifetime" -> endpointTokenLifetime = duration(value(option, inlineValue, rest));
                 case "--mirror-capacity" -> mirrorCapacity = positive(option, value(option, inlineValue, rest));
                 case "--endpoint-bandwidth" -> endpointBandwidth = positive(option, value(option, inlineValue, rest));
+                case "--inference-port" -> {
+                    String text = value(option, inlineValue, rest);
+                    inferencePort = text.equalsIgnoreCase("off") ? NO_INFERENCE_PORT : port(option, text);
+                }
+                case "--inference-max-connections" ->
+                        inferenceMaxConnections = positive(option, value(option, inlineValue, rest));
                 case "--help", "-h" -> throw new UsageException(null);
                 default -> throw new UsageException("Unknown option '" + option + "'.");
             }
@@ -108,10 +122,20 @@ public record ServerOptions(Path dataDirectory, String host, int port, boolean p
         if (plainHttp && cert != null) {
             throw new UsageException("--http and --tls-cert contradict each other.");
         }
+        if (inferencePort == null) {
+            inferencePort = port == 0 ? 0 : port + 1;
+            if (inferencePort > 65535) {
+                throw new UsageException("--port " + port + " leaves no room for the inference port at --port + 1; "
+                        + "give --inference-port.");
+            }
+        } else if (inferencePort != 0 && inferencePort == port) {
+            throw new UsageException("--inference-port must differ from --port (" + port + ").");
+        }
         return new ServerOptions(dataDirectory, host, port, plainHttp, Optional.ofNullable(cert), Optional.ofNullable(key),
                 Optional.ofNullable(adminPassword), Optional.ofNullable(databaseUrl), Optional.ofNullable(databaseUser),
                 Optional.ofNullable(databasePassword), Optional.ofNullable(masterKey), throttling, tokenLifetime, keySync, retention,
-                pendingUploadTtl, python, endpointTokenLifetime, mirrorCapacity, endpointBandwidth);
+                pendingUploadTtl, python, endpointTokenLifetime, mirrorCapacity, endpointBandwidth,
+                inferencePort, inferenceMaxConnections);
     }
 
     private static int positive(String option, String text) {
@@ -136,7 +160,7 @@ public record ServerOptions(Path dataDirectory, String host, int port, boolean p
         return rest.removeFirst();
     }
 
-    private static int port(String text) {
+    private static int port(String option, String text) {
         try {
             int port = Integer.parseInt(text);
             if (port < 0 || port > 65535) {
@@ -144,7 +168,7 @@ public record ServerOptions(Path dataDirectory, String host, int port, boolean p
             }
             return port;
         } catch (NumberFormatException e) {
-            throw new UsageException("--port must be a number from 0 to 65535, not '" + text + "'.");
+            throw new UsageException(option + " must be a number from 0 to 65535, not '" + text + "'.");
         }
     }
 

@@ -43,7 +43,7 @@ public final class Endpoints implements AutoCloseable {
         this.host = new ServingHost(config, assets, meters);
         this.auth = new EndpointAuth(secrets, clock, config.tokenLifetime());
         this.routes = new ScoringRoutes(store, auth, host, config);
-        this.endpoints = new OnlineEndpointHandler(tracked, auth, routes, operations);
+        this.endpoints = new OnlineEndpointHandler(tracked, auth, routes, operations, config.scoringPort());
         this.deployments = new OnlineDeploymentHandler(tracked, new EndpointQuota(store, tracked.catalog()), host,
                 operations);
         this.skus = new DeploymentSkuHandler(tracked);

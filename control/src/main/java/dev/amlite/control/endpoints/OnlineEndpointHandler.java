@@ -33,8 +33,11 @@ final class OnlineEndpointHandler implements TrackedTypeHandler {
     private final EndpointAuth auth;
     private final ScoringRoutes routes;
     private final OperationRunner operations;
+    private final int scoringPort;
 
-    OnlineEndpointHandler(TrackedResources tracked, EndpointAuth auth, ScoringRoutes routes, OperationRunner operations) {
+    OnlineEndpointHandler(TrackedResources tracked, EndpointAuth auth, ScoringRoutes routes, OperationRunner operations,
+                          int scoringPort) {
+        this.scoringPort = scoringPort;
         this.tracked = tracked;
         this.auth = auth;
         this.routes = routes;
@@ -62,15 +65,29 @@ final class OnlineEndpointHandler implements TrackedTypeHandler {
                 .toList());
     }
 
-    /** The stored document with the scoring URIs of the server the client reached. */
-    static ObjectNode present(StoredResource row, ArmRequest request) {
+    /**
+     * The stored document with the scoring URIs: the host the client reached, on the inference port (the main
+     * port when there is none of its own).
+     */
+    ObjectNode present(StoredResource row, ArmRequest request) {
         ObjectNode document = row.documentCopy();
         document.remove("etag");
         ObjectNode properties = document.with("properties");
-        String base = request.baseUrl() + "/inference/" + row.location() + "/" + row.id().name();
+        String base = scoringBase(request.baseUrl(), scoringPort) + "/inference/" + row.location() + "/"
+                + row.id().name();
         properties.put("scoringUri", base + "/score");
         properties.put("swaggerUri", base + "/swagger.json");
         return document;
+    }
+
+    /** {@code https://host:main} with the port swapped for the inference port. */
+    static String scoringBase(String baseUrl, int port) {
+        if (port <= 0) {
+            return baseUrl;
+        }
+        java.net.URI uri = java.net.URI.create(baseUrl);
+        return uri.getScheme() + "://" + (uri.getHost().contains(":") ? "[" + uri.getHost() + "]" : uri.getHost())
+                + ":" + port;
     }
 
     @Override

@@ -3,7 +3,10 @@ package dev.amlite.control.endpoints;
 import dev.amlite.control.arm.HttpSupport;
 import dev.amlite.control.workspace.NetworkGate;
 import dev.amlite.core.ResourceId;
-import io.helidon.http.HeaderName;
+import dev.amlite.serving.listener.BodyTooLargeException;
+import dev.amlite.serving.listener.InferenceHandler;
+import dev.amlite.serving.listener.InferenceReply;
+import dev.amlite.serving.listener.InferenceRequest;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRules;
@@ -15,7 +18,9 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Semaphore;
@@ -28,10 +33,8 @@ import java.util.regex.Pattern;
  * mirrored share to the shadow deployment without waiting for it, and answers with the deployment that served
  * in the {@code azureml-model-deployment} response header.
  */
-public final class ScoringService implements HttpService {
-    static final HeaderName DEPLOYMENT = HeaderNames.create("azureml-model-deployment");
-    static final HeaderName REQUEST_ID = HeaderNames.create("x-request-id");
-    private static final HeaderName WWW_AUTHENTICATE = HeaderNames.create("WWW-Authenticate");
+public final class ScoringService implements HttpService, InferenceHandler {
+    static final String DEPLOYMENT_HEADER = "azureml-model-deployment";
     private static final Pattern CLIENT_REQUEST_ID = Pattern.compile("[A-Za-z0-9._-]{1,128}");
     private final ScoringRoutes routes;
     private final NetworkGate gate;
@@ -51,92 +54,94 @@ public final class ScoringService implements HttpService {
 
     @Override
     public void routing(HttpRules rules) {
-        rules.post("/{region}/{endpoint}/score", this::score)
-                .any("/{region}/{endpoint}/score", (req, res) -> send(res, null, ScoreAnswer.error(405,
-                        "MethodNotAllowed", "Scoring takes POST with the input as the body.", null)));
+        rules.any("/{region}/{endpoint}/score", (req, res) -> send(res, score(
+                req.path().pathParameters().get("region"), req.path().pathParameters().get("endpoint"),
+                new HelidonScoringRequest(req))));
     }
 
-    private void score(ServerRequest request, ServerResponse response) {
+    /** The inference port's entry: {@code /inference/{region}/{endpoint}/score}, the same path as on the main port. */
+    @Override
+    public InferenceReply handle(InferenceRequest request) {
+        String[] segments = request.path().split("/", -1);
+        if (segments.length != 5 || !segments[0].isEmpty() || !segments[1].equals("inference")
+                || !segments[4].equals("score") || segments[2].isEmpty() || segments[3].isEmpty()) {
+            return reply(null, ScoreAnswer.error(404, "NotFound", "No such path " + request.path() + ". Score with "
+                    + "POST /inference/{region}/{endpoint}/score (the endpoint's scoring_uri).", null), null);
+        }
+        return score(segments[2], segments[3], request);
+    }
+
+    InferenceReply score(String region, String endpointName, InferenceRequest request) {
         long started = System.nanoTime();
-        String requestId = request.headers().first(REQUEST_ID).filter(id -> CLIENT_REQUEST_ID.matcher(id).matches())
-                .orElseGet(ScoringService::newRequestId);
-        String region = request.path().pathParameters().get("region");
-        String endpointName = request.path().pathParameters().get("endpoint");
+        String clientId = request.header("x-request-id");
+        String requestId = clientId != null && CLIENT_REQUEST_ID.matcher(clientId).matches() ? clientId
+                : newRequestId();
+        if (!request.method().equals("POST")) {
+            return reply(requestId, ScoreAnswer.error(405, "MethodNotAllowed", "Scoring takes POST with the input as "
+                    + "the body.", null), null);
+        }
         Optional<EndpointRoute> found = routes.find(region, endpointName);
         if (found.isEmpty()) {
-            send(response, requestId, ScoreAnswer.error(404, "EndpointNotFound", "There is no online endpoint '"
+            return reply(requestId, ScoreAnswer.error(404, "EndpointNotFound", "There is no online endpoint '"
                     + endpointName + "' in region " + region + ". 'amlite ml online-endpoint list' shows the "
-                    + "endpoints and their scoring_uri.", null));
-            return;
+                    + "endpoints and their scoring_uri.", null), null);
         }
         EndpointRoute route = found.get();
         if (!route.publicAccess()) {
-            String address = HttpSupport.clientAddress(request);
+            String address = request.clientAddress();
             if (!reachesPrivately(route.workspaceId(), address)) {
-                send(response, requestId, ScoreAnswer.error(403, "PublicNetworkAccessDisabled", "Public network access "
-                        + "to endpoint '" + route.name() + "' is disabled, and this request came from " + address
-                        + ", which is not in the subnet of an approved private endpoint of its workspace. Score through "
-                        + "the workspace's private endpoint, or enable access ('amlite ml online-endpoint update -n "
-                        + route.name() + " --set public_network_access=enabled').", null));
-                return;
+                return reply(requestId, ScoreAnswer.error(403, "PublicNetworkAccessDisabled", "Public network "
+                        + "access to endpoint '" + route.name() + "' is disabled, and this request came from "
+                        + address + ", which is not in the subnet of an approved private endpoint of its workspace. "
+                        + "Score through the workspace's private endpoint, or enable access ('amlite ml "
+                        + "online-endpoint update -n " + route.name() + " --set public_network_access=enabled').",
+                        null), null);
             }
         }
-        ScoreAnswer refused = authenticate(request, route);
+        ScoreAnswer refused = authenticate(request.header("authorization"), route);
         if (refused != null) {
-            response.header(WWW_AUTHENTICATE, "Bearer realm=\"" + route.name() + "\"");
-            send(response, requestId, refused);
-            return;
-        }
-        long declared = request.headers().contentLength().orElse(-1);
-        if (declared > config.maxRequestBody()) {
-            send(response, requestId, tooLarge(declared));
-            return;
+            return reply(requestId, refused, "Bearer realm=\"" + route.name() + "\"");
         }
         byte[] body;
-        try (InputStream in = request.content().inputStream()) {
-            body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, config.maxRequestBody() + 1));
+        try {
+            body = request.body(config.maxRequestBody());
+        } catch (BodyTooLargeException e) {
+            return reply(requestId, tooLarge(e.size()), null);
         } catch (IOException | RuntimeException e) {
-            send(response, requestId, ScoreAnswer.error(400, "BadRequest", "The request body could not be read: "
-                    + e.getMessage(), null));
-            return;
-        }
-        if (body.length > config.maxRequestBody()) {
-            send(response, requestId, tooLarge(body.length));
-            return;
+            return reply(requestId, ScoreAnswer.error(400, "BadRequest", "The request body could not be read: "
+                    + e.getMessage(), null), null);
         }
         if (!route.bandwidth().tryTake(body.length)) {
-            send(response, requestId, ScoreAnswer.error(429, "BandwidthQuotaExceeded", "Endpoint '" + route.name()
+            return reply(requestId, ScoreAnswer.error(429, "BandwidthQuotaExceeded", "Endpoint '" + route.name()
                     + "' is over its bandwidth quota of " + config.bandwidthPerSecond() / 1_000_000.0 + " MB/s; "
-                    + "requests are throttled until it recovers. Retry later.", null));
-            return;
+                    + "requests are throttled until it recovers. Retry later.", null), null);
         }
-        String contentType = request.headers().first(HeaderNames.CONTENT_TYPE).orElse(ScoreAnswer.JSON);
-        Optional<String> pinned = request.headers().first(DEPLOYMENT).map(String::strip).filter(s -> !s.isEmpty());
+        String contentType = Optional.ofNullable(request.header("content-type")).orElse(ScoreAnswer.JSON);
+        Optional<String> pinned = Optional.ofNullable(request.header(DEPLOYMENT_HEADER)).map(String::strip)
+                .filter(s -> !s.isEmpty());
         DeploymentRuntime target;
         if (pinned.isPresent()) {
             target = route.deployments().get(pinned.get().toLowerCase(Locale.ROOT));
             if (target == null) {
-                send(response, requestId, ScoreAnswer.error(404, "DeploymentNotFound", "Endpoint '" + route.name()
+                return reply(requestId, ScoreAnswer.error(404, "DeploymentNotFound", "Endpoint '" + route.name()
                         + "' has no deployment '" + pinned.get() + "' (the azureml-model-deployment header names it). "
-                        + "'amlite ml online-deployment list -e " + route.name() + "' shows its deployments.", null));
-                return;
+                        + "'amlite ml online-deployment list -e " + route.name() + "' shows its deployments.", null),
+                        null);
             }
         } else {
             String next = route.split().next();
             if (next == null) {
-                send(response, requestId, ScoreAnswer.error(404, "NoTrafficDeployment", "No deployment of endpoint '"
+                return reply(requestId, ScoreAnswer.error(404, "NoTrafficDeployment", "No deployment of endpoint '"
                         + route.name() + "' has live traffic. Give one traffic ('amlite ml online-endpoint update -n "
                         + route.name() + " --traffic \"<deployment>=100\"') or name a deployment in the "
-                        + "azureml-model-deployment header.", null));
-                return;
+                        + "azureml-model-deployment header.", null), null);
             }
             target = route.deployments().get(next);
             if (target == null) {
-                send(response, requestId, ScoreAnswer.error(503, "DeploymentNotReady", "Deployment '" + next
+                return reply(requestId, ScoreAnswer.error(503, "DeploymentNotReady", "Deployment '" + next
                         + "' of endpoint '" + route.name() + "' has traffic but is not serving (being created, "
                         + "failed or being deleted). 'amlite ml online-deployment show -n " + next + " -e "
-                        + route.name() + "' tells its state.", next));
-                return;
+                        + route.name() + "' tells its state.", next), null);
             }
             if (route.mirrorTo() != null && route.mirror().take()) {
                 mirror(route, body, contentType, requestId);
@@ -144,9 +149,9 @@ public final class ScoringService implements HttpService {
         }
         ScoreAnswer answer = target.score(body, contentType, requestId, false);
         route.bandwidth().charge(answer.body().length);
-        send(response, requestId, answer);
         route.log().add(new RequestLog.Entry(Instant.now(clock), requestId, answer.deployment(), answer.status(),
                 (System.nanoTime() - started) / 1e6, false, body.length, answer.body().length));
+        return reply(requestId, answer, null);
     }
 
     /**
@@ -207,15 +212,14 @@ public final class ScoringService implements HttpService {
         return new UUID(high, low).toString();
     }
 
-    private ScoreAnswer authenticate(ServerRequest request, EndpointRoute route) {
-        Optional<String> header = request.headers().first(HeaderNames.AUTHORIZATION);
-        if (header.isEmpty() || !header.get().regionMatches(true, 0, "Bearer ", 0, 7)) {
+    private ScoreAnswer authenticate(String authorization, EndpointRoute route) {
+        if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
             return ScoreAnswer.error(401, "Unauthorized", "Scoring endpoint '" + route.name() + "' needs "
                     + "'Authorization: Bearer <" + (route.authMode().equalsIgnoreCase(EndpointRoute.AML_TOKEN)
                     ? "aml_token" : "key") + ">'. 'amlite ml online-endpoint get-credentials -n " + route.name()
                     + "' gives it.", null);
         }
-        String credential = header.get().substring(7).strip();
+        String credential = authorization.substring(7).strip();
         if (route.authMode().equalsIgnoreCase(EndpointRoute.AML_TOKEN)) {
             return switch (EndpointAuth.checkToken(credential, route.id(), route.credentials(), clock.instant())) {
                 case OK -> null;
@@ -235,16 +239,70 @@ public final class ScoringService implements HttpService {
                 + "request may have at most " + config.maxRequestBody() + ".", null);
     }
 
-    private static void send(ServerResponse response, String requestId, ScoreAnswer answer) {
-        response.status(Status.create(answer.status()));
+    /** The answer with the headers every scoring answer carries. */
+    private static InferenceReply reply(String requestId, ScoreAnswer answer, String wwwAuthenticate) {
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("Content-Type", answer.contentType() == null ? ScoreAnswer.JSON : answer.contentType());
         if (requestId != null) {
-            response.header(REQUEST_ID, requestId);
+            headers.put("x-request-id", requestId);
         }
         if (answer.deployment() != null) {
-            response.header(DEPLOYMENT, answer.deployment());
+            headers.put(DEPLOYMENT_HEADER, answer.deployment());
         }
-        response.header(HeaderNames.CONTENT_TYPE, answer.contentType() == null ? ScoreAnswer.JSON : answer.contentType());
-        response.send(answer.body());
+        if (wwwAuthenticate != null) {
+            headers.put("WWW-Authenticate", wwwAuthenticate);
+        }
+        return new InferenceReply(answer.status(), headers, answer.body());
     }
 
+    private static void send(ServerResponse response, InferenceReply reply) {
+        response.status(Status.create(reply.status()));
+        reply.headers().forEach((name, value) -> response.header(HeaderNames.create(name), value));
+        response.send(reply.body());
+    }
+
+    /** A request on the main port, seen as the inference port's handler sees its own. */
+    private record HelidonScoringRequest(ServerRequest request) implements InferenceRequest {
+        @Override
+        public String method() {
+            return request.prologue().method().text();
+        }
+
+        @Override
+        public String path() {
+            return request.path().path();
+        }
+
+        @Override
+        public String header(String name) {
+            return request.headers().first(HeaderNames.create(name)).orElse(null);
+        }
+
+        @Override
+        public long declaredLength() {
+            return request.headers().contentLength().orElse(-1);
+        }
+
+        @Override
+        public byte[] body(long max) throws IOException {
+            long declared = declaredLength();
+            if (declared > max) {
+                throw new BodyTooLargeException(declared, max);
+            }
+            try (InputStream in = request.content().inputStream()) {
+                byte[] body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, max + 1));
+                if (body.length > max) {
+                    throw new BodyTooLargeException(body.length, max);
+                }
+                return body;
+            } catch (RuntimeException e) {
+                throw new IOException(e.getMessage(), e);
+            }
+        }
+
+        @Override
+        public String clientAddress() {
+            return HttpSupport.clientAddress(request);
+        }
+    }
 }

@@ -16,11 +16,13 @@ Azure's max_concurrent_requests_per_instance), AMLITE_MAX_BODY (bytes, default 1
 The port actually bound is printed as "AMLITE-LISTENING <port>" on stdout. Exit codes: 2 the script cannot be
 loaded or lacks init/run, 3 init() raised.
 """
+import atexit
 import ctypes
 import importlib.util
 import json
 import logging
 import os
+import signal
 import socket
 import socketserver
 import sys
@@ -58,37 +60,53 @@ class RequestTimeout(BaseException):  # not Exception: a broad "except Exception
     """Raised inside run() when the request's deadline passes: the router has already answered 408."""
 
 
-class Deadline:
-    """Cancels the run() of one thread at a deadline, by raising RequestTimeout in that thread.
+class Watchdog:
+    """Cancels a run() at its deadline by raising RequestTimeout in the thread running it.
 
     Python cannot stop a thread from outside; PyThreadState_SetAsyncExc makes the thread raise at its next
     bytecode, which stops Python code (loops, sleeps in short steps). A call blocked inside C finishes first.
+    One long-lived thread watches every deadline: a timer thread per request cost more than run() on a small model.
     """
 
-    def __init__(self, timeout_ms):
-        self.thread_id = threading.get_ident()
-        self.lock = threading.Lock()
-        self.running = True
-        self.fired = False
-        self.timer = threading.Timer(timeout_ms / 1000.0, self.fire)
-        self.timer.daemon = True
+    def __init__(self):
+        self.condition = threading.Condition()
+        self.deadlines = {}  # thread id -> (deadline, request number)
+        self.wake_at = None
+        self.requests = 0
+        threading.Thread(target=self.watch, name="deadline-watchdog", daemon=True).start()
 
-    def __enter__(self):
-        self.timer.start()
-        return self
+    def start(self, timeout_ms):
+        """Arms the deadline for the calling thread; returns the token to pass to stop()."""
+        deadline = time.monotonic() + timeout_ms / 1000.0
+        thread_id = threading.get_ident()
+        with self.condition:
+            self.requests += 1
+            token = (deadline, self.requests)
+            self.deadlines[thread_id] = token
+            if self.wake_at is None or deadline < self.wake_at:
+                self.condition.notify()
+        return thread_id, token
 
-    def fire(self):
-        with self.lock:
-            if self.running:
-                self.fired = True
-                ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(self.thread_id),
-                                                           ctypes.py_object(RequestTimeout))
+    def stop(self, armed):
+        """Disarms; True when the deadline had already fired (RequestTimeout is raised or pending)."""
+        thread_id, token = armed
+        with self.condition:
+            if self.deadlines.get(thread_id) == token:
+                del self.deadlines[thread_id]
+                return False
+            return True
 
-    def __exit__(self, *exc):
-        self.timer.cancel()
-        with self.lock:
-            self.running = False
-        return False
+    def watch(self):
+        with self.condition:
+            while True:
+                now = time.monotonic()
+                for thread_id, (deadline, _) in list(self.deadlines.items()):
+                    if deadline <= now:
+                        del self.deadlines[thread_id]
+                        ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread_id),
+                                                                   ctypes.py_object(RequestTimeout))
+                self.wake_at = min((d for d, _ in self.deadlines.values()), default=None)
+                self.condition.wait(None if self.wake_at is None else self.wake_at - now)
 
 
 class Scorer:
@@ -96,14 +114,15 @@ class Scorer:
         self.module = module
         self.slots = threading.BoundedSemaphore(max_concurrent)
         self.ready = threading.Event()
+        self.watchdog = Watchdog()
 
     def init(self):
         try:
             self.module.init()
+        except SystemExit:
+            raise  # SIGTERM while init() runs: stop quietly
         except BaseException:
-            sys.stderr.write("amlite: init() of the scoring script raised:\n")
-            traceback.print_exc()
-            sys.stderr.flush()
+            LOG.exception("amlite: init() of the scoring script raised:")
             sys.exit(3)
         self.ready.set()
 
@@ -111,8 +130,14 @@ class Scorer:
         with self.slots:
             if not timeout_ms:
                 return self.module.run(raw_data)
-            with Deadline(timeout_ms):
-                return self.module.run(raw_data)
+            armed = self.watchdog.start(timeout_ms)
+            try:
+                result = self.module.run(raw_data)
+            finally:
+                fired = self.watchdog.stop(armed)
+            if fired:  # fired between run()'s return and stop(): the exception is still on its way
+                time.sleep(0.01)  # a bytecode boundary inside sleep() lets it arrive here, not in the next request
+            return result
 
 
 REASONS = {200: "OK", 400: "Bad Request", 404: "Not Found", 405: "Method Not Allowed", 408: "Request Timeout",
@@ -210,18 +235,15 @@ def handler_for(scorer, max_body):
                     result = scorer.score(raw, timeout_ms)
                     return 200, json.dumps(result).encode("utf-8"), True
                 except RequestTimeout:
-                    sys.stderr.write(f"amlite: run() for request {request_id or '-'} cancelled after {timeout_ms} ms "
-                                     f"(request_timeout_ms)\n")
-                    sys.stderr.flush()
+                    LOG.warning("amlite: run() for request %s cancelled after %d ms (request_timeout_ms)",
+                                request_id or "-", timeout_ms)
                     return 408, {"error": f"run() did not finish within {timeout_ms} ms and was cancelled."}, False
             except RequestTimeout:
                 # The deadline fired just as run() returned: the router has answered 408 already.
                 return 408, {"error": f"run() did not finish within {timeout_ms} ms."}, False
             except Exception as error:  # noqa: BLE001 - the user's code may raise anything
-                sys.stderr.write(f"amlite: run() failed for request {request_id or '-'}: "
-                                 f"{type(error).__name__}: {error}\n")
-                traceback.print_exc()
-                sys.stderr.flush()
+                LOG.exception("amlite: run() failed for request %s: %s: %s", request_id or "-",
+                              type(error).__name__, error)
                 return 500, {"error": f"{type(error).__name__}: {error}"}, True
 
     return Handler
@@ -233,27 +255,79 @@ class Server(socketserver.ThreadingMixIn, socketserver.TCPServer):
     request_queue_size = 128
 
 
+class BatchedLog:
+    """The stream behind the logging handler: lines collect in memory and reach stderr in one write every 50 ms,
+    and at once for warnings and errors. A model that logs per request (Azure's samples do) then costs one pipe
+    write per batch instead of a write, and a wake-up of the reader in the server, per line."""
+
+    def __init__(self, fd, interval):
+        self.fd = fd
+        self.parts = []
+        self.lock = threading.Lock()
+        threading.Thread(target=self.flush_every, args=(interval,), name="log-flush", daemon=True).start()
+
+    def write(self, text):
+        with self.lock:
+            self.parts.append(text)
+
+    def flush(self):
+        pass  # logging's StreamHandler flushes after every record; the batch goes out in drain()
+
+    def drain(self):
+        with self.lock:
+            parts, self.parts = self.parts, []
+        if parts:
+            data = "".join(parts).encode("utf-8", errors="replace")
+            while data:
+                try:
+                    data = data[os.write(self.fd, data):]
+                except OSError:
+                    return  # the server's end of the pipe is gone
+
+    def flush_every(self, interval):
+        while True:
+            time.sleep(interval)
+            self.drain()
+
+
+class UrgentHandler(logging.StreamHandler):
+    """Batches INFO and below; a WARNING or worse goes out at once with everything before it."""
+
+    def emit(self, record):
+        super().emit(record)
+        if record.levelno >= logging.WARNING:
+            self.stream.drain()
+
+
+def configure_logging():
+    sys.stderr.flush()
+    batched = BatchedLog(sys.stderr.fileno(), 0.05)
+    handler = UrgentHandler(batched)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)
+    atexit.register(batched.drain)
+    return batched
+
+
 def exit_with_parent(parent):
     """Ends this instance when the server that started it is gone (even killed with SIGKILL): no orphans."""
     while True:
         time.sleep(0.5)
         if os.getppid() != parent:
-            try:  # the server read this process's output: the pipe is most likely gone with it
-                sys.stderr.write("amlite: the server that started this instance is gone; exiting\n")
-                sys.stderr.flush()
-            except OSError:
-                pass
+            # The server read this process's output: the pipe is most likely gone with it, and the log with it.
             os._exit(0)
 
 
 def main():
-    logging.basicConfig(stream=sys.stderr, level=logging.INFO,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    batched_log = configure_logging()
     app_root = os.path.abspath(os.environ.get("AML_APP_ROOT", "."))
     entry = os.environ.get("AZUREML_ENTRY_SCRIPT", "score.py")
     port = int(os.environ.get("AMLITE_PORT", "0"))
     max_concurrent = max(1, int(os.environ.get("AMLITE_MAX_CONCURRENT", "1")))
     max_body = int(os.environ.get("AMLITE_MAX_BODY", str(100 * 1024 * 1024)))
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(0))  # exit through atexit: the log batch drains
     if os.environ.get("AMLITE_EXIT_WITH_PARENT") == "1":
         threading.Thread(target=exit_with_parent, args=(os.getppid(),), name="parent-watch", daemon=True).start()
     os.chdir(app_root)
