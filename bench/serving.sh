@@ -9,6 +9,8 @@
 #     instances vs gunicorn + Flask with N workers;  6. deployment create -> first successful score.
 # Plain HTTP on loopback for amlite and nginx alike (no TLS on either side), so both proxy the same bytes.
 # Usage: bench/serving.sh [SECONDS per wrk run] [N instances/workers]   (defaults 10 2)
+# Environment: PARTS (default "1 2 3 4 5 6"), ROUNDS (rounds of parts 1, 2 and 5; default 3), CONCURRENT,
+# MIRROR_CAPACITY.
 source "$(dirname "$0")/common.sh"
 SECONDS_PER_RUN="${1:-10}"
 N="${2:-2}"
@@ -120,19 +122,29 @@ run_wrk() { # label url [connections] [pids whose CPU per request to report]
     cpu=$(python3 -c "r=float('$rps'); s=$SECONDS_PER_RUN; print(f'   proxy CPU {($after - $before) / (r * s) * 1e6:.0f} us/request')")
   fi
   printf '%-58s %10s req/s   p50 %8s   p99 %8s   non-2xx %s%s\n' "$1" "$rps" "$p50" "$p99" "${non2xx:-0}" "$cpu"
+  LAST_RPS="$rps"
 }
+# median_ratio "a1 a2 a3" "b1 b2 b3": the median of a_i / b_i (the machine is noisy: pairs run back to back).
+median_ratio() { python3 -c "import statistics, sys; a, b = sys.argv[1].split(), sys.argv[2].split(); \
+r = sorted(float(x) / float(y) for x, y in zip(a, b)); print(f'{statistics.median(r):.2f}x (pairs: ' \
++ ', '.join(f'{x:.2f}' for x in r) + ')')" "$1" "$2"; }
+ROUNDS="${ROUNDS:-3}"
 
 if part 1; then
 echo "== 1. router overhead, 64 connections, ${SECONDS_PER_RUN} s each"
 "$AMLITE" ml online-endpoint update -n bench --mirror-traffic "shadow=10" -o none
 nginx_start "$SHADOW" 10
 warm "http://127.0.0.1:$BLUE/score"; warm "$SCORE"; warm "$SCORE"; warm "http://127.0.0.1:$NGINX_PORT/score"
-for round in 1 2; do
+AMLITE_RPS=""; NGINX_RPS=""
+for round in $(seq 1 "$ROUNDS"); do
   run_wrk "(a) backend directly (round $round)" "http://127.0.0.1:$BLUE/score"
   run_wrk "(b) amlite router, key, 90/10, mirror 10% (round $round)" "$SCORE" 64 "$SERVER_PID"
+  AMLITE_RPS="$AMLITE_RPS $LAST_RPS"
   run_wrk "(c) nginx split_clients 90/10, mirror 10% (round $round)" "http://127.0.0.1:$NGINX_PORT/score" 64 \
     "$(pgrep -d ' ' -f "nginx: worker process" || true)"
+  NGINX_RPS="$NGINX_RPS $LAST_RPS"
 done
+echo "amlite / nginx throughput, median of the rounds: $(median_ratio "$AMLITE_RPS" "$NGINX_RPS")"
 nginx_stop
 fi
 
@@ -140,9 +152,16 @@ if part 2; then
 echo "== 2. mirror isolation: shadow answers in 300 ms"
 "$AMLITE" ml online-endpoint update -n bench --mirror-traffic "shadow=0" -o none
 warm "$SCORE"; warm "$SCORE"
-run_wrk "amlite, mirror off" "$SCORE"
-"$AMLITE" ml online-endpoint update -n bench --mirror-traffic "slow=50" -o none
-run_wrk "amlite, mirror 50% to the 300 ms shadow" "$SCORE"
+OFF_RPS=""; ON_RPS=""
+for round in $(seq 1 "$ROUNDS"); do
+  "$AMLITE" ml online-endpoint update -n bench --mirror-traffic "slow=0" -o none
+  run_wrk "amlite, mirror off (round $round)" "$SCORE"
+  OFF_RPS="$OFF_RPS $LAST_RPS"
+  "$AMLITE" ml online-endpoint update -n bench --mirror-traffic "slow=50" -o none
+  run_wrk "amlite, mirror 50% to the 300 ms shadow (round $round)" "$SCORE"
+  ON_RPS="$ON_RPS $LAST_RPS"
+done
+echo "amlite mirror on / off throughput, median of the pairs: $(median_ratio "$ON_RPS" "$OFF_RPS")"
 "$AMLITE" ml online-deployment get-metrics -n slow -e bench --query mirrored -o json | tr -d '\n '; echo
 "$AMLITE" ml online-endpoint update -n bench --mirror-traffic "slow=0" -o none
 nginx_start "$SLOW" 0
@@ -241,11 +260,16 @@ GPORT=$(free_port)
   gunicorn -w "$N" -b "127.0.0.1:$GPORT" --log-level warning flask_app:app >"$WORK/gunicorn.log" 2>&1 &
   echo $! > "$WORK/gunicorn.pid")
 for _ in $(seq 1 100); do curl -sf -XPOST -d "$BODY" "http://127.0.0.1:$GPORT/score" >/dev/null && break; sleep 0.2; done
-warm "$SCORE"; KEY="" wrk -t2 -c"$CONNS" -d3s -s "$BENCH_DIR/serving/post.lua" "http://127.0.0.1:$GPORT/score" >/dev/null
-for round in 1 2; do
+warm "$SCORE"; warm "$SCORE"
+KEY="" wrk -t2 -c"$CONNS" -d3s -s "$BENCH_DIR/serving/post.lua" "http://127.0.0.1:$GPORT/score" >/dev/null
+AMLITE_RPS=""; GUNICORN_RPS=""
+for round in $(seq 1 "$ROUNDS"); do
   run_wrk "amlite, $N instances, $CONNS connections (round $round)" "$SCORE" "$CONNS"
+  AMLITE_RPS="$AMLITE_RPS $LAST_RPS"
   KEY="" run_wrk "gunicorn + Flask, $N workers, $CONNS connections (round $round)" "http://127.0.0.1:$GPORT/score" "$CONNS"
+  GUNICORN_RPS="$GUNICORN_RPS $LAST_RPS"
 done
+echo "amlite / gunicorn throughput, median of the rounds: $(median_ratio "$AMLITE_RPS" "$GUNICORN_RPS")"
 kill "$(cat "$WORK/gunicorn.pid")" 2>/dev/null || true
 fi
 
