@@ -171,6 +171,7 @@ public final class Endpoints implements AutoCloseable {
 
     @Override
     public void close() {
+        scoring.close();
         host.close();
     }
 }
