@@ -20,6 +20,25 @@ class ServerOptionsTest {
         assertThat(options.databaseUrl()).isEmpty();
         assertThat(options.throttling()).isEqualTo("standard");
         assertThat(options.accessTokenLifetime()).isEqualTo(Duration.ofHours(1));
+        assertThat(options.inferencePort()).isEqualTo(8444);
+        assertThat(options.inferenceMaxConnections()).isEqualTo(4096);
+    }
+
+    @Test
+    void theInferencePortFollowsThePortUnlessGiven() {
+        assertThat(ServerOptions.parse(List.of("--port", "9000"), HOME).inferencePort()).isEqualTo(9001);
+        assertThat(ServerOptions.parse(List.of("--port", "0"), HOME).inferencePort()).isZero();
+        assertThat(ServerOptions.parse(List.of("--inference-port", "7000"), HOME).inferencePort()).isEqualTo(7000);
+        assertThat(ServerOptions.parse(List.of("--inference-port", "off"), HOME).inferencePort())
+                .isEqualTo(ServerOptions.NO_INFERENCE_PORT);
+        assertThat(ServerOptions.parse(List.of("--inference-max-connections", "10"), HOME).inferenceMaxConnections())
+                .isEqualTo(10);
+        assertThatThrownBy(() -> ServerOptions.parse(List.of("--port", "9000", "--inference-port", "9000"), HOME))
+                .hasMessageContaining("must differ");
+        assertThatThrownBy(() -> ServerOptions.parse(List.of("--port", "65535"), HOME))
+                .hasMessageContaining("--inference-port");
+        assertThatThrownBy(() -> ServerOptions.parse(List.of("--inference-port", "x"), HOME))
+                .hasMessageContaining("--inference-port must be a number from 0 to 65535");
     }
 
     @Test
