@@ -110,8 +110,9 @@ class Watchdog:
 
 
 class Scorer:
-    def __init__(self, module, max_concurrent):
+    def __init__(self, module, max_concurrent, log):
         self.module = module
+        self.log = log
         self.slots = threading.BoundedSemaphore(max_concurrent)
         self.ready = threading.Event()
         self.watchdog = Watchdog()
@@ -124,6 +125,8 @@ class Scorer:
         except BaseException:
             LOG.exception("amlite: init() of the scoring script raised:")
             sys.exit(3)
+        LOG.info("init() done")
+        self.log.drain()  # init()'s lines are in get-logs before the instance reports ready
         self.ready.set()
 
     def score(self, raw_data, timeout_ms=None):
@@ -332,12 +335,12 @@ def main():
         threading.Thread(target=exit_with_parent, args=(os.getppid(),), name="parent-watch", daemon=True).start()
     os.chdir(app_root)
     module = load_script(app_root, entry)
-    scorer = Scorer(module, max_concurrent)
+    scorer = Scorer(module, max_concurrent, batched_log)
     server = Server(("127.0.0.1", port), handler_for(scorer, max_body))
     print(f"AMLITE-LISTENING {server.server_address[1]}", flush=True)
     threading.Thread(target=server.serve_forever, name="http", daemon=True).start()
+    LOG.info("serving %s with model dir %s", entry, os.environ.get("AZUREML_MODEL_DIR", ""))
     scorer.init()
-    LOG.info("init() done; serving %s with model dir %s", entry, os.environ.get("AZUREML_MODEL_DIR", ""))
     try:
         threading.Event().wait()
     except KeyboardInterrupt:
