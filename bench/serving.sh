@@ -19,7 +19,7 @@ command -v nginx >/dev/null && command -v gunicorn >/dev/null && $PY -c 'import 
   || { echo "needs Debian's nginx, gunicorn, python3-flask, python3-sklearn" >&2; exit 1; }
 
 part() { [[ " ${PARTS:-1 2 3 4 5 6} " == *" $1 "* ]]; }
-start_server serving --http --python "$PY" --mirror-capacity "${MIRROR_CAPACITY:-256}" --inference-port "$(free_port)"
+start_server serving --http --python "$PY" --mirror-capacity "${MIRROR_CAPACITY:-64}" --inference-port "$(free_port)"
 login
 "$AMLITE" group create -n bench -l japaneast -o none
 "$AMLITE" ml workspace create -n bench-ws -g bench -o none

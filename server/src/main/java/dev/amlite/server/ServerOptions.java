@@ -43,7 +43,7 @@ public record ServerOptions(Path dataDirectory, String host, int port, boolean p
                                          its own with the property amlite.python)
               --endpoint-token-lifetime DURATION  how long an online endpoint's aml_token is valid (default 1h)
               --mirror-capacity N        mirrored scoring requests in flight at once, server-wide; more are dropped
-                                         (default 256)
+                                         (default 64)
               --endpoint-bandwidth BYTES_PER_SECOND  an online endpoint's bandwidth quota (default 5000000)
               --inference-port N|off     the scoring port online endpoints' scoring_uri names (default: --port + 1,
                                          or a free one with --port 0); off: score on the main port only
@@ -69,7 +69,7 @@ public record ServerOptions(Path dataDirectory, String host, int port, boolean p
         Duration pendingUploadTtl = Duration.ofDays(1);
         String python = "python3";
         Duration endpointTokenLifetime = Duration.ofHours(1);
-        int mirrorCapacity = 256;
+        int mirrorCapacity = 64;
         long endpointBandwidth = 5_000_000L;
         Integer inferencePort = null;
         int inferenceMaxConnections = 4096;

@@ -207,6 +207,55 @@ final class DeploymentRuntime implements AutoCloseable {
         }
     }
 
+    /**
+     * Sends a mirrored copy and returns at once; {@code answered} gets the shadow's answer later, on another
+     * thread. False when the copy was not sent (no room under the admission limit, no ready instance, no
+     * connection): the caller counts it as dropped, and {@code answered} is not called.
+     */
+    boolean mirror(byte[] body, String contentType, String requestId, java.util.function.Consumer<ScoreAnswer> answered) {
+        Generation running = current;
+        if (running == null) {
+            return false;
+        }
+        int limit = running.spec().admissionLimit(Math.max(1, running.instances().size()));
+        if (!admission.tryAcquire(limit)) {
+            return false;
+        }
+        List<DeploymentInstances.ReadyInstance> ready = running.instances().ready();
+        if (ready.isEmpty()) {
+            admission.release();
+            return false;
+        }
+        Target target = pick(ready);
+        target.inFlight.incrementAndGet();
+        long started = System.nanoTime();
+        long timeout = running.spec().requestTimeout().toNanos();
+        Map<String, String> headers = Map.of("Content-Type", contentType == null ? ScoreAnswer.JSON : contentType,
+                "x-request-id", requestId, TIMEOUT_HEADER, Long.toString(timeout / 1_000_000));
+        Generation generation = running;
+        boolean sent = target.upstream.send("/score", headers, body, timeout, outcome -> {
+            target.inFlight.decrementAndGet();
+            admission.release();
+            ScoreAnswer answer;
+            if (outcome.response() != null) {
+                answer = map(outcome.response(), generation);
+            } else if (outcome.failure() instanceof UpstreamTimeoutException) {
+                answer = ScoreAnswer.error(408, "RequestTimeout", "Deployment '" + name + "' did not answer the "
+                        + "mirrored copy within request_timeout_ms " + timeout / 1_000_000 + ".", name);
+            } else {
+                answer = ScoreAnswer.error(502, "BadGateway", "The instance of deployment '" + name + "' closed the "
+                        + "connection without answering the mirrored copy.", name);
+            }
+            metrics.record(answer.status(), System.nanoTime() - started, true);
+            answered.accept(answer);
+        });
+        if (!sent) {
+            target.inFlight.decrementAndGet();
+            admission.release();
+        }
+        return sent;
+    }
+
     private static boolean isReady(Generation running, int port) {
         for (DeploymentInstances.ReadyInstance instance : running.instances().ready()) {
             if (instance.port() == port) {

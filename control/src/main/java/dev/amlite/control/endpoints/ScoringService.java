@@ -42,6 +42,8 @@ public final class ScoringService implements HttpService, InferenceHandler {
     private final Clock clock;
     private final Semaphore mirrorSlots;
     private final java.util.concurrent.ThreadPoolExecutor mirrorThreads;
+    /** Copies up to this size are written on the client's thread (the socket buffer takes them at once). */
+    private static final int LANE_BODY_LIMIT = 64 * 1024;
     private static final long PRIVATE_ACCESS_TTL_NANOS = 5_000_000_000L;
     private final java.util.Map<String, PrivateAccess> privateAccess = new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -51,9 +53,9 @@ public final class ScoringService implements HttpService, InferenceHandler {
         this.config = config;
         this.clock = clock;
         this.mirrorSlots = new Semaphore(config.mirrorCapacity());
-        // Platform threads, kept for reuse: a mirrored copy is a blocking exchange like a live request, and on a
-        // virtual thread its park/poller hand-offs cost twice the CPU (measured). The semaphore bounds what runs;
-        // the pool's own bound only has to cover threads between releasing a slot and going idle.
+        // For copies with large bodies only (small ones go out on the shadow's lanes without a hand-off). Platform
+        // threads, kept for reuse: a blocking exchange on a virtual thread costs twice the CPU (measured). The
+        // semaphore bounds what runs; the pool's own bound covers threads between releasing a slot and going idle.
         this.mirrorThreads = new java.util.concurrent.ThreadPoolExecutor(0, 2 * config.mirrorCapacity(), 30,
                 java.util.concurrent.TimeUnit.SECONDS, new java.util.concurrent.SynchronousQueue<>(),
                 Thread.ofPlatform().name("mirror-", 1).daemon().factory());
@@ -162,8 +164,9 @@ public final class ScoringService implements HttpService, InferenceHandler {
     }
 
     /**
-     * Sends a copy to the shadow on a mirror thread; when the shadow is at its in-flight limit or the mirror is at
-     * its capacity the copy is dropped (and counted), never queued.
+     * Sends a copy to the shadow without waiting for its answer: written on this thread and answered on the
+     * shadow's lane (bodies up to 64 KiB), or handed to a mirror thread. When the shadow is at its in-flight limit
+     * or the mirror is at its capacity the copy is dropped (and counted), never queued.
      */
     private void mirror(EndpointRoute route, byte[] body, String contentType, String requestId) {
         DeploymentRuntime shadow = route.deployments().get(route.mirrorTo());
@@ -174,7 +177,21 @@ public final class ScoringService implements HttpService, InferenceHandler {
             shadow.metrics().mirrorDropped();
             return;
         }
+        if (body.length <= LANE_BODY_LIMIT) {
+            long started = System.nanoTime();
+            boolean sent = shadow.mirror(body, contentType, requestId + "-mirror", answer -> {
+                mirrorSlots.release();
+                route.log().add(new RequestLog.Entry(Instant.now(clock), requestId, shadow.name(), answer.status(),
+                        (System.nanoTime() - started) / 1e6, true, body.length, answer.body().length));
+            });
+            if (!sent) {
+                mirrorSlots.release();
+                shadow.metrics().mirrorDropped();
+            }
+            return;
+        }
         try {
+            // A large body is written by a mirror thread: a shadow slow to read it must not hold up the client.
             mirrorThreads.execute(() -> {
                 long started = System.nanoTime();
                 try {

@@ -27,7 +27,7 @@ public record ServingConfig(Path root, String python, Duration tokenLifetime, Du
 
     public static ServingConfig defaults(Path root) {
         return new ServingConfig(root, "python3", Duration.ofHours(1), Duration.ofSeconds(120), 10L * 1024 * 1024,
-                5_000_000L, 256, 0);
+                5_000_000L, 64, 0);
     }
 
     public ServingConfig withPython(String interpreter) {
