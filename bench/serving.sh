@@ -153,13 +153,13 @@ echo "== 2. mirror isolation: shadow answers in 300 ms"
 "$AMLITE" ml online-endpoint update -n bench --mirror-traffic "shadow=0" -o none
 warm "$SCORE"; warm "$SCORE"
 OFF_RPS=""; ON_RPS=""
+mirror_off() { "$AMLITE" ml online-endpoint update -n bench --mirror-traffic "slow=0" -o none
+  run_wrk "amlite, mirror off (round $round)" "$SCORE"; OFF_RPS="$OFF_RPS $LAST_RPS"; }
+mirror_on() { "$AMLITE" ml online-endpoint update -n bench --mirror-traffic "slow=50" -o none
+  run_wrk "amlite, mirror 50% to the 300 ms shadow (round $round)" "$SCORE"; ON_RPS="$ON_RPS $LAST_RPS"; }
+# Off/on, then on/off (ABBA): the machine drifts during a run, and a fixed order would count the drift as cost.
 for round in $(seq 1 "$ROUNDS"); do
-  "$AMLITE" ml online-endpoint update -n bench --mirror-traffic "slow=0" -o none
-  run_wrk "amlite, mirror off (round $round)" "$SCORE"
-  OFF_RPS="$OFF_RPS $LAST_RPS"
-  "$AMLITE" ml online-endpoint update -n bench --mirror-traffic "slow=50" -o none
-  run_wrk "amlite, mirror 50% to the 300 ms shadow (round $round)" "$SCORE"
-  ON_RPS="$ON_RPS $LAST_RPS"
+  if (( round % 2 )); then mirror_off; mirror_on; else mirror_on; mirror_off; fi
 done
 echo "amlite mirror on / off throughput, median of the pairs: $(median_ratio "$ON_RPS" "$OFF_RPS")"
 "$AMLITE" ml online-deployment get-metrics -n slow -e bench --query mirrored -o json | tr -d '\n '; echo
