@@ -23,12 +23,18 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
 /**
- * The scoring router (EP-4 … EP-7), mounted at {@code /inference}: {@code POST /{region}/{endpoint}/score}.
- * Authenticates with the endpoint's key or aml_token, sends the request to the deployment the
+ * The scoring router (EP-4 … EP-7): {@code POST /inference/{region}/{endpoint}/score} on the scoring port (as its
+ * {@link InferenceHandler}) and on the main port (as the Helidon service mounted at {@code /inference}), one code
+ * path behind both. Authenticates with the endpoint's key or aml_token, sends the request to the deployment the
  * {@code azureml-model-deployment} header pins or else to the next one of the exact weighted split, copies the
  * mirrored share to the shadow deployment without waiting for it, and answers with the deployment that served
  * in the {@code azureml-model-deployment} response header.
@@ -40,12 +46,12 @@ public final class ScoringService implements HttpService, InferenceHandler {
     private final NetworkGate gate;
     private final ServingConfig config;
     private final Clock clock;
-    private final Semaphore mirrorSlots;
-    private final java.util.concurrent.ThreadPoolExecutor mirrorThreads;
     /** Copies up to this size are written on the client's thread (the socket buffer takes them at once). */
     private static final int LANE_BODY_LIMIT = 64 * 1024;
     private static final long PRIVATE_ACCESS_TTL_NANOS = 5_000_000_000L;
-    private final java.util.Map<String, PrivateAccess> privateAccess = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Semaphore mirrorSlots;
+    private final ThreadPoolExecutor mirrorThreads;
+    private final Map<String, PrivateAccess> privateAccess = new ConcurrentHashMap<>();
 
     ScoringService(ScoringRoutes routes, NetworkGate gate, ServingConfig config, Clock clock) {
         this.routes = routes;
@@ -56,9 +62,8 @@ public final class ScoringService implements HttpService, InferenceHandler {
         // For copies with large bodies only (small ones go out on the shadow's lanes without a hand-off). Platform
         // threads, kept for reuse: a blocking exchange on a virtual thread costs twice the CPU (measured). The
         // semaphore bounds what runs; the pool's own bound covers threads between releasing a slot and going idle.
-        this.mirrorThreads = new java.util.concurrent.ThreadPoolExecutor(0, 2 * config.mirrorCapacity(), 30,
-                java.util.concurrent.TimeUnit.SECONDS, new java.util.concurrent.SynchronousQueue<>(),
-                Thread.ofPlatform().name("mirror-", 1).daemon().factory());
+        this.mirrorThreads = new ThreadPoolExecutor(0, 2 * config.mirrorCapacity(), 30, TimeUnit.SECONDS,
+                new SynchronousQueue<>(), Thread.ofPlatform().name("mirror-", 1).daemon().factory());
     }
 
     @Override
@@ -202,7 +207,7 @@ public final class ScoringService implements HttpService, InferenceHandler {
                     mirrorSlots.release();
                 }
             });
-        } catch (java.util.concurrent.RejectedExecutionException e) {
+        } catch (RejectedExecutionException e) {
             mirrorSlots.release();
             shadow.metrics().mirrorDropped();
         }
