@@ -143,6 +143,13 @@ class ScoringRouterTest {
         assertThat(metrics).containsPattern("amlite_scoring_requests_total\\{deployment=\"d70\",endpoint=\"split\","
                 + "traffic=\"live\"\\} 7000\\.0");
         assertThat(metrics).contains("amlite_scoring_latency_p99_ms{deployment=\"d30\",endpoint=\"split\"}");
+        // The 10,000 requests came over kept-alive connections to the scoring port, none refused.
+        java.util.regex.Matcher accepted = java.util.regex.Pattern
+                .compile("amlite_inference_connections_accepted_total (\\d+)").matcher(metrics);
+        assertThat(accepted.find()).isTrue();
+        assertThat(Long.parseLong(accepted.group(1))).isBetween(1L, 1000L);
+        assertThat(metrics).contains("amlite_inference_connections_refused_total 0.0")
+                .contains("amlite_inference_connections_open");
 
         // The mirror rules: at most 50 %, one deployment, never one with live traffic — each refused with its reason.
         assertThat(cli.run("ml", "online-endpoint", "update", "-n", "split", "--mirror-traffic", "shadow=60").err())

@@ -12,6 +12,8 @@ import dev.amlite.store.StoreVendor;
 import io.helidon.common.tls.Tls;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.WebServerConfig;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
@@ -139,6 +141,15 @@ public final class AmliteServer implements AutoCloseable {
             WebServer webServer = builder.build().start();
             if (inference != null) {
                 inference.start(plane.scoringService());
+                InferenceListener listener = inference;
+                Gauge.builder("amlite_inference_connections_open", listener, InferenceListener::openConnections)
+                        .description("Open connections on the scoring port").register(meters);
+                FunctionCounter.builder("amlite_inference_connections_accepted", listener,
+                        InferenceListener::acceptedConnections).description("Connections the scoring port took")
+                        .register(meters);
+                FunctionCounter.builder("amlite_inference_connections_refused", listener,
+                        InferenceListener::refusedConnections)
+                        .description("Connections refused at --inference-max-connections").register(meters);
             }
             started.set(true);
             return new AmliteServer(database, controlPlane, webServer, inference, bootstrap, !options.plainHttp(),

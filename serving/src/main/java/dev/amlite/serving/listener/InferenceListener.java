@@ -35,6 +35,7 @@ public final class InferenceListener implements AutoCloseable {
     private final Semaphore overflow = new Semaphore(OVERFLOW_ANSWERS);
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
     private final AtomicLong accepted = new AtomicLong();
+    private final AtomicLong refused = new AtomicLong();
     private volatile boolean closed;
     private Thread acceptor;
 
@@ -106,6 +107,7 @@ public final class InferenceListener implements AutoCloseable {
                     }
                 });
             } else if (overflow.tryAcquire()) {
+                refused.incrementAndGet();
                 Thread.ofPlatform().name("inference-refuse").daemon().start(() -> {
                     try {
                         refuse(socket);
@@ -114,6 +116,7 @@ public final class InferenceListener implements AutoCloseable {
                     }
                 });
             } else {
+                refused.incrementAndGet();
                 closeQuietly(socket);
             }
         }
@@ -154,6 +157,16 @@ public final class InferenceListener implements AutoCloseable {
     /** Open client connections now. */
     public int openConnections() {
         return open.size();
+    }
+
+    /** Connections accepted so far. */
+    public long acceptedConnections() {
+        return accepted.get();
+    }
+
+    /** Connections refused so far because {@link ListenerSettings#maxConnections()} were open. */
+    public long refusedConnections() {
+        return refused.get();
     }
 
     /** Stops accepting and closes every open connection (a request in progress loses its client). */

@@ -254,6 +254,8 @@ class InferenceListenerTest {
             assertThat(refused.body()).contains("TooManyConnections").contains("1 open connections");
             send(first, "GET /b HTTP/1.1\r\n\r\n");
             assertThat(read(first.getInputStream()).status()).isEqualTo(200);
+            assertThat(listener.acceptedConnections()).isEqualTo(1);
+            assertThat(listener.refusedConnections()).isEqualTo(1);
         }
     }
 
