@@ -103,10 +103,12 @@ final class Connection {
             if (!(socket instanceof javax.net.ssl.SSLSocket)) {
                 socket.shutdownOutput();
             }
-            socket.setSoTimeout(500);
-            long budget = 1 << 20;
-            byte[] sink = new byte[8192];
-            long deadline = System.nanoTime() + 1_000_000_000L;
+            // Enough for a client still sending a body over the limit (a 413's usual case: it writes the whole body
+            // before it reads the answer), bounded so that an endless sender cannot hold the thread.
+            socket.setSoTimeout(1000);
+            long budget = 64L << 20;
+            byte[] sink = new byte[64 * 1024];
+            long deadline = System.nanoTime() + 5_000_000_000L;
             int read;
             while (budget > 0 && System.nanoTime() < deadline && (read = in.read(sink)) > 0) {
                 budget -= read;
