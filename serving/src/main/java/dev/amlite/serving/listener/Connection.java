@@ -2,7 +2,6 @@ package dev.amlite.serving.listener;
 
 import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -41,10 +40,8 @@ final class Connection {
     private final InferenceHandler handler;
     private final String clientAddress;
     private InputStream in;
+    private HttpInput input;
     private OutputStream out;
-    private final byte[] buffer = new byte[16 * 1024];
-    private int position;
-    private int limit;
     /** Set when the connection closes with the client possibly still sending: see {@link #lingeringClose()}. */
     private boolean unreadInput;
 
@@ -71,6 +68,7 @@ final class Connection {
         try {
             socket.setTcpNoDelay(true);
             in = socket.getInputStream();
+            input = new HttpInput(in, 16 * 1024);
             out = new BufferedOutputStream(socket.getOutputStream(), 16 * 1024);
             while (true) {
                 socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, settings.idleTimeout().toMillis()));
@@ -120,11 +118,8 @@ final class Connection {
 
     /** True once the first byte of a request is there; false when the client closed or stayed idle too long. */
     private boolean awaitRequest() throws IOException {
-        if (position < limit) {
-            return true;
-        }
         try {
-            return fill();
+            return input.awaitData();
         } catch (SocketTimeoutException e) {
             return false; // an idle kept-alive connection: closing it is the answer
         }
@@ -234,57 +229,13 @@ final class Connection {
 
     /** A line of the head, without its line break; each byte counts against {@code budget}. */
     private String readLine(int[] budget) throws IOException, Refusal {
-        StringBuilder line = new StringBuilder(64);
-        while (true) {
-            if (position == limit && !fill()) {
-                throw new EOFException("The client closed the connection in the middle of a request head");
-            }
-            while (position < limit) {
-                byte b = buffer[position++];
-                if (--budget[0] < 0) {
-                    throw new Refusal(431, "RequestHeaderFieldsTooLarge", "The request line and headers are larger "
-                            + "than " + settings.maxHead() + " bytes.");
-                }
-                if (b == '\n') {
-                    int end = line.length();
-                    if (end > 0 && line.charAt(end - 1) == '\r') {
-                        line.setLength(end - 1);
-                    }
-                    return line.toString();
-                }
-                line.append((char) (b & 0xFF));
-            }
-        }
-    }
-
-    private boolean fill() throws IOException {
-        int read = in.read(buffer, 0, buffer.length);
-        if (read <= 0) {
-            return false;
-        }
-        position = 0;
-        limit = read;
-        return true;
-    }
-
-    private int readSome(byte[] target, int offset, int length) throws IOException {
-        if (position == limit && !fill()) {
-            throw new EOFException("The client closed the connection in the middle of a request body");
-        }
-        int n = Math.min(length, limit - position);
-        System.arraycopy(buffer, position, target, offset, n);
-        position += n;
-        return n;
-    }
-
-    private void skip(long count) throws IOException {
-        while (count > 0) {
-            if (position == limit && !fill()) {
-                throw new EOFException("The client closed the connection in the middle of a request body");
-            }
-            int n = (int) Math.min(count, limit - position);
-            position += n;
-            count -= n;
+        try {
+            String line = input.readLine(budget[0]);
+            budget[0] -= line.length() + 2;
+            return line;
+        } catch (HttpInput.LineTooLongException e) {
+            throw new Refusal(431, "RequestHeaderFieldsTooLarge", "The request line and headers are larger than "
+                    + settings.maxHead() + " bytes.");
         }
     }
 
@@ -353,19 +304,11 @@ final class Connection {
                 out.flush();
             }
             broken = true; // until the body is wholly read: a failure part-way leaves the stream unusable
-            body = chunked ? readChunked(max) : readFixed((int) length);
+            body = chunked ? readChunked(max) : input.readExactly((int) length);
             broken = false;
             return body;
         }
 
-        private byte[] readFixed(int size) throws IOException {
-            byte[] bytes = new byte[size];
-            int read = 0;
-            while (read < size) {
-                read += readSome(bytes, read, size - read);
-            }
-            return bytes;
-        }
 
         private byte[] readChunked(long max) throws IOException {
             ByteArrayOutputStream collected = new ByteArrayOutputStream();
@@ -380,7 +323,7 @@ final class Connection {
                 }
                 long left = size;
                 while (left > 0) {
-                    int n = readSome(piece, 0, (int) Math.min(piece.length, left));
+                    int n = input.read(piece, 0, (int) Math.min(piece.length, left));
                     collected.write(piece, 0, n);
                     left -= n;
                 }
@@ -413,11 +356,7 @@ final class Connection {
         }
 
         private String chunkLine() throws IOException {
-            try {
-                return readLine(new int[] {MAX_CHUNK_LINE});
-            } catch (Refusal refusal) {
-                throw new IOException("A chunk line is longer than " + MAX_CHUNK_LINE + " bytes");
-            }
+            return input.readLine(MAX_CHUNK_LINE);
         }
 
         /**
@@ -434,7 +373,7 @@ final class Connection {
             if (chunked || expectContinue || length > DRAIN_LIMIT) {
                 return false;
             }
-            skip(length);
+            input.skip(length);
             return true;
         }
     }
@@ -478,30 +417,7 @@ final class Connection {
 
     /** {"error": {"code", "message"}}, the shape of every error the scoring front end gives. */
     static byte[] errorJson(String code, String message) {
-        StringBuilder json = new StringBuilder("{\"error\": {\"code\": \"");
-        quote(json, code);
-        json.append("\", \"message\": \"");
-        quote(json, message);
-        return json.append("\"}}").toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
-    }
-
-    private static void quote(StringBuilder json, String text) {
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            switch (c) {
-                case '"' -> json.append("\\\"");
-                case '\\' -> json.append("\\\\");
-                case '\n' -> json.append("\\n");
-                case '\r' -> json.append("\\r");
-                case '\t' -> json.append("\\t");
-                default -> {
-                    if (c < 0x20) {
-                        json.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        json.append(c);
-                    }
-                }
-            }
-        }
+        return ("{\"error\": {\"code\": " + JsonText.quote(code) + ", \"message\": " + JsonText.quote(message) + "}}")
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
     }
 }

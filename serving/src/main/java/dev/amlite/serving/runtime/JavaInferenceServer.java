@@ -5,6 +5,7 @@ import dev.amlite.serving.listener.BodyTooLargeException;
 import dev.amlite.serving.listener.InferenceListener;
 import dev.amlite.serving.listener.InferenceReply;
 import dev.amlite.serving.listener.InferenceRequest;
+import dev.amlite.serving.listener.JsonText;
 import dev.amlite.serving.listener.ListenerSettings;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -106,7 +107,7 @@ public final class JavaInferenceServer {
             } catch (BodyTooLargeException e) {
                 return answer(413, "{\"error\": \"The request body has more than " + maxBody + " bytes.\"}", requestId);
             } catch (IOException e) {
-                return answer(400, "{\"error\": " + quote("The request body could not be read: " + e.getMessage())
+                return answer(400, "{\"error\": " + JsonText.quote("The request body could not be read: " + e.getMessage())
                         + "}", requestId);
             }
             if (ready.getCount() > 0) {
@@ -142,7 +143,7 @@ public final class JavaInferenceServer {
                     log("run() failed for request " + (requestId == null ? "-" : requestId) + ": " + failure);
                     failure.printStackTrace(System.err);
                     System.err.flush();
-                    return answer(500, "{\"error\": " + quote(failure.getClass().getSimpleName() + ": "
+                    return answer(500, "{\"error\": " + JsonText.quote(failure.getClass().getSimpleName() + ": "
                             + failure.getMessage()) + "}", requestId);
                 }
                 return answer(200, result, requestId);
@@ -159,27 +160,6 @@ public final class JavaInferenceServer {
             headers.put("x-request-id", requestId);
         }
         return new InferenceReply(status, headers, (json == null ? "null" : json).getBytes(StandardCharsets.UTF_8));
-    }
-
-    static String quote(String text) {
-        StringBuilder out = new StringBuilder("\"");
-        for (char c : text.toCharArray()) {
-            switch (c) {
-                case '"' -> out.append("\\\"");
-                case '\\' -> out.append("\\\\");
-                case '\n' -> out.append("\\n");
-                case '\r' -> out.append("\\r");
-                case '\t' -> out.append("\\t");
-                default -> {
-                    if (c < 0x20) {
-                        out.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        out.append(c);
-                    }
-                }
-            }
-        }
-        return out.append('"').toString();
     }
 
     /** Finds and instantiates the scoring class; exits 2 with the reason when it cannot. */

@@ -1,10 +1,9 @@
 package dev.amlite.serving.upstream;
 
+import dev.amlite.serving.listener.HttpInput;
 import java.io.BufferedOutputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -48,82 +47,13 @@ public final class Upstream implements AutoCloseable {
     /** A kept-alive connection with its own read buffer (lines are parsed from it without a call per byte). */
     private static final class Connection {
         final Socket socket;
-        final InputStream in;
+        final HttpInput in;
         final OutputStream out;
-        final byte[] buffer = new byte[16 * 1024];
-        int position;
-        int limit;
 
         Connection(Socket socket) throws IOException {
             this.socket = socket;
-            this.in = socket.getInputStream();
+            this.in = new HttpInput(socket.getInputStream(), 16 * 1024);
             this.out = new BufferedOutputStream(socket.getOutputStream(), 16 * 1024);
-        }
-
-        private boolean fill() throws IOException {
-            int read = in.read(buffer, 0, buffer.length);
-            if (read <= 0) {
-                return false;
-            }
-            position = 0;
-            limit = read;
-            return true;
-        }
-
-        String readLine() throws IOException {
-            StringBuilder line = null;
-            while (true) {
-                if (position == limit && !fill()) {
-                    throw new EOFException("The connection closed");
-                }
-                for (int i = position; i < limit; i++) {
-                    if (buffer[i] == '\n') {
-                        int end = i > position && buffer[i - 1] == '\r' ? i - 1 : i;
-                        String part = new String(buffer, position, end - position, StandardCharsets.ISO_8859_1);
-                        position = i + 1;
-                        if (line == null) {
-                            return part;
-                        }
-                        line.append(part);
-                        int length = line.length();
-                        if (end == i && length > 0 && line.charAt(length - 1) == '\r') {
-                            line.setLength(length - 1);
-                        }
-                        return line.toString();
-                    }
-                }
-                if (line == null) {
-                    line = new StringBuilder();
-                }
-                line.append(new String(buffer, position, limit - position, StandardCharsets.ISO_8859_1));
-                position = limit;
-                if (line.length() > MAX_HEADER_LINE) {
-                    throw new IOException("A header line of the instance's answer is too long");
-                }
-            }
-        }
-
-        byte[] readBody(int length) throws IOException {
-            byte[] body = new byte[length];
-            int copied = Math.min(length, limit - position);
-            System.arraycopy(buffer, position, body, 0, copied);
-            position += copied;
-            while (copied < length) {
-                int read = in.read(body, copied, length - copied);
-                if (read < 0) {
-                    throw new EOFException("The instance closed the connection in the middle of its answer");
-                }
-                copied += read;
-            }
-            return body;
-        }
-
-        byte[] readToEnd() throws IOException {
-            ByteArrayOutputStream all = new ByteArrayOutputStream();
-            all.write(buffer, position, limit - position);
-            position = limit;
-            in.transferTo(all);
-            return all.toByteArray();
         }
 
         void close() {
@@ -214,7 +144,7 @@ public final class Upstream implements AutoCloseable {
             connection.socket.setSoTimeout(remainingMillis(deadline));
             String status;
             try {
-                status = connection.readLine();
+                status = connection.in.readLine(MAX_HEADER_LINE);
             } catch (EOFException e) {
                 throw new StaleConnectionException();
             } catch (java.net.SocketException e) {
@@ -248,7 +178,7 @@ public final class Upstream implements AutoCloseable {
         String contentType = null;
         boolean close = false;
         while (true) {
-            String line = connection.readLine();
+            String line = connection.in.readLine(MAX_HEADER_LINE);
             if (line.isEmpty()) {
                 break;
             }
@@ -269,9 +199,9 @@ public final class Upstream implements AutoCloseable {
         connection.socket.setSoTimeout(remainingMillis(deadline));
         byte[] body;
         if (length >= 0) {
-            body = connection.readBody((int) length);
+            body = connection.in.readExactly((int) length);
         } else {
-            body = connection.readToEnd();
+            body = connection.in.readToEnd();
             close = true;
         }
         return new Answer(new UpstreamResponse(code, contentType, body), !close);
@@ -343,7 +273,7 @@ public final class Upstream implements AutoCloseable {
                 while (true) {
                     connection.socket.setSoTimeout(LANE_POLL_MILLIS);
                     try {
-                        if (connection.position == connection.limit && !connection.fill()) {
+                        if (!connection.in.awaitData()) {
                             closedBeforeAnswer();
                             return;
                         }
@@ -364,7 +294,7 @@ public final class Upstream implements AutoCloseable {
                     try {
                         long grace = answered.deadline + LANE_POLL_MILLIS * 1_000_000L;
                         connection.socket.setSoTimeout(remainingMillis(grace));
-                        answer = readAnswer(connection, connection.readLine(), grace);
+                        answer = readAnswer(connection, connection.in.readLine(MAX_HEADER_LINE), grace);
                     } catch (SocketTimeoutException e) {
                         die(new UpstreamTimeoutException("The instance on port " + port + " did not answer in time"));
                         return;
