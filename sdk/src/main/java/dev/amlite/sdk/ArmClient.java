@@ -124,14 +124,22 @@ public final class ArmClient {
     public Response waitForCompletion(Response started, Runnable progress) {
         Optional<String> status = started.header("Azure-AsyncOperation");
         Optional<String> location = started.header("Location");
-        if (started.status() != 202 && started.status() != 201 || (status.isEmpty() && location.isEmpty())) {
+        // As azure-core: an Azure-AsyncOperation header is followed whatever the 2xx (an update answers 200 and
+        // still runs behind it); a Location alone only on 201/202.
+        boolean accepted = started.status() == 201 || started.status() == 202;
+        if (started.status() / 100 != 2 || status.isEmpty() && (location.isEmpty() || !accepted)) {
             return started;
         }
         Duration interval = started.header("Retry-After").map(s -> Duration.ofSeconds(Long.parseLong(s)))
                 .orElse(Duration.ofSeconds(1));
         interval = interval.compareTo(Duration.ofMillis(200)) < 0 ? Duration.ofMillis(200) : interval;
+        boolean first = true;
         while (true) {
-            sleep(interval.compareTo(Duration.ofSeconds(1)) > 0 ? Duration.ofSeconds(1) : Duration.ofMillis(250));
+            // A 200 may already be done (work finished within the request): look once before waiting.
+            if (!first || started.status() != 200) {
+                sleep(interval.compareTo(Duration.ofSeconds(1)) > 0 ? Duration.ofSeconds(1) : Duration.ofMillis(250));
+            }
+            first = false;
             progress.run();
             if (status.isPresent()) {
                 JsonNode operation = sendUrl("GET", status.get(), null).body();
