@@ -37,6 +37,7 @@ public final class Main {
         commands.put("acr", AcrCommands.class);
         commands.put("monitor", MonitorCommands.class);
         commands.put("network", NetworkCommands.class);
+        commands.put("quota", QuotaCommands.class);
         return Collections.unmodifiableMap(commands);
     }
 

@@ -20,7 +20,7 @@ import picocli.CommandLine.Option;
         subcommands = {MlCommands.Workspace.class, MlCommands.Connection.class, MlDatastoreCommands.class,
                 MlAssetCommands.Model.class, MlAssetCommands.Environment.class, MlAssetCommands.Code.class,
                 MlAssetCommands.Data.class, MlEndpointCommands.OnlineEndpoint.class,
-                MlEndpointCommands.OnlineDeployment.class})
+                MlEndpointCommands.OnlineDeployment.class, MlComputeCommands.Compute.class})
 final class MlCommands {
     static final String ML_API = "2024-04-01";
     static final List<Column> WORKSPACE_COLUMNS = List.of(Column.of("Name", "name"), Column.of("Location", "location"),

@@ -21,6 +21,12 @@ import dev.amlite.control.resources.TrackedResources;
 import dev.amlite.control.workspace.Workspaces;
 import dev.amlite.control.assets.Assets;
 import dev.amlite.control.endpoints.Endpoints;
+import dev.amlite.control.endpoints.EndpointQuota;
+import dev.amlite.control.compute.Computes;
+import dev.amlite.control.compute.LocalNodeBackend;
+import dev.amlite.control.quota.QuotaHandlers;
+import dev.amlite.control.quota.Quotas;
+import dev.amlite.store.QuotaStore;
 import dev.amlite.control.endpoints.ScoringService;
 import dev.amlite.control.endpoints.ServingConfig;
 import dev.amlite.control.blob.BlobAccounts;
@@ -49,6 +55,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import org.slf4j.Logger;
@@ -74,12 +81,14 @@ public final class ControlPlane implements AutoCloseable {
     private final Assets assets;
     private final BlobEndpoint blobEndpoint;
     private final Endpoints endpoints;
+    private final Computes computes;
 
     private ControlPlane(FrontDoor frontDoor, TokenEndpoint tokenEndpoint, DirectoryApi directoryApi,
                          OperationRunner operations, Subscriptions subscriptions, Directory directory,
                          Settings settings, SecureRandom random, Workspaces workspaces, Assets assets,
-                         BlobEndpoint blobEndpoint, Endpoints endpoints) {
+                         BlobEndpoint blobEndpoint, Endpoints endpoints, Computes computes) {
         this.endpoints = endpoints;
+        this.computes = computes;
         this.assets = assets;
         this.blobEndpoint = blobEndpoint;
         this.frontDoor = frontDoor;
@@ -120,13 +129,18 @@ public final class ControlPlane implements AutoCloseable {
         BlobAccounts blobAccounts = new BlobAccounts(store, resourceSecrets, config.blobRoot(), clock);
         Assets assets = new Assets(tracked, workspaces, blobAccounts, config.pendingUploadTtl());
 
+        Computes computes = new Computes(tracked, operations, new LocalNodeBackend(), clock);
+        Quotas quotas = new Quotas(new QuotaStore(database, clock), catalog,
+                List.of(new EndpointQuota(store, catalog), computes.usage()));
+        computes.useQuotas(quotas);
         Endpoints endpoints = new Endpoints(tracked, resourceSecrets, assets, workspaces, operations, serving, meters,
-                clock);
+                clock, quotas);
 
         HandlerRegistry.Builder registry = HandlerRegistry.builder();
         workspaces.register(registry);
         assets.register(registry, workspaces);
         endpoints.register(registry, workspaces);
+        computes.register(registry, workspaces);
         HandlerRegistry handlers = registry
                 .register(ResourceId.TENANT_TYPE, new TenantHandler(store, subscriptions, authorizer))
                 .register(ResourceId.SUBSCRIPTION_TYPE, new SubscriptionHandler(store, authorizer))
@@ -139,6 +153,10 @@ public final class ControlPlane implements AutoCloseable {
                 .register("Microsoft.Resources/operationStatuses", new OperationStatusHandler(operations, false))
                 .register("Microsoft.Resources/operationResults", new OperationStatusHandler(operations, true))
                 .register("Microsoft.Compute/locations/vmSizes", new VmSizeHandler(catalog))
+                .register(QuotaHandlers.USAGES, QuotaHandlers.usages(quotas))
+                .register(QuotaHandlers.QUOTAS, QuotaHandlers.limits(quotas))
+                .register(QuotaHandlers.VM_SIZES, QuotaHandlers.vmSizes(quotas))
+                .register(QuotaHandlers.REQUESTS, QuotaHandlers.requests(quotas, authorizer))
                 .register(Authorizer.ROLE_ASSIGNMENT_TYPE, new RoleAssignmentHandler(store, authorizer, directory, clock))
                 .register(Authorizer.ROLE_DEFINITION_TYPE, new RoleDefinitionHandler(store, authorizer))
                 .register("Microsoft.Authorization/policyDefinitions", PolicyHandlers.definitions(policy))
@@ -148,11 +166,12 @@ public final class ControlPlane implements AutoCloseable {
         workspaces.start(config.keySyncInterval(), config.softDeleteRetention());
         assets.start();
         endpoints.start();
+        computes.start();
         FrontDoor frontDoor = new FrontDoor(tokens, authorizer, new Throttle(config.throttle(), System::nanoTime),
                 catalog, handlers, meters, config.maxManagementBody());
         return new ControlPlane(frontDoor, new TokenEndpoint(directory, tokens, clock),
                 new DirectoryApi(directory, tokens, authorizer, config.secretValidity()), operations, subscriptions,
-                directory, settings, random, workspaces, assets, new BlobEndpoint(blobAccounts), endpoints);
+                directory, settings, random, workspaces, assets, new BlobEndpoint(blobAccounts), endpoints, computes);
     }
 
     /** Catalogued types outside the ARM bookkeeping namespaces get the generic handler. */
@@ -233,6 +252,7 @@ public final class ControlPlane implements AutoCloseable {
 
     @Override
     public void close() {
+        computes.close();
         endpoints.close();
         assets.close();
         workspaces.close();

@@ -161,4 +161,22 @@ abstract class StoreContract {
         settings.put(name, "third");
         assertThat(settings.get(name)).contains("third");
     }
+
+    @Test
+    void anApprovedQuotaRequestRaisesTheLimitOnceAndALateDecisionChangesNothing() {
+        QuotaStore quotas = new QuotaStore(database(), Clock.systemUTC());
+        assertThat(quotas.limits(subscription, "japaneast")).isEmpty();
+        QuotaStore.QuotaRequest asked = quotas.createRequest(UUID.randomUUID().toString(), subscription, "JapanEast",
+                "standardNCSv3Family", 24, "training", "alice");
+        assertThat(asked.status()).isEqualTo("Pending");
+        assertThat(quotas.requests(subscription)).extracting(QuotaStore.QuotaRequest::id).containsExactly(asked.id());
+        assertThat(quotas.decide(subscription, asked.id(), true, "admin")).isTrue();
+        assertThat(quotas.decide(subscription, asked.id(), false, "other")).isFalse();
+        assertThat(quotas.limits(subscription, "japaneast")).containsEntry("standardncsv3family", 24);
+        QuotaStore.QuotaRequest decided = quotas.request(subscription, asked.id()).orElseThrow();
+        assertThat(decided.status()).isEqualTo("Approved");
+        assertThat(decided.decidedBy()).isEqualTo("admin");
+        quotas.setLimit(subscription, "japaneast", "StandardNCSv3Family", 48);
+        assertThat(quotas.limits(subscription, "JAPANEAST")).containsEntry("standardncsv3family", 48).hasSize(1);
+    }
 }

@@ -62,7 +62,8 @@ public final class Catalog {
                 "workspaces/environments", "workspaces/environments/versions", "workspaces/codes",
                 "workspaces/codes/versions", "workspaces/data", "workspaces/data/versions", "workspaces/jobs",
                 "workspaces/connections", "workspaces/privateEndpointConnections", "workspaces/privateLinkResources", "registries", "locations",
-                "locations/quotas", "locations/usages", "locations/vmSizes"), everywhere), ML_API, true, true));
+                "locations/quotas", "locations/usages", "locations/vmSizes", "locations/quotaRequests"), everywhere), ML_API,
+                true, true));
         providers.add(new ProviderInfo("Microsoft.Storage", types(List.of("storageAccounts",
                 "storageAccounts/blobServices", "storageAccounts/fileServices"), everywhere), GENERIC_API, true, true));
         providers.add(new ProviderInfo("Microsoft.KeyVault", types(List.of("vaults", "vaults/secrets", "vaults/keys",

@@ -37,14 +37,15 @@ public final class Endpoints implements AutoCloseable {
     private final ScoringService scoring;
 
     public Endpoints(TrackedResources tracked, ResourceSecrets secrets, Assets assets, Workspaces workspaces,
-                     OperationRunner operations, ServingConfig config, MeterRegistry meters, Clock clock) {
+                     OperationRunner operations, ServingConfig config, MeterRegistry meters, Clock clock,
+                     dev.amlite.control.quota.Quotas quotas) {
         this.tracked = tracked;
         this.store = tracked.store();
         this.host = new ServingHost(config, assets, meters);
         this.auth = new EndpointAuth(secrets, clock, config.tokenLifetime());
         this.routes = new ScoringRoutes(store, auth, host, config);
         this.endpoints = new OnlineEndpointHandler(tracked, auth, routes, operations, config.scoringPort());
-        this.deployments = new OnlineDeploymentHandler(tracked, new EndpointQuota(store, tracked.catalog()), host,
+        this.deployments = new OnlineDeploymentHandler(tracked, quotas, host,
                 operations);
         this.skus = new DeploymentSkuHandler(tracked);
         this.scoring = new ScoringService(routes, workspaces.gate(), config, clock);

@@ -29,16 +29,17 @@ import java.util.Set;
  */
 final class OnlineDeploymentHandler implements TrackedTypeHandler {
     static final String TYPE = OnlineEndpointHandler.TYPE + "/deployments";
+    static final String TYPE_KEY = TYPE.toLowerCase(java.util.Locale.ROOT);
     static final String APPLY_OPERATION = "onlineDeployment.apply";
     static final String DELETE_OPERATION = "onlineDeployment.delete";
     private static final Set<String> BUSY = Set.of("Creating", "Updating", "Deleting");
     private final TrackedResources tracked;
     private final Catalog catalog;
-    private final EndpointQuota quota;
+    private final dev.amlite.control.quota.Quotas quota;
     private final ServingHost host;
     private final OperationRunner operations;
 
-    OnlineDeploymentHandler(TrackedResources tracked, EndpointQuota quota, ServingHost host, OperationRunner operations) {
+    OnlineDeploymentHandler(TrackedResources tracked, dev.amlite.control.quota.Quotas quota, ServingHost host, OperationRunner operations) {
         this.tracked = tracked;
         this.catalog = tracked.catalog();
         this.quota = quota;
@@ -143,7 +144,7 @@ final class OnlineDeploymentHandler implements TrackedTypeHandler {
         }
         DeploymentSpec spec = DeploymentSpec.parse(document, catalog, endpoint.location());
         requireAssets(spec);
-        quota.check(id, endpoint.location(), spec);
+        EndpointQuota.check(quota, id, endpoint.location(), spec);
         properties.put("provisioningState", current == null ? "Creating" : "Updating");
         StoredResource saved = tracked.write(request.caller(), placement, document);
         Operation operation = operations.start(APPLY_OPERATION, id, Json.object().put("id", id.id()));

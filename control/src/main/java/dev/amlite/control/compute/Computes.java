@@ -1,0 +1,318 @@
+package dev.amlite.control.compute;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.amlite.control.arm.HandlerRegistry;
+import dev.amlite.control.catalog.Catalog;
+import dev.amlite.control.operations.OperationRunner;
+import dev.amlite.control.operations.OperationWorker;
+import dev.amlite.control.quota.QuotaUsage;
+import dev.amlite.control.quota.Quotas;
+import dev.amlite.control.resources.TrackedResources;
+import dev.amlite.control.workspace.Workspaces;
+import dev.amlite.core.ArmException;
+import dev.amlite.core.ErrorCode;
+import dev.amlite.core.ResourceId;
+import dev.amlite.store.Operation;
+import dev.amlite.store.ResourceStore;
+import dev.amlite.store.StoredResource;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Compute instances and clusters (CP-1): the {@code workspaces/computes} type, the nodes jobs lease, and a tick each
+ * second that fires instance schedules, stops idle instances and scales idle cluster nodes down. What a reader sees
+ * (state, node counts, node-hours) is written to the compute's document when it changes, so a restart keeps it.
+ */
+public final class Computes implements AutoCloseable {
+    public static final String TYPE = "Microsoft.MachineLearningServices/workspaces/computes";
+    static final String TYPE_KEY = TYPE.toLowerCase(Locale.ROOT);
+    static final String START = "compute.start";
+    static final String STOP = "compute.stop";
+    static final String RESTART = "compute.restart";
+    private static final Logger LOG = LoggerFactory.getLogger(Computes.class);
+
+    private final ResourceStore store;
+    private final Catalog catalog;
+    private final ComputePool pool;
+    private final NodeBackend backend;
+    private final Clock clock;
+    private final ComputeHandler handler;
+    private Quotas quotas;
+    private Instant lastTick;
+    private ScheduledExecutorService ticker;
+
+    public Computes(TrackedResources tracked, OperationRunner operations, NodeBackend backend, Clock clock) {
+        this.store = tracked.store();
+        this.catalog = tracked.catalog();
+        this.pool = new ComputePool();
+        this.backend = backend;
+        this.clock = clock;
+        this.handler = new ComputeHandler(tracked, this, operations);
+        operations.register(START, worker(id -> setInstanceState(id, "Running")));
+        operations.register(STOP, worker(id -> setInstanceState(id, "Stopped")));
+        operations.register(RESTART, worker(id -> {
+            setInstanceState(id, "Stopped");
+            setInstanceState(id, "Running");
+        }));
+    }
+
+    private static OperationWorker worker(Consumer<ResourceId> work) {
+        return new OperationWorker() {
+            @Override
+            public void run(Operation operation) {
+                work.accept(ResourceId.parse(operation.resourceId()));
+            }
+
+            @Override
+            public boolean resumable() {
+                return true;
+            }
+        };
+    }
+
+    /** The quota computes are checked against; set once by the composing code (the quotas count computes too). */
+    public void useQuotas(Quotas quotas) {
+        this.quotas = quotas;
+    }
+
+    Quotas quotas() {
+        return quotas;
+    }
+
+    Catalog catalog() {
+        return catalog;
+    }
+
+    ComputePool pool() {
+        return pool;
+    }
+
+    Clock clock() {
+        return clock;
+    }
+
+    public NodeBackend backend() {
+        return backend;
+    }
+
+    public void register(HandlerRegistry.Builder registry, Workspaces workspaces) {
+        registry.register(TYPE, workspaces.guard(handler));
+    }
+
+    /** What computes hold of the vCPU quota: a running instance its size, a cluster its nodes (at least its minimum). */
+    public QuotaUsage usage() {
+        return (subscriptionId, region, family, excluding) -> {
+            int total = 0;
+            for (StoredResource compute : store.listInSubscription(subscriptionId, TYPE_KEY)) {
+                if ((excluding != null && compute.id().key().equals(excluding.key()))
+                        || !region.equalsIgnoreCase(compute.location())) {
+                    continue;
+                }
+                Optional<ComputeSpec> spec = spec(compute);
+                if (spec.isEmpty() || !spec.get().size().family().equalsIgnoreCase(family)) {
+                    continue;
+                }
+                total += spec.get().vCpus(heldNodes(compute, spec.get()));
+            }
+            return total;
+        };
+    }
+
+    int heldNodes(StoredResource compute, ComputeSpec spec) {
+        if (spec.kind() == ComputeKind.COMPUTE_INSTANCE) {
+            return "Stopped".equals(instanceState(compute)) ? 0 : 1;
+        }
+        return Math.max(spec.minNodes(), pool.nodeCount(compute.id()));
+    }
+
+    Optional<ComputeSpec> spec(StoredResource compute) {
+        try {
+            return Optional.of(ComputeSpec.parse(compute.document().path("properties"), catalog, compute.location()));
+        } catch (ArmException e) {
+            return Optional.empty();
+        }
+    }
+
+    static String instanceState(StoredResource compute) {
+        return compute.document().path("properties").path("properties").path("state").asText("Running");
+    }
+
+    /** Starts the ticker and brings back the nodes computes had before a restart (their minimum; instances running). */
+    public void start() {
+        Instant now = clock.instant();
+        lastTick = now;
+        for (StoredResource compute : store.listByType(TYPE_KEY)) {
+            spec(compute).ifPresent(spec -> {
+                if (spec.kind() == ComputeKind.AML_COMPUTE) {
+                    pool.ensureMinimum(compute.id(), spec.minNodes(), now);
+                } else if (!"Stopped".equals(instanceState(compute))) {
+                    pool.ensureMinimum(compute.id(), 1, now);
+                }
+                recordNodes(compute.id(), 0);
+            });
+        }
+        ticker = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread thread = new Thread(r, "compute-ticker");
+            thread.setDaemon(true);
+            return thread;
+        });
+        ticker.scheduleWithFixedDelay(() -> {
+            try {
+                tick(clock.instant());
+            } catch (RuntimeException e) {
+                LOG.warn("Compute tick failed", e);
+            }
+        }, 1, 1, TimeUnit.SECONDS);
+    }
+
+    /**
+     * One pass of the schedules: instance schedules due in (last tick, now] fire, idle instances stop, idle cluster
+     * nodes above the minimum leave. Public so that a test drives it with its own clock.
+     */
+    public synchronized void tick(Instant now) {
+        Instant previous = lastTick == null ? now : lastTick;
+        lastTick = now;
+        for (StoredResource compute : store.listByType(TYPE_KEY)) {
+            Optional<ComputeSpec> parsed = spec(compute);
+            if (parsed.isEmpty()) {
+                continue;
+            }
+            ComputeSpec spec = parsed.get();
+            if (spec.kind() == ComputeKind.AML_COMPUTE) {
+                ComputePool.Departed departed = pool.scaleDown(compute.id(), spec.minNodes(), spec.idleBeforeScaleDown(), now);
+                boolean added = pool.ensureMinimum(compute.id(), spec.minNodes(), now);
+                if (departed.nodes() > 0 || added) {
+                    LOG.info("Cluster {} scaled to {} node(s)", compute.id().name(), pool.nodeCount(compute.id()));
+                    recordNodes(compute.id(), departed.nodeSeconds());
+                }
+                continue;
+            }
+            String state = instanceState(compute);
+            InstanceDecision decision = InstanceDecision.decide(spec, state, previous, now,
+                    pool.idleSince(compute.id()).orElse(null), pool.busyCount(compute.id()) > 0);
+            if (decision != InstanceDecision.NONE) {
+                LOG.info("Compute instance {}: {}", compute.id().name(), decision.reason());
+                setInstanceState(compute.id(), decision.target());
+            }
+        }
+    }
+
+    /** Moves an instance to Running (its node starts) or Stopped (its node stops, after its jobs are gone). */
+    void setInstanceState(ResourceId id, String target) {
+        Instant now = clock.instant();
+        ComputePool.Departed departed = ComputePool.Departed.NONE;
+        if (target.equals("Running")) {
+            pool.ensureMinimum(id, 1, now);
+        } else {
+            if (pool.busyCount(id) > 0) {
+                LOG.info("Compute instance {} keeps running: a job runs on it", id.name());
+                return;
+            }
+            departed = pool.stopAll(id, now);
+        }
+        double seconds = departed.nodeSeconds();
+        edit(id, properties -> {
+            properties.put("state", target);
+            addNodeSeconds(properties, seconds);
+        });
+    }
+
+    /** Writes the node count (and node-seconds of nodes that left) to the document. */
+    void recordNodes(ResourceId id, double departedSeconds) {
+        int count = pool.nodeCount(id);
+        edit(id, properties -> {
+            if (properties.has("scaleSettings")) {
+                properties.put("currentNodeCount", count);
+                properties.put("targetNodeCount", count);
+            }
+            addNodeSeconds(properties, departedSeconds);
+        });
+    }
+
+    private static void addNodeSeconds(ObjectNode properties, double seconds) {
+        if (seconds > 0) {
+            properties.put("nodeSecondsUsed", properties.path("nodeSecondsUsed").asDouble(0) + seconds);
+        }
+    }
+
+    /** Read-modify-write of the inner properties, retried when a user's write got there first. */
+    private void edit(ResourceId id, Consumer<ObjectNode> change) {
+        for (int attempt = 0; attempt < 5; attempt++) {
+            Optional<StoredResource> current = store.get(id);
+            if (current.isEmpty()) {
+                return;
+            }
+            ObjectNode document = current.get().documentCopy();
+            change.accept(document.with("properties").with("properties"));
+            try {
+                store.replace(current.get(), current.get().location(), document);
+                return;
+            } catch (ArmException e) {
+                if (e.code() != ErrorCode.PreconditionFailed) {
+                    throw e;
+                }
+            }
+        }
+        LOG.warn("Could not record the state of compute {}: it kept changing", id.id());
+    }
+
+    /**
+     * A node of {@code compute} for {@code job}, or why the job waits. A cluster grows by one node when it is below
+     * its maximum and the family's quota has room.
+     */
+    public ComputePool.Acquisition acquire(ResourceId computeId, String job) {
+        StoredResource compute = store.get(computeId).orElse(null);
+        if (compute == null) {
+            return new ComputePool.Acquisition(null, "compute '" + computeId.name() + "' does not exist any more", false);
+        }
+        Optional<ComputeSpec> parsed = spec(compute);
+        if (parsed.isEmpty()) {
+            return new ComputePool.Acquisition(null, "compute '" + computeId.name() + "' has a size amlite no longer "
+                    + "offers", false);
+        }
+        ComputeSpec spec = parsed.get();
+        boolean running = spec.kind() == ComputeKind.AML_COMPUTE || !"Stopped".equals(instanceState(compute));
+        Instant now = clock.instant();
+        ComputePool.Acquisition acquisition = pool.acquire(computeId, spec, running, job, now, extra -> {
+            int limit = quotas.limit(computeId.subscriptionId(), compute.location(), spec.size());
+            int usage = quotas.usage(computeId.subscriptionId(), compute.location(), spec.size().family(), null);
+            // The cluster's minimum is already counted in usage; a node above it is new.
+            return pool.nodeCount(computeId) < spec.minNodes() || usage + extra <= limit;
+        });
+        if (acquisition.scaledUp()) {
+            LOG.info("Cluster {} scaled up to {} node(s) for job {}", computeId.name(), pool.nodeCount(computeId), job);
+            recordNodes(computeId, 0);
+        }
+        return acquisition;
+    }
+
+    public void release(ComputePool.NodeLease lease) {
+        pool.release(lease, clock.instant());
+    }
+
+    /** For the handler: nodes leave with their compute. */
+    void deleted(ResourceId id) {
+        pool.stopAll(id, clock.instant());
+        pool.forget(id);
+    }
+
+    static ZoneOffset utc() {
+        return ZoneOffset.UTC;
+    }
+
+    @Override
+    public void close() {
+        if (ticker != null) {
+            ticker.shutdownNow();
+        }
+    }
+}
