@@ -179,4 +179,38 @@ abstract class StoreContract {
         quotas.setLimit(subscription, "japaneast", "StandardNCSv3Family", 48);
         assertThat(quotas.limits(subscription, "JAPANEAST")).containsEntry("standardncsv3family", 48).hasSize(1);
     }
+
+    @Test
+    void trackingKeepsMetricHistoryLatestValuesImmutableParamsAndModelVersions() {
+        TrackingStore tracking = new TrackingStore(database());
+        String workspace = "/subscriptions/" + subscription + "/resourcegroups/g/providers/x/workspaces/w";
+        assertThat(tracking.createExperiment(workspace, "1", "Exp", "mlflow-artifacts:/1", 10)).isTrue();
+        assertThat(tracking.createExperiment(workspace, "2", "exp", "mlflow-artifacts:/2", 11)).isFalse();
+        assertThat(tracking.experimentByName(workspace, "EXP").orElseThrow().id()).isEqualTo("1");
+        tracking.createRun(workspace, new TrackingStore.Run("r1", "1", "first", "alice", "RUNNING", 100, null, "active",
+                "mlflow-artifacts:/1/r1/artifacts"), java.util.Map.of("mlflow.user", "alice"));
+        List<TrackingStore.Metric> metrics = new java.util.ArrayList<>();
+        for (int i = 0; i < 1000; i++) {
+            metrics.add(new TrackingStore.Metric("loss", 1.0 / (i + 1), 1000 + i, i));
+        }
+        metrics.add(new TrackingStore.Metric("acc", Double.NaN, 5, 0));
+        assertThat(tracking.logBatch(workspace, "r1", metrics, java.util.Map.of("lr", "0.1"), java.util.Map.of("t", "v")))
+                .isEmpty();
+        assertThat(tracking.logBatch(workspace, "r1", List.of(new TrackingStore.Metric("loss", 9, 1, 0)),
+                java.util.Map.of("lr", "0.2"), java.util.Map.of())).containsEntry("lr", "0.1");
+        assertThat(tracking.metricHistory(workspace, "r1", "loss")).hasSize(1000);
+        TrackingStore.RunData data = tracking.data(workspace, "r1");
+        assertThat(data.latestMetrics()).extracting(TrackingStore.Metric::key).containsExactlyInAnyOrder("loss", "acc");
+        assertThat(data.latestMetrics().stream().filter(m -> m.key().equals("loss")).findFirst().orElseThrow().step())
+                .isEqualTo(999);
+        assertThat(data.latestMetrics().stream().filter(m -> m.key().equals("acc")).findFirst().orElseThrow().value()).isNaN();
+        assertThat(data.params()).containsExactly(java.util.Map.entry("lr", "0.1"));
+        assertThat(data.tags()).containsEntry("t", "v").containsEntry("mlflow.user", "alice");
+        assertThat(tracking.createRegisteredModel(workspace, "m", null, 1)).isTrue();
+        assertThat(tracking.createModelVersion(workspace, "m", "runs:/r1/model", "r1", null, 2).orElseThrow().version())
+                .isEqualTo(1);
+        assertThat(tracking.createModelVersion(workspace, "m", "runs:/r1/model", "r1", null, 3).orElseThrow().version())
+                .isEqualTo(2);
+        assertThat(tracking.createModelVersion(workspace, "none", "s", null, null, 3)).isEmpty();
+    }
 }

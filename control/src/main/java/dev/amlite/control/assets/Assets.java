@@ -85,6 +85,65 @@ public final class Assets implements AutoCloseable {
                 new dev.amlite.core.ArmException(dev.amlite.core.ErrorCode.UnsupportedStorageAccount, "The files of "
                         + kind.label().toLowerCase(java.util.Locale.ROOT) + " '" + version.parent().name() + "' are at '"
                         + uri + "', which is not on a blob account amlite holds; amlite cannot fetch them."));
+        int copied = copy(location, target, keepTop);
+        if (copied == 0) {
+            throw new dev.amlite.core.ArmException(dev.amlite.core.ErrorCode.UploadIncomplete, "No files are at '"
+                    + uri + "' for " + kind.label().toLowerCase(java.util.Locale.ROOT) + " '" + version.parent().name()
+                    + "' version '" + version.name() + "'.");
+        }
+        return copied;
+    }
+
+    /**
+     * The files at a datastore URI ({@code azureml://datastores/<name>/paths/<path>}, or a data asset's path)
+     * copied below {@code target}: a file as {@code target/<file name>}, a folder's contents into {@code target}.
+     * Returns how many files came; refuses a URI not on a blob account amlite holds.
+     */
+    public int download(dev.amlite.core.ResourceId workspace, String uri, java.nio.file.Path target) {
+        AssetStorage.Location location = storage.locate(workspace, uri).orElseThrow(() ->
+                new dev.amlite.core.ArmException(dev.amlite.core.ErrorCode.UnsupportedStorageAccount, "'" + uri
+                        + "' is not on a blob datastore amlite holds; amlite cannot fetch it."));
+        return copy(location, target, false);
+    }
+
+    /** Whether anything is stored at a datastore URI (a file or a folder with files). */
+    public boolean exists(dev.amlite.core.ResourceId workspace, String uri) {
+        return storage.locate(workspace, uri).map(l -> storage.blobs().of(l.account()).anyAt(l.container(),
+                AssetStorage.trimSlash(l.path()))).orElse(false);
+    }
+
+    /**
+     * Uploads the files below {@code source} to {@code path} of the workspace's default datastore and returns the
+     * folder's URI ({@code azureml://datastores/<name>/paths/<path>/}).
+     */
+    public String upload(dev.amlite.core.ResourceId workspace, java.nio.file.Path source, String path) {
+        StoredResource datastore = storage.defaultDatastore(workspace);
+        StoredResource account = storage.blobAccount(datastore).orElseThrow(() -> new dev.amlite.core.ArmException(
+                dev.amlite.core.ErrorCode.UnsupportedStorageAccount, "The default datastore '" + datastore.id().name()
+                + "' is not on a blob account amlite holds; outputs cannot be stored there."));
+        String container = datastore.document().path("properties").path("containerName").asText();
+        BlobStore blobs = storage.blobs().of(account);
+        String prefix = AssetStorage.trimSlash(path);
+        try (java.util.stream.Stream<java.nio.file.Path> files = java.nio.file.Files.walk(source)) {
+            for (java.nio.file.Path file : files.filter(java.nio.file.Files::isRegularFile).sorted().toList()) {
+                String relative = source.relativize(file).toString().replace(java.io.File.separatorChar, '/');
+                blobs.upload(container, prefix + "/" + relative, file);
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("Uploading " + source + " to " + path + " failed", e);
+        }
+        return "azureml://datastores/" + datastore.id().name() + "/paths/" + prefix + "/";
+    }
+
+    /** A read-and-list signed URL for the files at a datastore URI, for clients to download them directly. */
+    public String signedReadUrl(dev.amlite.core.ResourceId workspace, String uri, java.time.Duration validity) {
+        AssetStorage.Location location = storage.locate(workspace, uri).orElseThrow(() ->
+                new dev.amlite.core.ArmException(dev.amlite.core.ErrorCode.UnsupportedStorageAccount, "'" + uri
+                        + "' is not on a blob datastore amlite holds."));
+        return storage.signedUrl(location, "rl", validity);
+    }
+
+    private int copy(AssetStorage.Location location, java.nio.file.Path target, boolean keepTop) {
         BlobStore blobs = storage.blobs().of(location.account());
         String path = AssetStorage.trimSlash(location.path());
         String parent = path.contains("/") ? path.substring(0, path.lastIndexOf('/') + 1) : "";
@@ -106,12 +165,7 @@ public final class Assets implements AutoCloseable {
                 copied++;
             }
         } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException("Copying the files of " + version.id() + " failed", e);
-        }
-        if (copied == 0) {
-            throw new dev.amlite.core.ArmException(dev.amlite.core.ErrorCode.UploadIncomplete, "No files are at '"
-                    + uri + "' for " + kind.label().toLowerCase(java.util.Locale.ROOT) + " '" + version.parent().name()
-                    + "' version '" + version.name() + "'.");
+            throw new java.io.UncheckedIOException("Copying the files at " + location.path() + " failed", e);
         }
         return copied;
     }

@@ -110,6 +110,11 @@ public final class AzureBlobStore implements BlobStore {
     }
 
     @Override
+    public void upload(String container, String name, java.nio.file.Path source) {
+        service.getBlobContainerClient(container).getBlobClient(name).uploadFromFile(source.toString(), true);
+    }
+
+    @Override
     public void download(String container, String name, java.nio.file.Path target) {
         service.getBlobContainerClient(container).getBlobClient(name).downloadToFile(target.toString(), true);
     }

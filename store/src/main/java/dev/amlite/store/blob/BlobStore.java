@@ -33,6 +33,9 @@ public interface BlobStore {
      */
     String signedUrl(String container, String prefix, String permissions, Duration validity);
 
+    /** Writes a local file as one blob, replacing what was there (jobs' outputs and logs are stored this way). */
+    void upload(String container, String name, java.nio.file.Path source) throws java.io.IOException;
+
     /** Copies one blob to a local file (serving reads a deployment's model and code this way). */
     void download(String container, String name, java.nio.file.Path target) throws java.io.IOException;
 }

@@ -150,6 +150,13 @@ public final class LocalBlobStore implements BlobStore {
     }
 
     @Override
+    public void upload(String container, String name, Path source) throws IOException {
+        try (InputStream in = java.nio.file.Files.newInputStream(source)) {
+            put(container, name, in, null);
+        }
+    }
+
+    @Override
     public void download(String container, String name, Path target) throws IOException {
         java.nio.file.Files.copy(blobPath(container, name), target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     }
