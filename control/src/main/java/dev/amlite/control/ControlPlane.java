@@ -26,6 +26,9 @@ import dev.amlite.control.compute.Computes;
 import dev.amlite.control.compute.LocalNodeBackend;
 import dev.amlite.control.quota.QuotaHandlers;
 import dev.amlite.control.quota.Quotas;
+import dev.amlite.control.tracking.MlflowApi;
+import dev.amlite.control.tracking.Tracking;
+import dev.amlite.store.TrackingStore;
 import dev.amlite.store.QuotaStore;
 import dev.amlite.control.endpoints.ScoringService;
 import dev.amlite.control.endpoints.ServingConfig;
@@ -82,13 +85,16 @@ public final class ControlPlane implements AutoCloseable {
     private final BlobEndpoint blobEndpoint;
     private final Endpoints endpoints;
     private final Computes computes;
+    private final MlflowApi mlflow;
 
     private ControlPlane(FrontDoor frontDoor, TokenEndpoint tokenEndpoint, DirectoryApi directoryApi,
                          OperationRunner operations, Subscriptions subscriptions, Directory directory,
                          Settings settings, SecureRandom random, Workspaces workspaces, Assets assets,
-                         BlobEndpoint blobEndpoint, Endpoints endpoints, Computes computes) {
+                         BlobEndpoint blobEndpoint, Endpoints endpoints, Computes computes,
+                         MlflowApi mlflow) {
         this.endpoints = endpoints;
         this.computes = computes;
+        this.mlflow = mlflow;
         this.assets = assets;
         this.blobEndpoint = blobEndpoint;
         this.frontDoor = frontDoor;
@@ -129,6 +135,8 @@ public final class ControlPlane implements AutoCloseable {
         BlobAccounts blobAccounts = new BlobAccounts(store, resourceSecrets, config.blobRoot(), clock);
         Assets assets = new Assets(tracked, workspaces, blobAccounts, config.pendingUploadTtl());
 
+        Tracking tracking = new Tracking(new TrackingStore(database), clock);
+        MlflowApi mlflow = new MlflowApi(tracking, tokens, authorizer, store, assets);
         Computes computes = new Computes(tracked, operations, new LocalNodeBackend(), clock);
         Quotas quotas = new Quotas(new QuotaStore(database, clock), catalog,
                 List.of(new EndpointQuota(store, catalog), computes.usage()));
@@ -171,7 +179,7 @@ public final class ControlPlane implements AutoCloseable {
                 catalog, handlers, meters, config.maxManagementBody());
         return new ControlPlane(frontDoor, new TokenEndpoint(directory, tokens, clock),
                 new DirectoryApi(directory, tokens, authorizer, config.secretValidity()), operations, subscriptions,
-                directory, settings, random, workspaces, assets, new BlobEndpoint(blobAccounts), endpoints, computes);
+                directory, settings, random, workspaces, assets, new BlobEndpoint(blobAccounts), endpoints, computes, mlflow);
     }
 
     /** Catalogued types outside the ARM bookkeeping namespaces get the generic handler. */
@@ -248,6 +256,11 @@ public final class ControlPlane implements AutoCloseable {
 
     public DirectoryApi directoryApi() {
         return directoryApi;
+    }
+
+    /** Each workspace's MLflow tracking server, mounted by the server at {@code /mlflow}. */
+    public MlflowApi mlflowApi() {
+        return mlflow;
     }
 
     @Override

@@ -134,6 +134,7 @@ public final class AmliteServer implements AutoCloseable {
                             .register("/v1.0", plane.directoryApi())
                             .register("/", plane.tokenEndpoint())
                             .register("/storage", plane.blobEndpoint())
+                            .register("/mlflow", plane.mlflowApi())
                             .register("/", plane.frontDoor()));
             if (tlsContext != null) {
                 builder.tls(Tls.builder().sslContext(tlsContext).enabledProtocols(List.of("TLSv1.3", "TLSv1.2")).build());

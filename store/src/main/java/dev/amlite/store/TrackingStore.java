@@ -174,8 +174,9 @@ public final class TrackingStore {
 
     private static Run runRow(java.sql.ResultSet r) throws java.sql.SQLException {
         long end = r.getLong("end_time");
+        Long endTime = r.wasNull() ? null : end;
         return new Run(r.getString("run_id"), r.getString("experiment_id"), r.getString("run_name"),
-                r.getString("user_id"), r.getString("status"), r.getLong("start_time"), r.wasNull() ? null : end,
+                r.getString("user_id"), r.getString("status"), r.getLong("start_time"), endTime,
                 r.getString("lifecycle_stage"), r.getString("artifact_uri"));
     }
 

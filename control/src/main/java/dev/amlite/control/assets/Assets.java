@@ -135,6 +135,53 @@ public final class Assets implements AutoCloseable {
         return "azureml://datastores/" + datastore.id().name() + "/paths/" + prefix + "/";
     }
 
+    /** One file into {@code path} of the workspace's default datastore (MLflow artifacts, job logs). */
+    public void uploadFile(dev.amlite.core.ResourceId workspace, String path, java.nio.file.Path file) {
+        DefaultStore target = defaultStore(workspace);
+        try {
+            target.blobs().upload(target.container(), path, file);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("Storing " + path + " failed", e);
+        }
+    }
+
+    /** The files below {@code prefix} of the default datastore, names relative to it. */
+    public java.util.List<dev.amlite.store.blob.BlobItem> listFiles(dev.amlite.core.ResourceId workspace, String prefix) {
+        DefaultStore target = defaultStore(workspace);
+        String base = prefix.endsWith("/") || prefix.isEmpty() ? prefix : prefix + "/";
+        return target.blobs().list(target.container(), base).stream()
+                .map(item -> new dev.amlite.store.blob.BlobItem(item.name().substring(base.length()), item.size(),
+                        item.contentMd5(), item.lastModified()))
+                .toList();
+    }
+
+    /** One file of the default datastore to a local file; false when there is none at {@code path}. */
+    public boolean downloadFile(dev.amlite.core.ResourceId workspace, String path, java.nio.file.Path target) {
+        DefaultStore source = defaultStore(workspace);
+        boolean present = source.blobs().list(source.container(), path).stream().anyMatch(i -> i.name().equals(path));
+        if (!present) {
+            return false;
+        }
+        try {
+            source.blobs().download(source.container(), path, target);
+            return true;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("Reading " + path + " failed", e);
+        }
+    }
+
+    private record DefaultStore(BlobStore blobs, String container, String datastore) {
+    }
+
+    private DefaultStore defaultStore(dev.amlite.core.ResourceId workspace) {
+        StoredResource datastore = storage.defaultDatastore(workspace);
+        StoredResource account = storage.blobAccount(datastore).orElseThrow(() -> new dev.amlite.core.ArmException(
+                dev.amlite.core.ErrorCode.UnsupportedStorageAccount, "The default datastore '" + datastore.id().name()
+                + "' is not on a blob account amlite holds."));
+        return new DefaultStore(storage.blobs().of(account),
+                datastore.document().path("properties").path("containerName").asText(), datastore.id().name());
+    }
+
     /** A read-and-list signed URL for the files at a datastore URI, for clients to download them directly. */
     public String signedReadUrl(dev.amlite.core.ResourceId workspace, String uri, java.time.Duration validity) {
         AssetStorage.Location location = storage.locate(workspace, uri).orElseThrow(() ->
