@@ -20,7 +20,8 @@ import picocli.CommandLine.Option;
         subcommands = {MlCommands.Workspace.class, MlCommands.Connection.class, MlDatastoreCommands.class,
                 MlAssetCommands.Model.class, MlAssetCommands.Environment.class, MlAssetCommands.Code.class,
                 MlAssetCommands.Data.class, MlEndpointCommands.OnlineEndpoint.class,
-                MlEndpointCommands.OnlineDeployment.class, MlComputeCommands.Compute.class})
+                MlEndpointCommands.OnlineDeployment.class, MlComputeCommands.Compute.class,
+                MlJobCommands.Job.class})
 final class MlCommands {
     static final String ML_API = "2024-04-01";
     static final List<Column> WORKSPACE_COLUMNS = List.of(Column.of("Name", "name"), Column.of("Location", "location"),

@@ -508,6 +508,47 @@ final class MlEndpointCommands {
         }
     }
 
+    /**
+     * The environment a deployment or job YAML names: {@code azureml:<name>:<version>} as it is, an inline one
+     * ({@code image}, {@code conda_file}) registered as an anonymous version first, as az ml does. Null when none.
+     */
+    static String environmentId(Session session, String workspacePath, JsonNode environment, Path file) {
+        if (environment.isTextual()) {
+            return environment.asText();
+        }
+        if (!environment.isObject()) {
+            return null;
+        }
+        ObjectNode envProperties = Json.object();
+        if (environment.hasNonNull("image")) {
+            envProperties.put("image", environment.path("image").asText());
+        }
+        if (environment.hasNonNull("conda_file")) {
+            try {
+                envProperties.put("condaFile", Files.readString(AssetYaml.local(file,
+                        environment.path("conda_file").asText())));
+            } catch (IOException e) {
+                throw new CliError("Cannot read the conda file: " + e.getMessage(), 1);
+            }
+        }
+        envProperties.put("isAnonymous", true);
+        String hash = Integer.toHexString(Json.write(envProperties).hashCode()) + Integer.toHexString(
+                Json.write(envProperties).length());
+        dev.amlite.sdk.ml.AssetOperations envs = dev.amlite.sdk.ml.AssetOperations.of(session.arm(),
+                workspacePath, "environment");
+        String envName = "anon-env-" + hash;
+        JsonNode registered;
+        try {
+            registered = envs.get(envName, "1");
+        } catch (AmliteException e) {
+            if (e.status() != 404) {
+                throw e;
+            }
+            registered = envs.createOrUpdate(envName, "1", envProperties, null);
+        }
+        return registered.path("id").asText();
+    }
+
     /** The ARM body of a deployment from its YAML, registering inline model, code and environment first. */
     static ObjectNode deploymentBody(Session session, String workspacePath, JsonNode yaml, Path file) {
         AssetYaml.checkFields("deployment", yaml);
@@ -540,38 +581,9 @@ final class MlEndpointCommands {
                         .path("id").asText());
             }
         }
-        JsonNode environment = yaml.path("environment");
-        if (environment.isTextual()) {
-            properties.put("environmentId", environment.asText());
-        } else if (environment.isObject()) {
-            ObjectNode envProperties = Json.object();
-            if (environment.hasNonNull("image")) {
-                envProperties.put("image", environment.path("image").asText());
-            }
-            if (environment.hasNonNull("conda_file")) {
-                try {
-                    envProperties.put("condaFile", Files.readString(AssetYaml.local(file,
-                            environment.path("conda_file").asText())));
-                } catch (IOException e) {
-                    throw new CliError("Cannot read the conda file: " + e.getMessage(), 1);
-                }
-            }
-            envProperties.put("isAnonymous", true);
-            String hash = Integer.toHexString(Json.write(envProperties).hashCode()) + Integer.toHexString(
-                    Json.write(envProperties).length());
-            dev.amlite.sdk.ml.AssetOperations envs = dev.amlite.sdk.ml.AssetOperations.of(session.arm(),
-                    workspacePath, "environment");
-            String envName = "anon-env-" + hash;
-            JsonNode registered;
-            try {
-                registered = envs.get(envName, "1");
-            } catch (AmliteException e) {
-                if (e.status() != 404) {
-                    throw e;
-                }
-                registered = envs.createOrUpdate(envName, "1", envProperties, null);
-            }
-            properties.put("environmentId", registered.path("id").asText());
+        String environment = environmentId(session, workspacePath, yaml.path("environment"), file);
+        if (environment != null) {
+            properties.put("environmentId", environment);
         }
         if (yaml.hasNonNull("instance_type")) {
             properties.put("instanceType", yaml.path("instance_type").asText());

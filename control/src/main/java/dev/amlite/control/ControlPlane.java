@@ -26,6 +26,8 @@ import dev.amlite.control.compute.Computes;
 import dev.amlite.control.compute.LocalNodeBackend;
 import dev.amlite.control.quota.QuotaHandlers;
 import dev.amlite.control.quota.Quotas;
+import dev.amlite.control.jobs.Jobs;
+import dev.amlite.control.jobs.JobsConfig;
 import dev.amlite.control.tracking.MlflowApi;
 import dev.amlite.control.tracking.Tracking;
 import dev.amlite.store.TrackingStore;
@@ -86,15 +88,17 @@ public final class ControlPlane implements AutoCloseable {
     private final Endpoints endpoints;
     private final Computes computes;
     private final MlflowApi mlflow;
+    private final Jobs jobs;
 
     private ControlPlane(FrontDoor frontDoor, TokenEndpoint tokenEndpoint, DirectoryApi directoryApi,
                          OperationRunner operations, Subscriptions subscriptions, Directory directory,
                          Settings settings, SecureRandom random, Workspaces workspaces, Assets assets,
                          BlobEndpoint blobEndpoint, Endpoints endpoints, Computes computes,
-                         MlflowApi mlflow) {
+                         MlflowApi mlflow, Jobs jobs) {
         this.endpoints = endpoints;
         this.computes = computes;
         this.mlflow = mlflow;
+        this.jobs = jobs;
         this.assets = assets;
         this.blobEndpoint = blobEndpoint;
         this.frontDoor = frontDoor;
@@ -113,6 +117,12 @@ public final class ControlPlane implements AutoCloseable {
     }
 
     public static ControlPlane create(Database database, ControlConfig config, ServingConfig serving,
+                                      MeterRegistry meters, Clock clock) {
+        return create(database, config, serving, new JobsConfig(serving.root().resolveSibling("jobs"), serving.python(),
+                Duration.ofSeconds(5), null), meters, clock);
+    }
+
+    public static ControlPlane create(Database database, ControlConfig config, ServingConfig serving, JobsConfig jobsConfig,
                                       MeterRegistry meters, Clock clock) {
         SecureRandom random = new SecureRandom();
         Catalog catalog = Catalog.standard();
@@ -143,12 +153,15 @@ public final class ControlPlane implements AutoCloseable {
         computes.useQuotas(quotas);
         Endpoints endpoints = new Endpoints(tracked, resourceSecrets, assets, workspaces, operations, serving, meters,
                 clock, quotas);
+        Jobs jobs = new Jobs(tracked, assets, computes, tracking, jobsConfig,
+                signIn -> directory.principal(signIn).map(principal -> tokens.issue(principal).accessToken()), clock);
 
         HandlerRegistry.Builder registry = HandlerRegistry.builder();
         workspaces.register(registry);
         assets.register(registry, workspaces);
         endpoints.register(registry, workspaces);
         computes.register(registry, workspaces);
+        jobs.register(registry, workspaces);
         HandlerRegistry handlers = registry
                 .register(ResourceId.TENANT_TYPE, new TenantHandler(store, subscriptions, authorizer))
                 .register(ResourceId.SUBSCRIPTION_TYPE, new SubscriptionHandler(store, authorizer))
@@ -175,11 +188,12 @@ public final class ControlPlane implements AutoCloseable {
         assets.start();
         endpoints.start();
         computes.start();
+        jobs.start();
         FrontDoor frontDoor = new FrontDoor(tokens, authorizer, new Throttle(config.throttle(), System::nanoTime),
                 catalog, handlers, meters, config.maxManagementBody());
         return new ControlPlane(frontDoor, new TokenEndpoint(directory, tokens, clock),
                 new DirectoryApi(directory, tokens, authorizer, config.secretValidity()), operations, subscriptions,
-                directory, settings, random, workspaces, assets, new BlobEndpoint(blobAccounts), endpoints, computes, mlflow);
+                directory, settings, random, workspaces, assets, new BlobEndpoint(blobAccounts), endpoints, computes, mlflow, jobs);
     }
 
     /** Catalogued types outside the ARM bookkeeping namespaces get the generic handler. */
@@ -265,6 +279,7 @@ public final class ControlPlane implements AutoCloseable {
 
     @Override
     public void close() {
+        jobs.close();
         computes.close();
         endpoints.close();
         assets.close();

@@ -3,6 +3,7 @@ package dev.amlite.server;
 import dev.amlite.control.ControlConfig;
 import dev.amlite.control.endpoints.ServingConfig;
 import dev.amlite.control.ControlPlane;
+import dev.amlite.control.jobs.JobsConfig;
 import dev.amlite.control.throttle.ThrottleLimits;
 import dev.amlite.serving.listener.InferenceListener;
 import dev.amlite.serving.listener.ListenerSettings;
@@ -108,7 +109,9 @@ public final class AmliteServer implements AutoCloseable {
                     .withPython(options.python()).withTokenLifetime(options.endpointTokenLifetime())
                     .withMirrorCapacity(options.mirrorCapacity()).withBandwidth(options.endpointBandwidth())
                     .withScoringPort(inference == null ? 0 : inference.port());
-            controlPlane = ControlPlane.create(database, config, serving, meters, Clock.systemUTC());
+            JobsConfig jobs = new JobsConfig(dataDirectory.resolve("jobs"), options.python(), Duration.ofSeconds(5),
+                    certificate);
+            controlPlane = ControlPlane.create(database, config, serving, jobs, meters, Clock.systemUTC());
             Optional<String> adminPassword = options.adminPasswordFile().isPresent()
                     ? Optional.of(Files.readString(options.adminPasswordFile().get()).strip()) : Optional.empty();
             ControlPlane.Bootstrap bootstrap = controlPlane.bootstrap(adminPassword);

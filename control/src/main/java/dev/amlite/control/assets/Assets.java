@@ -106,6 +106,22 @@ public final class Assets implements AutoCloseable {
         return copy(location, target, false);
     }
 
+    /** {@code azureml://datastores/<default>/paths/<path>} of the workspace's default datastore. */
+    public String defaultDatastoreUri(dev.amlite.core.ResourceId workspace, String path) {
+        return "azureml://datastores/" + storage.defaultDatastore(workspace).id().name() + "/paths/" + path;
+    }
+
+    /** The datastore path of a data asset version (what a job's input names by azureml:name:version). */
+    public String dataUri(dev.amlite.core.ResourceId version) {
+        StoredResource row = tracked.existing(version);
+        String uri = AssetKind.DATA.filesUri(row.document().path("properties"));
+        if (uri == null) {
+            throw new dev.amlite.core.ArmException(dev.amlite.core.ErrorCode.InvalidParameter, "Data '"
+                    + version.parent().name() + "' version '" + version.name() + "' has no path.");
+        }
+        return uri;
+    }
+
     /** Whether anything is stored at a datastore URI (a file or a folder with files). */
     public boolean exists(dev.amlite.core.ResourceId workspace, String uri) {
         return storage.locate(workspace, uri).map(l -> storage.blobs().of(l.account()).anyAt(l.container(),

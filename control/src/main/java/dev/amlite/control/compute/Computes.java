@@ -7,6 +7,7 @@ import dev.amlite.control.operations.OperationRunner;
 import dev.amlite.control.operations.OperationWorker;
 import dev.amlite.control.quota.QuotaUsage;
 import dev.amlite.control.quota.Quotas;
+import dev.amlite.control.resources.DocumentEdit;
 import dev.amlite.control.resources.TrackedResources;
 import dev.amlite.control.workspace.Workspaces;
 import dev.amlite.core.ArmException;
@@ -246,23 +247,11 @@ public final class Computes implements AutoCloseable {
 
     /** Read-modify-write of the inner properties, retried when a user's write got there first. */
     private void edit(ResourceId id, Consumer<ObjectNode> change) {
-        for (int attempt = 0; attempt < 5; attempt++) {
-            Optional<StoredResource> current = store.get(id);
-            if (current.isEmpty()) {
-                return;
-            }
-            ObjectNode document = current.get().documentCopy();
-            change.accept(document.with("properties").with("properties"));
-            try {
-                store.replace(current.get(), current.get().location(), document);
-                return;
-            } catch (ArmException e) {
-                if (e.code() != ErrorCode.PreconditionFailed) {
-                    throw e;
-                }
-            }
+        try {
+            DocumentEdit.apply(store, id, document -> change.accept(document.with("properties").with("properties")));
+        } catch (ArmException e) {
+            LOG.warn("Could not record the state of compute {}: {}", id.id(), e.getMessage());
         }
-        LOG.warn("Could not record the state of compute {}: it kept changing", id.id());
     }
 
     /**

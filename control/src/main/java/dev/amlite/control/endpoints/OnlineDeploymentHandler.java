@@ -159,40 +159,11 @@ final class OnlineDeploymentHandler implements TrackedTypeHandler {
      * or an ARM id; the version must exist.
      */
     static String reference(ResourceId workspace, String given, String segment, String label) {
-        if (given == null || given.isBlank()) {
-            return null;
-        }
-        String value = given.startsWith("azureml:") ? given.substring(8) : given;
-        ResourceId id;
-        if (value.startsWith("/")) {
-            try {
-                id = ResourceId.parse(value);
-            } catch (RuntimeException e) {
-                throw new ArmException(ErrorCode.InvalidParameter, "The " + label + " reference '" + given + "' is "
-                        + "not a valid ARM id.");
-            }
-            if (!id.parent().parent().key().equals(workspace.key())) {
-                throw new ArmException(ErrorCode.InvalidParameter, "The " + label + " '" + given + "' is not in "
-                        + "workspace '" + workspace.name() + "'; a deployment uses assets of its own workspace.");
-            }
-        } else {
-            String[] parts = value.split(":");
-            if (parts.length != 2 || parts[0].isBlank() || parts[1].isBlank()) {
-                throw new ArmException(ErrorCode.InvalidParameter, "The " + label + " reference '" + given
-                        + "' must be azureml:<name>:<version> or an ARM id.");
-            }
-            id = workspace.child(segment, parts[0]).child("versions", parts[1]);
-        }
-        return id.id();
+        return dev.amlite.control.assets.AssetReference.resolve(workspace, given, segment, label, "deployment");
     }
 
     private void requireExists(String reference, String label) {
-        if (reference != null && !tracked.store().exists(ResourceId.parse(reference))) {
-            ResourceId id = ResourceId.parse(reference);
-            throw new ArmException(ErrorCode.InvalidResourceReference, label + " '" + id.parent().name()
-                    + "' version '" + id.name() + "' does not exist in workspace '" + id.parent().parent().name()
-                    + "'. 'amlite ml " + label.toLowerCase(Locale.ROOT) + " list' shows what is registered.");
-        }
+        dev.amlite.control.assets.AssetReference.requireExists(tracked.store(), reference, label);
     }
 
     /** Checks the assets a parsed deployment names before any work starts. */

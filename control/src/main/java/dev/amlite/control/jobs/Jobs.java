@@ -1,0 +1,416 @@
+package dev.amlite.control.jobs;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.amlite.control.arm.HandlerRegistry;
+import dev.amlite.control.assets.Assets;
+import dev.amlite.control.compute.ComputePool;
+import dev.amlite.control.compute.Computes;
+import dev.amlite.control.resources.DocumentEdit;
+import dev.amlite.control.resources.TrackedResources;
+import dev.amlite.control.tracking.Tracking;
+import dev.amlite.control.workspace.Workspaces;
+import dev.amlite.core.ArmException;
+import dev.amlite.core.Json;
+import dev.amlite.core.ResourceId;
+import dev.amlite.store.ResourceStore;
+import dev.amlite.store.StoredResource;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Command jobs (CP-2): the {@code workspaces/jobs} type, a queue per server that hands each job a node of its
+ * compute (a cluster grows for it, up to its maximum and quota), the executions, and their status in the job's
+ * document: NotStarted → Queued → Preparing → Running → Finalizing → Completed / Failed / Canceled. A job's MLflow
+ * run has the job's name as its id. A restart requeues queued jobs and fails the ones it interrupted (their
+ * processes died with the server), saying so.
+ */
+public final class Jobs implements AutoCloseable {
+    public static final String TYPE = "Microsoft.MachineLearningServices/workspaces/jobs";
+    static final String TYPE_KEY = TYPE.toLowerCase(Locale.ROOT);
+    private static final Logger LOG = LoggerFactory.getLogger(Jobs.class);
+
+    /** A bearer token for the MLflow API in the name of a job's submitter (by sign-in name). */
+    @FunctionalInterface
+    public interface TokenIssuer {
+        Optional<String> tokenFor(String signInName);
+    }
+
+    private final TrackedResources tracked;
+    private final ResourceStore store;
+    private final Assets assets;
+    private final Computes computes;
+    private final Tracking tracking;
+    private final JobsConfig config;
+    private final TokenIssuer tokens;
+    private final Clock clock;
+    private final JobHandler handler;
+    private final Map<String, ResourceId> queue = new LinkedHashMap<>();
+    private final Map<String, String> waiting = new ConcurrentHashMap<>();
+    private final Map<String, JobExecution> executions = new ConcurrentHashMap<>();
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition changed = lock.newCondition();
+    private volatile boolean closed;
+    private Thread dispatcher;
+
+    public Jobs(TrackedResources tracked, Assets assets, Computes computes, Tracking tracking, JobsConfig config,
+                TokenIssuer tokens, Clock clock) {
+        this.tracked = tracked;
+        this.store = tracked.store();
+        this.assets = assets;
+        this.computes = computes;
+        this.tracking = tracking;
+        this.config = config;
+        this.tokens = tokens;
+        this.clock = clock;
+        this.handler = new JobHandler(tracked, this);
+    }
+
+    public void register(HandlerRegistry.Builder registry, Workspaces workspaces) {
+        registry.register(TYPE, workspaces.guard(handler));
+    }
+
+    Tracking tracking() {
+        return tracking;
+    }
+
+    Assets assets() {
+        return assets;
+    }
+
+    Clock clock() {
+        return clock;
+    }
+
+    /** A short, stable folder name for a workspace. */
+    static String folder(ResourceId workspace) {
+        return UUID.nameUUIDFromBytes(workspace.key().getBytes(StandardCharsets.UTF_8)).toString();
+    }
+
+    Path logFile(ResourceId job) {
+        return config.root().resolve("logs").resolve(folder(job.parent())).resolve(job.name().toLowerCase(Locale.ROOT)
+                + ".log");
+    }
+
+    /** The datastore path of a data asset version given by ARM id. */
+    static String dataUri(Assets assets, String versionId) {
+        return assets.dataUri(ResourceId.parse(versionId));
+    }
+
+    /** Jobs on a node of a workspace right now (what keeps a compute busy, and a workspace from moving). */
+    public List<ResourceId> running(ResourceId workspace) {
+        List<ResourceId> found = new ArrayList<>();
+        for (StoredResource job : store.listChildren(workspace, TYPE_KEY)) {
+            String status = job.document().path("properties").path("status").asText();
+            if (!JobStatus.terminal(status)) {
+                found.add(job.id());
+            }
+        }
+        return found;
+    }
+
+    /** Starts the dispatcher; jobs a stop interrupted fail, queued ones wait again. */
+    public void start() {
+        for (StoredResource job : store.listByType(TYPE_KEY)) {
+            String status = job.document().path("properties").path("status").asText();
+            if (status.equals(JobStatus.NOT_STARTED) || status.equals(JobStatus.QUEUED)) {
+                enqueue(job.id());
+            } else if (!JobStatus.terminal(status)) {
+                finish(job.id(), JobStatus.FAILED, Map.of("error", Map.of("code", "ServiceStopped", "message",
+                        "amlite stopped while the job was " + status.toLowerCase(Locale.ROOT) + "; its processes ended "
+                                + "with it. Submit the job again.")));
+            }
+        }
+        dispatcher = Thread.ofPlatform().daemon().name("job-dispatcher").start(this::dispatchLoop);
+    }
+
+    void enqueue(ResourceId job) {
+        lock.lock();
+        try {
+            queue.put(job.key(), job);
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void dispatchLoop() {
+        while (!closed) {
+            List<ResourceId> pending;
+            lock.lock();
+            try {
+                pending = List.copyOf(queue.values());
+            } finally {
+                lock.unlock();
+            }
+            for (ResourceId job : pending) {
+                try {
+                    dispatch(job);
+                } catch (RuntimeException e) {
+                    LOG.warn("Dispatching job {} failed", job.id(), e);
+                }
+            }
+            lock.lock();
+            try {
+                // Nodes free up and clusters shrink without a signal: look again within half a second.
+                changed.await(500, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                return;
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+
+    private void dispatch(ResourceId jobId) {
+        Optional<StoredResource> job = store.get(jobId);
+        if (job.isEmpty() || JobStatus.terminal(status(job.get()))) {
+            dequeue(jobId);
+            return;
+        }
+        JobSpec spec;
+        try {
+            spec = JobSpec.parse(jobId.parent(), job.get().document().path("properties"));
+        } catch (ArmException e) {
+            dequeue(jobId);
+            finish(jobId, JobStatus.FAILED, Map.of("error", Map.of("code", e.code().name(), "message", e.getMessage())));
+            return;
+        }
+        if (status(job.get()).equals(JobStatus.NOT_STARTED)) {
+            report(jobId, JobStatus.QUEUED, Map.of());
+        }
+        ComputePool.Acquisition acquisition = computes.acquire(spec.computeId(), jobId.name());
+        if (acquisition.lease() == null) {
+            String reason = acquisition.waitingFor();
+            if (!reason.equals(waiting.put(jobId.key(), reason))) {
+                report(jobId, JobStatus.QUEUED, Map.of("waitingFor", reason));
+            }
+            return;
+        }
+        dequeue(jobId);
+        waiting.remove(jobId.key());
+        Map<String, String> environment = platformEnvironment(job.get(), spec);
+        Path log = logFile(jobId);
+        try {
+            Files.createDirectories(log.getParent());
+        } catch (IOException e) {
+            computes.release(acquisition.lease());
+            finish(jobId, JobStatus.FAILED, Map.of("error", Map.of("code", "SystemError", "message",
+                    "The log folder cannot be made: " + e)));
+            return;
+        }
+        JobExecution execution = new JobExecution(jobId, spec, acquisition.lease(), computes.backend(), assets, config,
+                log, environment, this::report, () -> {
+                    computes.release(acquisition.lease());
+                    executions.remove(jobId.key());
+                    lock.lock();
+                    try {
+                        changed.signalAll();
+                    } finally {
+                        lock.unlock();
+                    }
+                });
+        executions.put(jobId.key(), execution);
+        Thread.ofPlatform().name("job-" + jobId.name()).start(execution);
+    }
+
+    private void dequeue(ResourceId job) {
+        lock.lock();
+        try {
+            queue.remove(job.key());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private Map<String, String> platformEnvironment(StoredResource job, JobSpec spec) {
+        Map<String, String> environment = new LinkedHashMap<>();
+        ResourceId workspace = job.id().parent();
+        environment.put("AZUREML_RUN_ID", job.id().name());
+        environment.put("AZUREML_ARM_SUBSCRIPTION", workspace.subscriptionId());
+        environment.put("AZUREML_ARM_RESOURCEGROUP", workspace.resourceGroup());
+        environment.put("AZUREML_ARM_WORKSPACE_NAME", workspace.name());
+        environment.put("AZUREML_EXPERIMENT_NAME", spec.experimentName());
+        String trackingUri = job.document().path("properties").path("services").path("Tracking").path("endpoint")
+                .asText(null);
+        if (trackingUri != null) {
+            environment.put("MLFLOW_TRACKING_URI", trackingUri);
+            environment.put("MLFLOW_RUN_ID", job.id().name());
+            tracking.findRun(workspace.key(), job.id().name())
+                    .ifPresent(run -> environment.put("MLFLOW_EXPERIMENT_ID", run.experimentId()));
+            String submitter = job.document().path("systemData").path("createdBy").asText(null);
+            if (submitter != null) {
+                tokens.tokenFor(submitter).ifPresent(token -> environment.put("MLFLOW_TRACKING_TOKEN", token));
+            }
+            if (config.caFile() != null) {
+                environment.put("SSL_CERT_FILE", config.caFile().toAbsolutePath().toString());
+                environment.put("REQUESTS_CA_BUNDLE", config.caFile().toAbsolutePath().toString());
+            }
+        }
+        return environment;
+    }
+
+    private static String status(StoredResource job) {
+        return job.document().path("properties").path("status").asText(JobStatus.NOT_STARTED);
+    }
+
+    /** Records a status (and its details) in the job's document and the MLflow run. */
+    void report(ResourceId job, String status, Map<String, Object> details) {
+        String now = clock.instant().toString();
+        try {
+            DocumentEdit.apply(store, job, document -> {
+                ObjectNode properties = document.with("properties");
+                String before = properties.path("status").asText();
+                if (JobStatus.terminal(before)) {
+                    return;
+                }
+                properties.put("status", status);
+                ObjectNode times = properties.with("amliteTimes");
+                if (!times.has(status)) {
+                    times.put(status, now);
+                }
+                if (!status.equals(JobStatus.QUEUED)) {
+                    properties.remove("waitingFor");
+                }
+                details.forEach((key, value) -> {
+                    if (key.equals("outputs")) {
+                        @SuppressWarnings("unchecked")
+                        Map<String, String> stored = (Map<String, String>) value;
+                        ObjectNode outputs = properties.with("outputs");
+                        stored.forEach((name, uri) -> outputs.with(name).put("uri", uri));
+                    } else {
+                        properties.set(key, Json.MAPPER.valueToTree(value));
+                    }
+                });
+            });
+        } catch (ArmException e) {
+            LOG.warn("Could not record status {} of job {}: {}", status, job.id(), e.getMessage());
+        }
+        String runStatus = switch (status) {
+            case JobStatus.RUNNING -> "RUNNING";
+            case JobStatus.COMPLETED -> "FINISHED";
+            case JobStatus.FAILED -> "FAILED";
+            case JobStatus.CANCELED -> "KILLED";
+            default -> null;
+        };
+        if (runStatus != null) {
+            String workspace = job.parent().key();
+            if (runStatus.equals("RUNNING")) {
+                tracking.findRun(workspace, job.name()).ifPresent(run ->
+                        tracking.store().updateRun(workspace, job.name(), "RUNNING", null, null, null));
+            } else {
+                tracking.endRun(workspace, job.name(), runStatus);
+            }
+        }
+    }
+
+    private void finish(ResourceId job, String status, Map<String, Object> details) {
+        report(job, status, details);
+    }
+
+    /** Cancels a job: a queued one ends at once, a running one has its process tree killed. */
+    void cancel(ResourceId job) {
+        dequeue(job);
+        JobExecution execution = executions.get(job.key());
+        if (execution != null) {
+            report(job, JobStatus.CANCEL_REQUESTED, Map.of());
+            Thread.ofVirtual().start(execution::cancel);
+            return;
+        }
+        report(job, JobStatus.CANCELED, Map.of());
+    }
+
+    /** The job's log from {@code offset}: the local file while it runs, the stored copy after a restart. */
+    LogChunk readLog(ResourceId job, long offset, int max) {
+        Path file = logFile(job);
+        try {
+            if (!Files.exists(file)) {
+                Path fetched = Files.createTempFile("amlite-log", ".txt");
+                try {
+                    if (!assets.downloadFile(job.parent(), "ExperimentRun/dcid." + job.name() + "/user_logs/std_log.txt",
+                            fetched)) {
+                        return new LogChunk("", offset);
+                    }
+                    return chunk(fetched, offset, max);
+                } finally {
+                    Files.deleteIfExists(fetched);
+                }
+            }
+            return chunk(file, offset, max);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    record LogChunk(String content, long nextOffset) {
+    }
+
+    private static LogChunk chunk(Path file, long offset, int max) throws IOException {
+        try (var channel = java.nio.channels.FileChannel.open(file)) {
+            long size = channel.size();
+            if (offset >= size) {
+                return new LogChunk("", size);
+            }
+            java.nio.ByteBuffer buffer = java.nio.ByteBuffer.allocate((int) Math.min(max, size - offset));
+            channel.read(buffer, offset);
+            byte[] bytes = buffer.array();
+            int length = buffer.position();
+            // Stop at the last full line so a multi-byte character is never cut in two.
+            int end = length;
+            if (offset + length < size) {
+                while (end > 0 && bytes[end - 1] != '\n') {
+                    end--;
+                }
+                if (end == 0) {
+                    end = length;
+                }
+            }
+            return new LogChunk(new String(bytes, 0, end, StandardCharsets.UTF_8), offset + end);
+        }
+    }
+
+    /** Stops dispatching; running jobs are killed and recorded as failed because the server stopped. */
+    @Override
+    public void close() {
+        closed = true;
+        if (dispatcher != null) {
+            dispatcher.interrupt();
+        }
+        List<Map.Entry<String, JobExecution>> running = new ArrayList<>(executions.entrySet());
+        running.sort(Comparator.comparing(Map.Entry::getKey));
+        for (Map.Entry<String, JobExecution> entry : running) {
+            entry.getValue().stopForShutdown();
+        }
+        // Let the executions record their end while the store is still open; a restart fails what did not.
+        long deadline = System.nanoTime() + config.cancelGrace().toNanos() + 5_000_000_000L;
+        while (!executions.isEmpty() && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    static JsonNode nullable(String value) {
+        return value == null ? Json.MAPPER.nullNode() : Json.MAPPER.getNodeFactory().textNode(value);
+    }
+}
