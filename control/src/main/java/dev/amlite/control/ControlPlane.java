@@ -272,6 +272,11 @@ public final class ControlPlane implements AutoCloseable {
         return directoryApi;
     }
 
+    /** Computes and their scheduler; {@code computes().tick(instant)} runs the schedules at a chosen time. */
+    public Computes computes() {
+        return computes;
+    }
+
     /** Each workspace's MLflow tracking server, mounted by the server at {@code /mlflow}. */
     public MlflowApi mlflowApi() {
         return mlflow;

@@ -50,6 +50,11 @@ final class TestServer implements AutoCloseable {
         return server.url().replaceFirst(":\\d+$", ":" + server.inferencePort().orElseThrow());
     }
 
+    /** The server's computes, whose schedule tick a test runs at a time of its choosing. */
+    dev.amlite.control.compute.Computes computes() {
+        return server.controlPlane().computes();
+    }
+
     /** An HTTP client that trusts this server's certificate. */
     HttpClient http() {
         return http;

@@ -201,6 +201,11 @@ public final class AmliteServer implements AutoCloseable {
         return inference == null ? Optional.empty() : Optional.of(inference.port());
     }
 
+    /** The composed control plane, for embedding code and tests that drive its parts (e.g. the compute tick). */
+    public ControlPlane controlPlane() {
+        return controlPlane;
+    }
+
     public ControlPlane.Bootstrap bootstrap() {
         return bootstrap;
     }

@@ -1,0 +1,53 @@
+package dev.amlite.control.jobs;
+
+import dev.amlite.core.Json;
+import dev.amlite.core.ResourceId;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class JobSpecTest {
+    private static final ResourceId WORKSPACE = ResourceId.parse("/subscriptions/s/resourceGroups/g/providers/"
+            + "Microsoft.MachineLearningServices/workspaces/w");
+
+    private static JobSpec parse(String json) {
+        return JobSpec.parse(WORKSPACE, Json.parse(json));
+    }
+
+    @Test
+    void referencesAreReplacedByValuesAndPaths() {
+        JobSpec spec = parse("""
+                {"command":"python train.py --data ${{inputs.data}} --lr ${{ inputs.lr }} --out ${{outputs.model}}",
+                 "environmentId":"azureml:env:1","computeId":"azureml:cpu-cluster","codeId":"azureml:code:2",
+                 "inputs":{"data":{"jobInputType":"uri_folder","uri":"azureml://datastores/workspaceblobstore/paths/d"},
+                           "lr":{"jobInputType":"literal","value":"0.01"}},
+                 "outputs":{"model":{"jobOutputType":"uri_folder"}}}""");
+        assertThat(spec.computeId().id()).isEqualTo(WORKSPACE.id() + "/computes/cpu-cluster");
+        assertThat(spec.environmentId()).isEqualTo(WORKSPACE.id() + "/environments/env/versions/1");
+        assertThat(spec.codeId()).isEqualTo(WORKSPACE.id() + "/codes/code/versions/2");
+        assertThat(spec.experimentName()).isEqualTo("Default");
+        assertThat(spec.resolvedCommand(Map.of("data", "/work/in/data", "lr", "0.01"), Map.of("model", "/work/out/model")))
+                .isEqualTo("python train.py --data /work/in/data --lr 0.01 --out /work/out/model");
+    }
+
+    @Test
+    void aJobThatCannotRunIsRefusedBeforeItIsStored() {
+        assertThatThrownBy(() -> parse("{\"command\":\"echo ${{inputs.x}}\",\"environmentId\":\"azureml:e:1\","
+                + "\"computeId\":\"c1\"}")).hasMessageContaining("has no input 'x'");
+        assertThatThrownBy(() -> parse("{\"command\":\"echo ${{search_space.x}}\",\"environmentId\":\"azureml:e:1\","
+                + "\"computeId\":\"c1\"}")).hasMessageContaining("neither");
+        assertThatThrownBy(() -> parse("{\"command\":\"echo\",\"computeId\":\"c1\"}")).hasMessageContaining("environment");
+        assertThatThrownBy(() -> parse("{\"command\":\"echo\",\"environmentId\":\"azureml:e:1\"}"))
+                .hasMessageContaining("needs a compute");
+        assertThatThrownBy(() -> parse("{\"command\":\"\",\"environmentId\":\"azureml:e:1\",\"computeId\":\"c1\"}"))
+                .hasMessageContaining("needs a command");
+        assertThatThrownBy(() -> parse("{\"command\":\"echo\",\"environmentId\":\"azureml:e:1\",\"computeId\":\"c1\","
+                + "\"inputs\":{\"d\":{\"jobInputType\":\"uri_file\",\"uri\":\"/etc/passwd\"}}}"))
+                .hasMessageContaining("datastores");
+        assertThatThrownBy(() -> parse("{\"command\":\"echo\",\"environmentId\":\"azureml:e:1\",\"computeId\":\"c1\","
+                + "\"environmentVariables\":{\"1BAD\":\"x\"}}")).hasMessageContaining("1BAD");
+        assertThatThrownBy(() -> parse("{\"jobType\":\"Pipeline\",\"command\":\"echo\"}"))
+                .hasMessageContaining("Pipeline");
+    }
+}

@@ -1,0 +1,213 @@
+package dev.amlite.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.amlite.core.Json;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Issue 6's command jobs through the CLI: they run for real, log to MLflow, stream, cancel, scale the cluster. */
+class JobsTest {
+    @TempDir
+    static Path temporary;
+    static TestServer server;
+    static Cli cli;
+    static Path jobs;
+
+    @BeforeAll
+    static void start() throws Exception {
+        server = TestServer.start(temporary.resolve("data"));
+        cli = Cli.withWorkspace(server, temporary.resolve("config"));
+        jobs = Path.of(JobsTest.class.getResource("/jobs").toURI());
+        cli.ok("ml", "compute", "create", "-n", "cpu-cluster", "--type", "amlcompute", "--size", "Standard_DS3_v2",
+                "--min-instances", "0", "--max-instances", "2", "--idle-time-before-scale-down", "2", "-o", "none");
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    static JsonNode show(String job) {
+        return Json.parse(cli.ok("ml", "job", "show", "-n", job));
+    }
+
+    static JsonNode awaitJob(String job, Predicate<JsonNode> condition, int seconds) throws InterruptedException {
+        JsonNode shown = show(job);
+        for (int i = 0; i < seconds * 4 && !condition.test(shown); i++) {
+            Thread.sleep(250);
+            shown = show(job);
+        }
+        assertThat(condition.test(shown)).as("job %s: %s", job, shown).isTrue();
+        return shown;
+    }
+
+    static Path yaml(String name, String body) throws Exception {
+        Path file = temporary.resolve(name + ".yml");
+        Files.writeString(file, body);
+        return file;
+    }
+
+    static List<ProcessHandle> processesWith(String marker) {
+        return ProcessHandle.allProcesses().filter(p -> p.info().commandLine().orElse("").contains(marker)).toList();
+    }
+
+    /** The job's sleep processes (sleep 3131, 3132, 3133), not the shell whose command line names them. */
+    static List<ProcessHandle> sleeps() {
+        return ProcessHandle.allProcesses().filter(p -> p.info().command().orElse("").endsWith("/sleep")
+                && p.info().arguments().map(a -> a.length == 1 && a[0].startsWith("313")).orElse(false)).toList();
+    }
+
+    @Test
+    void aJobRunsForRealLogsToMlflowStreamsAndIsDownloaded() throws Exception {
+        Cli.Result streamed = cli.run("ml", "job", "create", "-f", jobs.resolve("job.yml").toString(), "-n", "train1",
+                "--stream");
+        assertThat(streamed.exitCode()).as(streamed.err()).isZero();
+        assertThat(streamed.out()).contains("RunId: train1").contains("read 4 rows, lr 0.05").contains("model written")
+                .contains("Status: Completed");
+
+        JsonNode job = show("train1");
+        assertThat(job.path("status").asText()).isEqualTo("Completed");
+        assertThat(job.path("display_name").asText()).isEqualTo("train on values");
+        assertThat(job.path("experiment_name").asText()).isEqualTo("tests");
+        assertThat(job.path("compute").asText()).isEqualTo("azureml:cpu-cluster");
+        assertThat(job.path("inputs").path("learning_rate").asText()).isEqualTo("0.05");
+        assertThat(job.path("metrics").path("loss").asDouble()).isEqualTo(0.1);
+        assertThat(job.path("metrics").path("mean").asDouble()).isEqualTo(2.5);
+        assertThat(job.path("params").path("lr").asText()).isEqualTo("0.05");
+        assertThat(job.path("status_times").fieldNames()).toIterable().containsExactly("NotStarted", "Queued",
+                "Preparing", "Running", "Finalizing", "Completed");
+        assertThat(job.path("outputs").path("model").path("path").asText())
+                .isEqualTo("azureml://datastores/workspaceblobstore/paths/azureml/train1/model/");
+
+        Path downloads = temporary.resolve("downloads");
+        cli.ok("ml", "job", "download", "-n", "train1", "--download-path", downloads.toString());
+        JsonNode model = Json.parse(Files.readString(downloads.resolve("train1/named-outputs/model/model.json")));
+        assertThat(model.path("mean").asDouble()).isEqualTo(2.5);
+        assertThat(Files.readString(downloads.resolve("train1/artifacts/user_logs/std_log.txt")))
+                .contains("model written").contains("job ended: Completed");
+
+        // The same run through the MLflow API: the job's name is its run id.
+        String tracking = Json.parse(cli.ok("ml", "workspace", "show", "-n", "mlw")).path("mlflow_tracking_uri").asText();
+        String api = tracking.substring(server.url().length()) + "/api/2.0/mlflow/";
+        String token = server.adminToken();
+        JsonNode run = server.call("GET", api + "runs/get?run_id=train1", token, (String) null).body().path("run");
+        assertThat(run.path("info").path("status").asText()).isEqualTo("FINISHED");
+        assertThat(run.path("info").path("end_time").asLong()).isPositive();
+        JsonNode history = server.call("GET", api + "metrics/get-history?run_id=train1&metric_key=loss", token,
+                (String) null).body().path("metrics");
+        assertThat(history).hasSize(10);
+        JsonNode artifacts = server.call("GET", api + "artifacts/list?run_id=train1", token, (String) null).body();
+        assertThat(artifacts.path("files").findValuesAsText("path")).containsExactly("notes.txt");
+        JsonNode experiment = server.call("GET", api + "experiments/get-by-name?experiment_name="
+                + URLEncoder.encode("tests", StandardCharsets.UTF_8), token, (String) null).body();
+        assertThat(experiment.path("experiment").path("experiment_id").asText())
+                .isEqualTo(run.path("info").path("experiment_id").asText());
+        assertThat(cli.ok("ml", "job", "list", "-o", "table")).contains("train1").contains("Completed");
+    }
+
+    @Test
+    void cancelStopsTheWholeProcessTree() throws Exception {
+        Path file = yaml("long", """
+                command: echo "$GREETING, started"; (sleep 3131 &); sleep 3132 & python -c "import subprocess, time; subprocess.Popen(['sleep', '3133']); time.sleep(3134)"
+                environment:
+                  image: python:3.11
+                compute: azureml:cpu-cluster
+                environment_variables:
+                  GREETING: hello
+                """);
+        cli.ok("ml", "job", "create", "-f", file.toString(), "-n", "long1", "-o", "none");
+        awaitJob("long1", j -> j.path("status").asText().equals("Running"), 60);
+        for (int i = 0; i < 40 && sleeps().size() < 3; i++) {
+            Thread.sleep(250);
+        }
+        assertThat(sleeps()).as("the job's processes, a reparented one among them").hasSize(3);
+        assertThat(processesWith("time.sleep(3134)").stream()
+                .filter(p -> !p.info().command().orElse("").endsWith("bash"))).as("the python child").hasSize(1);
+
+        JsonNode cancelled = Json.parse(cli.ok("ml", "job", "cancel", "-n", "long1"));
+        assertThat(cancelled.path("status").asText()).isEqualTo("Canceled");
+        for (int i = 0; i < 40 && !processesWith("313").isEmpty(); i++) {
+            Thread.sleep(250);
+        }
+        assertThat(processesWith("313")).as("every process of the job is gone").isEmpty();
+        assertThat(cli.run("ml", "job", "stream", "-n", "long1").out()).contains("hello, started")
+                .contains("job ended: Canceled");
+        assertThat(cli.run("ml", "job", "cancel", "-n", "long1").err()).contains("has ended (Canceled)");
+    }
+
+    @Test
+    void aFailingCommandFailsTheJobWithTheEndOfItsLog() throws Exception {
+        Path file = yaml("fail", """
+                command: echo about to fail; python -c "import sys; print('no such column', file=sys.stderr); sys.exit(3)"
+                environment:
+                  image: python:3.11
+                compute: azureml:cpu-cluster
+                """);
+        Cli.Result streamed = cli.run("ml", "job", "create", "-f", file.toString(), "-n", "fail1", "--stream");
+        assertThat(streamed.exitCode()).isEqualTo(1);
+        assertThat(streamed.out()).contains("Status: Failed");
+        assertThat(streamed.err()).contains("exited with code 3").contains("no such column");
+        JsonNode job = show("fail1");
+        assertThat(job.path("status").asText()).isEqualTo("Failed");
+        assertThat(job.path("exit_code").asInt()).isEqualTo(3);
+        assertThat(job.path("error").path("code").asText()).isEqualTo("UserError");
+    }
+
+    @Test
+    void aClusterGrowsForQueuedJobsUpToItsMaximumAndShrinksWhenIdle() throws Exception {
+        cli.ok("ml", "compute", "create", "-n", "small", "--type", "amlcompute", "--size", "Standard_DS1_v2",
+                "--min-instances", "0", "--max-instances", "2", "--idle-time-before-scale-down", "2", "-o", "none");
+        Path file = yaml("short", "command: sleep 3\nenvironment:\n  image: python:3.11\ncompute: azureml:small\n");
+        for (String name : List.of("s1", "s2", "s3")) {
+            cli.ok("ml", "job", "create", "-f", file.toString(), "-n", name, "-o", "none");
+        }
+        JsonNode waiting = awaitJob("s3", j -> j.path("waiting_for").asText().contains("busy"), 30);
+        assertThat(waiting.path("status").asText()).isEqualTo("Queued");
+        assertThat(waiting.path("waiting_for").asText()).contains("all 2 node(s) of 'small' are busy (max_instances 2)");
+        assertThat(Json.parse(cli.ok("ml", "compute", "show", "-n", "small")).path("current_node_count").asInt())
+                .isEqualTo(2);
+        for (String name : List.of("s1", "s2", "s3")) {
+            awaitJob(name, j -> j.path("status").asText().equals("Completed"), 60);
+        }
+        JsonNode shrunk = Json.parse(cli.ok("ml", "compute", "show", "-n", "small"));
+        for (int i = 0; i < 40 && shrunk.path("current_node_count").asInt() > 0; i++) {
+            Thread.sleep(250);
+            shrunk = Json.parse(cli.ok("ml", "compute", "show", "-n", "small"));
+        }
+        assertThat(shrunk.path("current_node_count").asInt()).as("idle nodes leave after 2 s").isZero();
+        assertThat(shrunk.path("cost_estimate").path("node_hours").asDouble()).isPositive();
+    }
+
+    @Test
+    void jobsThatCannotRunAreRefusedAndNothingIsStored() throws Exception {
+        String env = "environment:\n  image: python:3.11\n";
+        assertThat(cli.run("ml", "job", "create", "-n", "bad1", "-f", yaml("bad1",
+                "command: echo hi\n" + env + "compute: azureml:nowhere\n").toString()).err())
+                .contains("Compute 'nowhere' does not exist");
+        assertThat(cli.run("ml", "job", "create", "-n", "bad2", "-f", yaml("bad2",
+                "command: echo hi\nenvironment: azureml:missing-env:1\ncompute: azureml:cpu-cluster\n").toString()).err())
+                .contains("Environment 'missing-env' version '1' does not exist");
+        assertThat(cli.run("ml", "job", "create", "-n", "bad3", "-f", yaml("bad3",
+                "command: echo ${{inputs.data}}\n" + env + "compute: azureml:cpu-cluster\n").toString()).err())
+                .contains("has no input 'data'");
+        assertThat(cli.run("ml", "job", "create", "-n", "bad4", "-f", yaml("bad4",
+                "command: echo hi\n" + env + "compute: azureml:cpu-cluster\nresource: 1\n").toString()).err())
+                .contains("unknown field 'resource'");
+        assertThat(cli.run("ml", "job", "create", "-n", "bad5", "-f", yaml("bad5",
+                "command: echo hi\n" + env + "compute: azureml:cpu-cluster\ninputs:\n  d:\n    type: uri_folder\n"
+                        + "    path: azureml://datastores/workspaceblobstore/paths/not/there\n").toString()).err())
+                .contains("No files are at");
+        for (String name : List.of("bad1", "bad2", "bad3", "bad4", "bad5")) {
+            assertThat(cli.run("ml", "job", "show", "-n", name).exitCode()).isEqualTo(3);
+        }
+    }
+}
