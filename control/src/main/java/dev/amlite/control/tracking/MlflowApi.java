@@ -282,7 +282,8 @@ public final class MlflowApi implements HttpService {
             }
             case "artifacts/list" -> listArtifacts(call, body);
             default -> ModelRegistryApi.dispatch(tracking, call.method(), endpoint, ws,
-                    name -> field(call, body, name), body);
+                    name -> field(call, body, name), body, call.request().query().contains("stages")
+                            ? call.request().query().all("stages") : List.of());
         };
     }
 

@@ -18,7 +18,7 @@ final class ModelRegistryApi {
     }
 
     static JsonNode dispatch(Tracking tracking, String method, String endpoint, String ws, Function<String, String> field,
-                             JsonNode body) {
+                             JsonNode body, List<String> queryStages) {
         TrackingStore store = tracking.store();
         return switch (endpoint) {
             case "registered-models/create" -> {
@@ -64,7 +64,7 @@ final class ModelRegistryApi {
             case "registered-models/get-latest-versions" -> {
                 String name = required(field, "name");
                 model(store, ws, name);
-                List<String> stages = new java.util.ArrayList<>();
+                List<String> stages = new java.util.ArrayList<>(queryStages);
                 if (body != null) {
                     body.path("stages").forEach(s -> stages.add(s.asText()));
                 }
