@@ -112,6 +112,20 @@ class JobsTest {
         assertThat(experiment.path("experiment").path("experiment_id").asText())
                 .isEqualTo(run.path("info").path("experiment_id").asText());
         assertThat(cli.ok("ml", "job", "list", "-o", "table")).contains("train1").contains("Completed");
+
+        // And from the SDK: Workspace.getRun, as seed 003's ws.get_run.
+        dev.amlite.sdk.AmliteClient sdk = new dev.amlite.sdk.AmliteClientBuilder().endpoint(server.url())
+                .caFile(server.dataDirectory().resolve("tls").resolve("server.crt"))
+                .credential(() -> new dev.amlite.sdk.AccessToken(token, java.time.Instant.now().plusSeconds(3000)))
+                .subscriptionId(server.subscriptionId()).buildClient();
+        dev.amlite.sdk.ml.Workspace workspace = dev.amlite.sdk.ml.Workspace.get(sdk, "mlw", "rg1");
+        assertThat(workspace.getMlflowTrackingUri()).isEqualTo(tracking);
+        dev.amlite.sdk.ml.Run fromSdk = workspace.getRun("train1");
+        assertThat(fromSdk.status()).isEqualTo("FINISHED");
+        assertThat(fromSdk.metrics()).containsEntry("loss", 0.1).containsEntry("mean", 2.5);
+        assertThat(fromSdk.params()).containsEntry("lr", "0.05").containsEntry("rows", "4");
+        assertThat(fromSdk.tags()).containsEntry("stage", "test");
+        assertThat(fromSdk.endTime()).isAfter(fromSdk.startTime());
     }
 
     @Test

@@ -357,6 +357,16 @@ public final class Workspace {
         return document.path("properties").path("mlFlowTrackingUri").asText(null);
     }
 
+    /**
+     * Seed 003's {@code get_run}: a run tracked in this workspace (a job's run has the job's name as its id), from
+     * the workspace's MLflow API with the client's token.
+     */
+    public Run getRun(String runId) {
+        String uri = getMlflowTrackingUri() + "/api/2.0/mlflow/runs/get?run_id="
+                + java.net.URLEncoder.encode(runId, java.nio.charset.StandardCharsets.UTF_8);
+        return Run.of(client.arm().sendUrl("GET", uri, null).body().path("run"));
+    }
+
     public String discoveryUrl() {
         return document.path("properties").path("discoveryUrl").asText(null);
     }

@@ -1,0 +1,64 @@
+package dev.amlite.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.amlite.core.Json;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** A stop in the middle of jobs: the running one's processes die and it fails saying why; the queued one runs after. */
+class JobRestartTest {
+    @TempDir
+    Path temporary;
+
+    static List<ProcessHandle> sleeps() {
+        return ProcessHandle.allProcesses().filter(p -> p.info().command().orElse("").endsWith("/sleep")
+                && p.info().arguments().map(a -> a.length == 1 && a[0].equals("4141")).orElse(false)).toList();
+    }
+
+    @Test
+    void aRestartFailsTheInterruptedJobAndRunsTheQueuedOne() throws Exception {
+        Path data = temporary.resolve("data");
+        Cli cli;
+        Path long1 = temporary.resolve("long.yml");
+        Files.writeString(long1, "command: sleep 4141\nenvironment:\n  image: python:3.11\ncompute: azureml:one\n");
+        Path quick = temporary.resolve("quick.yml");
+        Files.writeString(quick, "command: echo after the restart\nenvironment:\n  image: python:3.11\ncompute: azureml:one\n");
+        try (TestServer server = TestServer.start(data)) {
+            cli = Cli.withWorkspace(server, temporary.resolve("config"));
+            cli.ok("ml", "compute", "create", "-n", "one", "--type", "amlcompute", "--size", "Standard_DS1_v2",
+                    "--max-instances", "1", "-o", "none");
+            cli.ok("ml", "job", "create", "-f", long1.toString(), "-n", "interrupted", "-o", "none");
+            for (int i = 0; i < 120 && sleeps().isEmpty(); i++) {
+                Thread.sleep(250);
+            }
+            assertThat(sleeps()).hasSize(1);
+            cli.ok("ml", "job", "create", "-f", quick.toString(), "-n", "waiting", "-o", "none");
+            JsonNode waiting = Json.parse(cli.ok("ml", "job", "show", "-n", "waiting"));
+            for (int i = 0; i < 40 && !waiting.path("status").asText().equals("Queued"); i++) {
+                Thread.sleep(250);
+                waiting = Json.parse(cli.ok("ml", "job", "show", "-n", "waiting"));
+            }
+            assertThat(waiting.path("status").asText()).isEqualTo("Queued");
+        }
+        assertThat(sleeps()).as("the stop took the job's processes with it").isEmpty();
+        try (TestServer server = TestServer.start(data)) {
+            cli.ok("login", "--server", server.url(), "--username", "admin", "--password", TestServer.ADMIN_PASSWORD,
+                    "--data-dir", server.dataDirectory().toString());
+            JsonNode interrupted = Json.parse(cli.ok("ml", "job", "show", "-n", "interrupted"));
+            assertThat(interrupted.path("status").asText()).isEqualTo("Failed");
+            assertThat(interrupted.path("error").path("code").asText()).isEqualTo("ServiceStopped");
+            assertThat(interrupted.path("error").path("message").asText()).contains("Submit the job again");
+            JsonNode after = Json.parse(cli.ok("ml", "job", "show", "-n", "waiting"));
+            for (int i = 0; i < 120 && !after.path("status").asText().equals("Completed"); i++) {
+                Thread.sleep(250);
+                after = Json.parse(cli.ok("ml", "job", "show", "-n", "waiting"));
+            }
+            assertThat(after.path("status").asText()).isEqualTo("Completed");
+            assertThat(cli.run("ml", "job", "stream", "-n", "waiting").out()).contains("after the restart");
+        }
+    }
+}
