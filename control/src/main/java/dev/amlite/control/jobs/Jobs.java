@@ -193,9 +193,6 @@ public final class Jobs implements AutoCloseable {
             finish(jobId, JobStatus.FAILED, Map.of("error", Map.of("code", e.code().name(), "message", e.getMessage())));
             return;
         }
-        if (status(job.get()).equals(JobStatus.NOT_STARTED)) {
-            report(jobId, JobStatus.QUEUED, Map.of());
-        }
         ComputePool.Acquisition acquisition = computes.acquire(spec.computeId(), jobId.name());
         if (acquisition.lease() == null) {
             String reason = acquisition.waitingFor();
@@ -204,6 +201,7 @@ public final class Jobs implements AutoCloseable {
             }
             return;
         }
+        // A job that got its node at once goes straight to Preparing: its Queued time is recorded with that write.
         dequeue(jobId);
         waiting.remove(jobId.key());
         Map<String, String> environment = platformEnvironment(job.get(), spec);
@@ -283,6 +281,9 @@ public final class Jobs implements AutoCloseable {
                 }
                 properties.put("status", status);
                 ObjectNode times = properties.with("amliteTimes");
+                if (status.equals(JobStatus.PREPARING) && !times.has(JobStatus.QUEUED)) {
+                    times.put(JobStatus.QUEUED, now);
+                }
                 if (!times.has(status)) {
                     times.put(status, now);
                 }

@@ -24,6 +24,7 @@ public final class Tracking {
     static final int MAX_PARAM_VALUE = 6000;
     static final int MAX_TAG_VALUE = 8000;
     public static final String DEFAULT_EXPERIMENT = "0";
+    private static final java.util.regex.Pattern KEY = java.util.regex.Pattern.compile("[\\w./\\- :]+");
     private final TrackingStore store;
     private final Clock clock;
 
@@ -202,7 +203,7 @@ public final class Tracking {
             throw MlflowException.invalid("The " + what + " key '" + key.substring(0, 40) + "…' is "
                     + key.length() + " characters; at most " + MAX_KEY + " are allowed.");
         }
-        if (key.contains("..") || key.startsWith("/") || !key.matches("[\\w./\\- :]+")) {
+        if (key.contains("..") || key.startsWith("/") || !KEY.matcher(key).matches()) {
             throw MlflowException.invalid("Invalid " + what + " name: '" + key + "'. Names may only contain "
                     + "alphanumerics, underscores (_), dashes (-), periods (.), spaces ( ), colon(:) and slashes (/).");
         }
