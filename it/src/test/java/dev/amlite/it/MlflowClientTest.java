@@ -27,13 +27,14 @@ class MlflowClientTest {
     static Path temporary;
     static TestServer server;
     static MlflowClient client;
+    static Cli cli;
     static String trackingUri;
     static String token;
 
     @BeforeAll
     static void start() throws Exception {
         server = TestServer.start(temporary.resolve("data"), "--http");
-        Cli cli = Cli.withWorkspace(server, temporary.resolve("config"));
+        cli = Cli.withWorkspace(server, temporary.resolve("config"));
         trackingUri = Json.parse(cli.ok("ml", "workspace", "show", "-n", "mlw")).path("mlflow_tracking_uri").asText();
         token = server.adminToken();
         client = new MlflowClient(new BasicMlflowHostCreds(trackingUri, token));
@@ -112,5 +113,19 @@ class MlflowClientTest {
         assertThat(status.status()).isEqualTo(200);
         JsonNode experiments = status.body().path("experiments");
         assertThat(experiments.findValuesAsText("name")).contains("Default");
+    }
+
+    @Test
+    void aWorkspaceMadeAgainUnderAnOldNameStartsWithoutTheOldRuns() {
+        cli.ok("ml", "workspace", "create", "-n", "again", "-g", "rg1", "-o", "none");
+        String uri = Json.parse(cli.ok("ml", "workspace", "show", "-n", "again")).path("mlflow_tracking_uri").asText();
+        MlflowClient first = new MlflowClient(new BasicMlflowHostCreds(uri, token));
+        first.createExperiment("old-work");
+        assertThat(first.getExperimentByName("old-work")).isPresent();
+        cli.ok("ml", "workspace", "delete", "-n", "again", "-g", "rg1", "--permanently-delete", "--yes");
+        cli.ok("ml", "workspace", "create", "-n", "again", "-g", "rg1", "-o", "none");
+        MlflowClient second = new MlflowClient(new BasicMlflowHostCreds(uri, token));
+        assertThat(second.getExperimentByName("old-work")).isEmpty();
+        assertThat(second.searchExperiments().getItems()).extracting(Service.Experiment::getName).containsExactly("Default");
     }
 }

@@ -55,7 +55,7 @@ final class JobHandler implements TrackedTypeHandler {
         document.remove("etag");
         ObjectNode properties = document.with("properties");
         TrackingStore store = jobs.tracking().store();
-        String workspace = row.id().parent().key();
+        String workspace = Tracking.workspaceKey(tracked.store(), row.id().parent());
         store.run(workspace, row.id().name()).ifPresent(run -> {
             TrackingStore.RunData data = store.data(workspace, run.runId());
             ObjectNode mlflow = properties.putObject("mlflow");
@@ -140,10 +140,11 @@ final class JobHandler implements TrackedTypeHandler {
         String creator = request.caller().signInName() != null ? request.caller().signInName()
                 : request.caller().objectId();
         Tracking tracking = jobs.tracking();
-        TrackingStore.Experiment experiment = tracking.experimentNamed(workspace.key(), spec.experimentName());
-        tracking.createRun(workspace.key(), id.name(), experiment.id(), given.path("displayName").asText(), creator,
+        String trackingKey = Tracking.workspaceKey(placement.parent());
+        TrackingStore.Experiment experiment = tracking.experimentNamed(trackingKey, spec.experimentName());
+        tracking.createRun(trackingKey, id.name(), experiment.id(), given.path("displayName").asText(), creator,
                 jobs.clock().millis(), Map.of("mlflow.source.type", "JOB", "azureml.jobName", id.name()));
-        tracking.store().updateRun(workspace.key(), id.name(), "SCHEDULED", null, null, null);
+        tracking.store().updateRun(trackingKey, id.name(), "SCHEDULED", null, null, null);
         jobs.enqueue(id);
         return ArmResponse.created(present(saved));
     }

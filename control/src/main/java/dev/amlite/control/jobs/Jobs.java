@@ -251,7 +251,7 @@ public final class Jobs implements AutoCloseable {
         if (trackingUri != null) {
             environment.put("MLFLOW_TRACKING_URI", trackingUri);
             environment.put("MLFLOW_RUN_ID", job.id().name());
-            tracking.findRun(workspace.key(), job.id().name())
+            tracking.findRun(Tracking.workspaceKey(store, workspace), job.id().name())
                     .ifPresent(run -> environment.put("MLFLOW_EXPERIMENT_ID", run.experimentId()));
             String submitter = job.document().path("systemData").path("createdBy").asText(null);
             if (submitter != null) {
@@ -312,7 +312,7 @@ public final class Jobs implements AutoCloseable {
             default -> null;
         };
         if (runStatus != null) {
-            String workspace = job.parent().key();
+            String workspace = Tracking.workspaceKey(store, job.parent());
             if (runStatus.equals("RUNNING")) {
                 tracking.findRun(workspace, job.name()).ifPresent(run ->
                         tracking.store().updateRun(workspace, job.name(), "RUNNING", null, null, null));

@@ -92,10 +92,9 @@ public final class MlflowApi implements HttpService {
             ResourceId workspaceId = ResourceId.parse(URLDecoder.decode(matcher.group(1), StandardCharsets.UTF_8));
             String method = request.prologue().method().text().toUpperCase(Locale.ROOT);
             Caller caller = authenticate(request);
-            if (resources.get(workspaceId).isEmpty()) {
-                throw MlflowException.missing("Workspace '" + workspaceId.name() + "' does not exist.");
-            }
-            Call call = new Call(method, workspaceId.key(), workspaceId, matcher.group(3), caller, request);
+            dev.amlite.store.StoredResource workspace = resources.get(workspaceId).orElseThrow(() ->
+                    MlflowException.missing("Workspace '" + workspaceId.name() + "' does not exist."));
+            Call call = new Call(method, Tracking.workspaceKey(workspace), workspaceId, matcher.group(3), caller, request);
             if (matcher.group(2).equalsIgnoreCase("mlflow-artifacts")) {
                 artifacts(call, response);
                 return;

@@ -37,6 +37,20 @@ public final class Tracking {
         return store;
     }
 
+    /**
+     * The key a workspace's tracking data is stored under: its workspaceId (a GUID fixed at creation), not its ARM
+     * id — a workspace made again under an old name starts empty, and one that moves keeps its runs.
+     */
+    public static String workspaceKey(dev.amlite.store.StoredResource workspace) {
+        String guid = workspace.document().path("properties").path("workspaceId").asText("");
+        return guid.isEmpty() ? workspace.id().key() : guid;
+    }
+
+    /** The key of a workspace given by id (read from the store); its ARM id key when it is gone. */
+    public static String workspaceKey(dev.amlite.store.ResourceStore resources, dev.amlite.core.ResourceId workspace) {
+        return resources.get(workspace).map(Tracking::workspaceKey).orElse(workspace.key());
+    }
+
     long now() {
         return clock.millis();
     }
