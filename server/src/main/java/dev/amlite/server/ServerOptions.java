@@ -39,8 +39,8 @@ public record ServerOptions(Path dataDirectory, String host, int port, boolean p
               --key-sync-interval DURATION  how often workspaces pick up regenerated dependent keys (default 1h)
               --soft-delete-retention DURATION  how long deleted workspaces stay recoverable (default 14d)
               --pending-upload-ttl DURATION  how long files of an upload that never became an asset stay (default 1d)
-              --python PATH              interpreter of Python deployments (default python3; a deployment may name
-                                         its own with the property amlite.python)
+              --python PATH              interpreter of Python deployments and of jobs' python/python3 (default
+                                         python3; a deployment may name its own with the property amlite.python)
               --endpoint-token-lifetime DURATION  how long an online endpoint's aml_token is valid (default 1h)
               --mirror-capacity N        mirrored scoring requests in flight at once, server-wide; more are dropped
                                          (default 64)
