@@ -117,7 +117,9 @@ class JobsTest {
         dev.amlite.sdk.AmliteClient sdk = new dev.amlite.sdk.AmliteClientBuilder().endpoint(server.url())
                 .caFile(server.dataDirectory().resolve("tls").resolve("server.crt"))
                 .credential(() -> new dev.amlite.sdk.AccessToken(token, java.time.Instant.now().plusSeconds(3000)))
-                .subscriptionId(server.subscriptionId()).buildClient();
+                .buildClient();
+        // No subscription given: the only one the credential sees is taken.
+        assertThat(sdk.subscriptionId()).isEqualTo(server.subscriptionId());
         dev.amlite.sdk.ml.Workspace workspace = dev.amlite.sdk.ml.Workspace.get(sdk, "mlw", "rg1");
         assertThat(workspace.getMlflowTrackingUri()).isEqualTo(tracking);
         dev.amlite.sdk.ml.Run fromSdk = workspace.getRun("train1");

@@ -128,4 +128,44 @@ class MlflowClientTest {
         assertThat(second.getExperimentByName("old-work")).isEmpty();
         assertThat(second.searchExperiments().getItems()).extracting(Service.Experiment::getName).containsExactly("Default");
     }
+
+    @Test
+    void mlflowsLimitsAreEnforcedWith400AndReadersCannotWrite() throws Exception {
+        String api = trackingUri.substring(server.url().length()) + "/api/2.0/mlflow/";
+        String runId = server.call("POST", api + "runs/create", token, "{\"experiment_id\":\"0\"}").body()
+                .path("run").path("info").path("run_id").asText();
+        StringBuilder params = new StringBuilder();
+        StringBuilder tags = new StringBuilder();
+        for (int i = 0; i < 101; i++) {
+            params.append(i == 0 ? "" : ",").append("{\"key\":\"p").append(i).append("\",\"value\":\"v\"}");
+            tags.append(i == 0 ? "" : ",").append("{\"key\":\"t").append(i).append("\",\"value\":\"v\"}");
+        }
+        TestServer.Answer tooManyParams = server.call("POST", api + "runs/log-batch", token,
+                "{\"run_id\":\"" + runId + "\",\"params\":[" + params + "]}");
+        assertThat(tooManyParams.status()).isEqualTo(400);
+        assertThat(tooManyParams.body().path("error_code").asText()).isEqualTo("INVALID_PARAMETER_VALUE");
+        assertThat(tooManyParams.body().path("message").asText()).contains("at most 100 params");
+        TestServer.Answer tooManyTags = server.call("POST", api + "runs/log-batch", token,
+                "{\"run_id\":\"" + runId + "\",\"tags\":[" + tags + "]}");
+        assertThat(tooManyTags.status()).isEqualTo(400);
+        assertThat(tooManyTags.body().path("message").asText()).contains("at most 100 tags");
+        String big = "x".repeat(1_100_000);
+        TestServer.Answer tooLarge = server.call("POST", api + "runs/set-tag", token,
+                "{\"run_id\":\"" + runId + "\",\"key\":\"k\",\"value\":\"" + big + "\"}");
+        assertThat(tooLarge.status()).isEqualTo(400);
+        assertThat(tooLarge.body().path("error_code").asText()).isEqualTo("INVALID_PARAMETER_VALUE");
+        assertThat(client.getRun(runId).getData().getParamsCount()).as("nothing of a refused batch is kept").isZero();
+
+        cli.ok("ad", "user", "create", "--display-name", "Rita", "--user-principal-name", "rita@contoso.com",
+                "--password", "Rita-pa55word", "-o", "none");
+        cli.ok("role", "assignment", "create", "--assignee", "rita@contoso.com", "--role", "Reader", "--scope",
+                "/subscriptions/" + server.subscriptionId(), "-o", "none");
+        String reader = server.token("rita@contoso.com", "Rita-pa55word");
+        assertThat(server.call("GET", api + "runs/get?run_id=" + runId, reader, (String) null).status()).isEqualTo(200);
+        TestServer.Answer denied = server.call("POST", api + "runs/log-parameter", reader,
+                "{\"run_id\":\"" + runId + "\",\"key\":\"a\",\"value\":\"b\"}");
+        assertThat(denied.status()).isEqualTo(403);
+        assertThat(denied.body().path("error_code").asText()).isEqualTo("PERMISSION_DENIED");
+        assertThat(denied.body().path("message").asText()).contains("experiments/runs/write");
+    }
 }

@@ -17,7 +17,7 @@ import static java.util.Objects.requireNonNull;
 public final class AmliteClient {
     static final String RESOURCES_API = "2022-09-01";
     private final ArmClient arm;
-    private final String subscriptionId;
+    private volatile String subscriptionId;
 
     AmliteClient(ArmClient arm, String subscriptionId) {
         this.arm = requireNonNull(arm, "arm is null");
@@ -28,7 +28,22 @@ public final class AmliteClient {
         return arm;
     }
 
+    /**
+     * The subscription the client works in: the builder's, or — when none was given — the only one the credential
+     * sees. Without one, or with several to choose from, it says so instead of addressing "/subscriptions/null".
+     */
     public String subscriptionId() {
+        String id = subscriptionId;
+        if (id != null) {
+            return id;
+        }
+        List<JsonNode> visible = listSubscriptions();
+        if (visible.size() != 1) {
+            throw new IllegalStateException("No subscription was given (AmliteClientBuilder.subscriptionId) and the "
+                    + "credential sees " + visible.size() + " subscriptions" + (visible.isEmpty() ? "" : ": "
+                    + visible.stream().map(s -> s.path("subscriptionId").asText()).toList()) + ". Name one.");
+        }
+        subscriptionId = visible.getFirst().path("subscriptionId").asText();
         return subscriptionId;
     }
 

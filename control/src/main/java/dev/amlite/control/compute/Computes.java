@@ -11,14 +11,12 @@ import dev.amlite.control.resources.DocumentEdit;
 import dev.amlite.control.resources.TrackedResources;
 import dev.amlite.control.workspace.Workspaces;
 import dev.amlite.core.ArmException;
-import dev.amlite.core.ErrorCode;
 import dev.amlite.core.ResourceId;
 import dev.amlite.store.Operation;
 import dev.amlite.store.ResourceStore;
 import dev.amlite.store.StoredResource;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Executors;
@@ -292,10 +290,6 @@ public final class Computes implements AutoCloseable {
     void deleted(ResourceId id) {
         pool.stopAll(id, clock.instant());
         pool.forget(id);
-    }
-
-    static ZoneOffset utc() {
-        return ZoneOffset.UTC;
     }
 
     @Override

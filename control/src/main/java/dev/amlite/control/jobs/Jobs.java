@@ -1,6 +1,5 @@
 package dev.amlite.control.jobs;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.amlite.control.arm.HandlerRegistry;
 import dev.amlite.control.assets.Assets;
@@ -133,7 +132,7 @@ public final class Jobs implements AutoCloseable {
             if (status.equals(JobStatus.NOT_STARTED) || status.equals(JobStatus.QUEUED)) {
                 enqueue(job.id());
             } else if (!JobStatus.terminal(status)) {
-                finish(job.id(), JobStatus.FAILED, Map.of("error", Map.of("code", "ServiceStopped", "message",
+                report(job.id(), JobStatus.FAILED, Map.of("error", Map.of("code", "ServiceStopped", "message",
                         "amlite stopped while the job was " + status.toLowerCase(Locale.ROOT) + "; its processes ended "
                                 + "with it. Submit the job again.")));
             }
@@ -190,7 +189,7 @@ public final class Jobs implements AutoCloseable {
             spec = JobSpec.parse(jobId.parent(), job.get().document().path("properties"));
         } catch (ArmException e) {
             dequeue(jobId);
-            finish(jobId, JobStatus.FAILED, Map.of("error", Map.of("code", e.code().name(), "message", e.getMessage())));
+            report(jobId, JobStatus.FAILED, Map.of("error", Map.of("code", e.code().name(), "message", e.getMessage())));
             return;
         }
         ComputePool.Acquisition acquisition = computes.acquire(spec.computeId(), jobId.name());
@@ -210,7 +209,7 @@ public final class Jobs implements AutoCloseable {
             Files.createDirectories(log.getParent());
         } catch (IOException e) {
             computes.release(acquisition.lease());
-            finish(jobId, JobStatus.FAILED, Map.of("error", Map.of("code", "SystemError", "message",
+            report(jobId, JobStatus.FAILED, Map.of("error", Map.of("code", "SystemError", "message",
                     "The log folder cannot be made: " + e)));
             return;
         }
@@ -322,10 +321,6 @@ public final class Jobs implements AutoCloseable {
         }
     }
 
-    private void finish(ResourceId job, String status, Map<String, Object> details) {
-        report(job, status, details);
-    }
-
     /** Cancels a job: a queued one ends at once, a running one has its process tree killed. */
     void cancel(ResourceId job) {
         dequeue(job);
@@ -409,9 +404,5 @@ public final class Jobs implements AutoCloseable {
                 return;
             }
         }
-    }
-
-    static JsonNode nullable(String value) {
-        return value == null ? Json.MAPPER.nullNode() : Json.MAPPER.getNodeFactory().textNode(value);
     }
 }
