@@ -27,7 +27,13 @@ final class MlJobCommands {
             Column.of("Status", "status"), Column.of("Compute", "compute"), Column.of("Experiment", "experiment_name"));
     private static final Set<String> YAML_FIELDS = Set.of("$schema", "name", "type", "command", "code", "environment",
             "compute", "inputs", "outputs", "environment_variables", "experiment_name", "display_name", "description",
-            "tags", "resources", "distribution", "limits", "services", "identity", "queue_settings");
+            "tags", "resources", "limits");
+    /** az ml job fields amlite does not run, with why: refused rather than silently ignored. */
+    private static final Map<String, String> UNSUPPORTED = Map.of(
+            "distribution", "distributed (multi-node) training is not supported yet; run one process per job",
+            "services", "interactive job services (Jupyter, SSH, TensorBoard) are not supported",
+            "identity", "job identities are not supported; a job reaches the server with its submitter's token",
+            "queue_settings", "queue priorities and tiers are not supported; jobs wait in submission order");
     private static final Set<String> TERMINAL = Set.of("Completed", "Failed", "Canceled");
 
     private MlJobCommands() {
@@ -146,6 +152,9 @@ final class MlJobCommands {
         Iterator<String> names = yaml.fieldNames();
         while (names.hasNext()) {
             String field = names.next();
+            if (UNSUPPORTED.containsKey(field)) {
+                throw new CliError("The job YAML's '" + field + "': " + UNSUPPORTED.get(field) + ".", 1);
+            }
             if (!YAML_FIELDS.contains(field)) {
                 List<String> allowed = new ArrayList<>(YAML_FIELDS);
                 allowed.sort(String::compareTo);
@@ -199,6 +208,25 @@ final class MlJobCommands {
         }
         if (yaml.has("tags")) {
             p.set("tags", yaml.get("tags"));
+        }
+        JsonNode resources = yaml.path("resources");
+        if (resources.isObject()) {
+            ObjectNode shown = p.putObject("resources");
+            if (resources.has("instance_count")) {
+                shown.set("instanceCount", resources.get("instance_count"));
+            }
+            if (resources.has("instance_type")) {
+                shown.put("instanceType", resources.path("instance_type").asText());
+            }
+        }
+        JsonNode timeout = yaml.path("limits").path("timeout");
+        if (!timeout.isMissingNode()) {
+            if (!timeout.canConvertToLong() || !timeout.isIntegralNumber() || timeout.asLong() <= 0) {
+                throw new CliError("limits.timeout is the job's longest run in seconds (a whole number above 0); got '"
+                        + timeout.asText() + "'.", 1);
+            }
+            p.putObject("limits").put("jobLimitsType", "Command").put("timeout",
+                    java.time.Duration.ofSeconds(timeout.asLong()).toString());
         }
         return body;
     }

@@ -222,8 +222,28 @@ class JobsTest {
                 "command: echo hi\n" + env + "compute: azureml:cpu-cluster\ninputs:\n  d:\n    type: uri_folder\n"
                         + "    path: azureml://datastores/workspaceblobstore/paths/not/there\n").toString()).err())
                 .contains("No files are at");
-        for (String name : List.of("bad1", "bad2", "bad3", "bad4", "bad5")) {
+        assertThat(cli.run("ml", "job", "create", "-n", "bad6", "-f", yaml("bad6",
+                "command: echo hi\n" + env + "compute: azureml:cpu-cluster\ndistribution:\n  type: pytorch\n").toString())
+                .err()).contains("distributed (multi-node) training is not supported yet");
+        assertThat(cli.run("ml", "job", "create", "-n", "bad7", "-f", yaml("bad7",
+                "command: echo hi\n" + env + "compute: azureml:cpu-cluster\nresources:\n  instance_count: 2\n").toString())
+                .err()).contains("resources.instance_count 2 is not supported");
+        assertThat(cli.run("ml", "job", "create", "-n", "bad8", "-f", yaml("bad8",
+                "command: echo hi\n" + env + "compute: azureml:cpu-cluster\nlimits:\n  timeout: soon\n").toString())
+                .err()).contains("limits.timeout is the job's longest run in seconds");
+        for (String name : List.of("bad1", "bad2", "bad3", "bad4", "bad5", "bad6", "bad7", "bad8")) {
             assertThat(cli.run("ml", "job", "show", "-n", name).exitCode()).isEqualTo(3);
         }
+    }
+
+    @Test
+    void aJobPastItsTimeoutIsStoppedAndFails() throws Exception {
+        Path file = yaml("timeout", "command: sleep 5151\nenvironment:\n  image: python:3.11\n"
+                + "compute: azureml:cpu-cluster\nlimits:\n  timeout: 2\n");
+        cli.ok("ml", "job", "create", "-f", file.toString(), "-n", "slow1", "-o", "none");
+        JsonNode failed = awaitJob("slow1", j -> j.path("status").asText().equals("Failed"), 30);
+        assertThat(failed.path("error").path("code").asText()).isEqualTo("JobTimeout");
+        assertThat(failed.path("error").path("message").asText()).contains("limits.timeout of 2 s");
+        assertThat(processesWith("5151")).as("its process was stopped").isEmpty();
     }
 }

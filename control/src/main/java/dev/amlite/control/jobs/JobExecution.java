@@ -147,9 +147,25 @@ final class JobExecution implements Runnable {
             if (cancelled) {
                 running.kill(config.cancelGrace());
             }
-            int exit = running.exit().get();
+            int exit;
+            boolean timedOut = false;
+            if (spec.timeout() == null) {
+                exit = running.exit().get();
+            } else {
+                try {
+                    exit = running.exit().get(spec.timeout().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+                } catch (java.util.concurrent.TimeoutException e) {
+                    timedOut = true;
+                    log("limits.timeout of " + spec.timeout().toSeconds() + " s reached; stopping the job");
+                    running.kill(config.cancelGrace());
+                    exit = running.exit().get();
+                }
+            }
             details.put("exitCode", exit);
-            if (stopping) {
+            if (timedOut && !cancelled && !stopping) {
+                details.put("error", Map.of("code", "JobTimeout", "message", "The job ran longer than its "
+                        + "limits.timeout of " + spec.timeout().toSeconds() + " s and was stopped."));
+            } else if (stopping) {
                 details.put("error", Map.of("code", "ServiceStopped", "message", "amlite stopped while the job ran; "
                         + "its processes were stopped with it. Submit the job again."));
             } else if (cancelled) {

@@ -21,7 +21,7 @@ import java.util.regex.Pattern;
  */
 public record JobSpec(String command, String codeId, String environmentId, ResourceId computeId,
                       Map<String, Input> inputs, Map<String, Output> outputs, Map<String, String> environmentVariables,
-                      String experimentName, String displayName) {
+                      String experimentName, String displayName, java.time.Duration timeout) {
     private static final Pattern REFERENCE = Pattern.compile("\\$\\{\\{\\s*(inputs|outputs)\\.([A-Za-z0-9_]+)\\s*}}");
     private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,254}");
     private static final Set<String> FILE_TYPES = Set.of("uri_file", "uri_folder", "mltable", "custom_model",
@@ -83,8 +83,31 @@ public record JobSpec(String command, String codeId, String environmentId, Resou
             }
             variables.put(e.getKey(), e.getValue().asText());
         });
+        if (properties.hasNonNull("distribution")) {
+            throw new ArmException(ErrorCode.InvalidParameter, "Distributed jobs (distribution) are not supported yet; "
+                    + "a job runs one process on one node.");
+        }
+        JsonNode count = properties.path("resources").path("instanceCount");
+        if (!count.isMissingNode() && !count.isNull() && count.asInt(0) != 1) {
+            throw new ArmException(ErrorCode.InvalidParameter, "resources.instance_count " + count.asText() + " is not "
+                    + "supported: a job runs on one node (instance_count 1).");
+        }
+        java.time.Duration timeout = null;
+        JsonNode limit = properties.path("limits").path("timeout");
+        if (!limit.isMissingNode() && !limit.isNull()) {
+            try {
+                timeout = java.time.Duration.parse(limit.asText());
+            } catch (java.time.format.DateTimeParseException e) {
+                throw new ArmException(ErrorCode.InvalidParameter, "limits.timeout must be an ISO-8601 duration "
+                        + "(PT3600S); got '" + limit.asText() + "'.");
+            }
+            if (timeout.isNegative() || timeout.isZero()) {
+                throw new ArmException(ErrorCode.InvalidParameter, "limits.timeout must be above zero.");
+            }
+        }
         return new JobSpec(command, code, environment, compute, Map.copyOf(inputs), outputs, variables,
-                properties.path("experimentName").asText("Default"), properties.path("displayName").asText(null));
+                properties.path("experimentName").asText("Default"), properties.path("displayName").asText(null),
+                timeout);
     }
 
     private static String name(String name, String what) {
