@@ -26,7 +26,7 @@ class JobsTest {
     static void start() throws Exception {
         server = TestServer.start(temporary.resolve("data"));
         cli = Cli.withWorkspace(server, temporary.resolve("config"));
-        jobs = Path.of(JobsTest.class.getResource("/jobs").toURI());
+        jobs = Cli.root().resolve("examples/compute-and-jobs");
         cli.ok("ml", "compute", "create", "-n", "cpu-cluster", "--type", "amlcompute", "--size", "Standard_DS3_v2",
                 "--min-instances", "0", "--max-instances", "2", "--idle-time-before-scale-down", "2", "-o", "none");
     }
