@@ -6,7 +6,10 @@
 #  2. mirror isolation: a shadow answering in 300 ms, mirror at 50 % vs off, amlite and nginx;
 #  3. split accuracy over 100,000 requests;  4. back-pressure: 429 and 408 latency, and the timed-out work
 #     cancelled in the instance;  5. Python serving: the example's scikit-learn score.py behind amlite with N
-#     instances vs gunicorn + Flask with N workers;  6. deployment create -> first successful score.
+#     instances vs gunicorn + Flask with N workers;  6. deployment create -> first successful score;
+#  7. router overhead below saturation: part 1's three targets at 64 connections, each connection pausing
+#     DELAY_MS (default 20) after every answer (wrk's delay(), bench/serving/paced.lua): p99 added by each proxy
+#     at a fixed offered load rather than at the machine's limit (not in the default PARTS).
 # Plain HTTP on loopback for amlite and nginx alike (no TLS on either side), so both proxy the same bytes.
 # Usage: bench/serving.sh [SECONDS per wrk run] [N instances/workers]   (defaults 10 2)
 # Environment: PARTS (default "1 2 3 4 5 6"), ROUNDS (rounds of parts 1, 2 and 5; default 3), CONCURRENT,
@@ -110,7 +113,8 @@ run_wrk() { # label url [connections] [pids whose CPU per request to report]
   local out before after
   local pids=(${4:-})
   before=$(cpu_seconds "${pids[@]}")
-  out=$(KEY="$KEY" wrk -t2 -c"${3:-64}" -d"${SECONDS_PER_RUN}s" --latency -s "$BENCH_DIR/serving/post.lua" "$2")
+  out=$(KEY="$KEY" BENCH_DIR="$BENCH_DIR" wrk -t2 -c"${3:-64}" -d"${SECONDS_PER_RUN}s" --latency \
+    -s "$BENCH_DIR/serving/${WRK_SCRIPT:-post.lua}" "$2")
   after=$(cpu_seconds "${pids[@]}")
   local rps p50 p99 non2xx
   rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
@@ -123,6 +127,7 @@ run_wrk() { # label url [connections] [pids whose CPU per request to report]
   fi
   printf '%-58s %10s req/s   p50 %8s   p99 %8s   non-2xx %s%s\n' "$1" "$rps" "$p50" "$p99" "${non2xx:-0}" "$cpu"
   LAST_RPS="$rps"
+  LAST_P99="$p99"
 }
 # median_ratio "a1 a2 a3" "b1 b2 b3": the median of a_i / b_i (the machine is noisy: pairs run back to back).
 median_ratio() { python3 -c "import statistics, sys; a, b = sys.argv[1].split(), sys.argv[2].split(); \
@@ -145,6 +150,30 @@ for round in $(seq 1 "$ROUNDS"); do
   NGINX_RPS="$NGINX_RPS $LAST_RPS"
 done
 echo "amlite / nginx throughput, median of the rounds: $(median_ratio "$AMLITE_RPS" "$NGINX_RPS")"
+nginx_stop
+fi
+
+if part 7; then
+echo "== 7. router overhead below saturation: 64 connections, each pausing ${DELAY_MS:-20} ms after every answer"
+"$AMLITE" ml online-endpoint update -n bench --mirror-traffic "shadow=10" -o none
+nginx_start "$SHADOW" 10
+warm "http://127.0.0.1:$BLUE/score"; warm "$SCORE"; warm "http://127.0.0.1:$NGINX_PORT/score"
+ADDED_AMLITE=""; ADDED_NGINX=""
+# wrk prints latencies with units (us, ms, s): in microseconds for the arithmetic.
+micros() { python3 -c "import re,sys; v,u=re.match(r'([0-9.]+)(us|ms|s)',sys.argv[1]).groups(); \
+print(float(v)*{'us':1,'ms':1e3,'s':1e6}[u])" "$1"; }
+for round in $(seq 1 "$ROUNDS"); do
+  WRK_SCRIPT=paced.lua run_wrk "(a) backend directly, paced (round $round)" "http://127.0.0.1:$BLUE/score"
+  direct=$(micros "$LAST_P99")
+  WRK_SCRIPT=paced.lua run_wrk "(b) amlite router, paced (round $round)" "$SCORE" 64 "$SERVER_PID"
+  ADDED_AMLITE="$ADDED_AMLITE $(python3 -c "print($(micros "$LAST_P99") - $direct)")"
+  WRK_SCRIPT=paced.lua run_wrk "(c) nginx, paced (round $round)" "http://127.0.0.1:$NGINX_PORT/score"
+  ADDED_NGINX="$ADDED_NGINX $(python3 -c "print($(micros "$LAST_P99") - $direct)")"
+done
+python3 -c "import statistics, sys; a, n = sys.argv[1].split(), sys.argv[2].split(); \
+print('p99 added over the backend, median of rounds: amlite %.0f us (rounds %s), nginx %.0f us (rounds %s)' % ( \
+statistics.median(map(float, a)), ', '.join('%.0f' % float(x) for x in a), \
+statistics.median(map(float, n)), ', '.join('%.0f' % float(x) for x in n)))" "$ADDED_AMLITE" "$ADDED_NGINX"
 nginx_stop
 fi
 
