@@ -128,6 +128,11 @@ class JobsTest {
         assertThat(fromSdk.params()).containsEntry("lr", "0.05").containsEntry("rows", "4");
         assertThat(fromSdk.tags()).containsEntry("stage", "test");
         assertThat(fromSdk.endTime()).isAfter(fromSdk.startTime());
+        // Seed 003's compute_targets and get_default_compute_target('CPU'): the cluster named cpu-cluster.
+        assertThat(workspace.computeTargets()).containsKey("cpu-cluster");
+        assertThat(workspace.getDefaultComputeTarget("CPU").orElseThrow().path("properties").path("computeType").asText())
+                .isEqualTo("AmlCompute");
+        assertThat(workspace.getDefaultComputeTarget("GPU")).isEmpty();
     }
 
     @Test

@@ -357,6 +357,27 @@ public final class Workspace {
         return document.path("properties").path("mlFlowTrackingUri").asText(null);
     }
 
+    /** Seed 003's {@code compute_targets}: the workspace's computes by name (ARM documents). */
+    public java.util.Map<String, JsonNode> computeTargets() {
+        java.util.Map<String, JsonNode> targets = new java.util.TreeMap<>();
+        client.arm().get(id() + "/computes", API).path("value")
+                .forEach(compute -> targets.put(compute.path("name").asText(), compute));
+        return targets;
+    }
+
+    /**
+     * Seed 003's {@code get_default_compute_target(type)}: the default CPU or GPU target, which is the compute named
+     * {@code cpu-cluster} or {@code gpu-cluster} (SPEC WS-11); empty when the workspace has none of that name.
+     */
+    public java.util.Optional<JsonNode> getDefaultComputeTarget(String type) {
+        String name = switch (type == null ? "" : type.toUpperCase(java.util.Locale.ROOT)) {
+            case "CPU" -> DEFAULT_CPU_CLUSTER_NAME;
+            case "GPU" -> DEFAULT_GPU_CLUSTER_NAME;
+            default -> throw new IllegalArgumentException("The compute type must be 'CPU' or 'GPU'; got '" + type + "'.");
+        };
+        return java.util.Optional.ofNullable(computeTargets().get(name));
+    }
+
     /**
      * Seed 003's {@code get_run}: a run tracked in this workspace (a job's run has the job's name as its id), from
      * the workspace's MLflow API with the client's token.
