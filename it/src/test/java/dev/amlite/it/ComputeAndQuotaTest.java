@@ -159,14 +159,20 @@ class ComputeAndQuotaTest {
         assertThat(Json.parse(cli.ok("ml", "compute", "show", "-n", "dev-box")).path("state").asText())
                 .as("stopped by its 18:00 Tokyo schedule").isEqualTo("Stopped");
 
-        cli.ok("ml", "compute", "start", "-n", "dev-box");
+        cli.ok("ml", "compute", "delete", "-n", "dev-box", "--yes");
+
+        // Idle shutdown, on an instance without a schedule (so that no 18:00 falls inside the ticks below).
+        Path idle = temporary.resolve("idle.yml");
+        Files.writeString(idle, "name: idle-box\ntype: computeinstance\nsize: Standard_DS3_v2\n"
+                + "idle_time_before_shutdown_minutes: 30\n");
+        cli.ok("ml", "compute", "create", "--file", idle.toString(), "-o", "none");
         server.computes().tick(Instant.now().plus(Duration.ofMinutes(10)));
-        assertThat(Json.parse(cli.ok("ml", "compute", "show", "-n", "dev-box")).path("state").asText())
+        assertThat(Json.parse(cli.ok("ml", "compute", "show", "-n", "idle-box")).path("state").asText())
                 .as("idle for 10 of its 30 minutes").isEqualTo("Running");
         server.computes().tick(Instant.now().plus(Duration.ofMinutes(31)));
-        assertThat(Json.parse(cli.ok("ml", "compute", "show", "-n", "dev-box")).path("state").asText())
+        assertThat(Json.parse(cli.ok("ml", "compute", "show", "-n", "idle-box")).path("state").asText())
                 .as("idle past idle_time_before_shutdown").isEqualTo("Stopped");
-        cli.ok("ml", "compute", "delete", "-n", "dev-box", "--yes");
+        cli.ok("ml", "compute", "delete", "-n", "idle-box", "--yes");
     }
 
     @Test

@@ -40,10 +40,12 @@ class JobsTest {
         return Json.parse(cli.ok("ml", "job", "show", "-n", job));
     }
 
+    /** Polls until the condition holds or {@code seconds} have passed (each CLI call itself takes a while). */
     static JsonNode awaitJob(String job, Predicate<JsonNode> condition, int seconds) throws InterruptedException {
+        long deadline = System.nanoTime() + seconds * 1_000_000_000L;
         JsonNode shown = show(job);
-        for (int i = 0; i < seconds * 4 && !condition.test(shown); i++) {
-            Thread.sleep(250);
+        while (!condition.test(shown) && System.nanoTime() < deadline) {
+            Thread.sleep(100);
             shown = show(job);
         }
         assertThat(condition.test(shown)).as("job %s: %s", job, shown).isTrue();
@@ -187,7 +189,8 @@ class JobsTest {
     void aClusterGrowsForQueuedJobsUpToItsMaximumAndShrinksWhenIdle() throws Exception {
         cli.ok("ml", "compute", "create", "-n", "small", "--type", "amlcompute", "--size", "Standard_DS1_v2",
                 "--min-instances", "0", "--max-instances", "2", "--idle-time-before-scale-down", "2", "-o", "none");
-        Path file = yaml("short", "command: sleep 3\nenvironment:\n  image: python:3.11\ncompute: azureml:small\n");
+        // Long enough that the third job still waits after the CLI (about a second a command) submitted it.
+        Path file = yaml("short", "command: sleep 8\nenvironment:\n  image: python:3.11\ncompute: azureml:small\n");
         for (String name : List.of("s1", "s2", "s3")) {
             cli.ok("ml", "job", "create", "-f", file.toString(), "-n", name, "-o", "none");
         }
