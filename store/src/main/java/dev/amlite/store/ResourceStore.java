@@ -133,6 +133,60 @@ public final class ResourceStore {
     }
 
     /**
+     * Moves a resource and everything below it to {@code target} (the same resource in another group or
+     * subscription) in one transaction (RM-7, MV-5): every row gets its new id, parent, subscription and group, its
+     * document the new id and a new etag, and the secrets of each row follow it. Rows whose type is in
+     * {@code stayingTypeKeys} stay where they are (what a move leaves behind). A row already at a new id is a
+     * Conflict and nothing moves. Returns the ids the moved rows have now, the root first.
+     */
+    public List<ResourceId> moveTree(ResourceId source, ResourceId target, java.util.Set<String> stayingTypeKeys) {
+        if (!source.typeKey().equals(target.typeKey()) || !source.name().equalsIgnoreCase(target.name())) {
+            throw new IllegalArgumentException("A move keeps type and name: " + source.id() + " -> " + target.id());
+        }
+        Instant now = clock.instant();
+        try {
+            return jdbi.inTransaction(handle -> {
+                List<StoredResource> rows = handle.createQuery("SELECT " + COLUMNS + " FROM resources "
+                                + "WHERE id_key = :key OR id_key LIKE :prefix ESCAPE '\\' ORDER BY id_key")
+                        .bind("key", source.key()).bind("prefix", likePrefix(source.key()))
+                        .map(ResourceStore::map).list();
+                if (rows.stream().noneMatch(row -> row.id().key().equals(source.key()))) {
+                    throw ArmException.notFound(source);
+                }
+                List<ResourceId> moved = new java.util.ArrayList<>();
+                for (StoredResource row : rows) {
+                    if (stayingTypeKeys.contains(row.id().typeKey())) {
+                        continue;
+                    }
+                    ResourceId to = ResourceId.parse(target.id() + row.id().id().substring(source.id().length()));
+                    String etag = newEtag();
+                    ObjectNode body = withIdentity(to, row.documentCopy(), etag);
+                    handle.createUpdate("""
+                            UPDATE resources SET id_key = :newKey, id = :id, parent_key = :parent,
+                                subscription_key = :subscription, group_key = :group, body = :body, etag = :etag,
+                                updated_at = :now
+                            WHERE id_key = :oldKey""")
+                            .bind("newKey", to.key()).bind("id", to.id())
+                            .bind("parent", to.scope() == null ? null : to.scope().toLowerCase(Locale.ROOT))
+                            .bind("subscription", lower(to.subscriptionId())).bind("group", lower(to.resourceGroup()))
+                            .bind("body", Json.write(body)).bind("etag", etag).bind("now", now)
+                            .bind("oldKey", row.id().key()).execute();
+                    handle.createUpdate("UPDATE secrets SET owner_key = :newKey WHERE owner_key = :oldKey")
+                            .bind("newKey", to.key()).bind("oldKey", row.id().key()).execute();
+                    moved.add(to);
+                }
+                return moved;
+            });
+        } catch (RuntimeException e) {
+            if (Database.isUniqueViolation(e)) {
+                throw new ArmException(ErrorCode.Conflict, "Something already exists at the target of the move of '"
+                        + source.id() + "' to '" + target.id() + "'; nothing was moved.");
+            }
+            throw e;
+        }
+    }
+
+    /**
      * Moves a resource and everything below it from one state to another in one statement: soft delete hides a
      * subtree and keeps its name taken; recovery brings it back whole.
      */

@@ -213,4 +213,49 @@ abstract class StoreContract {
                 .isEqualTo(2);
         assertThat(tracking.createModelVersion(workspace, "none", "s", null, null, 3)).isEmpty();
     }
+
+    @Test
+    void aSubtreeMovesWholeWithItsSecretsLeavingTheStayingTypesAndAConflictMovesNothing() {
+        SecretStore secrets = new SecretStore(database(), Clock.systemUTC());
+        String target = UUID.randomUUID().toString();
+        ResourceId source = ResourceId.parse("/subscriptions/" + subscription + "/resourceGroups/Origin/providers/"
+                + "Microsoft.MachineLearningServices/workspaces/MyWs");
+        ResourceId moved = ResourceId.parse("/subscriptions/" + target + "/resourceGroups/destination/providers/"
+                + "Microsoft.MachineLearningServices/workspaces/MyWs");
+        resources.insert(source, "japaneast", doc("ws"));
+        ResourceId model = source.child("models", "m").child("versions", "1");
+        resources.insert(source.child("models", "m"), "japaneast", doc("container"));
+        resources.insert(model, "japaneast", doc("version"));
+        ResourceId data = source.child("data", "d");
+        resources.insert(data, "japaneast", doc("data"));
+        secrets.put(source.child("datastores", "ds"), "key", "sealed-key");
+        resources.insert(source.child("datastores", "ds"), "japaneast", doc("ds"));
+
+        List<ResourceId> ids = resources.moveTree(source, moved, java.util.Set.of(data.typeKey()));
+        assertThat(ids.getFirst().id()).isEqualTo(moved.id());
+        assertThat(ids).hasSize(4);
+        assertThat(resources.get(source)).isEmpty();
+        StoredResource version = resources.get(moved.child("models", "m").child("versions", "1")).orElseThrow();
+        assertThat(version.document().path("id").asText()).isEqualTo(moved.id() + "/models/m/versions/1");
+        assertThat(version.document().path("properties").path("value").asText()).isEqualTo("version");
+        assertThat(resources.listChildren(moved, "microsoft.machinelearningservices/workspaces/models")).hasSize(1);
+        assertThat(resources.listInSubscription(target, moved.typeKey())).extracting(r -> r.id().id())
+                .containsExactly(moved.id());
+        assertThat(resources.get(data)).as("a staying type stays").isPresent();
+        assertThat(secrets.get(moved.child("datastores", "ds"), "key")).contains("sealed-key");
+        assertThat(secrets.get(source.child("datastores", "ds"), "key")).isEmpty();
+
+        // Something already at the target: nothing moves back.
+        resources.insert(source, "japaneast", doc("a new one at the source"));
+        resources.insert(source.child("models", "m"), "japaneast", doc("blocks"));
+        resources.insert(moved.child("codes", "c"), "japaneast", doc("x"));
+        ResourceId sourceCode = source.child("codes", "c");
+        resources.insert(sourceCode, "japaneast", doc("y"));
+        assertThatThrownBy(() -> resources.moveTree(source, moved, java.util.Set.of()))
+                .isInstanceOf(ArmException.class).extracting(e -> ((ArmException) e).code()).isEqualTo(ErrorCode.Conflict);
+        assertThat(resources.get(source).orElseThrow().document().path("properties").path("value").asText())
+                .isEqualTo("a new one at the source");
+        assertThat(resources.get(sourceCode)).isPresent();
+        assertThat(resources.get(moved.child("models", "m").child("versions", "1"))).isPresent();
+    }
 }
