@@ -54,6 +54,7 @@ public final class Main {
             // --help, --version, or a word that is no command: picocli needs them all to list or suggest.
             COMMANDS.forEach(commandLine::addSubcommand);
         }
+        addHelp(commandLine);
         commandLine.setCaseInsensitiveEnumValuesAllowed(true);
         commandLine.setParameterExceptionHandler((error, arguments) -> {
             System.err.println("ERROR: " + error.getMessage());
@@ -87,6 +88,19 @@ public final class Main {
             return 1;
         });
         return commandLine.execute(args);
+    }
+
+    /**
+     * {@code -h/--help} on every command and group, as az has it. Not picocli's inherited standard options: those
+     * bring {@code --version}, which the asset commands use for the asset's version, as az does.
+     */
+    private static void addHelp(CommandLine command) {
+        CommandLine.Model.CommandSpec spec = command.getCommandSpec();
+        if (spec.findOption("--help") == null && spec.findOption("-h") == null) {
+            spec.addOption(CommandLine.Model.OptionSpec.builder("-h", "--help").usageHelp(true)
+                    .description("Show this help and exit.").build());
+        }
+        command.getSubcommands().values().forEach(Main::addHelp);
     }
 
     /** {@code amlite --version}. */
