@@ -13,7 +13,8 @@ import picocli.CommandLine.Option;
 
 /** {@code amlite resource …}: any resource by id (RM-2). */
 @Command(name = "resource", description = "Manage any resource by id.",
-        subcommands = {ResourceCommands.Show.class, ResourceCommands.ListCommand.class, ResourceCommands.Delete.class})
+        subcommands = {ResourceCommands.Show.class, ResourceCommands.ListCommand.class, ResourceCommands.Delete.class,
+                ResourceCommands.InvokeAction.class})
 final class ResourceCommands {
     static final List<Column> COLUMNS = List.of(Column.of("Name", "name"), Column.of("ResourceGroup", "resourceGroup"),
             Column.of("Location", "location"), Column.of("Type", "type"));
@@ -134,6 +135,43 @@ final class ResourceCommands {
                 session.longRunning("DELETE", id.id(), apiVersionFor(session, id), null, noWait);
             }
             return null;
+        }
+    }
+
+    @Command(name = "invoke-action", description = "POST an action on resources by id (e.g. validateMoveResources "
+            + "on a group), following a long-running answer to its end.")
+    static final class InvokeAction extends Leaf {
+        @Option(names = "--action", required = true, description = "The action, e.g. validateMoveResources.")
+        String action;
+        @Option(names = "--ids", arity = "1..*", required = true, description = "Resource ids.")
+        List<String> ids;
+        @Option(names = "--request-body", description = "JSON body of the action.")
+        String body;
+
+        @Override
+        JsonNode run(Session session) {
+            JsonNode request = null;
+            if (body != null) {
+                try {
+                    request = Json.parse(body);
+                } catch (RuntimeException e) {
+                    throw new CliError("--request-body is not JSON: " + e.getMessage(), 2);
+                }
+            }
+            ArrayNode results = Json.MAPPER.createArrayNode();
+            for (ResourceId id : ids(ids)) {
+                dev.amlite.sdk.ArmClient.Response started = session.arm().send("POST", id.id() + "/" + action,
+                        apiVersionFor(session, id), Map.of(), request);
+                // Followed through Azure-AsyncOperation, whose final status says more than the Location's 204.
+                java.util.Map<String, List<String>> headers = new java.util.HashMap<>(started.headers());
+                headers.keySet().removeIf(name -> name.equalsIgnoreCase("Location"));
+                JsonNode done = session.arm().waitForCompletion(new dev.amlite.sdk.ArmClient.Response(started.status(),
+                        headers, started.body()), () -> { }).body();
+                if (done != null) {
+                    results.add(done);
+                }
+            }
+            return results.size() == 1 ? results.get(0) : results;
         }
     }
 }

@@ -27,6 +27,8 @@ import dev.amlite.control.compute.LocalNodeBackend;
 import dev.amlite.control.quota.QuotaHandlers;
 import dev.amlite.control.quota.Quotas;
 import dev.amlite.control.jobs.Jobs;
+import dev.amlite.control.move.MoveValidation;
+import dev.amlite.control.move.Moves;
 import dev.amlite.control.jobs.JobsConfig;
 import dev.amlite.control.tracking.MlflowApi;
 import dev.amlite.control.tracking.Tracking;
@@ -148,6 +150,7 @@ public final class ControlPlane implements AutoCloseable {
         Tracking tracking = new Tracking(new TrackingStore(database), clock);
         MlflowApi mlflow = new MlflowApi(tracking, tokens, authorizer, store, assets);
         Computes computes = new Computes(tracked, operations, new LocalNodeBackend(), clock);
+        Moves moves = new Moves(new MoveValidation(store, catalog, registrations, authorizer, policy), operations);
         Quotas quotas = new Quotas(new QuotaStore(database, clock), catalog,
                 List.of(new EndpointQuota(store, catalog), computes.usage()));
         computes.useQuotas(quotas);
@@ -167,12 +170,13 @@ public final class ControlPlane implements AutoCloseable {
                 .register(ResourceId.SUBSCRIPTION_TYPE, new SubscriptionHandler(store, authorizer))
                 .register("Microsoft.Subscription/aliases", new SubscriptionAliasHandler(store, subscriptions))
                 .register(ResourceId.RESOURCE_GROUP_TYPE,
-                        new ResourceGroupHandler(store, catalog, policy, operations, authorizer, clock))
+                        new ResourceGroupHandler(store, catalog, policy, operations, authorizer, clock)
+                                .withActions(moves::action))
                 .register("Microsoft.Resources/providers", new ProviderHandler(catalog, registrations, store))
                 .register("Microsoft.Resources/locations", new LocationHandler(catalog))
                 .register("Microsoft.Resources/resources", new ResourceListHandler(store))
-                .register("Microsoft.Resources/operationStatuses", new OperationStatusHandler(operations, false))
-                .register("Microsoft.Resources/operationResults", new OperationStatusHandler(operations, true))
+                .register("Microsoft.Resources/operationStatuses", new OperationStatusHandler(operations, false, authorizer))
+                .register("Microsoft.Resources/operationResults", new OperationStatusHandler(operations, true, authorizer))
                 .register("Microsoft.Compute/locations/vmSizes", new VmSizeHandler(catalog))
                 .register(QuotaHandlers.USAGES, QuotaHandlers.usages(quotas))
                 .register(QuotaHandlers.QUOTAS, QuotaHandlers.limits(quotas))

@@ -71,6 +71,7 @@ public enum ErrorCode {
     UploadIncomplete(400),
     DatastoreValidationFailed(400),
     QuotaExceeded(409),
+    ResourceMoveValidationFailed(409),
     ResourceNotReady(400),
     InternalServerError(500),
     ServiceUnavailable(503);

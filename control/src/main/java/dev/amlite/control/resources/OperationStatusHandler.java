@@ -9,6 +9,7 @@ import dev.amlite.control.operations.OperationRunner;
 import dev.amlite.core.ArmException;
 import dev.amlite.core.ErrorCode;
 import dev.amlite.core.Json;
+import dev.amlite.core.ResourceId;
 import dev.amlite.store.Operation;
 import dev.amlite.store.OperationStatus;
 import dev.amlite.store.OperationStore;
@@ -24,8 +25,11 @@ public final class OperationStatusHandler implements ResourceTypeHandler {
     private final OperationRunner runner;
     private final boolean results;
 
-    public OperationStatusHandler(OperationRunner runner, boolean results) {
+    private final dev.amlite.control.rbac.Authorizer authorizer;
+
+    public OperationStatusHandler(OperationRunner runner, boolean results, dev.amlite.control.rbac.Authorizer authorizer) {
         this.runner = requireNonNull(runner, "runner is null");
+        this.authorizer = requireNonNull(authorizer, "authorizer is null");
         this.store = runner.store();
         this.results = results;
     }
@@ -35,6 +39,7 @@ public final class OperationStatusHandler implements ResourceTypeHandler {
         Operation operation = store.get(request.resource().name())
                 .filter(op -> op.subscriptionId() != null
                         && op.subscriptionId().equalsIgnoreCase(request.resource().subscriptionId()))
+                .filter(op -> authorizer.hasAnyAccess(request.caller().objectId(), ResourceId.parse(op.resourceId())))
                 .orElseThrow(() -> new ArmException(ErrorCode.OperationNotFound, "Operation '"
                         + request.resource().name() + "' was not found in this subscription."));
         return results ? result(request, operation) : ArmResponse.ok(status(request, operation));
@@ -70,6 +75,13 @@ public final class OperationStatusHandler implements ResourceTypeHandler {
         }
         if (operation.error() != null) {
             node.set("error", Json.parse(operation.error()));
+        }
+        if (operation.status() == OperationStatus.Succeeded) {
+            // What an operation reports besides success (a move validation: what would stay behind).
+            JsonNode result = Json.parse(operation.request()).path("result");
+            if (result.isObject()) {
+                node.set("properties", result);
+            }
         }
         node.put("resourceId", operation.resourceId());
         return node;

@@ -42,6 +42,30 @@ public final class ResourceGroupHandler implements ResourceTypeHandler {
     private final Authorizer authorizer;
     private final Clock clock;
 
+    /** Actions on a group that other features provide (moves); null when the action is not theirs. */
+    @FunctionalInterface
+    public interface GroupActions {
+        ArmResponse action(ArmRequest request, String action);
+    }
+
+    private GroupActions actions = (request, action) -> null;
+
+    /** Gives the group's POST actions to {@code actions} (set once by the composing code). */
+    public ResourceGroupHandler withActions(GroupActions actions) {
+        this.actions = requireNonNull(actions, "actions is null");
+        return this;
+    }
+
+    @Override
+    public ArmResponse action(ArmRequest request, String action) {
+        ArmResponse answer = actions.action(request, action);
+        if (answer == null) {
+            throw new ArmException(ErrorCode.NotFound, "The action '" + action + "' is not defined on resource "
+                    + "groups; they offer validateMoveResources.");
+        }
+        return answer;
+    }
+
     public ResourceGroupHandler(ResourceStore store, Catalog catalog, PolicyEngine policy, OperationRunner operations,
                                 Authorizer authorizer, Clock clock) {
         this.store = requireNonNull(store, "store is null");
