@@ -14,7 +14,7 @@ import picocli.CommandLine.Option;
 /** {@code amlite resource …}: any resource by id (RM-2). */
 @Command(name = "resource", description = "Manage any resource by id.",
         subcommands = {ResourceCommands.Show.class, ResourceCommands.ListCommand.class, ResourceCommands.Delete.class,
-                ResourceCommands.InvokeAction.class})
+                ResourceCommands.InvokeAction.class, ResourceCommands.Move.class})
 final class ResourceCommands {
     static final List<Column> COLUMNS = List.of(Column.of("Name", "name"), Column.of("ResourceGroup", "resourceGroup"),
             Column.of("Location", "location"), Column.of("Type", "type"));
@@ -172,6 +172,38 @@ final class ResourceCommands {
                 }
             }
             return results.size() == 1 ? results.get(0) : results;
+        }
+    }
+
+    @Command(name = "move", description = "Move resources (e.g. a workspace) to another group or subscription "
+            + "(seed 000); validate first with 'resource invoke-action --action validateMoveResources'.")
+    static final class Move extends Leaf {
+        @Option(names = "--ids", arity = "1..*", required = true, description = "Ids of resources of one group.")
+        List<String> ids;
+        @Option(names = "--destination-group", required = true, description = "Target resource group.")
+        String group;
+        @Option(names = "--destination-subscription-id", description = "Target subscription (default: the source's).")
+        String subscription;
+        @Option(names = "--no-wait", description = "Return without waiting for the move to end.")
+        boolean noWait;
+
+        @Override
+        JsonNode run(Session session) {
+            List<ResourceId> resources = ids(ids);
+            ResourceId source = resources.getFirst().parent();
+            for (ResourceId id : resources) {
+                if (id.parent() == null || !id.parent().isResourceGroup() || !id.parent().key().equals(source.key())) {
+                    throw new CliError("--ids must name top-level resources of one resource group; '" + id.id()
+                            + "' is not one of '" + source.id() + "'.", 2);
+                }
+            }
+            String targetSubscription = subscription != null ? subscription : source.subscriptionId();
+            com.fasterxml.jackson.databind.node.ObjectNode body = Json.object();
+            ArrayNode list = body.putArray("resources");
+            resources.forEach(id -> list.add(id.id()));
+            body.put("targetResourceGroup", "/subscriptions/" + targetSubscription + "/resourceGroups/" + group);
+            session.longRunning("POST", source.id() + "/moveResources", Session.RESOURCES_API, body, noWait);
+            return null;
         }
     }
 }

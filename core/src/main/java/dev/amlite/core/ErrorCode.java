@@ -72,6 +72,7 @@ public enum ErrorCode {
     DatastoreValidationFailed(400),
     QuotaExceeded(409),
     ResourceMoveValidationFailed(409),
+    WorkspaceMoving(409),
     ResourceNotReady(400),
     InternalServerError(500),
     ServiceUnavailable(503);

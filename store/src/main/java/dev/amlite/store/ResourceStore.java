@@ -132,14 +132,29 @@ public final class ResourceStore {
         });
     }
 
+    /** What {@link #moveTree} did: the new ids of the moved rows (the root first) and the rows it deleted. */
+    public record MovedTree(List<ResourceId> moved, List<StoredResource> dropped) {
+    }
+
     /**
      * Moves a resource and everything below it to {@code target} (the same resource in another group or
      * subscription) in one transaction (RM-7, MV-5): every row gets its new id, parent, subscription and group, its
      * document the new id and a new etag, and the secrets of each row follow it. Rows whose type is in
      * {@code stayingTypeKeys} stay where they are (what a move leaves behind). A row already at a new id is a
-     * Conflict and nothing moves. Returns the ids the moved rows have now, the root first.
+     * Conflict and nothing moves. Rows whose type is in {@code droppedTypeKeys} are deleted in the same transaction
+     * (role assignments scoped to a moved workspace) and returned, so that the caller can say what went.
      */
-    public List<ResourceId> moveTree(ResourceId source, ResourceId target, java.util.Set<String> stayingTypeKeys) {
+    public MovedTree moveTree(ResourceId source, ResourceId target, java.util.Set<String> stayingTypeKeys,
+                              java.util.Set<String> droppedTypeKeys) {
+        return moveTree(source, target, stayingTypeKeys, droppedTypeKeys, java.util.function.UnaryOperator.identity());
+    }
+
+    /**
+     * As {@link #moveTree(ResourceId, ResourceId, java.util.Set, java.util.Set)}, with {@code rewrite} applied to
+     * every moved document (the caller's knowledge of references inside documents; the store has none).
+     */
+    public MovedTree moveTree(ResourceId source, ResourceId target, java.util.Set<String> stayingTypeKeys,
+                              java.util.Set<String> droppedTypeKeys, java.util.function.UnaryOperator<ObjectNode> rewrite) {
         if (!source.typeKey().equals(target.typeKey()) || !source.name().equalsIgnoreCase(target.name())) {
             throw new IllegalArgumentException("A move keeps type and name: " + source.id() + " -> " + target.id());
         }
@@ -154,13 +169,20 @@ public final class ResourceStore {
                     throw ArmException.notFound(source);
                 }
                 List<ResourceId> moved = new java.util.ArrayList<>();
+                List<StoredResource> dropped = new java.util.ArrayList<>();
                 for (StoredResource row : rows) {
                     if (stayingTypeKeys.contains(row.id().typeKey())) {
                         continue;
                     }
+                    if (droppedTypeKeys.contains(row.id().typeKey())) {
+                        handle.createUpdate("DELETE FROM resources WHERE id_key = :key").bind("key", row.id().key())
+                                .execute();
+                        dropped.add(row);
+                        continue;
+                    }
                     ResourceId to = ResourceId.parse(target.id() + row.id().id().substring(source.id().length()));
                     String etag = newEtag();
-                    ObjectNode body = withIdentity(to, row.documentCopy(), etag);
+                    ObjectNode body = withIdentity(to, rewrite.apply(row.documentCopy()), etag);
                     handle.createUpdate("""
                             UPDATE resources SET id_key = :newKey, id = :id, parent_key = :parent,
                                 subscription_key = :subscription, group_key = :group, body = :body, etag = :etag,
@@ -175,7 +197,7 @@ public final class ResourceStore {
                             .bind("newKey", to.key()).bind("oldKey", row.id().key()).execute();
                     moved.add(to);
                 }
-                return moved;
+                return new MovedTree(List.copyOf(moved), List.copyOf(dropped));
             });
         } catch (RuntimeException e) {
             if (Database.isUniqueViolation(e)) {

@@ -231,7 +231,14 @@ abstract class StoreContract {
         secrets.put(source.child("datastores", "ds"), "key", "sealed-key");
         resources.insert(source.child("datastores", "ds"), "japaneast", doc("ds"));
 
-        List<ResourceId> ids = resources.moveTree(source, moved, java.util.Set.of(data.typeKey()));
+        ResourceId assignment = ResourceId.parse(source.id() + "/providers/Microsoft.Authorization/roleAssignments/"
+                + UUID.randomUUID());
+        resources.insert(assignment, null, doc("reader on the workspace"));
+        ResourceStore.MovedTree result = resources.moveTree(source, moved, java.util.Set.of(data.typeKey()),
+                java.util.Set.of(assignment.typeKey()));
+        List<ResourceId> ids = result.moved();
+        assertThat(result.dropped()).extracting(r -> r.id().id()).containsExactly(assignment.id());
+        assertThat(resources.get(assignment)).isEmpty();
         assertThat(ids.getFirst().id()).isEqualTo(moved.id());
         assertThat(ids).hasSize(4);
         assertThat(resources.get(source)).isEmpty();
@@ -251,7 +258,7 @@ abstract class StoreContract {
         resources.insert(moved.child("codes", "c"), "japaneast", doc("x"));
         ResourceId sourceCode = source.child("codes", "c");
         resources.insert(sourceCode, "japaneast", doc("y"));
-        assertThatThrownBy(() -> resources.moveTree(source, moved, java.util.Set.of()))
+        assertThatThrownBy(() -> resources.moveTree(source, moved, java.util.Set.of(), java.util.Set.of()))
                 .isInstanceOf(ArmException.class).extracting(e -> ((ArmException) e).code()).isEqualTo(ErrorCode.Conflict);
         assertThat(resources.get(source).orElseThrow().document().path("properties").path("value").asText())
                 .isEqualTo("a new one at the source");

@@ -33,6 +33,7 @@ public final class MoveValidation {
             "Microsoft.ContainerRegistry", "Microsoft.KeyVault");
     /** Child types that do not move with a workspace (MV-4): data assets and role assignments on it. */
     static final Set<String> STAYING = Set.of(ML + "/data", ML + "/data/versions");
+    static final String ROLE_ASSIGNMENTS = "microsoft.authorization/roleassignments";
 
     private final ResourceStore store;
     private final Catalog catalog;
@@ -211,6 +212,21 @@ public final class MoveValidation {
                     + "' is linked to Azure Databricks workspace '" + properties.path("adbWorkspace").asText()
                     + "'; linked workspaces cannot move (seed 000).", id));
         }
+        problems.addAll(quietProblems(workspace));
+        for (StoredResource data : store.listChildren(workspace.id(), ML + "/data")) {
+            leftBehind.add("data asset '" + data.id().name() + "' (data assets do not move; register it again in "
+                    + "the moved workspace with 'amlite ml data create')");
+        }
+        for (StoredResource assignment : store.listChildren(workspace.id(), ROLE_ASSIGNMENTS)) {
+            leftBehind.add("role assignment '" + assignment.id().name() + "' on the workspace (recreate it at the "
+                    + "target)");
+        }
+    }
+
+    /** MV-3: what keeps a workspace from moving now (computes, online endpoints, unfinished jobs). */
+    List<ArmError> quietProblems(StoredResource workspace) {
+        List<ArmError> problems = new ArrayList<>();
+        String id = workspace.id().id();
         List<String> computes = names(workspace.id(), ML + "/computes");
         if (!computes.isEmpty()) {
             problems.add(problem("WorkspaceHasComputes", "Workspace '" + workspace.id().name() + "' has computes "
@@ -234,15 +250,7 @@ public final class MoveValidation {
                     + "have not ended: " + jobs + "; wait for them or cancel them ('amlite ml job cancel -n <name>').",
                     id));
         }
-        for (StoredResource data : store.listChildren(workspace.id(), ML + "/data")) {
-            leftBehind.add("data asset '" + data.id().name() + "' (data assets do not move; register it again in "
-                    + "the moved workspace with 'amlite ml data create')");
-        }
-        for (StoredResource assignment : store.listChildren(workspace.id(),
-                "microsoft.authorization/roleassignments")) {
-            leftBehind.add("role assignment '" + assignment.id().name() + "' on the workspace (recreate it at the "
-                    + "target)");
-        }
+        return problems;
     }
 
     private List<String> names(ResourceId workspace, String typeKey) {

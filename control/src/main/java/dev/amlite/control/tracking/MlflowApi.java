@@ -94,6 +94,7 @@ public final class MlflowApi implements HttpService {
             Caller caller = authenticate(request);
             dev.amlite.store.StoredResource workspace = resources.get(workspaceId).orElseThrow(() ->
                     MlflowException.missing("Workspace '" + workspaceId.name() + "' does not exist."));
+            dev.amlite.control.workspace.NetworkGate.refuseWhileMoving(workspace);
             Call call = new Call(method, Tracking.workspaceKey(workspace), workspaceId, matcher.group(3), caller, request);
             if (matcher.group(2).equalsIgnoreCase("mlflow-artifacts")) {
                 artifacts(call, response);
@@ -108,6 +109,7 @@ public final class MlflowApi implements HttpService {
                 case 401 -> "UNAUTHENTICATED";
                 case 403 -> "PERMISSION_DENIED";
                 case 404 -> "RESOURCE_DOES_NOT_EXIST";
+                case 409 -> "RESOURCE_CONFLICT";
                 case 413 -> "INVALID_PARAMETER_VALUE";
                 default -> e.httpStatus() < 500 ? "INVALID_PARAMETER_VALUE" : "INTERNAL_ERROR";
             };

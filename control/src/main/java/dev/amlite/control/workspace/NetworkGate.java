@@ -29,6 +29,7 @@ public final class NetworkGate {
 
     public void check(ArmRequest request, ResourceId workspaceId) {
         Optional<StoredResource> workspace = store.get(workspaceId);
+        workspace.ifPresent(NetworkGate::refuseWhileMoving);
         if (workspace.isEmpty()
                 || !"Disabled".equalsIgnoreCase(workspace.get().document().path("properties").path("publicNetworkAccess").asText())) {
             return;
@@ -43,6 +44,61 @@ public final class NetworkGate {
                 + "('amlite network private-endpoint create ... --group-id amlworkspace') or enable public access "
                 + "('amlite ml workspace update -n " + workspaceId.name() + " -g " + workspaceId.resourceGroup()
                 + " --public-network-access Enabled').");
+    }
+
+    /** MV-5: while a workspace moves, every request on it and its contents is refused with 409. */
+    public static void refuseWhileMoving(StoredResource workspace) {
+        JsonNode moving = workspace.document().path("properties").path("amliteMoving");
+        if (moving.isObject()) {
+            throw new ArmException(ErrorCode.WorkspaceMoving, "Workspace '" + workspace.id().name() + "' is moving to '"
+                    + moving.path("target").asText() + "' (operation " + moving.path("operation").asText() + "); "
+                    + "retry when the move has ended.");
+        }
+    }
+
+    /** The workspace resource itself refuses requests while it moves; its network rule does not apply to it. */
+    public ResourceTypeHandler movingGuard(ResourceTypeHandler handler) {
+        return new ResourceTypeHandler() {
+            private void gate(ArmRequest request) {
+                workspaceOf(request.resource()).flatMap(store::get).ifPresent(NetworkGate::refuseWhileMoving);
+            }
+
+            @Override
+            public ArmResponse get(ArmRequest request) {
+                gate(request);
+                return handler.get(request);
+            }
+
+            @Override
+            public ArmResponse put(ArmRequest request) {
+                gate(request);
+                return handler.put(request);
+            }
+
+            @Override
+            public ArmResponse patch(ArmRequest request) {
+                gate(request);
+                return handler.patch(request);
+            }
+
+            @Override
+            public ArmResponse delete(ArmRequest request) {
+                gate(request);
+                return handler.delete(request);
+            }
+
+            @Override
+            public ArmResponse list(ArmRequest request) {
+                gate(request);
+                return handler.list(request);
+            }
+
+            @Override
+            public ArmResponse action(ArmRequest request, String action) {
+                gate(request);
+                return handler.action(request, action);
+            }
+        };
     }
 
     /** Whether {@code address} is in the subnet of an approved private endpoint of the workspace. */

@@ -88,8 +88,8 @@ public final class Workspaces implements AutoCloseable {
                 Map.entry(ApplicationInsightsHandler.TYPE, insights),
                 Map.entry(PrivateEndpointHandler.TYPE, new PrivateEndpointHandler(tracked, privateLink)),
                 Map.entry(PrivateDnsZoneGroupHandler.TYPE, new PrivateDnsZoneGroupHandler(tracked)),
-                Map.entry(WorkspaceHandler.TYPE, workspaces),
-                Map.entry(WorkspaceHandler.PE_CONNECTION_TYPE, privateLink),
+                Map.entry(WorkspaceHandler.TYPE, gate.movingGuard(workspaces)),
+                Map.entry(WorkspaceHandler.PE_CONNECTION_TYPE, gate.movingGuard(privateLink)),
                 Map.entry(WorkspaceHandler.TYPE + "/privateLinkResources", WorkspacePrivateLink.linkResources(tracked)),
                 Map.entry(ConnectionHandler.TYPE, gate.guard(new ConnectionHandler(tracked, workspaceSecrets))));
         return new Workspaces(tracked, workspaces, keys, deletedVaults, gate, handlers, workspaceSecrets, storage);
