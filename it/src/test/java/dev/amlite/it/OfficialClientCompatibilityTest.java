@@ -86,4 +86,30 @@ class OfficialClientCompatibilityTest {
         assertThat(seen.path("duplicate").asInt()).isEqualTo(409);
         assertThat(seen.path("afterDelete").asInt()).isEqualTo(404);
     }
+
+    @Test
+    void theOfficialResourcesClientValidatesAndMovesAWorkspace() throws Exception {
+        if (!Files.isDirectory(COMPAT.resolve("node_modules").resolve("@azure").resolve("arm-resources"))) {
+            run(List.of("npm", "ci", "--no-audit", "--no-fund"), null);
+        }
+        Cli cli = Cli.withWorkspace(server, temporary.resolve("move-config"));
+        String destination = Json.parse(cli.ok("account", "create", "--display-name", "js-destination"))
+                .path("subscriptionId").asText();
+        cli.ok("group", "create", "-g", "js-destination", "-l", "japaneast", "--subscription", destination, "-o", "none");
+        String token = server.adminToken();
+        String target = "/subscriptions/" + destination + "/resourceGroups/js-destination";
+        String output = run(List.of("node", "move.js", server.url(), token, server.subscriptionId(), "rg1", "mlw", target),
+                server.dataDirectory().resolve("tls").resolve("server.crt"));
+        JsonNode seen = Json.parse(output.lines().reduce((a, b) -> b).orElseThrow());
+        // The client's poller fails the operation with its error's message (core-lro keeps no code for it).
+        assertThat(seen.path("invalid").path("message").asText()).as(seen.toString())
+                .contains("cannot be done").contains("1 problem(s)");
+        assertThat(seen.path("validated").asBoolean()).isTrue();
+        assertThat(seen.path("moved").asBoolean()).isTrue();
+        String api = "?api-version=2024-04-01";
+        assertThat(server.call("GET", target + "/providers/Microsoft.MachineLearningServices/workspaces/mlw" + api,
+                token, (String) null).status()).isEqualTo(200);
+        assertThat(server.call("GET", "/subscriptions/" + server.subscriptionId() + "/resourceGroups/rg1/providers/"
+                + "Microsoft.MachineLearningServices/workspaces/mlw" + api, token, (String) null).status()).isEqualTo(404);
+    }
 }
