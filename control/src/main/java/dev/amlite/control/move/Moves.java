@@ -134,6 +134,7 @@ public final class Moves {
         if (workspace) {
             List<ArmError> busy = validation.quietProblems(store.get(source).orElseThrow());
             if (!busy.isEmpty()) {
+                clearMarkAt(source); // a resumed move may have marked it before the crash
                 throw new ArmException(ErrorCode.ResourceMoveValidationFailed, "Workspace '" + source.name()
                         + "' stopped being quiet after the move was accepted; nothing was moved.", null, busy);
             }
