@@ -113,18 +113,6 @@ public final class Jobs implements AutoCloseable {
         return assets.dataUri(ResourceId.parse(versionId));
     }
 
-    /** Jobs on a node of a workspace right now (what keeps a compute busy, and a workspace from moving). */
-    public List<ResourceId> running(ResourceId workspace) {
-        List<ResourceId> found = new ArrayList<>();
-        for (StoredResource job : store.listChildren(workspace, TYPE_KEY)) {
-            String status = job.document().path("properties").path("status").asText();
-            if (!JobStatus.terminal(status)) {
-                found.add(job.id());
-            }
-        }
-        return found;
-    }
-
     /** Starts the dispatcher; jobs a stop interrupted fail, queued ones wait again. */
     public void start() {
         for (StoredResource job : store.listByType(TYPE_KEY)) {
