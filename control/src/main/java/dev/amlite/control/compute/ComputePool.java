@@ -200,11 +200,4 @@ public final class ComputePool {
     private static double seconds(Instant from, Instant to) {
         return Math.max(0, Duration.between(from, to).toMillis() / 1000.0);
     }
-
-    /** Counts per compute, for tests and metrics. */
-    synchronized Map<String, Integer> counts() {
-        Map<String, Integer> counts = new HashMap<>();
-        computes.forEach((k, v) -> counts.put(k, v.nodes.size()));
-        return counts;
-    }
 }

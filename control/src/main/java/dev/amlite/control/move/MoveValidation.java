@@ -16,7 +16,6 @@ import dev.amlite.store.ResourceStore;
 import dev.amlite.store.StoredResource;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -264,9 +263,5 @@ public final class MoveValidation {
 
     private static ArmError problem(String code, String message, String target) {
         return new ArmError(code, message, target, null);
-    }
-
-    static String lower(String value) {
-        return value.toLowerCase(Locale.ROOT);
     }
 }

@@ -54,13 +54,7 @@ public final class Moves {
         operations.register(VALIDATE, new OperationWorker() {
             @Override
             public void run(Operation operation) {
-                var recorded = Json.parse(operation.request());
-                List<ArmError> problems = new ArrayList<>();
-                recorded.path("problems").forEach(p -> problems.add(Json.convert(p, ArmError.class)));
-                if (!problems.isEmpty()) {
-                    throw new ArmException(ErrorCode.ResourceMoveValidationFailed, recorded.path("message").asText(),
-                            null, problems);
-                }
+                failIfRefused(Json.parse(operation.request()));
             }
 
             @Override
@@ -105,14 +99,19 @@ public final class Moves {
         return operations.accepted(request, operation);
     }
 
-    private void carryOut(Operation operation) {
-        var recorded = Json.parse(operation.request());
+    /** Ends the operation with the problems the checks found when the request came, if any. */
+    private static void failIfRefused(com.fasterxml.jackson.databind.JsonNode recorded) {
         List<ArmError> problems = new ArrayList<>();
         recorded.path("problems").forEach(p -> problems.add(Json.convert(p, ArmError.class)));
         if (!problems.isEmpty()) {
             throw new ArmException(ErrorCode.ResourceMoveValidationFailed, recorded.path("message").asText(), null,
                     problems);
         }
+    }
+
+    private void carryOut(Operation operation) {
+        var recorded = Json.parse(operation.request());
+        failIfRefused(recorded);
         dev.amlite.core.ResourceId sourceGroup = dev.amlite.core.ResourceId.parse(recorded.path("sourceGroup").asText());
         dev.amlite.core.ResourceId targetGroup = dev.amlite.core.ResourceId.parse(recorded.path("targetGroup").asText());
         MoveValidation.MoveRequest move = new MoveValidation.MoveRequest(sourceGroup, List.of(), targetGroup);

@@ -17,7 +17,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.UUID;
 
 /**
  * The quota API of {@code Microsoft.MachineLearningServices/locations/{region}} (RM-11): {@code usages} (usage
@@ -254,10 +253,5 @@ public final class QuotaHandlers {
             properties.put("decidedBy", request.decidedBy()).put("decidedOn", request.decidedAt().toString());
         }
         return node;
-    }
-
-    /** A fresh request name for clients that do not pick one. */
-    public static String newName() {
-        return UUID.randomUUID().toString();
     }
 }

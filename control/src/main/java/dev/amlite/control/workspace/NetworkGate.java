@@ -58,47 +58,8 @@ public final class NetworkGate {
 
     /** The workspace resource itself refuses requests while it moves; its network rule does not apply to it. */
     public ResourceTypeHandler movingGuard(ResourceTypeHandler handler) {
-        return new ResourceTypeHandler() {
-            private void gate(ArmRequest request) {
-                workspaceOf(request.resource()).flatMap(store::get).ifPresent(NetworkGate::refuseWhileMoving);
-            }
-
-            @Override
-            public ArmResponse get(ArmRequest request) {
-                gate(request);
-                return handler.get(request);
-            }
-
-            @Override
-            public ArmResponse put(ArmRequest request) {
-                gate(request);
-                return handler.put(request);
-            }
-
-            @Override
-            public ArmResponse patch(ArmRequest request) {
-                gate(request);
-                return handler.patch(request);
-            }
-
-            @Override
-            public ArmResponse delete(ArmRequest request) {
-                gate(request);
-                return handler.delete(request);
-            }
-
-            @Override
-            public ArmResponse list(ArmRequest request) {
-                gate(request);
-                return handler.list(request);
-            }
-
-            @Override
-            public ArmResponse action(ArmRequest request, String action) {
-                gate(request);
-                return handler.action(request, action);
-            }
-        };
+        return gated(handler, request -> workspaceOf(request.resource()).flatMap(store::get)
+                .ifPresent(NetworkGate::refuseWhileMoving));
     }
 
     /** Whether {@code address} is in the subnet of an approved private endpoint of the workspace. */
@@ -133,44 +94,45 @@ public final class NetworkGate {
 
     /** Wraps the handler of a type below workspaces so that every request on it passes the gate first. */
     public ResourceTypeHandler guard(ResourceTypeHandler handler) {
-        return new ResourceTypeHandler() {
-            private void gate(ArmRequest request) {
-                workspaceOf(request.resource()).ifPresent(ws -> check(request, ws));
-            }
+        return gated(handler, request -> workspaceOf(request.resource()).ifPresent(ws -> check(request, ws)));
+    }
 
+    /** {@code handler} with {@code gate} run before every method. */
+    private static ResourceTypeHandler gated(ResourceTypeHandler handler, java.util.function.Consumer<ArmRequest> gate) {
+        return new ResourceTypeHandler() {
             @Override
             public ArmResponse get(ArmRequest request) {
-                gate(request);
+                gate.accept(request);
                 return handler.get(request);
             }
 
             @Override
             public ArmResponse put(ArmRequest request) {
-                gate(request);
+                gate.accept(request);
                 return handler.put(request);
             }
 
             @Override
             public ArmResponse patch(ArmRequest request) {
-                gate(request);
+                gate.accept(request);
                 return handler.patch(request);
             }
 
             @Override
             public ArmResponse delete(ArmRequest request) {
-                gate(request);
+                gate.accept(request);
                 return handler.delete(request);
             }
 
             @Override
             public ArmResponse list(ArmRequest request) {
-                gate(request);
+                gate.accept(request);
                 return handler.list(request);
             }
 
             @Override
             public ArmResponse action(ArmRequest request, String action) {
-                gate(request);
+                gate.accept(request);
                 return handler.action(request, action);
             }
         };
