@@ -64,8 +64,19 @@ class JobsTest {
 
     /** The job's sleep processes (sleep 3131, 3132, 3133), not the shell whose command line names them. */
     static List<ProcessHandle> sleeps() {
+        return sleeping("313");
+    }
+
+    /** {@code sleep <n>} processes whose argument starts with {@code prefix} (not any command line naming it). */
+    static List<ProcessHandle> sleeping(String prefix) {
         return ProcessHandle.allProcesses().filter(p -> p.info().command().orElse("").endsWith("/sleep")
-                && p.info().arguments().map(a -> a.length == 1 && a[0].startsWith("313")).orElse(false)).toList();
+                && p.info().arguments().map(a -> a.length == 1 && a[0].startsWith(prefix)).orElse(false)).toList();
+    }
+
+    /** The job's Python child (not the shell whose command line names it). */
+    static List<ProcessHandle> pythonChild() {
+        return processesWith("time.sleep(3134)").stream()
+                .filter(p -> !p.info().command().orElse("").endsWith("bash")).toList();
     }
 
     @Test
@@ -153,15 +164,16 @@ class JobsTest {
             Thread.sleep(250);
         }
         assertThat(sleeps()).as("the job's processes, a reparented one among them").hasSize(3);
-        assertThat(processesWith("time.sleep(3134)").stream()
-                .filter(p -> !p.info().command().orElse("").endsWith("bash"))).as("the python child").hasSize(1);
+        assertThat(pythonChild()).as("the python child").hasSize(1);
 
         JsonNode cancelled = Json.parse(cli.ok("ml", "job", "cancel", "-n", "long1"));
         assertThat(cancelled.path("status").asText()).isEqualTo("Canceled");
-        for (int i = 0; i < 40 && !processesWith("313").isEmpty(); i++) {
+        for (int i = 0; i < 40 && !(sleeps().isEmpty() && pythonChild().isEmpty()); i++) {
             Thread.sleep(250);
         }
-        assertThat(processesWith("313")).as("every process of the job is gone").isEmpty();
+        // Matched by executable and argument: a loose match on "313" also caught unrelated processes on CI.
+        assertThat(sleeps()).as("every sleep of the job is gone").isEmpty();
+        assertThat(pythonChild()).as("the python child is gone").isEmpty();
         assertThat(cli.run("ml", "job", "stream", "-n", "long1").out()).contains("hello, started")
                 .contains("job ended: Canceled");
         assertThat(cli.run("ml", "job", "cancel", "-n", "long1").err()).contains("has ended (Canceled)");
@@ -252,6 +264,6 @@ class JobsTest {
         JsonNode failed = awaitJob("slow1", j -> j.path("status").asText().equals("Failed"), 30);
         assertThat(failed.path("error").path("code").asText()).isEqualTo("JobTimeout");
         assertThat(failed.path("error").path("message").asText()).contains("limits.timeout of 2 s");
-        assertThat(processesWith("5151")).as("its process was stopped").isEmpty();
+        assertThat(sleeping("5151")).as("its process was stopped").isEmpty();
     }
 }
