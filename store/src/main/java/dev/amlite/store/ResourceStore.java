@@ -28,10 +28,12 @@ public final class ResourceStore {
     private static final String COLUMNS =
             "id, location, body, etag, state, created_at, updated_at";
     private final Jdbi jdbi;
+    private final StoreVendor vendor;
     private final Clock clock;
 
     public ResourceStore(Database database, Clock clock) {
         this.jdbi = requireNonNull(database, "database is null").jdbi();
+        this.vendor = database.vendor();
         this.clock = requireNonNull(clock, "clock is null");
     }
 
@@ -132,72 +134,120 @@ public final class ResourceStore {
         });
     }
 
-    /** What {@link #moveTree} did: the new ids of the moved rows (the root first) and the rows it deleted. */
-    public record MovedTree(List<ResourceId> moved, List<StoredResource> dropped) {
+    /** What {@link #moveTree} did: how many rows moved (the root included) and the rows it deleted. */
+    public record MovedTree(int moved, List<StoredResource> dropped) {
+    }
+
+    /**
+     * A reference inside moved documents to rewrite: {@code from}, in any letter case, wherever it is followed by
+     * '/', '"' or '?' (so that a longer name that merely starts the same is left alone), becomes {@code to}. The
+     * rewrite works on the document's JSON text, so neither may hold what JSON escapes (quotes, backslashes,
+     * control characters) — ids and URIs do not.
+     */
+    public record Rewrite(String from, String to) {
+        public Rewrite {
+            for (String text : List.of(requireNonNull(from, "from is null"), requireNonNull(to, "to is null"))) {
+                if (text.isEmpty() || text.chars().anyMatch(c -> c == '"' || c == '\\' || c < 0x20)) {
+                    throw new IllegalArgumentException("Not a reference a move can rewrite: '" + text + "'");
+                }
+            }
+        }
     }
 
     /**
      * Moves a resource and everything below it to {@code target} (the same resource in another group or
-     * subscription) in one transaction (RM-7, MV-5): every row gets its new id, parent, subscription and group, its
-     * document the new id and a new etag, and the secrets of each row follow it. Rows whose type is in
+     * subscription) in one transaction (RM-7, MV-5): every row gets its new id, parent, subscription and group and
+     * a new etag; its document the new id (every reference to the old id inside it is rewritten, as are the
+     * {@code rewrites} the caller knows of) and the secrets of each row follow it. Rows whose type is in
      * {@code stayingTypeKeys} stay where they are (what a move leaves behind). A row already at a new id is a
      * Conflict and nothing moves. Rows whose type is in {@code droppedTypeKeys} are deleted in the same transaction
      * (role assignments scoped to a moved workspace) and returned, so that the caller can say what went.
+     * <p>
+     * The rows are rewritten by set-based statements inside the database (no row travels to the server and back);
+     * what that costs per row on H2 and PostgreSQL is in docs/benchmarks.md (bench/moves.sh).
      */
     public MovedTree moveTree(ResourceId source, ResourceId target, java.util.Set<String> stayingTypeKeys,
-                              java.util.Set<String> droppedTypeKeys) {
-        return moveTree(source, target, stayingTypeKeys, droppedTypeKeys, java.util.function.UnaryOperator.identity());
-    }
-
-    /**
-     * As {@link #moveTree(ResourceId, ResourceId, java.util.Set, java.util.Set)}, with {@code rewrite} applied to
-     * every moved document (the caller's knowledge of references inside documents; the store has none).
-     */
-    public MovedTree moveTree(ResourceId source, ResourceId target, java.util.Set<String> stayingTypeKeys,
-                              java.util.Set<String> droppedTypeKeys, java.util.function.UnaryOperator<ObjectNode> rewrite) {
+                              java.util.Set<String> droppedTypeKeys, List<Rewrite> rewrites) {
         if (!source.typeKey().equals(target.typeKey()) || !source.name().equalsIgnoreCase(target.name())) {
             throw new IllegalArgumentException("A move keeps type and name: " + source.id() + " -> " + target.id());
         }
+        List<Rewrite> all = new java.util.ArrayList<>();
+        all.add(new Rewrite(source.id(), target.id()));
+        all.addAll(rewrites);
+        // References as they were written (the common case) by plain REPLACE, which is fast; what is left in
+        // another letter case by a case-insensitive regular expression, only in the rows that still hold some.
+        String rewritten = "body";
+        String regexBody = "body";
+        StringBuilder leftover = new StringBuilder();
+        for (int i = 0; i < all.size(); i++) {
+            for (int b = 0; b < BOUNDARIES.length(); b++) {
+                rewritten = "REPLACE(" + rewritten + ", :from" + i + "_" + b + ", :to" + i + "_" + b + ")";
+            }
+            regexBody = vendor == StoreVendor.POSTGRESQL
+                    ? "regexp_replace(" + regexBody + ", :pattern" + i + ", :replacement" + i + ", 'gi')"
+                    : "REGEXP_REPLACE(" + regexBody + ", :pattern" + i + ", :replacement" + i + ", 'i')";
+            leftover.append(i == 0 ? "" : " OR ").append("LOWER(body) LIKE :contains").append(i).append(" ESCAPE '!'");
+        }
+        String regexRewritten = regexBody;
+        // The document's own etag is the etag column's value with its quotes escaped, as JSON writes it.
+        String body = "REPLACE(" + rewritten + ", :etagMember || REPLACE(etag, :quote, :escapedQuote) || :quote, :newEtagMember)";
+        String etag = newEtag();
+        List<String> staying = new java.util.ArrayList<>(stayingTypeKeys);
+        staying.add(""); // no type is empty: keeps the IN list valid when nothing stays
         Instant now = clock.instant();
+        int cut = source.key().length() + 1;
         try {
             return jdbi.inTransaction(handle -> {
-                List<StoredResource> rows = handle.createQuery("SELECT " + COLUMNS + " FROM resources "
-                                + "WHERE id_key = :key OR id_key LIKE :prefix ESCAPE '\\' ORDER BY id_key")
-                        .bind("key", source.key()).bind("prefix", likePrefix(source.key()))
-                        .map(ResourceStore::map).list();
-                if (rows.stream().noneMatch(row -> row.id().key().equals(source.key()))) {
+                if (find(handle, source.key(), ResourceState.ACTIVE).isEmpty()) {
                     throw ArmException.notFound(source);
                 }
-                List<ResourceId> moved = new java.util.ArrayList<>();
-                List<StoredResource> dropped = new java.util.ArrayList<>();
-                for (StoredResource row : rows) {
-                    if (stayingTypeKeys.contains(row.id().typeKey())) {
-                        continue;
-                    }
-                    if (droppedTypeKeys.contains(row.id().typeKey())) {
-                        handle.createUpdate("DELETE FROM resources WHERE id_key = :key").bind("key", row.id().key())
-                                .execute();
-                        dropped.add(row);
-                        continue;
-                    }
-                    ResourceId to = ResourceId.parse(target.id() + row.id().id().substring(source.id().length()));
-                    String etag = newEtag();
-                    ObjectNode body = withIdentity(to, rewrite.apply(row.documentCopy()), etag);
-                    handle.createUpdate("""
-                            UPDATE resources SET id_key = :newKey, id = :id, parent_key = :parent,
-                                subscription_key = :subscription, group_key = :group, body = :body, etag = :etag,
-                                updated_at = :now
-                            WHERE id_key = :oldKey""")
-                            .bind("newKey", to.key()).bind("id", to.id())
-                            .bind("parent", to.scope() == null ? null : to.scope().toLowerCase(Locale.ROOT))
-                            .bind("subscription", lower(to.subscriptionId())).bind("group", lower(to.resourceGroup()))
-                            .bind("body", Json.write(body)).bind("etag", etag).bind("now", now)
-                            .bind("oldKey", row.id().key()).execute();
-                    handle.createUpdate("UPDATE secrets SET owner_key = :newKey WHERE owner_key = :oldKey")
-                            .bind("newKey", to.key()).bind("oldKey", row.id().key()).execute();
-                    moved.add(to);
+                List<StoredResource> dropped = droppedTypeKeys.isEmpty() ? List.of() : handle.createQuery("SELECT "
+                                + COLUMNS + " FROM resources WHERE id_key LIKE :prefix ESCAPE '\\' AND type_key IN (<types>)")
+                        .bind("prefix", likePrefix(source.key())).bindList("types", List.copyOf(droppedTypeKeys))
+                        .map(ResourceStore::map).list();
+                for (StoredResource row : dropped) {
+                    handle.createUpdate("DELETE FROM resources WHERE id_key = :key").bind("key", row.id().key()).execute();
+                    handle.createUpdate("DELETE FROM secrets WHERE owner_key = :key").bind("key", row.id().key()).execute();
                 }
-                return new MovedTree(List.copyOf(moved), List.copyOf(dropped));
+                handle.createUpdate("""
+                        UPDATE secrets SET owner_key = :newKey || SUBSTRING(owner_key FROM :cut)
+                        WHERE (owner_key = :key OR owner_key LIKE :prefix ESCAPE '\\')
+                          AND owner_key NOT IN (SELECT id_key FROM resources WHERE subscription_key = :subscription
+                                                AND group_key = :group AND type_key IN (<staying>))""")
+                        .bind("newKey", target.key()).bind("cut", cut).bind("key", source.key())
+                        .bind("prefix", likePrefix(source.key())).bind("subscription", lower(source.subscriptionId()))
+                        .bind("group", lower(source.resourceGroup())).bindList("staying", staying).execute();
+                var update = handle.createUpdate("UPDATE resources SET id_key = :newKey || SUBSTRING(id_key FROM :cut), "
+                                + "id = :newId || SUBSTRING(id FROM :cut), "
+                                + "parent_key = CASE WHEN id_key = :key THEN :rootParent "
+                                + "ELSE :newKey || SUBSTRING(parent_key FROM :cut) END, "
+                                + "subscription_key = :subscription, group_key = :group, body = " + body + ", "
+                                + "etag = :etag, updated_at = :now "
+                                + "WHERE (id_key = :key OR id_key LIKE :prefix ESCAPE '\\') AND type_key NOT IN (<staying>)")
+                        .bind("newKey", target.key()).bind("newId", target.id()).bind("cut", cut)
+                        .bind("key", source.key()).bind("prefix", likePrefix(source.key()))
+                        .bind("rootParent", target.scope() == null ? null : target.scope().toLowerCase(Locale.ROOT))
+                        .bind("subscription", lower(target.subscriptionId())).bind("group", lower(target.resourceGroup()))
+                        .bind("etagMember", "\"etag\":\"").bind("quote", "\"").bind("escapedQuote", "\\\"")
+                        .bind("newEtagMember", "\"etag\":\"" + etag.replace("\"", "\\\"") + "\"")
+                        .bind("etag", etag).bind("now", now).bindList("staying", staying);
+                for (int i = 0; i < all.size(); i++) {
+                    for (int b = 0; b < BOUNDARIES.length(); b++) {
+                        char boundary = BOUNDARIES.charAt(b);
+                        update.bind("from" + i + "_" + b, all.get(i).from() + boundary)
+                                .bind("to" + i + "_" + b, all.get(i).to() + boundary);
+                    }
+                }
+                int moved = update.execute();
+                var rest = handle.createUpdate("UPDATE resources SET body = " + regexRewritten + " WHERE (id_key = :newKey "
+                                + "OR id_key LIKE :newPrefix ESCAPE '!') AND (" + leftover + ")")
+                        .bind("newKey", target.key()).bind("newPrefix", likeEscaped(target.key()) + "/%");
+                for (int i = 0; i < all.size(); i++) {
+                    rest.bind("pattern" + i, regex(all.get(i).from())).bind("replacement" + i, replacement(all.get(i).to()))
+                            .bind("contains" + i, "%" + likeEscaped(all.get(i).from().toLowerCase(Locale.ROOT)) + "%");
+                }
+                rest.execute();
+                return new MovedTree(moved, List.copyOf(dropped));
             });
         } catch (RuntimeException e) {
             if (Database.isUniqueViolation(e)) {
@@ -206,6 +256,36 @@ public final class ResourceStore {
             }
             throw e;
         }
+    }
+
+    /**
+     * A pattern both H2 (Java's regular expressions) and PostgreSQL (its advanced ones) read alike: every ASCII
+     * character but letters and digits escaped, then a look-ahead for the end of the reference.
+     */
+    /** Text for LIKE with '!' as the escape (a backslash escape beside another quoted literal confuses JDBI's parser). */
+    private static String likeEscaped(String text) {
+        return text.replace("!", "!!").replace("%", "!%").replace("_", "!_");
+    }
+
+    /** What may follow a reference a move rewrites. */
+    private static final String BOUNDARIES = "/\"?";
+
+    private static String regex(String literal) {
+        StringBuilder pattern = new StringBuilder();
+        for (char c : literal.toCharArray()) {
+            if (c < 128 && !Character.isLetterOrDigit(c)) {
+                pattern.append('\\');
+            }
+            pattern.append(c);
+        }
+        return pattern.append("(?=[/\"?])").toString(); // BOUNDARIES
+    }
+
+    /** The replacement text with what each database treats specially escaped ($ and \ for H2, \ for PostgreSQL). */
+    private String replacement(String text) {
+        return vendor == StoreVendor.POSTGRESQL
+                ? text.replace("\\", "\\\\")
+                : java.util.regex.Matcher.quoteReplacement(text);
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.amlite.store;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.amlite.core.ArmException;
 import dev.amlite.core.ErrorCode;
@@ -9,6 +10,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Locale;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -225,7 +227,13 @@ abstract class StoreContract {
         resources.insert(source, "japaneast", doc("ws"));
         ResourceId model = source.child("models", "m").child("versions", "1");
         resources.insert(source.child("models", "m"), "japaneast", doc("container"));
-        resources.insert(model, "japaneast", doc("version"));
+        ObjectNode version = doc("version");
+        // References the move must rewrite (the id in another case, a caller's rewrite) and ones it must not (a
+        // workspace whose name only starts the same).
+        version.with("properties").put("codeId", source.id().toUpperCase(Locale.ROOT) + "/codes/c/versions/1")
+                .put("uri", "azureml://old/MyWs/datastores/x").put("other", source.id() + "2/codes/c")
+                .put("dollar", "a$1&b");
+        resources.insert(model, "japaneast", version);
         ResourceId data = source.child("data", "d");
         resources.insert(data, "japaneast", doc("data"));
         secrets.put(source.child("datastores", "ds"), "key", "sealed-key");
@@ -234,17 +242,25 @@ abstract class StoreContract {
         ResourceId assignment = ResourceId.parse(source.id() + "/providers/Microsoft.Authorization/roleAssignments/"
                 + UUID.randomUUID());
         resources.insert(assignment, null, doc("reader on the workspace"));
+        String etagBefore = resources.get(model).orElseThrow().etag();
         ResourceStore.MovedTree result = resources.moveTree(source, moved, java.util.Set.of(data.typeKey()),
-                java.util.Set.of(assignment.typeKey()));
-        List<ResourceId> ids = result.moved();
+                java.util.Set.of(assignment.typeKey()), List.of(new ResourceStore.Rewrite("azureml://old/myws",
+                        "azureml://new/$0&MyWs")));
         assertThat(result.dropped()).extracting(r -> r.id().id()).containsExactly(assignment.id());
         assertThat(resources.get(assignment)).isEmpty();
-        assertThat(ids.getFirst().id()).isEqualTo(moved.id());
-        assertThat(ids).hasSize(4);
+        assertThat(result.moved()).isEqualTo(4);
         assertThat(resources.get(source)).isEmpty();
-        StoredResource version = resources.get(moved.child("models", "m").child("versions", "1")).orElseThrow();
-        assertThat(version.document().path("id").asText()).isEqualTo(moved.id() + "/models/m/versions/1");
-        assertThat(version.document().path("properties").path("value").asText()).isEqualTo("version");
+        assertThat(resources.get(moved).orElseThrow().document().path("id").asText()).isEqualTo(moved.id());
+        StoredResource movedVersion = resources.get(moved.child("models", "m").child("versions", "1")).orElseThrow();
+        JsonNode p = movedVersion.document().path("properties");
+        assertThat(movedVersion.document().path("id").asText()).isEqualTo(moved.id() + "/models/m/versions/1");
+        assertThat(p.path("value").asText()).isEqualTo("version");
+        assertThat(p.path("codeId").asText()).isEqualTo(moved.id() + "/codes/c/versions/1");
+        assertThat(p.path("uri").asText()).isEqualTo("azureml://new/$0&MyWs/datastores/x");
+        assertThat(p.path("other").asText()).isEqualTo(source.id() + "2/codes/c");
+        assertThat(p.path("dollar").asText()).isEqualTo("a$1&b");
+        assertThat(movedVersion.etag()).isNotEqualTo(etagBefore);
+        assertThat(movedVersion.document().path("etag").asText()).isEqualTo(movedVersion.etag());
         assertThat(resources.listChildren(moved, "microsoft.machinelearningservices/workspaces/models")).hasSize(1);
         assertThat(resources.listInSubscription(target, moved.typeKey())).extracting(r -> r.id().id())
                 .containsExactly(moved.id());
@@ -258,7 +274,7 @@ abstract class StoreContract {
         resources.insert(moved.child("codes", "c"), "japaneast", doc("x"));
         ResourceId sourceCode = source.child("codes", "c");
         resources.insert(sourceCode, "japaneast", doc("y"));
-        assertThatThrownBy(() -> resources.moveTree(source, moved, java.util.Set.of(), java.util.Set.of()))
+        assertThatThrownBy(() -> resources.moveTree(source, moved, java.util.Set.of(), java.util.Set.of(), List.of()))
                 .isInstanceOf(ArmException.class).extracting(e -> ((ArmException) e).code()).isEqualTo(ErrorCode.Conflict);
         assertThat(resources.get(source).orElseThrow().document().path("properties").path("value").asText())
                 .isEqualTo("a new one at the source");

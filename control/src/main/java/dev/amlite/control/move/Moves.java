@@ -8,7 +8,9 @@ import dev.amlite.core.ArmError;
 import dev.amlite.core.ArmException;
 import dev.amlite.core.ErrorCode;
 import dev.amlite.core.Json;
+import dev.amlite.core.ResourceId;
 import dev.amlite.store.Operation;
+import dev.amlite.store.ResourceStore;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -140,7 +142,8 @@ public final class Moves {
             dev.amlite.control.resources.DocumentEdit.apply(store, source, document -> document.with("properties")
                     .putObject("amliteMoving").put("operation", operation.id()).put("target", target.id()));
         }
-        dev.amlite.store.ResourceStore.MovedTree result;
+        ResourceStore.MovedTree result;
+        long started = System.nanoTime();
         try {
             result = store.moveTree(source, target, workspace ? MoveValidation.STAYING : java.util.Set.of(),
                     workspace ? java.util.Set.of(MoveValidation.ROLE_ASSIGNMENTS) : java.util.Set.of(),
@@ -151,8 +154,8 @@ public final class Moves {
             }
             throw e;
         }
-        LOG.info("Moved {} to {}: {} resource(s), {} role assignment(s) removed", source.id(), target.id(),
-                result.moved().size(), result.dropped().size());
+        LOG.info("Moved {} to {}: {} resource(s), {} role assignment(s) removed, in {} ms", source.id(), target.id(),
+                result.moved(), result.dropped().size(), (System.nanoTime() - started) / 1_000_000);
         dev.amlite.control.resources.DocumentEdit.apply(store, target, document -> {
             var properties = document.with("properties");
             properties.remove("amliteMoving");
@@ -171,28 +174,17 @@ public final class Moves {
     }
 
     /**
-     * Rewrites what documents inside the moved subtree say about it: ARM ids below the old id (a job's code and
-     * environment, a deployment's model) and the long form of datastore URIs
-     * ({@code azureml://subscriptions/…/resourcegroups/…/workspaces/…/datastores/…}, what asset versions keep).
+     * What documents inside the moved subtree say about it besides its ARM id (which the store rewrites itself):
+     * the long form of datastore URIs ({@code azureml://subscriptions/…/resourcegroups/…/workspaces/…}, with or
+     * without the provider segment), what asset versions keep.
      */
-    static java.util.function.UnaryOperator<com.fasterxml.jackson.databind.node.ObjectNode> references(
-            dev.amlite.core.ResourceId source, dev.amlite.core.ResourceId target) {
-        java.util.regex.Pattern armId = java.util.regex.Pattern.compile(java.util.regex.Pattern.quote(source.id())
-                + "(?=[/\"?]|$)", java.util.regex.Pattern.CASE_INSENSITIVE);
-        java.util.regex.Pattern longUri = java.util.regex.Pattern.compile("azureml://subscriptions/"
-                + java.util.regex.Pattern.quote(source.subscriptionId()) + "/resourcegroups/"
-                + java.util.regex.Pattern.quote(source.resourceGroup())
-                + "/(?:providers/Microsoft\\.MachineLearningServices/)?workspaces/"
-                + java.util.regex.Pattern.quote(source.name()) + "(?=/)", java.util.regex.Pattern.CASE_INSENSITIVE);
-        String newUri = "azureml://subscriptions/" + target.subscriptionId() + "/resourcegroups/"
-                + target.resourceGroup() + "/workspaces/" + target.name();
-        return document -> {
-            String text = Json.write(document);
-            String rewritten = longUri.matcher(armId.matcher(text)
-                    .replaceAll(java.util.regex.Matcher.quoteReplacement(target.id())))
-                    .replaceAll(java.util.regex.Matcher.quoteReplacement(newUri));
-            return rewritten.equals(text) ? document : (com.fasterxml.jackson.databind.node.ObjectNode) Json.parse(rewritten);
-        };
+    static List<ResourceStore.Rewrite> references(ResourceId source, ResourceId target) {
+        String from = "azureml://subscriptions/" + source.subscriptionId() + "/resourcegroups/" + source.resourceGroup();
+        String to = "azureml://subscriptions/" + target.subscriptionId() + "/resourcegroups/" + target.resourceGroup()
+                + "/workspaces/" + target.name();
+        return List.of(new ResourceStore.Rewrite(from + "/workspaces/" + source.name(), to),
+                new ResourceStore.Rewrite(from + "/providers/Microsoft.MachineLearningServices/workspaces/"
+                        + source.name(), to));
     }
 
     private void clearMark(dev.amlite.core.ResourceId at) {
