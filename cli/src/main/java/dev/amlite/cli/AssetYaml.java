@@ -30,7 +30,8 @@ final class AssetYaml {
             "code", Set.of("$schema", "name", "version", "path", "description", "tags", "properties"),
             "data", Set.of("$schema", "name", "version", "path", "type", "description", "tags", "properties"),
             "datastore", Set.of("$schema", "name", "type", "description", "tags", "account_name", "container_name",
-                    "file_share_name", "filesystem", "endpoint", "protocol", "credentials", "properties"));
+                    "file_share_name", "filesystem", "endpoint", "protocol", "credentials", "properties", "subscription_id",
+                    "resource_group"));
     static final Map<String, String> DATASTORE_TYPES = Map.of("azure_blob", "AzureBlob", "azure_file", "AzureFile",
             "azure_data_lake_gen2", "AzureDataLakeGen2");
 
@@ -161,6 +162,11 @@ final class AssetYaml {
         }
         view.put("endpoint", p.path("endpoint").asText(null));
         view.put("protocol", p.path("protocol").asText(null));
+        if (p.hasNonNull("subscriptionId") || p.hasNonNull("resourceGroup")) {
+            // Where the storage account lives (studio's "update authentication" fields; seed 000's moved workspace).
+            view.put("subscription_id", p.path("subscriptionId").asText(null));
+            view.put("resource_group", p.path("resourceGroup").asText(null));
+        }
         view.put("is_default", p.path("isDefault").asBoolean(false));
         ObjectNode credentials = view.putObject("credentials");
         for (String member : List.of("clientId", "tenantId")) {
@@ -194,6 +200,10 @@ final class AssetYaml {
         }
         properties.put("endpoint", yaml.path("endpoint").asText("core.windows.net"));
         properties.put("protocol", yaml.path("protocol").asText("https"));
+        if (yaml.hasNonNull("subscription_id") || yaml.hasNonNull("resource_group")) {
+            properties.put("subscriptionId", yaml.path("subscription_id").asText(null));
+            properties.put("resourceGroup", yaml.path("resource_group").asText(null));
+        }
         if (yaml.hasNonNull("description")) {
             properties.put("description", yaml.path("description").asText());
         }

@@ -134,8 +134,17 @@ public final class ResourceStore {
         });
     }
 
-    /** What {@link #moveTree} did: how many rows moved (the root included) and the rows it deleted. */
+    /** What {@link #moveTrees} did: how many rows moved (the roots included) and the rows it deleted. */
     public record MovedTree(int moved, List<StoredResource> dropped) {
+    }
+
+    /** One resource of a move and where it goes: the same type and name in another group or subscription. */
+    public record MoveRoot(ResourceId source, ResourceId target) {
+        public MoveRoot {
+            if (!source.typeKey().equals(target.typeKey()) || !source.name().equalsIgnoreCase(target.name())) {
+                throw new IllegalArgumentException("A move keeps type and name: " + source.id() + " -> " + target.id());
+            }
+        }
     }
 
     /**
@@ -154,25 +163,36 @@ public final class ResourceStore {
         }
     }
 
+    /** The last change to a moved root's document, made in the move's transaction (what the caller records). */
+    @FunctionalInterface
+    public interface RootEdit {
+        void edit(MoveRoot root, ObjectNode document, List<StoredResource> droppedBelowIt);
+    }
+
+    /** {@link #moveTrees} of one resource, with no edit of its document. */
+    public MovedTree moveTree(ResourceId source, ResourceId target, java.util.Set<String> stayingTypeKeys,
+                              java.util.Set<String> droppedTypeKeys, List<Rewrite> rewrites) {
+        return moveTrees(List.of(new MoveRoot(source, target)), stayingTypeKeys, droppedTypeKeys, rewrites,
+                (root, document, dropped) -> { });
+    }
+
     /**
-     * Moves a resource and everything below it to {@code target} (the same resource in another group or
+     * Moves resources and everything below them to their targets (the same resources in another group or
      * subscription) in one transaction (RM-7, MV-5): every row gets its new id, parent, subscription and group and
-     * a new etag; its document the new id (every reference to the old id inside it is rewritten, as are the
-     * {@code rewrites} the caller knows of) and the secrets of each row follow it. Rows whose type is in
+     * a new etag; its document the new id (every reference to any moved resource's old id inside it is rewritten,
+     * as are the {@code rewrites} the caller knows of) and the secrets of each row follow it. Rows whose type is in
      * {@code stayingTypeKeys} stay where they are (what a move leaves behind). A row already at a new id is a
-     * Conflict and nothing moves. Rows whose type is in {@code droppedTypeKeys} are deleted in the same transaction
-     * (role assignments scoped to a moved workspace) and returned, so that the caller can say what went.
+     * Conflict and nothing moves. Rows whose type is in {@code droppedTypeKeys} are deleted (role assignments scoped
+     * to a moved workspace) and returned. Last, {@code edit} changes each moved root's document, in the same
+     * transaction: a crash leaves either none of it or all of it.
      * <p>
      * The rows are rewritten by set-based statements inside the database (no row travels to the server and back);
      * what that costs per row on H2 and PostgreSQL is in docs/benchmarks.md (bench/moves.sh).
      */
-    public MovedTree moveTree(ResourceId source, ResourceId target, java.util.Set<String> stayingTypeKeys,
-                              java.util.Set<String> droppedTypeKeys, List<Rewrite> rewrites) {
-        if (!source.typeKey().equals(target.typeKey()) || !source.name().equalsIgnoreCase(target.name())) {
-            throw new IllegalArgumentException("A move keeps type and name: " + source.id() + " -> " + target.id());
-        }
+    public MovedTree moveTrees(List<MoveRoot> roots, java.util.Set<String> stayingTypeKeys,
+                               java.util.Set<String> droppedTypeKeys, List<Rewrite> rewrites, RootEdit edit) {
         List<Rewrite> all = new java.util.ArrayList<>();
-        all.add(new Rewrite(source.id(), target.id()));
+        roots.forEach(root -> all.add(new Rewrite(root.source().id(), root.target().id())));
         all.addAll(rewrites);
         // References as they were written (the common case) by plain REPLACE, which is fast; what is left in
         // another letter case by a case-insensitive regular expression, only in the rows that still hold some.
@@ -195,64 +215,84 @@ public final class ResourceStore {
         List<String> staying = new java.util.ArrayList<>(stayingTypeKeys);
         staying.add(""); // no type is empty: keeps the IN list valid when nothing stays
         Instant now = clock.instant();
-        int cut = source.key().length() + 1;
+        MoveRoot current = roots.getFirst();
         try {
             return jdbi.inTransaction(handle -> {
-                if (find(handle, source.key(), ResourceState.ACTIVE).isEmpty()) {
-                    throw ArmException.notFound(source);
-                }
-                List<StoredResource> dropped = droppedTypeKeys.isEmpty() ? List.of() : handle.createQuery("SELECT "
-                                + COLUMNS + " FROM resources WHERE id_key LIKE :prefix ESCAPE '\\' AND type_key IN (<types>)")
-                        .bind("prefix", likePrefix(source.key())).bindList("types", List.copyOf(droppedTypeKeys))
-                        .map(ResourceStore::map).list();
-                for (StoredResource row : dropped) {
-                    handle.createUpdate("DELETE FROM resources WHERE id_key = :key").bind("key", row.id().key()).execute();
-                    handle.createUpdate("DELETE FROM secrets WHERE owner_key = :key").bind("key", row.id().key()).execute();
-                }
-                handle.createUpdate("""
-                        UPDATE secrets SET owner_key = :newKey || SUBSTRING(owner_key FROM :cut)
-                        WHERE (owner_key = :key OR owner_key LIKE :prefix ESCAPE '\\')
-                          AND owner_key NOT IN (SELECT id_key FROM resources WHERE subscription_key = :subscription
-                                                AND group_key = :group AND type_key IN (<staying>))""")
-                        .bind("newKey", target.key()).bind("cut", cut).bind("key", source.key())
-                        .bind("prefix", likePrefix(source.key())).bind("subscription", lower(source.subscriptionId()))
-                        .bind("group", lower(source.resourceGroup())).bindList("staying", staying).execute();
-                var update = handle.createUpdate("UPDATE resources SET id_key = :newKey || SUBSTRING(id_key FROM :cut), "
-                                + "id = :newId || SUBSTRING(id FROM :cut), "
-                                + "parent_key = CASE WHEN id_key = :key THEN :rootParent "
-                                + "ELSE :newKey || SUBSTRING(parent_key FROM :cut) END, "
-                                + "subscription_key = :subscription, group_key = :group, body = " + body + ", "
-                                + "etag = :etag, updated_at = :now "
-                                + "WHERE (id_key = :key OR id_key LIKE :prefix ESCAPE '\\') AND type_key NOT IN (<staying>)")
-                        .bind("newKey", target.key()).bind("newId", target.id()).bind("cut", cut)
-                        .bind("key", source.key()).bind("prefix", likePrefix(source.key()))
-                        .bind("rootParent", target.scope() == null ? null : target.scope().toLowerCase(Locale.ROOT))
-                        .bind("subscription", lower(target.subscriptionId())).bind("group", lower(target.resourceGroup()))
-                        .bind("etagMember", "\"etag\":\"").bind("quote", "\"").bind("escapedQuote", "\\\"")
-                        .bind("newEtagMember", "\"etag\":\"" + etag.replace("\"", "\\\"") + "\"")
-                        .bind("etag", etag).bind("now", now).bindList("staying", staying);
-                for (int i = 0; i < all.size(); i++) {
-                    for (int b = 0; b < BOUNDARIES.length(); b++) {
-                        char boundary = BOUNDARIES.charAt(b);
-                        update.bind("from" + i + "_" + b, all.get(i).from() + boundary)
-                                .bind("to" + i + "_" + b, all.get(i).to() + boundary);
+                int moved = 0;
+                List<StoredResource> droppedAll = new java.util.ArrayList<>();
+                java.util.Map<MoveRoot, List<StoredResource>> droppedByRoot = new java.util.LinkedHashMap<>();
+                for (MoveRoot root : roots) {
+                    ResourceId source = root.source();
+                    ResourceId target = root.target();
+                    int cut = source.key().length() + 1;
+                    if (find(handle, source.key(), ResourceState.ACTIVE).isEmpty()) {
+                        throw ArmException.notFound(source);
                     }
+                    List<StoredResource> dropped = droppedTypeKeys.isEmpty() ? List.of() : handle.createQuery("SELECT "
+                                    + COLUMNS + " FROM resources WHERE id_key LIKE :prefix ESCAPE '\\' AND type_key IN (<types>)")
+                            .bind("prefix", likePrefix(source.key())).bindList("types", List.copyOf(droppedTypeKeys))
+                            .map(ResourceStore::map).list();
+                    for (StoredResource row : dropped) {
+                        handle.createUpdate("DELETE FROM resources WHERE id_key = :key").bind("key", row.id().key()).execute();
+                        handle.createUpdate("DELETE FROM secrets WHERE owner_key = :key").bind("key", row.id().key()).execute();
+                    }
+                    droppedAll.addAll(dropped);
+                    droppedByRoot.put(root, dropped);
+                    handle.createUpdate("""
+                            UPDATE secrets SET owner_key = :newKey || SUBSTRING(owner_key FROM :cut)
+                            WHERE (owner_key = :key OR owner_key LIKE :prefix ESCAPE '\\')
+                              AND owner_key NOT IN (SELECT id_key FROM resources WHERE subscription_key = :subscription
+                                                    AND group_key = :group AND type_key IN (<staying>))""")
+                            .bind("newKey", target.key()).bind("cut", cut).bind("key", source.key())
+                            .bind("prefix", likePrefix(source.key())).bind("subscription", lower(source.subscriptionId()))
+                            .bind("group", lower(source.resourceGroup())).bindList("staying", staying).execute();
+                    var update = handle.createUpdate("UPDATE resources SET id_key = :newKey || SUBSTRING(id_key FROM :cut), "
+                                    + "id = :newId || SUBSTRING(id FROM :cut), "
+                                    + "parent_key = CASE WHEN id_key = :key THEN :rootParent "
+                                    + "ELSE :newKey || SUBSTRING(parent_key FROM :cut) END, "
+                                    + "subscription_key = :subscription, group_key = :group, body = " + body + ", "
+                                    + "etag = :etag, updated_at = :now "
+                                    + "WHERE (id_key = :key OR id_key LIKE :prefix ESCAPE '\\') AND type_key NOT IN (<staying>)")
+                            .bind("newKey", target.key()).bind("newId", target.id()).bind("cut", cut)
+                            .bind("key", source.key()).bind("prefix", likePrefix(source.key()))
+                            .bind("rootParent", target.scope() == null ? null : target.scope().toLowerCase(Locale.ROOT))
+                            .bind("subscription", lower(target.subscriptionId())).bind("group", lower(target.resourceGroup()))
+                            .bind("etagMember", "\"etag\":\"").bind("quote", "\"").bind("escapedQuote", "\\\"")
+                            .bind("newEtagMember", "\"etag\":\"" + etag.replace("\"", "\\\"") + "\"")
+                            .bind("etag", etag).bind("now", now).bindList("staying", staying);
+                    for (int i = 0; i < all.size(); i++) {
+                        for (int b = 0; b < BOUNDARIES.length(); b++) {
+                            char boundary = BOUNDARIES.charAt(b);
+                            update.bind("from" + i + "_" + b, all.get(i).from() + boundary)
+                                    .bind("to" + i + "_" + b, all.get(i).to() + boundary);
+                        }
+                    }
+                    moved += update.execute();
+                    var rest = handle.createUpdate("UPDATE resources SET body = " + regexRewritten + " WHERE (id_key = :newKey "
+                                    + "OR id_key LIKE :newPrefix ESCAPE '!') AND (" + leftover + ")")
+                            .bind("newKey", target.key()).bind("newPrefix", likeEscaped(target.key()) + "/%");
+                    for (int i = 0; i < all.size(); i++) {
+                        rest.bind("pattern" + i, regex(all.get(i).from())).bind("replacement" + i, replacement(all.get(i).to()))
+                                .bind("contains" + i, "%" + likeEscaped(all.get(i).from().toLowerCase(Locale.ROOT)) + "%");
+                    }
+                    rest.execute();
                 }
-                int moved = update.execute();
-                var rest = handle.createUpdate("UPDATE resources SET body = " + regexRewritten + " WHERE (id_key = :newKey "
-                                + "OR id_key LIKE :newPrefix ESCAPE '!') AND (" + leftover + ")")
-                        .bind("newKey", target.key()).bind("newPrefix", likeEscaped(target.key()) + "/%");
-                for (int i = 0; i < all.size(); i++) {
-                    rest.bind("pattern" + i, regex(all.get(i).from())).bind("replacement" + i, replacement(all.get(i).to()))
-                            .bind("contains" + i, "%" + likeEscaped(all.get(i).from().toLowerCase(Locale.ROOT)) + "%");
+                for (var entry : droppedByRoot.entrySet()) {
+                    StoredResource root = find(handle, entry.getKey().target().key(), ResourceState.ACTIVE).orElseThrow();
+                    ObjectNode document = root.documentCopy();
+                    edit.edit(entry.getKey(), document, entry.getValue());
+                    String rootEtag = newEtag();
+                    handle.createUpdate("UPDATE resources SET body = :body, etag = :etag WHERE id_key = :key")
+                            .bind("body", Json.write(withIdentity(root.id(), document, rootEtag))).bind("etag", rootEtag)
+                            .bind("key", root.id().key()).execute();
                 }
-                rest.execute();
-                return new MovedTree(moved, List.copyOf(dropped));
+                return new MovedTree(moved, List.copyOf(droppedAll));
             });
         } catch (RuntimeException e) {
             if (Database.isUniqueViolation(e)) {
                 throw new ArmException(ErrorCode.Conflict, "Something already exists at the target of the move of '"
-                        + source.id() + "' to '" + target.id() + "'; nothing was moved.");
+                        + current.source().id() + (roots.size() > 1 ? "' (and the other resources moving with it)" : "'")
+                        + " to '" + current.target().id() + "'; nothing was moved.");
             }
             throw e;
         }

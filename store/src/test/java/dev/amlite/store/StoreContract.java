@@ -281,4 +281,50 @@ abstract class StoreContract {
         assertThat(resources.get(sourceCode)).isPresent();
         assertThat(resources.get(moved.child("models", "m").child("versions", "1"))).isPresent();
     }
+
+    @Test
+    void severalResourcesMoveInOneTransactionEachReferenceToAnyOfThemRewrittenAndEachRootEditedInIt() {
+        String target = UUID.randomUUID().toString();
+        ResourceId group = ResourceId.parse("/subscriptions/" + subscription + "/resourceGroups/two");
+        ResourceId targetGroup = ResourceId.parse("/subscriptions/" + target + "/resourceGroups/there");
+        ResourceId workspace = ResourceId.parse(group.id() + "/providers/Microsoft.MachineLearningServices/workspaces/ws");
+        ResourceId account = ResourceId.parse(group.id() + "/providers/Microsoft.Storage/storageAccounts/st");
+        ObjectNode ws = doc("ws");
+        ws.with("properties").put("storageAccount", account.id());
+        resources.insert(workspace, "japaneast", ws);
+        resources.insert(account, "japaneast", doc("account"));
+        ResourceId assignment = ResourceId.parse(account.id() + "/providers/Microsoft.Authorization/roleAssignments/"
+                + UUID.randomUUID());
+        resources.insert(assignment, null, doc("on the account"));
+        ResourceStore.MoveRoot movingWorkspace = new ResourceStore.MoveRoot(workspace,
+                ResourceId.parse(targetGroup.id() + "/providers/Microsoft.MachineLearningServices/workspaces/ws"));
+        ResourceStore.MoveRoot movingAccount = new ResourceStore.MoveRoot(account,
+                ResourceId.parse(targetGroup.id() + "/providers/Microsoft.Storage/storageAccounts/st"));
+        java.util.Map<String, Integer> seen = new java.util.HashMap<>();
+        ResourceStore.MovedTree result = resources.moveTrees(List.of(movingWorkspace, movingAccount), java.util.Set.of(),
+                java.util.Set.of(assignment.typeKey()), List.of(), (root, document, dropped) -> {
+                    document.with("properties").put("edited", root.target().id());
+                    seen.put(root.source().name(), dropped.size());
+                });
+        assertThat(result.moved()).isEqualTo(2);
+        assertThat(seen).containsEntry("ws", 0).containsEntry("st", 1);
+        StoredResource movedWorkspace = resources.get(movingWorkspace.target()).orElseThrow();
+        assertThat(movedWorkspace.document().path("properties").path("storageAccount").asText())
+                .isEqualTo(movingAccount.target().id());
+        assertThat(movedWorkspace.document().path("properties").path("edited").asText())
+                .isEqualTo(movingWorkspace.target().id());
+        assertThat(movedWorkspace.document().path("etag").asText()).isEqualTo(movedWorkspace.etag());
+        assertThat(resources.get(workspace)).isEmpty();
+        assertThat(resources.get(account)).isEmpty();
+
+        // An edit that fails undoes the whole move.
+        assertThatThrownBy(() -> resources.moveTrees(List.of(new ResourceStore.MoveRoot(movingWorkspace.target(),
+                workspace), new ResourceStore.MoveRoot(movingAccount.target(), account)), java.util.Set.of(),
+                java.util.Set.of(), List.of(), (root, document, dropped) -> {
+                    throw new IllegalStateException("edit failed");
+                })).hasMessageContaining("edit failed");
+        assertThat(resources.get(movingWorkspace.target())).isPresent();
+        assertThat(resources.get(movingAccount.target())).isPresent();
+        assertThat(resources.get(workspace)).isEmpty();
+    }
 }

@@ -286,6 +286,8 @@ final class DatastoreHandler implements TrackedTypeHandler {
             ObjectNode p = document.with("properties");
             p.put("datastoreType", blob ? "AzureBlob" : "AzureFile");
             p.put("accountName", storageId.name());
+            p.put("subscriptionId", storageId.subscriptionId());
+            p.put("resourceGroup", storageId.resourceGroup());
             p.put(blob ? "containerName" : "fileShareName", blob ? containerName(guid) : "azureml-filestore-" + guid);
             p.put("endpoint", "core.windows.net");
             p.put("protocol", "https");

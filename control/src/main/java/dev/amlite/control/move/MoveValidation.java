@@ -33,6 +33,8 @@ public final class MoveValidation {
     /** Child types that do not move with a workspace (MV-4): data assets and role assignments on it. */
     static final Set<String> STAYING = Set.of(ML + "/data", ML + "/data/versions");
     static final String ROLE_ASSIGNMENTS = "microsoft.authorization/roleassignments";
+    /** Private endpoint connections of a workspace: disconnected by a move, asked for again at the target (MV-6). */
+    static final String PE_CONNECTIONS = ML + "/privateendpointconnections";
 
     private final ResourceStore store;
     private final Catalog catalog;
@@ -215,6 +217,11 @@ public final class MoveValidation {
         for (StoredResource data : store.listChildren(workspace.id(), ML + "/data")) {
             leftBehind.add("data asset '" + data.id().name() + "' (data assets do not move; register it again in "
                     + "the moved workspace with 'amlite ml data create')");
+        }
+        for (StoredResource connection : store.listChildren(workspace.id(), PE_CONNECTIONS)) {
+            leftBehind.add("private endpoint connection '" + connection.id().name() + "' (disconnected by the move; "
+                    + "the private endpoint asks again and the new connection waits for approval: 'amlite network "
+                    + "private-endpoint-connection approve')");
         }
         for (StoredResource assignment : store.listChildren(workspace.id(), ROLE_ASSIGNMENTS)) {
             leftBehind.add("role assignment '" + assignment.id().name() + "' on the workspace (recreate it at the "

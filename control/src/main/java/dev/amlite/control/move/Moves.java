@@ -1,5 +1,8 @@
 package dev.amlite.control.move;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.amlite.control.arm.ArmRequest;
 import dev.amlite.control.arm.ArmResponse;
 import dev.amlite.control.operations.OperationRunner;
@@ -11,9 +14,12 @@ import dev.amlite.core.Json;
 import dev.amlite.core.ResourceId;
 import dev.amlite.store.Operation;
 import dev.amlite.store.ResourceStore;
+import dev.amlite.store.StoredResource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
+import dev.amlite.control.resources.DocumentEdit;
 
 /**
  * The move actions of a resource group (RM-7): {@code validateMoveResources} answers ARM's way — 202 with Location;
@@ -114,61 +120,157 @@ public final class Moves {
     private void carryOut(Operation operation) {
         var recorded = Json.parse(operation.request());
         failIfRefused(recorded);
-        dev.amlite.core.ResourceId sourceGroup = dev.amlite.core.ResourceId.parse(recorded.path("sourceGroup").asText());
-        dev.amlite.core.ResourceId targetGroup = dev.amlite.core.ResourceId.parse(recorded.path("targetGroup").asText());
+        ResourceId sourceGroup = ResourceId.parse(recorded.path("sourceGroup").asText());
+        ResourceId targetGroup = ResourceId.parse(recorded.path("targetGroup").asText());
         MoveValidation.MoveRequest move = new MoveValidation.MoveRequest(sourceGroup, List.of(), targetGroup);
+        List<ResourceStore.MoveRoot> roots = new ArrayList<>();
         for (var id : recorded.path("resources")) {
-            dev.amlite.core.ResourceId source = dev.amlite.core.ResourceId.parse(id.asText());
-            moveOne(operation, source, move.targetOf(source));
+            ResourceId source = ResourceId.parse(id.asText());
+            roots.add(new ResourceStore.MoveRoot(source, move.targetOf(source)));
+        }
+        List<ResourceStore.MoveRoot> workspaces = roots.stream()
+                .filter(root -> root.source().typeKey().equals(MoveValidation.ML)).toList();
+        // One transaction moves every listed resource: they are all at the source or all at the target. Found at
+        // the target, this is a resumed operation whose transaction had committed (its marks cleared with it).
+        if (store.get(roots.getFirst().source()).isPresent()) {
+            moveAll(operation, roots, workspaces);
+        }
+        for (ResourceStore.MoveRoot workspace : workspaces) {
+            afterMove(operation, workspace, roots);
         }
         authorizer.invalidate();
     }
 
-    private void moveOne(Operation operation, dev.amlite.core.ResourceId source, dev.amlite.core.ResourceId target) {
-        boolean atSource = store.get(source).isPresent();
-        if (!atSource) {
-            // Resumed after a crash: the move's transaction had committed; only the mark is left to clear.
-            store.get(target).ifPresent(moved -> clearMark(target));
-            return;
+    private void moveAll(Operation operation, List<ResourceStore.MoveRoot> roots, List<ResourceStore.MoveRoot> workspaces) {
+        List<ArmError> busy = new ArrayList<>();
+        for (ResourceStore.MoveRoot workspace : workspaces) {
+            busy.addAll(validation.quietProblems(store.get(workspace.source()).orElseThrow()));
         }
-        boolean workspace = source.typeKey().equals(MoveValidation.ML);
-        if (workspace) {
-            List<ArmError> busy = validation.quietProblems(store.get(source).orElseThrow());
-            if (!busy.isEmpty()) {
-                clearMarkAt(source); // a resumed move may have marked it before the crash
-                throw new ArmException(ErrorCode.ResourceMoveValidationFailed, "Workspace '" + source.name()
-                        + "' stopped being quiet after the move was accepted; nothing was moved.", null, busy);
-            }
-            dev.amlite.control.resources.DocumentEdit.apply(store, source, document -> document.with("properties")
-                    .putObject("amliteMoving").put("operation", operation.id()).put("target", target.id()));
+        if (!busy.isEmpty()) {
+            workspaces.forEach(w -> clearMarkAt(w.source())); // a resumed move may have marked them before the crash
+            throw new ArmException(ErrorCode.ResourceMoveValidationFailed, "The workspace stopped being quiet after "
+                    + "the move was accepted; nothing was moved.", null, busy);
         }
-        ResourceStore.MovedTree result;
+        java.util.Map<ResourceStore.MoveRoot, ObjectNode> records = new java.util.HashMap<>();
+        List<ResourceStore.Rewrite> rewrites = new ArrayList<>();
+        for (ResourceStore.MoveRoot workspace : workspaces) {
+            records.put(workspace, LeftBehind.describe(store, workspace, roots));
+            rewrites.addAll(references(workspace.source(), workspace.target()));
+            DocumentEdit.apply(store, workspace.source(), document -> document.with("properties")
+                    .putObject("amliteMoving").put("operation", operation.id()).put("target", workspace.target().id()));
+        }
         long started = System.nanoTime();
+        ResourceStore.MovedTree result;
         try {
-            result = store.moveTree(source, target, workspace ? MoveValidation.STAYING : java.util.Set.of(),
-                    workspace ? java.util.Set.of(MoveValidation.ROLE_ASSIGNMENTS) : java.util.Set.of(),
-                    references(source, target));
+            result = store.moveTrees(roots, workspaces.isEmpty() ? Set.of() : MoveValidation.STAYING,
+                    Set.of(MoveValidation.ROLE_ASSIGNMENTS, MoveValidation.PE_CONNECTIONS), rewrites,
+                    (root, document, dropped) -> record(operation, root, document, dropped, records.get(root)));
         } catch (RuntimeException e) {
-            if (workspace) {
-                clearMarkAt(source);
-            }
+            workspaces.forEach(w -> clearMarkAt(w.source()));
             throw e;
         }
-        LOG.info("Moved {} to {}: {} resource(s), {} role assignment(s) removed, in {} ms", source.id(), target.id(),
-                result.moved(), result.dropped().size(), (System.nanoTime() - started) / 1_000_000);
-        dev.amlite.control.resources.DocumentEdit.apply(store, target, document -> {
-            var properties = document.with("properties");
-            properties.remove("amliteMoving");
-            var entry = properties.withArray("amliteMoveHistory").addObject();
-            entry.put("from", source.id()).put("to", target.id()).put("at", clock.instant().toString())
-                    .put("operation", operation.id());
-            var removed = entry.putArray("removedRoleAssignments");
-            for (var assignment : result.dropped()) {
-                var shown = removed.addObject();
-                var p = assignment.document().path("properties");
-                shown.put("name", assignment.id().name()).put("principalId", p.path("principalId").asText())
+        LOG.info("Moved {} resource(s) from {} to {}: {} row(s), {} role assignment(s) and private endpoint "
+                        + "connection(s) removed, in {} ms", roots.size(), roots.getFirst().source().parent().id(),
+                roots.getFirst().target().parent().id(), result.moved(), result.dropped().size(),
+                (System.nanoTime() - started) / 1_000_000);
+    }
+
+    /**
+     * The moved root's last change, in the move's transaction: the mark goes, and {@code amliteMoveHistory} says
+     * what the move removed (role assignments, private endpoint connections) and what it left behind.
+     */
+    private void record(Operation operation, ResourceStore.MoveRoot root, ObjectNode document,
+                        List<StoredResource> dropped, ObjectNode leftBehind) {
+        ObjectNode properties = document.with("properties");
+        properties.remove("amliteMoving");
+        ObjectNode entry = properties.withArray("amliteMoveHistory").addObject();
+        entry.put("from", root.source().id()).put("to", root.target().id()).put("at", clock.instant().toString())
+                .put("operation", operation.id());
+        ArrayNode assignments = entry.putArray("removedRoleAssignments");
+        ArrayNode connections = entry.putArray("disconnectedPrivateEndpointConnections");
+        for (StoredResource row : dropped) {
+            JsonNode p = row.document().path("properties");
+            if (row.id().typeKey().equals(MoveValidation.ROLE_ASSIGNMENTS)) {
+                assignments.addObject().put("name", row.id().name()).put("principalId", p.path("principalId").asText())
                         .put("roleDefinitionId", p.path("roleDefinitionId").asText())
-                        .put("scope", p.path("scope").asText(source.id()));
+                        .put("scope", p.path("scope").asText(root.source().id()));
+            } else {
+                connections.addObject().put("name", row.id().name())
+                        .put("privateEndpoint", p.path("privateEndpoint").path("id").asText())
+                        .put("status", p.path("privateLinkServiceConnectionState").path("status").asText());
+            }
+        }
+        if (leftBehind != null) {
+            entry.setAll(leftBehind);
+        }
+    }
+
+    /**
+     * What follows the committed move of a workspace, each step safe to repeat (a resumed operation runs them
+     * again): MV-6, each private endpoint whose connection the move removed is asked to connect again, pending the
+     * owner's approval; MV-7, the default datastores follow the workspace's storage account when it moved too.
+     */
+    private void afterMove(Operation operation, ResourceStore.MoveRoot workspace, List<ResourceStore.MoveRoot> roots) {
+        StoredResource moved = store.get(workspace.target()).orElse(null);
+        if (moved == null) {
+            return;
+        }
+        JsonNode entry = null;
+        for (JsonNode e : moved.document().path("properties").path("amliteMoveHistory")) {
+            if (e.path("operation").asText().equals(operation.id())) {
+                entry = e;
+            }
+        }
+        if (entry == null) {
+            return;
+        }
+        for (JsonNode connection : entry.path("disconnectedPrivateEndpointConnections")) {
+            reconnect(workspace, moved, ResourceId.parse(connection.path("privateEndpoint").asText()));
+        }
+        ResourceId storage = ResourceId.parse(moved.document().path("properties").path("storageAccount").asText(
+                workspace.target().id()));
+        boolean storageMoved = roots.stream().anyMatch(root -> root.target().key().equals(storage.key()));
+        if (storageMoved) {
+            for (StoredResource datastore : store.listChildren(workspace.target(), MoveValidation.ML + "/datastores")) {
+                JsonNode p = datastore.document().path("properties");
+                if (p.path("properties").path("amlite.system").asBoolean(false)
+                        && p.path("accountName").asText().equalsIgnoreCase(storage.name())
+                        && !(storage.subscriptionId().equals(p.path("subscriptionId").asText())
+                        && storage.resourceGroup().equals(p.path("resourceGroup").asText()))) {
+                    DocumentEdit.apply(store, datastore.id(), document -> document.with("properties")
+                            .put("subscriptionId", storage.subscriptionId()).put("resourceGroup", storage.resourceGroup()));
+                }
+            }
+        }
+    }
+
+    /** A new connection of {@code endpoint} to the moved workspace, Pending, unless one exists already. */
+    private void reconnect(ResourceStore.MoveRoot workspace, StoredResource moved, ResourceId endpoint) {
+        boolean exists = store.listChildren(workspace.target(), MoveValidation.PE_CONNECTIONS).stream().anyMatch(c ->
+                c.document().path("properties").path("privateEndpoint").path("id").asText().equalsIgnoreCase(endpoint.id()));
+        String description = "Workspace '" + workspace.target().name() + "' moved from '" + workspace.source().id()
+                + "'; approve this connection to reach it through the private endpoint again.";
+        if (!exists && store.get(endpoint).isPresent()) {
+            ObjectNode document = Json.object();
+            ObjectNode properties = document.putObject("properties");
+            properties.putObject("privateEndpoint").put("id", endpoint.id());
+            properties.putObject("privateLinkServiceConnectionState").put("status", "Pending")
+                    .put("description", description).put("actionsRequired", "None");
+            properties.put("provisioningState", "Succeeded");
+            store.insert(workspace.target().child("privateEndpointConnections", endpoint.name() + "."
+                    + java.util.UUID.randomUUID()), moved.location(), document);
+        }
+        // The endpoint's own view: its connection to the old id now asks the workspace at its new id.
+        DocumentEdit.apply(store, endpoint, document -> {
+            for (String member : List.of("privateLinkServiceConnections", "manualPrivateLinkServiceConnections")) {
+                for (JsonNode connection : document.path("properties").path(member)) {
+                    ObjectNode p = (ObjectNode) connection.path("properties");
+                    if (p.path("privateLinkServiceId").asText().equalsIgnoreCase(workspace.source().id())) {
+                        p.put("privateLinkServiceId", workspace.target().id());
+                        p.with("privateLinkServiceConnectionState").put("status", "Pending")
+                                .put("description", description);
+                    }
+                }
             }
         });
     }
