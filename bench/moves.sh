@@ -66,7 +66,7 @@ run_store() {
     echo "$store scale $scale: $("$AMLITE" ml model list --query 'length(@)' -o tsv) models listed after the moves"
     stop_server
     local moved
-    moved="$(grep -o '[0-9]* resource(s)' "$WORK/$name.log" | tail -1 | cut -d' ' -f1)"
+    moved="$(grep -o '[0-9]* row(s)' "$WORK/$name.log" | tail -1 | cut -d' ' -f1)"
     echo "$store scale $scale: $moved rows per move; the same UPDATE alone in the same database (reference): $(
       "$JAVA" -cp "$SERVER_JAR" "$BENCH_DIR/move/UpdateFloor.java" "$JDBC_URL" "$JDBC_USER" "$moved" $((ROUNDS * 2 + 1)))"
   done

@@ -20,12 +20,13 @@ import static java.util.Objects.requireNonNull;
  * @param softDeleteRetention  how long a soft-deleted workspace is kept before it is purged (WS-6)
  * @param blobRoot             where storage accounts without an external blob service keep their blobs
  * @param pendingUploadTtl     how long the files of an upload that no asset took up are kept (AS-6)
+ * @param crashPoints          where a crash test stops the server dead (none, but in crash tests)
  */
 public record ControlConfig(byte[] masterKey, ThrottleLimits throttle, Duration accessTokenLifetime,
                             Duration refreshTokenLifetime, Duration secretValidity, long maxManagementBody,
                             int passwordHashIterations, Duration cacheRefresh, String issuerBase,
                             Duration keySyncInterval, Duration softDeleteRetention, java.nio.file.Path blobRoot,
-                            Duration pendingUploadTtl) {
+                            Duration pendingUploadTtl, dev.amlite.control.operations.CrashPoints crashPoints) {
     public static final long DEFAULT_MAX_BODY = 4L * 1024 * 1024;
 
     public ControlConfig {
@@ -40,48 +41,56 @@ public record ControlConfig(byte[] masterKey, ThrottleLimits throttle, Duration 
         requireNonNull(softDeleteRetention, "softDeleteRetention is null");
         requireNonNull(blobRoot, "blobRoot is null");
         requireNonNull(pendingUploadTtl, "pendingUploadTtl is null");
+        requireNonNull(crashPoints, "crashPoints is null");
         masterKey = masterKey.clone();
     }
 
     public static ControlConfig defaults(byte[] masterKey, java.nio.file.Path blobRoot) {
         return new ControlConfig(masterKey, ThrottleLimits.standard(), Duration.ofHours(1), Duration.ofDays(14),
                 Duration.ofDays(365), DEFAULT_MAX_BODY, 120_000, Duration.ofSeconds(5), "https://sts.amlite.local/",
-                Duration.ofHours(1), Duration.ofDays(14), blobRoot, Duration.ofDays(1));
+                Duration.ofHours(1), Duration.ofDays(14), blobRoot, Duration.ofDays(1),
+                dev.amlite.control.operations.CrashPoints.none());
     }
 
     public ControlConfig withThrottle(ThrottleLimits limits) {
         return new ControlConfig(masterKey, limits, accessTokenLifetime, refreshTokenLifetime, secretValidity,
                 maxManagementBody, passwordHashIterations, cacheRefresh, issuerBase, keySyncInterval, softDeleteRetention,
-                blobRoot, pendingUploadTtl);
+                blobRoot, pendingUploadTtl, crashPoints);
     }
 
     public ControlConfig withAccessTokenLifetime(Duration lifetime) {
         return new ControlConfig(masterKey, throttle, lifetime, refreshTokenLifetime, secretValidity,
                 maxManagementBody, passwordHashIterations, cacheRefresh, issuerBase, keySyncInterval, softDeleteRetention,
-                blobRoot, pendingUploadTtl);
+                blobRoot, pendingUploadTtl, crashPoints);
     }
 
     public ControlConfig withMaxManagementBody(long bytes) {
         return new ControlConfig(masterKey, throttle, accessTokenLifetime, refreshTokenLifetime, secretValidity,
                 bytes, passwordHashIterations, cacheRefresh, issuerBase, keySyncInterval, softDeleteRetention,
-                blobRoot, pendingUploadTtl);
+                blobRoot, pendingUploadTtl, crashPoints);
     }
 
     public ControlConfig withWorkspaceTimers(Duration keySync, Duration retention) {
         return new ControlConfig(masterKey, throttle, accessTokenLifetime, refreshTokenLifetime, secretValidity,
                 maxManagementBody, passwordHashIterations, cacheRefresh, issuerBase, keySync, retention, blobRoot,
-                pendingUploadTtl);
+                pendingUploadTtl, crashPoints);
     }
 
     public ControlConfig withPendingUploadTtl(Duration ttl) {
         return new ControlConfig(masterKey, throttle, accessTokenLifetime, refreshTokenLifetime, secretValidity,
                 maxManagementBody, passwordHashIterations, cacheRefresh, issuerBase, keySyncInterval, softDeleteRetention,
-                blobRoot, ttl);
+                blobRoot, ttl, crashPoints);
     }
 
     @Override
     public String toString() {
         return "ControlConfig[masterKey=****, throttle=" + throttle + ", accessTokenLifetime=" + accessTokenLifetime
                 + ", maxManagementBody=" + maxManagementBody + "]";
+    }
+
+    public ControlConfig withCrashPoints(dev.amlite.control.operations.CrashPoints points) {
+        return new ControlConfig(masterKey, throttle, accessTokenLifetime, refreshTokenLifetime, secretValidity,
+                maxManagementBody, passwordHashIterations, cacheRefresh, issuerBase, keySyncInterval, softDeleteRetention,
+                blobRoot, pendingUploadTtl, points);
     }
 }

@@ -151,7 +151,7 @@ public final class ControlPlane implements AutoCloseable {
         MlflowApi mlflow = new MlflowApi(tracking, tokens, authorizer, store, assets);
         Computes computes = new Computes(tracked, operations, new LocalNodeBackend(), clock);
         Moves moves = new Moves(new MoveValidation(store, catalog, registrations, authorizer, policy), operations, store,
-                authorizer, clock);
+                authorizer, config.crashPoints(), clock);
         Quotas quotas = new Quotas(new QuotaStore(database, clock), catalog,
                 List.of(new EndpointQuota(store, catalog), computes.usage()));
         computes.useQuotas(quotas);

@@ -38,11 +38,13 @@ class MoveCrashTest {
     private record Server(Process process, String url) {
     }
 
-    private Server start(Path data) throws Exception {
+    private Server start(Path data, String... extra) throws Exception {
         Path password = temporary.resolve("password");
         Files.writeString(password, "Move-crash-pa55word");
-        ProcessBuilder builder = new ProcessBuilder(Cli.root().resolve("amlite").toString(), "server", "start",
-                "--data-dir", data.toString(), "--port", "0", "--admin-password-file", password.toString());
+        List<String> command = new ArrayList<>(List.of(Cli.root().resolve("amlite").toString(), "server", "start",
+                "--data-dir", data.toString(), "--port", "0", "--admin-password-file", password.toString()));
+        command.addAll(List.of(extra));
+        ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().put("AMLITE_NO_BUILD", "1");
         builder.redirectError(temporary.resolve("server-" + System.nanoTime() + ".log").toFile());
         Process process = builder.start();
@@ -158,5 +160,96 @@ class MoveCrashTest {
         assertThat(outcomes).as(outcomes.toString()).hasSize(7).allMatch(o -> o.endsWith("moved"));
         server.process().destroy();
         server.process().waitFor(30, TimeUnit.SECONDS);
+    }
+
+    /**
+     * The same by name: the server stops dead (Runtime.halt, as SIGKILL) at each point of a move's code — marked but
+     * not yet moving, every row rewritten but not committed, committed but the private endpoint not yet asked again,
+     * half-way through asking it — and after the restart the workspace is wholly on one side, its private endpoint
+     * waiting for approval at the side it is on, its history one entry per move.
+     */
+    @Test
+    void aMoveStoppedDeadAtEachNamedPointFinishesAfterTheRestart() throws Exception {
+        Path data = temporary.resolve("named");
+        Server server = start(data);
+        Cli cli = new Cli(temporary.resolve("cli"));
+        cli.ok("login", "--server", server.url(), "--username", "admin", "--password", "Move-crash-pa55word",
+                "--data-dir", data.toString());
+        String origin = cli.ok("account", "show", "--query", "id", "-o", "tsv").trim();
+        String destination = Json.parse(cli.ok("account", "create", "--display-name", "crash-dest")).path("subscriptionId").asText();
+        String[] groups = {"/subscriptions/" + origin + "/resourceGroups/left", "/subscriptions/" + destination
+                + "/resourceGroups/right"};
+        cli.ok("group", "create", "-g", "left", "-l", "japaneast", "-o", "none");
+        cli.ok("group", "create", "-g", "right", "-l", "japaneast", "--subscription", destination, "-o", "none");
+        cli.ok("ml", "workspace", "create", "-n", "crashws", "-g", "left", "-o", "none");
+        String workspace = "/providers/Microsoft.MachineLearningServices/workspaces/crashws";
+        for (int v = 1; v <= 50; v++) {
+            cli.ok("ml", "environment", "create", "-n", "env", "-v", String.valueOf(v), "--image", "python:3.11",
+                    "-w", "crashws", "-g", "left", "-o", "none");
+        }
+        cli.ok("provider", "register", "--namespace", "Microsoft.Network", "--wait");
+        cli.ok("network", "vnet", "create", "-g", "left", "-n", "v", "--subnet-name", "s", "-o", "none");
+        cli.ok("network", "private-endpoint", "create", "--name", "pe1", "-g", "left", "--vnet-name", "v", "--subnet", "s",
+                "--private-connection-resource-id", groups[0] + workspace, "--group-id", "amlworkspace",
+                "--connection-name", "c", "-l", "japaneast", "-o", "none");
+        server.process().destroy();
+        server.process().waitFor(30, TimeUnit.SECONDS);
+
+        HttpClient http = HttpTransport.client(data.resolve("tls").resolve("server.crt"));
+        int side = 0;
+        int moves = 0;
+        for (String point : List.of("move.marked", "move.in-transaction", "move.committed", "move.connection-created",
+                "move.reconnected")) {
+            server = start(data, "--crash-at", point);
+            String token = token(http, server.url());
+            String from = groups[side];
+            String to = groups[1 - side];
+            HttpResponse<String> accepted = call(http, "POST", server.url() + from + "/moveResources?api-version=2022-09-01",
+                    token, "{\"resources\":[\"" + from + workspace + "\"],\"targetResourceGroup\":\"" + to + "\"}");
+            assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
+            assertThat(server.process().waitFor(60, TimeUnit.SECONDS)).as("stopped at " + point).isTrue();
+            assertThat(server.process().exitValue()).as("halted at " + point).isEqualTo(137);
+
+            server = start(data);
+            token = token(http, server.url());
+            int atFrom = 0;
+            int atTo = 0;
+            for (int i = 0; i < 200; i++) {
+                atFrom = versionsAt(http, server.url(), token, from + workspace);
+                atTo = versionsAt(http, server.url(), token, to + workspace);
+                if (atFrom == -1 && atTo >= 0) {
+                    break;
+                }
+                Thread.sleep(100);
+            }
+            assertThat(atFrom).as("gone from the source after a stop at %s", point).isEqualTo(-1);
+            assertThat(atTo).as("every version at the target after a stop at %s", point).isEqualTo(50);
+            moves++;
+            side = 1 - side;
+            String here = groups[side] + workspace;
+            // The resumed operation asks the private endpoint again: wait for it, then check both views.
+            JsonNode connections = null;
+            for (int i = 0; i < 100; i++) {
+                connections = Json.parse(call(http, "GET", server.url() + here + "/privateEndpointConnections" + API,
+                        token, null).body()).path("value");
+                JsonNode endpoint = Json.parse(call(http, "GET", server.url() + groups[0] + "/providers/Microsoft.Network/"
+                        + "privateEndpoints/pe1?api-version=2023-09-01", token, null).body());
+                String asks = endpoint.path("properties").path("privateLinkServiceConnections").get(0).path("properties")
+                        .path("privateLinkServiceId").asText();
+                if (connections.size() == 1 && asks.equalsIgnoreCase(here)) {
+                    break;
+                }
+                Thread.sleep(100);
+            }
+            assertThat(connections).as("one connection after a stop at %s", point).hasSize(1);
+            assertThat(connections.get(0).path("properties").path("privateLinkServiceConnectionState").path("status")
+                    .asText()).isEqualTo("Pending");
+            JsonNode shown = Json.parse(call(http, "GET", server.url() + here + API, token, null).body());
+            assertThat(shown.path("properties").has("amliteMoving")).as("not left marked after %s", point).isFalse();
+            assertThat(shown.path("properties").path("amliteMoveHistory")).as("one entry per move, stop at %s", point)
+                    .hasSize(moves);
+            server.process().destroy();
+            server.process().waitFor(30, TimeUnit.SECONDS);
+        }
     }
 }

@@ -1,6 +1,7 @@
 package dev.amlite.server;
 
 import dev.amlite.control.ControlConfig;
+import dev.amlite.control.operations.CrashPoints;
 import dev.amlite.control.endpoints.ServingConfig;
 import dev.amlite.control.ControlPlane;
 import dev.amlite.control.jobs.JobsConfig;
@@ -104,7 +105,8 @@ public final class AmliteServer implements AutoCloseable {
                     .withThrottle(ThrottleLimits.parse(options.throttling()))
                     .withAccessTokenLifetime(options.accessTokenLifetime())
                     .withWorkspaceTimers(options.keySyncInterval(), options.softDeleteRetention())
-                    .withPendingUploadTtl(options.pendingUploadTtl());
+                    .withPendingUploadTtl(options.pendingUploadTtl())
+                    .withCrashPoints(options.crashAt().map(CrashPoints::parse).orElse(CrashPoints.none()));
             ServingConfig serving = ServingConfig.defaults(dataDirectory.resolve("serving"))
                     .withPython(options.python()).withTokenLifetime(options.endpointTokenLifetime())
                     .withMirrorCapacity(options.mirrorCapacity()).withBandwidth(options.endpointBandwidth())

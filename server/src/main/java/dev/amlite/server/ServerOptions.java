@@ -17,7 +17,7 @@ public record ServerOptions(Path dataDirectory, String host, int port, boolean p
                             Duration keySyncInterval, Duration softDeleteRetention,
                             Duration pendingUploadTtl, String python, Duration endpointTokenLifetime,
                             int mirrorCapacity, long endpointBandwidth, int inferencePort,
-                            int inferenceMaxConnections) {
+                            int inferenceMaxConnections, Optional<String> crashAt) {
     /** {@link #inferencePort()} when scoring has no port of its own (only the main port's /inference). */
     public static final int NO_INFERENCE_PORT = -1;
 
@@ -48,6 +48,8 @@ public record ServerOptions(Path dataDirectory, String host, int port, boolean p
               --inference-port N|off     the scoring port online endpoints' scoring_uri names (default: --port + 1,
                                          or a free one with --port 0); off: score on the main port only
               --inference-max-connections N  open connections the scoring port takes at once (default 4096)
+              --crash-at POINT[:N]       crash tests only: stop the process dead (as SIGKILL) the N-th time work
+                                         reaches POINT (docs/moves.md lists the points)
             """;
 
     public static ServerOptions parse(List<String> arguments, Path home) {
@@ -73,6 +75,7 @@ public record ServerOptions(Path dataDirectory, String host, int port, boolean p
         long endpointBandwidth = 5_000_000L;
         Integer inferencePort = null;
         int inferenceMaxConnections = 4096;
+        String crashAt = null;
         List<String> rest = new ArrayList<>(arguments);
         while (!rest.isEmpty()) {
             String option = rest.removeFirst();
@@ -108,6 +111,14 @@ public record ServerOptions(Path dataDirectory, String host, int port, boolean p
                 }
                 case "--inference-max-connections" ->
                         inferenceMaxConnections = positive(option, value(option, inlineValue, rest));
+                case "--crash-at" -> {
+                    crashAt = value(option, inlineValue, rest);
+                    try {
+                        dev.amlite.control.operations.CrashPoints.parse(crashAt);
+                    } catch (IllegalArgumentException e) {
+                        throw new UsageException(e.getMessage());
+                    }
+                }
                 case "--help", "-h" -> throw new UsageException(null);
                 default -> throw new UsageException("Unknown option '" + option + "'.");
             }
@@ -135,7 +146,7 @@ public record ServerOptions(Path dataDirectory, String host, int port, boolean p
                 Optional.ofNullable(adminPassword), Optional.ofNullable(databaseUrl), Optional.ofNullable(databaseUser),
                 Optional.ofNullable(databasePassword), Optional.ofNullable(masterKey), throttling, tokenLifetime, keySync, retention,
                 pendingUploadTtl, python, endpointTokenLifetime, mirrorCapacity, endpointBandwidth,
-                inferencePort, inferenceMaxConnections);
+                inferencePort, inferenceMaxConnections, Optional.ofNullable(crashAt));
     }
 
     private static int positive(String option, String text) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.amlite.control.arm.ArmRequest;
 import dev.amlite.control.arm.ArmResponse;
+import dev.amlite.control.operations.CrashPoints;
 import dev.amlite.control.operations.OperationRunner;
 import dev.amlite.control.operations.OperationWorker;
 import dev.amlite.core.ArmError;
@@ -39,14 +40,16 @@ public final class Moves {
     private final OperationRunner operations;
     private final dev.amlite.store.ResourceStore store;
     private final dev.amlite.control.rbac.Authorizer authorizer;
+    private final CrashPoints crashPoints;
     private final java.time.Clock clock;
 
     public Moves(MoveValidation validation, OperationRunner operations, dev.amlite.store.ResourceStore store,
-                 dev.amlite.control.rbac.Authorizer authorizer, java.time.Clock clock) {
+                 dev.amlite.control.rbac.Authorizer authorizer, CrashPoints crashPoints, java.time.Clock clock) {
         this.validation = validation;
         this.operations = operations;
         this.store = store;
         this.authorizer = authorizer;
+        this.crashPoints = crashPoints;
         this.clock = clock;
         operations.register(MOVE, new OperationWorker() {
             @Override
@@ -134,6 +137,7 @@ public final class Moves {
         // the target, this is a resumed operation whose transaction had committed (its marks cleared with it).
         if (store.get(roots.getFirst().source()).isPresent()) {
             moveAll(operation, roots, workspaces);
+            crashPoints.reached("move.committed");
         }
         for (ResourceStore.MoveRoot workspace : workspaces) {
             afterMove(operation, workspace, roots);
@@ -159,12 +163,16 @@ public final class Moves {
             DocumentEdit.apply(store, workspace.source(), document -> document.with("properties")
                     .putObject("amliteMoving").put("operation", operation.id()).put("target", workspace.target().id()));
         }
+        crashPoints.reached("move.marked");
         long started = System.nanoTime();
         ResourceStore.MovedTree result;
         try {
             result = store.moveTrees(roots, workspaces.isEmpty() ? Set.of() : MoveValidation.STAYING,
                     Set.of(MoveValidation.ROLE_ASSIGNMENTS, MoveValidation.PE_CONNECTIONS), rewrites,
-                    (root, document, dropped) -> record(operation, root, document, dropped, records.get(root)));
+                    (root, document, dropped) -> {
+                        record(operation, root, document, dropped, records.get(root));
+                        crashPoints.reached("move.in-transaction"); // every row rewritten, nothing committed
+                    });
         } catch (RuntimeException e) {
             workspaces.forEach(w -> clearMarkAt(w.source()));
             throw e;
@@ -226,6 +234,7 @@ public final class Moves {
         }
         for (JsonNode connection : entry.path("disconnectedPrivateEndpointConnections")) {
             reconnect(workspace, moved, ResourceId.parse(connection.path("privateEndpoint").asText()));
+            crashPoints.reached("move.reconnected");
         }
         ResourceId storage = ResourceId.parse(moved.document().path("properties").path("storageAccount").asText(
                 workspace.target().id()));
@@ -259,6 +268,7 @@ public final class Moves {
             properties.put("provisioningState", "Succeeded");
             store.insert(workspace.target().child("privateEndpointConnections", endpoint.name() + "."
                     + java.util.UUID.randomUUID()), moved.location(), document);
+            crashPoints.reached("move.connection-created"); // the endpoint's own view not yet changed
         }
         // The endpoint's own view: its connection to the old id now asks the workspace at its new id.
         DocumentEdit.apply(store, endpoint, document -> {
