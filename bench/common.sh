@@ -5,6 +5,7 @@ BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(dirname "$BENCH_DIR")"
 AMLITE="$ROOT/amlite"
 "$AMLITE" --version >/dev/null            # builds the jars if needed
+export AMLITE_NO_BUILD=1                 # and never again mid-run: an edit to the sources must not rebuild under a bench
 JAVA="$(cat "$ROOT/.amlite-build/java")"
 SERVER_JAR="$ROOT/server/target/amlite-server.jar"
 WORK="$(mktemp -d /tmp/amlite-bench.XXXXXX)"

@@ -176,7 +176,8 @@ final class ResourceCommands {
     }
 
     @Command(name = "move", description = "Move resources (e.g. a workspace) to another group or subscription "
-            + "(seed 000); validate first with 'resource invoke-action --action validateMoveResources'.")
+            + "(seed 000); validate first with 'resource invoke-action --action validateMoveResources'. Prints what each moved "
+            + "workspace left to do (data assets to register again, role assignments, private endpoint connections, datastores).")
     static final class Move extends Leaf {
         @Option(names = "--ids", arity = "1..*", required = true, description = "Ids of resources of one group.")
         List<String> ids;
@@ -203,7 +204,23 @@ final class ResourceCommands {
             resources.forEach(id -> list.add(id.id()));
             body.put("targetResourceGroup", "/subscriptions/" + targetSubscription + "/resourceGroups/" + group);
             session.longRunning("POST", source.id() + "/moveResources", Session.RESOURCES_API, body, noWait);
-            return null;
+            if (noWait) {
+                return null;
+            }
+            // What each moved workspace's history says this move left to do (docs/moves.md), with the commands.
+            ArrayNode done = Json.MAPPER.createArrayNode();
+            for (ResourceId id : resources) {
+                if (id.type().equalsIgnoreCase("Microsoft.MachineLearningServices/workspaces")) {
+                    String moved = "/subscriptions/" + targetSubscription + "/resourceGroups/" + group
+                            + id.id().substring(source.id().length());
+                    JsonNode history = session.send("GET", moved, MlCommands.ML_API, null).path("properties")
+                            .path("amliteMoveHistory");
+                    if (!history.isEmpty()) {
+                        done.add(history.get(history.size() - 1));
+                    }
+                }
+            }
+            return done.isEmpty() ? null : done;
         }
     }
 }

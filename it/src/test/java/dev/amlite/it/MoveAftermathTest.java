@@ -60,8 +60,8 @@ class MoveAftermathTest {
                             + "/resourceGroups/destination-rg\"}"));
             assertThat(validated.path("properties").path("leftBehind").toString()).contains("private endpoint connection")
                     .contains("data asset 'iris'");
-            cli.ok("resource", "move", "--destination-group", "destination-rg", "--destination-subscription-id",
-                    destination, "--ids", wsId, storageId);
+            JsonNode printed = Json.parse(cli.ok("resource", "move", "--destination-group", "destination-rg",
+                    "--destination-subscription-id", destination, "--ids", wsId, storageId));
             cli.ok("account", "set", "-s", destination);
             cli.ok("configure", "--defaults", "group=destination-rg", "workspace=mlw");
 
@@ -92,6 +92,8 @@ class MoveAftermathTest {
 
             JsonNode history = Json.parse(cli.ok("resource", "show", "--ids", movedId)).path("properties")
                     .path("amliteMoveHistory").get(0);
+            assertThat(printed).as("the move prints what it left to do").hasSize(1);
+            assertThat(printed.get(0)).isEqualTo(history);
             assertThat(history.path("disconnectedPrivateEndpointConnections").get(0).path("privateEndpoint").asText())
                     .endsWith("/privateEndpoints/pe1");
             assertThat(history.path("disconnectedPrivateEndpointConnections").get(0).path("status").asText())
