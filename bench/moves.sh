@@ -67,6 +67,7 @@ run_store() {
     stop_server
     local moved
     moved="$(grep -o '[0-9]* row(s)' "$WORK/$name.log" | tail -1 | cut -d' ' -f1)"
+    grep -o 'removed, in .*' "$WORK/$name.log" | sed "s/^/$store scale $scale: server: the transaction /"
     echo "$store scale $scale: $moved rows per move; the same UPDATE alone in the same database (reference): $(
       "$JAVA" -cp "$SERVER_JAR" "$BENCH_DIR/move/UpdateFloor.java" "$JDBC_URL" "$JDBC_USER" "$moved" $((ROUNDS * 2 + 1)))"
   done

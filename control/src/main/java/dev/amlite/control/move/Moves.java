@@ -8,6 +8,8 @@ import dev.amlite.control.arm.ArmResponse;
 import dev.amlite.control.operations.CrashPoints;
 import dev.amlite.control.operations.OperationRunner;
 import dev.amlite.control.operations.OperationWorker;
+import dev.amlite.control.rbac.Authorizer;
+import dev.amlite.control.resources.DocumentEdit;
 import dev.amlite.core.ArmError;
 import dev.amlite.core.ArmException;
 import dev.amlite.core.ErrorCode;
@@ -16,21 +18,24 @@ import dev.amlite.core.ResourceId;
 import dev.amlite.store.Operation;
 import dev.amlite.store.ResourceStore;
 import dev.amlite.store.StoredResource;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import dev.amlite.control.resources.DocumentEdit;
 
 /**
  * The move actions of a resource group (RM-7): {@code validateMoveResources} answers ARM's way — 202 with Location;
  * the operation then ends 204, or with {@code ResourceMoveValidationFailed} whose details list every problem at
  * once. The checks run when the request arrives, with the caller's rights; the operation carries their outcome (and
  * what the move would leave behind, shown by the operation status). {@code moveResources} runs the same checks
- * with the caller's rights, then moves each resource's subtree in one transaction ({@code ResourceStore.moveTree}):
- * a workspace is marked moving first (every request on it answers 409), data assets stay behind (kept at the source
- * id, reachable again by a workspace of that name there), role assignments on it are removed in the same
- * transaction and recorded in the moved workspace's {@code properties.amliteMoveHistory}.
+ * with the caller's rights, then moves every listed resource's subtree in one transaction
+ * ({@code ResourceStore.moveTrees}): a workspace is marked moving first (every request on it answers 409), data
+ * assets stay behind (kept at the source id, reachable again by a workspace of that name there), role assignments
+ * and private endpoint connections on it are removed, and the moved workspace's {@code properties.amliteMoveHistory}
+ * records all that with what to do about it ({@link LeftBehind}) — in the same transaction. After the commit,
+ * private endpoints ask again (Pending) and default datastores follow a moved storage account, steps a resumed
+ * operation repeats safely.
  */
 public final class Moves {
     static final String VALIDATE = "resourceGroups.validateMoveResources";
@@ -38,13 +43,13 @@ public final class Moves {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Moves.class);
     private final MoveValidation validation;
     private final OperationRunner operations;
-    private final dev.amlite.store.ResourceStore store;
-    private final dev.amlite.control.rbac.Authorizer authorizer;
+    private final ResourceStore store;
+    private final Authorizer authorizer;
     private final CrashPoints crashPoints;
-    private final java.time.Clock clock;
+    private final Clock clock;
 
-    public Moves(MoveValidation validation, OperationRunner operations, dev.amlite.store.ResourceStore store,
-                 dev.amlite.control.rbac.Authorizer authorizer, CrashPoints crashPoints, java.time.Clock clock) {
+    public Moves(MoveValidation validation, OperationRunner operations, ResourceStore store,
+                 Authorizer authorizer, CrashPoints crashPoints, Clock clock) {
         this.validation = validation;
         this.operations = operations;
         this.store = store;
@@ -146,6 +151,7 @@ public final class Moves {
     }
 
     private void moveAll(Operation operation, List<ResourceStore.MoveRoot> roots, List<ResourceStore.MoveRoot> workspaces) {
+        long checking = System.nanoTime();
         List<ArmError> busy = new ArrayList<>();
         for (ResourceStore.MoveRoot workspace : workspaces) {
             busy.addAll(validation.quietProblems(store.get(workspace.source()).orElseThrow()));
@@ -178,9 +184,9 @@ public final class Moves {
             throw e;
         }
         LOG.info("Moved {} resource(s) from {} to {}: {} row(s), {} role assignment(s) and private endpoint "
-                        + "connection(s) removed, in {} ms", roots.size(), roots.getFirst().source().parent().id(),
-                roots.getFirst().target().parent().id(), result.moved(), result.dropped().size(),
-                (System.nanoTime() - started) / 1_000_000);
+                        + "connection(s) removed, in {} ms (checks and mark before it: {} ms)", roots.size(),
+                roots.getFirst().source().parent().id(), roots.getFirst().target().parent().id(), result.moved(),
+                result.dropped().size(), (System.nanoTime() - started) / 1_000_000, (started - checking) / 1_000_000);
     }
 
     /**
@@ -299,12 +305,12 @@ public final class Moves {
                         + source.name(), to));
     }
 
-    private void clearMark(dev.amlite.core.ResourceId at) {
-        dev.amlite.control.resources.DocumentEdit.apply(store, at, document -> document.with("properties")
+    private void clearMark(ResourceId at) {
+        DocumentEdit.apply(store, at, document -> document.with("properties")
                 .remove("amliteMoving"));
     }
 
-    private void clearMarkAt(dev.amlite.core.ResourceId at) {
+    private void clearMarkAt(ResourceId at) {
         try {
             clearMark(at);
         } catch (RuntimeException e) {
