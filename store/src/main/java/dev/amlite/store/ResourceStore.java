@@ -169,13 +169,6 @@ public final class ResourceStore {
         void edit(MoveRoot root, ObjectNode document, List<StoredResource> droppedBelowIt);
     }
 
-    /** {@link #moveTrees} of one resource, with no edit of its document. */
-    public MovedTree moveTree(ResourceId source, ResourceId target, java.util.Set<String> stayingTypeKeys,
-                              java.util.Set<String> droppedTypeKeys, List<Rewrite> rewrites) {
-        return moveTrees(List.of(new MoveRoot(source, target)), stayingTypeKeys, droppedTypeKeys, rewrites,
-                (root, document, dropped) -> { });
-    }
-
     /**
      * Moves resources and everything below them to their targets (the same resources in another group or
      * subscription) in one transaction (RM-7, MV-5): every row gets its new id, parent, subscription and group and

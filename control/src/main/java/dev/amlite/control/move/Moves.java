@@ -272,6 +272,10 @@ public final class Moves {
             properties.putObject("privateLinkServiceConnectionState").put("status", "Pending")
                     .put("description", description).put("actionsRequired", "None");
             properties.put("provisioningState", "Succeeded");
+            String now = clock.instant().toString();
+            document.putObject("systemData").put("createdBy", "amlite workspace move").put("createdByType", "Application")
+                    .put("createdAt", now).put("lastModifiedBy", "amlite workspace move")
+                    .put("lastModifiedByType", "Application").put("lastModifiedAt", now);
             store.insert(workspace.target().child("privateEndpointConnections", endpoint.name() + "."
                     + java.util.UUID.randomUUID()), moved.location(), document);
             crashPoints.reached("move.connection-created"); // the endpoint's own view not yet changed
