@@ -91,12 +91,13 @@ public final class ControlPlane implements AutoCloseable {
     private final Computes computes;
     private final MlflowApi mlflow;
     private final Jobs jobs;
+    private final MetricsAccess metricsAccess;
 
     private ControlPlane(FrontDoor frontDoor, TokenEndpoint tokenEndpoint, DirectoryApi directoryApi,
                          OperationRunner operations, Subscriptions subscriptions, Directory directory,
                          Settings settings, SecureRandom random, Workspaces workspaces, Assets assets,
                          BlobEndpoint blobEndpoint, Endpoints endpoints, Computes computes,
-                         MlflowApi mlflow, Jobs jobs) {
+                         MlflowApi mlflow, Jobs jobs, MetricsAccess metricsAccess) {
         this.endpoints = endpoints;
         this.computes = computes;
         this.mlflow = mlflow;
@@ -105,6 +106,7 @@ public final class ControlPlane implements AutoCloseable {
         this.blobEndpoint = blobEndpoint;
         this.frontDoor = frontDoor;
         this.tokenEndpoint = tokenEndpoint;
+        this.metricsAccess = metricsAccess;
         this.directoryApi = directoryApi;
         this.operations = operations;
         this.subscriptions = subscriptions;
@@ -198,7 +200,8 @@ public final class ControlPlane implements AutoCloseable {
                 catalog, handlers, meters, config.maxManagementBody());
         return new ControlPlane(frontDoor, new TokenEndpoint(directory, tokens, clock),
                 new DirectoryApi(directory, tokens, authorizer, config.secretValidity()), operations, subscriptions,
-                directory, settings, random, workspaces, assets, new BlobEndpoint(blobAccounts), endpoints, computes, mlflow, jobs);
+                directory, settings, random, workspaces, assets, new BlobEndpoint(blobAccounts), endpoints, computes, mlflow, jobs,
+                new MetricsAccess(tokens, authorizer));
     }
 
     /** Catalogued types outside the ARM bookkeeping namespaces get the generic handler. */
@@ -267,6 +270,11 @@ public final class ControlPlane implements AutoCloseable {
     /** The scoring router of online endpoints (mounted at /inference). */
     public ScoringService scoringService() {
         return endpoints.scoringService();
+    }
+
+    /** Who may scrape /metrics (the server's HealthService asks). */
+    public MetricsAccess metricsAccess() {
+        return metricsAccess;
     }
 
     public TokenEndpoint tokenEndpoint() {

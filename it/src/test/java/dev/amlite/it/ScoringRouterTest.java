@@ -138,8 +138,8 @@ class ScoringRouterTest {
         assertThat(counts.get("d70").get()).isEqualTo(7000);
         assertThat(counts.get("d30").get()).isEqualTo(3000);
         assertThat(counts).doesNotContainKey("shadow");
-        String metrics = server.http().send(HttpRequest.newBuilder(URI.create(server.url() + "/metrics")).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
+        String metrics = server.http().send(HttpRequest.newBuilder(URI.create(server.url() + "/metrics"))
+                .header("Authorization", "Bearer " + server.adminToken()).build(), HttpResponse.BodyHandlers.ofString()).body();
         assertThat(metrics).containsPattern("amlite_scoring_requests_total\\{deployment=\"d70\",endpoint=\"split\","
                 + "traffic=\"live\"\\} 7000\\.0");
         assertThat(metrics).contains("amlite_scoring_latency_p99_ms{deployment=\"d30\",endpoint=\"split\"}");

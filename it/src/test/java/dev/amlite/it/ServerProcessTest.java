@@ -91,7 +91,18 @@ class ServerProcessTest {
                 .POST(HttpRequest.BodyPublishers.ofString("grant_type=password&username=admin&password=" + password.group(1)))
                 .build(), HttpResponse.BodyHandlers.ofString());
         assertThat(login.statusCode()).isEqualTo(200);
-        assertThat(get(http, first.url() + "/metrics").body()).contains("jvm_memory_used_bytes");
+        // /metrics names every endpoint and deployment: a token allowed to read at '/' is needed (the admin's is).
+        HttpResponse<String> anonymous = get(http, first.url() + "/metrics");
+        assertThat(anonymous.statusCode()).isEqualTo(401);
+        assertThat(anonymous.body()).contains("AuthenticationFailed").doesNotContain("jvm_memory_used_bytes");
+        String adminToken = dev.amlite.core.Json.parse(login.body()).path("access_token").asText();
+        HttpResponse<String> scraped = http.send(HttpRequest.newBuilder(URI.create(first.url() + "/metrics"))
+                .header("Authorization", "Bearer " + adminToken).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(scraped.statusCode()).isEqualTo(200);
+        assertThat(scraped.body()).contains("jvm_memory_used_bytes");
+        assertThat(http.send(HttpRequest.newBuilder(URI.create(first.url() + "/metrics"))
+                .header("Authorization", "Bearer " + adminToken + "x").build(), HttpResponse.BodyHandlers.ofString())
+                .statusCode()).as("a forged token").isEqualTo(401);
         assertTlsVersions(first.url(), certificate);
         stop(first.process());
 

@@ -1,5 +1,8 @@
 package dev.amlite.server;
 
+import dev.amlite.control.MetricsAccess;
+import dev.amlite.core.ArmException;
+import dev.amlite.core.Json;
 import dev.amlite.store.Database;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.HttpRules;
@@ -10,16 +13,22 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.function.BooleanSupplier;
 import static java.util.Objects.requireNonNull;
 
-/** {@code /healthz} (the process serves), {@code /readyz} (started and the store answers), {@code /metrics}. */
+/**
+ * {@code /healthz} (the process serves), {@code /readyz} (started and the store answers) — open, they say nothing
+ * about anyone's resources — and {@code /metrics}, which names every endpoint and deployment and so needs a token
+ * allowed to read at the root scope ({@link MetricsAccess}).
+ */
 final class HealthService implements HttpService {
     private final Database database;
     private final PrometheusMeterRegistry meters;
     private final BooleanSupplier started;
+    private final MetricsAccess access;
 
-    HealthService(Database database, PrometheusMeterRegistry meters, BooleanSupplier started) {
+    HealthService(Database database, PrometheusMeterRegistry meters, BooleanSupplier started, MetricsAccess access) {
         this.database = requireNonNull(database, "database is null");
         this.meters = requireNonNull(meters, "meters is null");
         this.started = requireNonNull(started, "started is null");
+        this.access = requireNonNull(access, "access is null");
     }
 
     @Override
@@ -44,6 +53,18 @@ final class HealthService implements HttpService {
     }
 
     private void metrics(ServerRequest request, ServerResponse response) {
+        try {
+            access.check(request.headers().first(HeaderNames.AUTHORIZATION));
+        } catch (ArmException e) {
+            response.status(e.httpStatus());
+            if (e.httpStatus() == 401) {
+                response.header(HeaderNames.WWW_AUTHENTICATE, "Bearer");
+            }
+            response.header(HeaderNames.CONTENT_TYPE, "application/json");
+            response.send(Json.write(Json.object().set("error", Json.object().put("code", e.code().name())
+                    .put("message", e.getMessage()))));
+            return;
+        }
         response.header(HeaderNames.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
         response.send(meters.scrape());
     }
