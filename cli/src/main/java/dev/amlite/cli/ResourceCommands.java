@@ -2,9 +2,11 @@ package dev.amlite.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.amlite.core.ArmPath;
 import dev.amlite.core.Json;
 import dev.amlite.core.ResourceId;
+import dev.amlite.sdk.ArmClient;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -160,12 +162,12 @@ final class ResourceCommands {
             }
             ArrayNode results = Json.MAPPER.createArrayNode();
             for (ResourceId id : ids(ids)) {
-                dev.amlite.sdk.ArmClient.Response started = session.arm().send("POST", id.id() + "/" + action,
+                ArmClient.Response started = session.arm().send("POST", id.id() + "/" + action,
                         apiVersionFor(session, id), Map.of(), request);
                 // Followed through Azure-AsyncOperation, whose final status says more than the Location's 204.
-                java.util.Map<String, List<String>> headers = new java.util.HashMap<>(started.headers());
+                Map<String, List<String>> headers = new java.util.HashMap<>(started.headers());
                 headers.keySet().removeIf(name -> name.equalsIgnoreCase("Location"));
-                JsonNode done = session.arm().waitForCompletion(new dev.amlite.sdk.ArmClient.Response(started.status(),
+                JsonNode done = session.arm().waitForCompletion(new ArmClient.Response(started.status(),
                         headers, started.body()), () -> { }).body();
                 if (done != null) {
                     results.add(done);
@@ -199,7 +201,7 @@ final class ResourceCommands {
                 }
             }
             String targetSubscription = subscription != null ? subscription : source.subscriptionId();
-            com.fasterxml.jackson.databind.node.ObjectNode body = Json.object();
+            ObjectNode body = Json.object();
             ArrayNode list = body.putArray("resources");
             resources.forEach(id -> list.add(id.id()));
             body.put("targetResourceGroup", "/subscriptions/" + targetSubscription + "/resourceGroups/" + group);

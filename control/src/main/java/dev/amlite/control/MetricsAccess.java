@@ -27,14 +27,7 @@ public final class MetricsAccess {
 
     /** Returns when the request may read the metrics; an ArmException (401 or 403) says why not. */
     public void check(Optional<String> authorization) {
-        String value = authorization.orElseThrow(() -> new ArmException(ErrorCode.AuthenticationFailed,
-                "/metrics needs 'Authorization: Bearer <token>' of a principal that may read at the root scope "
-                        + "('/'); get one with 'amlite account get-access-token'."));
-        if (value.length() < 8 || !value.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            throw new ArmException(ErrorCode.AuthenticationFailed,
-                    "Authentication failed. The 'Authorization' header is not in the 'Bearer <token>' format.");
-        }
-        Caller caller = tokens.verify(value.substring(7).trim());
+        Caller caller = tokens.verifyAuthorization(authorization);
         if (!authorizer.allows(caller.objectId(), ACTION, ResourceId.ROOT)) {
             throw new ArmException(ErrorCode.AuthorizationFailed, "The client '" + caller.objectId() + "' may not "
                     + "read the server's metrics (" + ACTION + " at scope '/'); a Reader role assignment at '/' "

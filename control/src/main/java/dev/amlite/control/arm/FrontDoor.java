@@ -117,9 +117,7 @@ public final class FrontDoor implements HttpService {
                     + " per second. Please retry after " + decision.retryAfterSeconds() + " seconds.");
         }
         JsonNode body = HttpSupport.readJson(request, maxBodyBytes);
-        // An operation's status is checked against the resource the operation works on, in its handler: whoever
-        // may act on that resource polls what they started, also with rights below the subscription.
-        if (route.rbacAction() != null && !isOperationStatus(route.handlerType())) {
+        if (route.rbacAction() != null) {
             authorizer.check(caller, route.rbacAction(), route.scope());
         }
         ArmRequest armRequest = new ArmRequest(method, path, apiVersion, body, query, caller, requestId,
@@ -141,18 +139,7 @@ public final class FrontDoor implements HttpService {
     }
 
     private Caller authenticate(ServerRequest request) {
-        Optional<String> header = request.headers().first(HttpSupport.AUTHORIZATION);
-        if (header.isEmpty()) {
-            throw new ArmException(ErrorCode.AuthenticationFailed,
-                    "Authentication failed. The 'Authorization' header is missing. Sign in with 'amlite login' "
-                            + "and send 'Authorization: Bearer <token>'.");
-        }
-        String value = header.get();
-        if (value.length() < 8 || !value.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            throw new ArmException(ErrorCode.AuthenticationFailed,
-                    "Authentication failed. The 'Authorization' header is not in the 'Bearer <token>' format.");
-        }
-        return tokens.verify(value.substring(7).trim());
+        return tokens.verifyAuthorization(request.headers().first(HttpSupport.AUTHORIZATION));
     }
 
     private void checkApiVersion(String apiVersion, Route route) {
@@ -179,10 +166,5 @@ public final class FrontDoor implements HttpService {
 
     static Status status(int code) {
         return Status.create(code);
-    }
-
-    private static boolean isOperationStatus(String type) {
-        return type.equalsIgnoreCase("Microsoft.Resources/operationStatuses")
-                || type.equalsIgnoreCase("Microsoft.Resources/operationResults");
     }
 }

@@ -89,8 +89,15 @@ final class Routes {
             default -> throw new ArmException(ErrorCode.MethodNotAllowed, "The method '" + method
                     + "' is not supported on '" + resource.id() + "'. Use GET, HEAD, PUT, PATCH or DELETE.");
         };
-        return new Route(resource.type(), Route.RouteKind.RESOURCE, null, namespaceOf(resource),
-                actionType(resource.type()) + "/" + verb, resource);
+        // An operation's status is checked by its handler against the resource the operation works on: whoever may
+        // act on that resource polls what they started, also with rights below the subscription.
+        String action = isOperationStatus(resource.type()) ? null : actionType(resource.type()) + "/" + verb;
+        return new Route(resource.type(), Route.RouteKind.RESOURCE, null, namespaceOf(resource), action, resource);
+    }
+
+    private static boolean isOperationStatus(String type) {
+        return type.equalsIgnoreCase("Microsoft.Resources/operationStatuses")
+                || type.equalsIgnoreCase("Microsoft.Resources/operationResults");
     }
 
     private static Route collection(String method, String type, String namespace, ResourceId scope) {

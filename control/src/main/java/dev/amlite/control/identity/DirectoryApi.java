@@ -68,12 +68,8 @@ public final class DirectoryApi implements HttpService {
     private Handler guarded(Endpoint endpoint) {
         return (request, response) -> {
             try {
-                String header = request.headers().first(HttpSupport.AUTHORIZATION).orElseThrow(() -> new ArmException(
-                        ErrorCode.AuthenticationFailed, "Authentication failed. The 'Authorization' header is missing."));
-                if (!header.regionMatches(true, 0, "Bearer ", 0, 7)) {
-                    throw new ArmException(ErrorCode.AuthenticationFailed, "The 'Authorization' header is not 'Bearer <token>'.");
-                }
-                endpoint.handle(tokens.verify(header.substring(7).trim()), request, response);
+                endpoint.handle(tokens.verifyAuthorization(request.headers().first(HttpSupport.AUTHORIZATION)),
+                        request, response);
             } catch (ArmException e) {
                 ObjectNode body = Json.object();
                 body.set("error", Json.MAPPER.valueToTree(e.toError()));

@@ -122,6 +122,21 @@ public final class TokenService {
         return jwt.serialize();
     }
 
+    /**
+     * Checks an {@code Authorization} header ({@code Bearer <access token>}) and returns who it proves; a missing
+     * header, another scheme, or a forged, malformed or expired token is AuthenticationFailed (401).
+     */
+    public Caller verifyAuthorization(java.util.Optional<String> header) {
+        String value = header.orElseThrow(() -> new ArmException(ErrorCode.AuthenticationFailed,
+                "Authentication failed. The 'Authorization' header is missing. Sign in with 'amlite login' and send "
+                        + "'Authorization: Bearer <token>' ('amlite account get-access-token' prints one)."));
+        if (value.length() < 8 || !value.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            throw new ArmException(ErrorCode.AuthenticationFailed,
+                    "Authentication failed. The 'Authorization' header is not in the 'Bearer <token>' format.");
+        }
+        return verify(value.substring(7).trim());
+    }
+
     /** Checks an access token and returns who it proves. Forged, malformed or expired tokens are refused. */
     public Caller verify(String token) {
         Instant now = clock.instant();

@@ -5,11 +5,13 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.amlite.control.arm.ArmRequest;
 import dev.amlite.control.arm.ArmResponse;
+import dev.amlite.control.network.PrivateEndpointHandler;
 import dev.amlite.control.operations.CrashPoints;
 import dev.amlite.control.operations.OperationRunner;
 import dev.amlite.control.operations.OperationWorker;
 import dev.amlite.control.rbac.Authorizer;
 import dev.amlite.control.resources.DocumentEdit;
+import dev.amlite.control.workspace.WorkspacePrivateLink;
 import dev.amlite.core.ArmError;
 import dev.amlite.core.ArmException;
 import dev.amlite.core.ErrorCode;
@@ -266,33 +268,16 @@ public final class Moves {
         String description = "Workspace '" + workspace.target().name() + "' moved from '" + workspace.source().id()
                 + "'; approve this connection to reach it through the private endpoint again.";
         if (!exists && store.get(endpoint).isPresent()) {
-            ObjectNode document = Json.object();
-            ObjectNode properties = document.putObject("properties");
-            properties.putObject("privateEndpoint").put("id", endpoint.id());
-            properties.putObject("privateLinkServiceConnectionState").put("status", "Pending")
-                    .put("description", description).put("actionsRequired", "None");
-            properties.put("provisioningState", "Succeeded");
+            ObjectNode document = WorkspacePrivateLink.connectionDocument(endpoint, "Pending", description);
             String now = clock.instant().toString();
             document.putObject("systemData").put("createdBy", "amlite workspace move").put("createdByType", "Application")
                     .put("createdAt", now).put("lastModifiedBy", "amlite workspace move")
                     .put("lastModifiedByType", "Application").put("lastModifiedAt", now);
-            store.insert(workspace.target().child("privateEndpointConnections", endpoint.name() + "."
-                    + java.util.UUID.randomUUID()), moved.location(), document);
+            store.insert(WorkspacePrivateLink.connectionId(workspace.target(), endpoint), moved.location(), document);
             crashPoints.reached("move.connection-created"); // the endpoint's own view not yet changed
         }
         // The endpoint's own view: its connection to the old id now asks the workspace at its new id.
-        DocumentEdit.apply(store, endpoint, document -> {
-            for (String member : List.of("privateLinkServiceConnections", "manualPrivateLinkServiceConnections")) {
-                for (JsonNode connection : document.path("properties").path(member)) {
-                    ObjectNode p = (ObjectNode) connection.path("properties");
-                    if (p.path("privateLinkServiceId").asText().equalsIgnoreCase(workspace.source().id())) {
-                        p.put("privateLinkServiceId", workspace.target().id());
-                        p.with("privateLinkServiceConnectionState").put("status", "Pending")
-                                .put("description", description);
-                    }
-                }
-            }
-        });
+        PrivateEndpointHandler.retarget(store, endpoint, workspace.source(), workspace.target(), "Pending", description);
     }
 
     /**

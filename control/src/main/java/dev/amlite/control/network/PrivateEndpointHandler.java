@@ -161,13 +161,31 @@ public final class PrivateEndpointHandler implements TrackedTypeHandler {
     /** Mirrors a connection state decided by the target's owner onto the endpoint (approve, reject, disconnect). */
     public static void mirrorState(dev.amlite.store.ResourceStore store, ResourceId endpoint, ResourceId target,
                                    String status, String description) {
+        editConnections(store, endpoint, target, connection -> ((ObjectNode) connection
+                .path("privateLinkServiceConnectionState")).put("status", status).put("description", description));
+    }
+
+    /**
+     * The endpoint's connections to {@code from} now ask {@code to} instead, in {@code status}: what a workspace's
+     * move does to the endpoints that reached it (MV-6).
+     */
+    public static void retarget(dev.amlite.store.ResourceStore store, ResourceId endpoint, ResourceId from, ResourceId to,
+                                String status, String description) {
+        editConnections(store, endpoint, from, connection -> {
+            connection.put("privateLinkServiceId", to.id());
+            connection.with("privateLinkServiceConnectionState").put("status", status).put("description", description);
+        });
+    }
+
+    /** Applies {@code change} to the properties of each of the endpoint's connections to {@code target}. */
+    private static void editConnections(dev.amlite.store.ResourceStore store, ResourceId endpoint, ResourceId target,
+                                        java.util.function.Consumer<ObjectNode> change) {
         store.get(endpoint).ifPresent(pe -> {
             ObjectNode document = pe.documentCopy();
             for (String member : List.of("privateLinkServiceConnections", "manualPrivateLinkServiceConnections")) {
                 for (JsonNode connection : document.path("properties").path(member)) {
                     if (connection.path("properties").path("privateLinkServiceId").asText().equalsIgnoreCase(target.id())) {
-                        ((ObjectNode) connection.path("properties").path("privateLinkServiceConnectionState"))
-                                .put("status", status).put("description", description);
+                        change.accept((ObjectNode) connection.path("properties"));
                     }
                 }
             }

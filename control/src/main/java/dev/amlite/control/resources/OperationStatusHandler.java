@@ -6,6 +6,7 @@ import dev.amlite.control.arm.ArmRequest;
 import dev.amlite.control.arm.ArmResponse;
 import dev.amlite.control.arm.ResourceTypeHandler;
 import dev.amlite.control.operations.OperationRunner;
+import dev.amlite.control.rbac.Authorizer;
 import dev.amlite.core.ArmException;
 import dev.amlite.core.ErrorCode;
 import dev.amlite.core.Json;
@@ -24,10 +25,9 @@ public final class OperationStatusHandler implements ResourceTypeHandler {
     private final OperationStore store;
     private final OperationRunner runner;
     private final boolean results;
+    private final Authorizer authorizer;
 
-    private final dev.amlite.control.rbac.Authorizer authorizer;
-
-    public OperationStatusHandler(OperationRunner runner, boolean results, dev.amlite.control.rbac.Authorizer authorizer) {
+    public OperationStatusHandler(OperationRunner runner, boolean results, Authorizer authorizer) {
         this.runner = requireNonNull(runner, "runner is null");
         this.authorizer = requireNonNull(authorizer, "authorizer is null");
         this.store = runner.store();

@@ -61,7 +61,7 @@ public final class ResourceGroupHandler implements ResourceTypeHandler {
         ArmResponse answer = actions.action(request, action);
         if (answer == null) {
             throw new ArmException(ErrorCode.NotFound, "The action '" + action + "' is not defined on resource "
-                    + "groups; they offer validateMoveResources.");
+                    + "groups; they offer validateMoveResources and moveResources.");
         }
         return answer;
     }

@@ -52,13 +52,8 @@ public final class WorkspacePrivateLink implements ResourceTypeHandler, PrivateL
         boolean approve = !manual && authorizer.allows(request.caller().objectId(), APPROVAL_ACTION, target);
         String status = approve ? "Approved" : "Pending";
         String description = approve ? "Auto-Approved" : (requestMessage == null ? "Awaiting approval" : requestMessage);
-        ResourceId id = target.child("privateEndpointConnections", privateEndpoint.name() + "." + UUID.randomUUID());
-        ObjectNode document = Json.object();
-        ObjectNode properties = document.putObject("properties");
-        properties.putObject("privateEndpoint").put("id", privateEndpoint.id());
-        properties.putObject("privateLinkServiceConnectionState").put("status", status)
-                .put("description", description).put("actionsRequired", "None");
-        properties.put("provisioningState", "Succeeded");
+        ResourceId id = connectionId(target, privateEndpoint);
+        ObjectNode document = connectionDocument(privateEndpoint, status, description);
         tracked.write(request.caller(), new TrackedResources.Placement(id, WorkspaceHandler.PE_CONNECTION_TYPE,
                 workspace.location(), Json.object(), workspace, Optional.empty()), document);
         return new Connection(status, description, fqdns(workspace));
@@ -72,6 +67,22 @@ public final class WorkspacePrivateLink implements ResourceTypeHandler, PrivateL
                 tracked.store().deleteTree(connection.id());
             }
         }
+    }
+
+    /** The id of a new connection of {@code privateEndpoint} to the workspace {@code target}. */
+    public static ResourceId connectionId(ResourceId target, ResourceId privateEndpoint) {
+        return target.child("privateEndpointConnections", privateEndpoint.name() + "." + UUID.randomUUID());
+    }
+
+    /** A private endpoint connection's document: the endpoint it comes from and its state. */
+    public static ObjectNode connectionDocument(ResourceId privateEndpoint, String status, String description) {
+        ObjectNode document = Json.object();
+        ObjectNode properties = document.putObject("properties");
+        properties.putObject("privateEndpoint").put("id", privateEndpoint.id());
+        properties.putObject("privateLinkServiceConnectionState").put("status", status)
+                .put("description", description).put("actionsRequired", "None");
+        properties.put("provisioningState", "Succeeded");
+        return document;
     }
 
     /** The names a client resolves to reach the workspace, which DNS zone groups turn into A records. */

@@ -25,6 +25,18 @@ class RoutesTest {
     }
 
     @Test
+    void operationStatusesLeaveTheirCheckToTheirHandler() {
+        // The handler checks access to the resource the operation works on, not read on the subscription.
+        Route status = route("GET", "/subscriptions/s/providers/Microsoft.Resources/operationStatuses/op1");
+        assertThat(status.handlerType()).isEqualToIgnoringCase("Microsoft.Resources/operationStatuses");
+        assertThat(status.rbacAction()).isNull();
+        assertThat(route("GET", "/subscriptions/s/providers/Microsoft.Resources/operationResults/op1").rbacAction())
+                .isNull();
+        assertThat(route("GET", "/subscriptions/s/providers/Microsoft.Storage/storageAccounts/a").rbacAction())
+                .isEqualTo("Microsoft.Storage/storageAccounts/read");
+    }
+
+    @Test
     void providerRegistrationIsAnActionOfTheNamespace() {
         Route register = route("POST", "/subscriptions/s/providers/Microsoft.Storage/register");
         assertThat(register.kind()).isEqualTo(Route.RouteKind.ACTION);
