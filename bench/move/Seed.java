@@ -28,7 +28,7 @@ public class Seed {
         long began = System.nanoTime();
         try (Connection db = DriverManager.getConnection(url, user, null)) {
             db.setAutoCommit(false);
-            Rows rows = new Rows(db);
+            Rows rows = new Rows(db, workspace);
             for (int m = 0; m < models; m++) {
                 String name = "m" + m;
                 rows.cloneRow(workspace + "/models/tplmodel", "tplmodel", name);
@@ -95,14 +95,29 @@ public class Seed {
         int count;
         private int pending;
 
-        Rows(Connection db) throws Exception {
+        Rows(Connection db, String workspace) throws Exception {
             this.db = db;
             this.insert = db.prepareStatement("INSERT INTO resources (id_key, id, parent_key, type_key, subscription_key,"
-                    + " group_key, name, location, body, state, etag, created_at, updated_at) "
-                    + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'ACTIVE', ?, ?, ?)");
+                    + " group_key, name, location, body, state, etag, created_at, updated_at, anchor) "
+                    + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'ACTIVE', ?, ?, ?, ?)");
             this.read = db.prepareStatement("SELECT id, parent_key, type_key, subscription_key, group_key, name, location,"
-                    + " body, etag FROM resources WHERE id_key = ?");
+                    + " body, etag, anchor FROM resources WHERE id_key = ?");
+            // Rows below a workspace are kept below its anchor (store/V6__anchors.sql): the templates are found,
+            // and the clones written, there.
+            try (PreparedStatement anchorOf = db.prepareStatement("SELECT anchor FROM anchors WHERE id_key = ?")) {
+                anchorOf.setString(1, workspace.toLowerCase(Locale.ROOT));
+                try (ResultSet row = anchorOf.executeQuery()) {
+                    if (!row.next()) {
+                        throw new IllegalStateException("no anchor for " + workspace);
+                    }
+                    this.anchor = row.getString(1);
+                }
+            }
+            this.workspace = workspace;
         }
+
+        private final String anchor;
+        private final String workspace;
 
         String workspaceGuid(String workspace) throws Exception {
             read.setString(1, workspace.toLowerCase(Locale.ROOT));
@@ -133,7 +148,8 @@ public class Seed {
 
         private Template cached;
 
-        private Template template(String id) throws Exception {
+        private Template template(String armId) throws Exception {
+            String id = anchor + armId.substring(workspace.length());
             if (cached != null && cached.id.equalsIgnoreCase(id)) {
                 return cached;
             }
@@ -144,7 +160,7 @@ public class Seed {
                 }
                 cached = new Template(row.getString("id"), row.getString("parent_key"), row.getString("type_key"),
                         row.getString("subscription_key"), row.getString("group_key"), row.getString("location"),
-                        row.getString("body"), row.getString("etag"));
+                        row.getString("body"), row.getString("etag"), row.getString("anchor"));
                 return cached;
             }
         }
@@ -164,6 +180,7 @@ public class Seed {
             insert.setString(10, etag);
             insert.setTimestamp(11, now);
             insert.setTimestamp(12, now);
+            insert.setString(13, t.anchor);
             insert.addBatch();
             count++;
             if (++pending == 1000) {
@@ -186,6 +203,6 @@ public class Seed {
     }
 
     record Template(String id, String parent, String type, String subscription, String group, String location,
-                    String body, String etag) {
+                    String body, String etag, String anchor) {
     }
 }

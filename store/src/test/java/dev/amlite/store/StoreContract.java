@@ -21,6 +21,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 abstract class StoreContract {
     protected abstract Database database();
 
+    static final Relocatable WORKSPACES = new Relocatable("Microsoft.MachineLearningServices/workspaces",
+            List.of("azureml://subscriptions/{subscription}/resourcegroups/{group}/workspaces/{name}"));
     private ResourceStore resources;
     private PrincipalStore principals;
     private OperationStore operations;
@@ -29,7 +31,7 @@ abstract class StoreContract {
 
     @BeforeEach
     void setUp() {
-        resources = new ResourceStore(database(), Clock.systemUTC());
+        resources = new ResourceStore(database(), Clock.systemUTC(), List.of(WORKSPACES));
         principals = new PrincipalStore(database());
         operations = new OperationStore(database(), Clock.systemUTC());
         settings = new Settings(database());
@@ -259,7 +261,7 @@ abstract class StoreContract {
         assertThat(p.path("uri").asText()).isEqualTo("azureml://new/$0&MyWs/datastores/x");
         assertThat(p.path("other").asText()).isEqualTo(source.id() + "2/codes/c");
         assertThat(p.path("dollar").asText()).isEqualTo("a$1&b");
-        assertThat(movedVersion.etag()).isNotEqualTo(etagBefore);
+        assertThat(movedVersion.etag()).as("a row that spelled an old id out is rewritten").isNotEqualTo(etagBefore);
         assertThat(movedVersion.document().path("etag").asText()).isEqualTo(movedVersion.etag());
         assertThat(resources.listChildren(moved, "microsoft.machinelearningservices/workspaces/models")).hasSize(1);
         assertThat(resources.listInSubscription(target, moved.typeKey())).extracting(r -> r.id().id())
@@ -332,5 +334,106 @@ abstract class StoreContract {
         assertThat(resources.get(movingWorkspace.target())).isPresent();
         assertThat(resources.get(movingAccount.target())).isPresent();
         assertThat(resources.get(workspace)).isEmpty();
+    }
+
+    @Test
+    void rowsBelowAWorkspaceKeepTheirPlaceWhenItMovesAndReadAsTheNewOne() {
+        String target = UUID.randomUUID().toString();
+        ResourceId source = ResourceId.parse("/subscriptions/" + subscription + "/resourceGroups/Here/providers/"
+                + "Microsoft.MachineLearningServices/workspaces/ws");
+        ResourceId moved = ResourceId.parse("/subscriptions/" + target + "/resourceGroups/There/providers/"
+                + "Microsoft.MachineLearningServices/workspaces/ws");
+        ResourceId neighbour = ResourceId.parse("/subscriptions/" + subscription + "/resourceGroups/Here/providers/"
+                + "Microsoft.MachineLearningServices/workspaces/ws2");
+        resources.insert(source, "japaneast", doc("ws"));
+        resources.insert(neighbour, "japaneast", doc("ws2"));
+        ObjectNode job = doc("job");
+        job.with("properties").put("codeId", source.id() + "/codes/c/versions/1")
+                .put("input", "azureml://subscriptions/" + subscription + "/resourceGroups/Here/workspaces/ws/datastores/d/paths/x")
+                .put("neighbour", neighbour.id() + "/codes/c").put("control", "\u0001 stays");
+        ObjectNode model = doc("model");
+        model.with("properties").put("jobId", source.id().toLowerCase(Locale.ROOT) + "/jobs/j1");
+        resources.insert(source.child("models", "m"), "japaneast", model);
+        ResourceId jobId = source.child("jobs", "j1");
+        String etag = resources.insert(jobId, "japaneast", job).etag();
+        ResourceId data = source.child("data", "d");
+        resources.insert(data, "japaneast", doc("data"));
+        resources.insert(data.child("versions", "1"), "japaneast", doc("data v1"));
+        assertThat(resources.listInSubscription(subscription, jobId.typeKey())).extracting(r -> r.id().id())
+                .containsExactly(jobId.id());
+        assertThat(resources.listInGroup(subscription, "here", null)).hasSize(6);
+        assertThat(resources.get(source.child("models", "m")).orElseThrow().document().path("properties").path("jobId")
+                .asText()).as("read as written").isEqualTo(source.id().toLowerCase(Locale.ROOT) + "/jobs/j1");
+
+        ResourceStore.MovedTree result = moveOne(source, moved, java.util.Set.of(data.typeKey(),
+                data.child("versions", "1").typeKey()), java.util.Set.of(), List.of());
+        assertThat(result.moved()).isEqualTo(3);
+        ResourceId movedJob = moved.child("jobs", "j1");
+        StoredResource read = resources.get(movedJob).orElseThrow();
+        JsonNode p = read.document().path("properties");
+        assertThat(read.id().id()).isEqualTo(movedJob.id());
+        assertThat(read.document().path("id").asText()).isEqualTo(movedJob.id());
+        assertThat(read.etag()).as("not rewritten").isEqualTo(etag);
+        assertThat(p.path("codeId").asText()).isEqualTo(moved.id() + "/codes/c/versions/1");
+        assertThat(resources.get(moved.child("models", "m")).orElseThrow().document().path("properties").path("jobId")
+                .asText()).as("another spelling, rewritten").isEqualTo(moved.id() + "/jobs/j1");
+        assertThat(p.path("input").asText()).isEqualTo("azureml://subscriptions/" + target
+                + "/resourceGroups/There/workspaces/ws/datastores/d/paths/x");
+        assertThat(p.path("neighbour").asText()).isEqualTo(neighbour.id() + "/codes/c");
+        assertThat(p.path("control").asText()).isEqualTo("\u0001 stays");
+        assertThat(resources.get(jobId)).isEmpty();
+        assertThat(resources.listChildren(moved, jobId.typeKey())).extracting(r -> r.id().id()).containsExactly(movedJob.id());
+        assertThat(resources.listInSubscription(target, jobId.typeKey())).extracting(r -> r.id().id())
+                .containsExactly(movedJob.id());
+        assertThat(resources.listInSubscription(subscription, jobId.typeKey())).isEmpty();
+        assertThat(resources.countInGroup(target, "there")).isEqualTo(3);
+        // What stayed is where it was, and a new workspace at the old place finds it below itself.
+        assertThat(resources.countInGroup(subscription, "here")).isEqualTo(3);
+        assertThat(resources.get(data.child("versions", "1"))).isPresent();
+        resources.insert(source, "japaneast", doc("a new ws at the old place"));
+        assertThat(resources.listChildren(source, data.typeKey())).hasSize(1);
+        resources.delete(source);
+
+        // Soft delete hides the subtree, recovery brings it back.
+        resources.setTreeState(moved, ResourceState.ACTIVE, ResourceState.SOFT_DELETED);
+        assertThat(resources.get(movedJob)).isEmpty();
+        assertThat(resources.getSoftDeleted(movedJob)).isPresent();
+        resources.setTreeState(moved, ResourceState.SOFT_DELETED, ResourceState.ACTIVE);
+
+        // Back to where the data stayed: the two meet again; deleting the group takes all of it.
+        moveOne(moved, source, java.util.Set.of(), java.util.Set.of(), List.of());
+        assertThat(resources.listChildren(source, data.typeKey())).hasSize(1);
+        assertThat(resources.get(jobId).orElseThrow().document().path("properties").path("input").asText())
+                .isEqualTo("azureml://subscriptions/" + subscription + "/resourceGroups/Here/workspaces/ws/datastores/d/paths/x");
+        assertThat(resources.deleteTree(ResourceId.resourceGroup(subscription, "here"))).isEqualTo(6);
+        assertThat(resources.get(jobId)).isEmpty();
+        assertThat(resources.listInSubscription(subscription, null)).isEmpty();
+    }
+
+    @Test
+    void rowsWrittenBeforeAnchorsArePutBelowThemAndStillMove() {
+        ResourceId workspace = ResourceId.parse("/subscriptions/" + subscription + "/resourceGroups/old/providers/"
+                + "Microsoft.MachineLearningServices/workspaces/legacy");
+        ResourceId model = workspace.child("models", "m");
+        database().jdbi().useHandle(handle -> {
+            for (ResourceId id : List.of(workspace, model)) {
+                String body = "{\"id\":\"" + id.id() + "\",\"properties\":{\"ws\":\"" + workspace.id() + "\"}}";
+                handle.createUpdate("INSERT INTO resources (id_key, id, parent_key, type_key, subscription_key, group_key, "
+                                + "name, location, body, state, etag, created_at, updated_at) VALUES (:key, :id, :parent, "
+                                + ":type, :s, 'old', :name, 'japaneast', :body, 'ACTIVE', 'e', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)")
+                        .bind("key", id.key()).bind("id", id.id()).bind("parent", id.scope().toLowerCase(Locale.ROOT))
+                        .bind("type", id.typeKey()).bind("s", subscription).bind("name", id.name()).bind("body", body)
+                        .execute();
+            }
+        });
+        assertThat(resources.anchorSubtrees()).isEqualTo(1);
+        assertThat(resources.anchorSubtrees()).isZero();
+        assertThat(resources.listChildren(workspace, model.typeKey())).extracting(r -> r.id().id()).containsExactly(model.id());
+        ResourceId moved = ResourceId.parse("/subscriptions/" + subscription + "/resourceGroups/new/providers/"
+                + "Microsoft.MachineLearningServices/workspaces/legacy");
+        moveOne(workspace, moved, java.util.Set.of(), java.util.Set.of(), List.of());
+        StoredResource read = resources.get(moved.child("models", "m")).orElseThrow();
+        assertThat(read.document().path("id").asText()).isEqualTo(moved.id() + "/models/m");
+        assertThat(read.document().path("properties").path("ws").asText()).isEqualTo(moved.id());
     }
 }
