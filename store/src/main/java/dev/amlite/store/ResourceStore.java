@@ -68,39 +68,30 @@ public final class ResourceStore {
         String etag = newEtag();
         ObjectNode body = withIdentity(id, document, etag);
         String json = Json.write(body);
+        String top = anchoring.topAbove(id.key());
         try {
-            jdbi.useTransaction(handle -> {
-                String top = anchoring.topAbove(id.key());
-                var insert = handle.createUpdate("""
-                        INSERT INTO resources (id_key, id, parent_key, type_key, subscription_key, group_key, name,
-                            location, body, state, etag, created_at, updated_at, anchor)
-                        VALUES (:key, :id, :parent, :type, :subscription, :group, :name, :location, :body, :state, :etag,
-                            :now, :now, :anchor)""")
-                        .bind("type", id.typeKey())
-                        .bind("name", id.name())
-                        .bind("location", location)
-                        .bind("state", ResourceState.ACTIVE.name())
-                        .bind("etag", etag)
-                        .bind("now", now);
-                if (top == null) {
-                    insert.bind("key", id.key()).bind("id", id.id())
-                            .bind("parent", id.scope() == null ? null : id.scope().toLowerCase(Locale.ROOT))
-                            .bind("subscription", lower(id.subscriptionId())).bind("group", lower(id.resourceGroup()))
-                            .bind("body", json).bindNull("anchor", java.sql.Types.VARCHAR).execute();
+            if (top == null) {
+                jdbi.useTransaction(handle -> {
+                    insertRow(handle, id, location, json, etag, now).execute();
                     if (anchoring.isTop(id.key()) && anchorAt(handle, id.key()).isEmpty()) {
                         insertAnchor(handle, id);
                     }
-                } else {
-                    ResourceId topId = ResourceId.parse(id.id().substring(0, top.length()));
-                    String anchor = anchorAt(handle, top).orElseGet(() -> insertAnchor(handle, topId));
-                    String parent = id.scope().toLowerCase(Locale.ROOT);
-                    insert.bind("key", anchor + id.key().substring(top.length()))
-                            .bind("id", anchor + id.id().substring(top.length()))
-                            .bind("parent", parent.equals(top) ? anchor : anchor + parent.substring(top.length()))
-                            .bindNull("subscription", java.sql.Types.VARCHAR).bindNull("group", java.sql.Types.VARCHAR)
-                            .bind("body", anchoring.marked(json, topId)).bind("anchor", anchor).execute();
+                });
+            } else {
+                // Below a relocatable resource: the anchor is looked up by the INSERT itself; a resource without one
+                // yet (its rows all gone, or not created) gets one first.
+                ResourceId topId = ResourceId.parse(id.id().substring(0, top.length()));
+                String marked = anchoring.marked(json, topId);
+                boolean inserted = jdbi.withHandle(handle -> insertBelow(handle, id, top, location, marked, etag, now) > 0);
+                if (!inserted) {
+                    jdbi.useTransaction(handle -> {
+                        if (anchorAt(handle, top).isEmpty()) {
+                            insertAnchor(handle, topId);
+                        }
+                        insertBelow(handle, id, top, location, marked, etag, now);
+                    });
                 }
-            });
+            }
         } catch (RuntimeException e) {
             if (Database.isUniqueViolation(e)) {
                 throw new ArmException(ErrorCode.Conflict, "The resource '" + id.id() + "' already exists.");
@@ -108,6 +99,35 @@ public final class ResourceStore {
             throw e;
         }
         return new StoredResource(id, location, body, etag, ResourceState.ACTIVE, now, now);
+    }
+
+    private static org.jdbi.v3.core.statement.Update insertRow(Handle handle, ResourceId id, String location, String body,
+                                                                String etag, Instant now) {
+        return handle.createUpdate("""
+                INSERT INTO resources (id_key, id, parent_key, type_key, subscription_key, group_key, name, location,
+                    body, state, etag, created_at, updated_at)
+                VALUES (:key, :id, :parent, :type, :subscription, :group, :name, :location, :body, 'ACTIVE', :etag, :now, :now)""")
+                .bind("key", id.key()).bind("id", id.id())
+                .bind("parent", id.scope() == null ? null : id.scope().toLowerCase(Locale.ROOT))
+                .bind("type", id.typeKey()).bind("subscription", lower(id.subscriptionId()))
+                .bind("group", lower(id.resourceGroup())).bind("name", id.name()).bind("location", location)
+                .bind("body", body).bind("etag", etag).bind("now", now);
+    }
+
+    /** Inserts a row below the relocatable resource at {@code top}; 0 when that has no anchor. */
+    private static int insertBelow(Handle handle, ResourceId id, String top, String location, String body, String etag,
+                                   Instant now) {
+        String parent = id.scope().toLowerCase(Locale.ROOT);
+        boolean direct = parent.equals(top);
+        return handle.createUpdate("INSERT INTO resources (id_key, id, parent_key, type_key, name, location, body, state, "
+                        + "etag, created_at, updated_at, anchor) SELECT anchor || :rest, anchor || :restId, "
+                        + (direct ? "anchor" : "anchor || :parentRest") + ", :type, :name, :location, :body, 'ACTIVE', "
+                        + ":etag, :now, :now, anchor FROM anchors WHERE id_key = :top")
+                .bind("rest", id.key().substring(top.length())).bind("restId", id.id().substring(top.length()))
+                .bind("type", id.typeKey()).bind("name", id.name()).bind("location", location).bind("body", body)
+                .bind("etag", etag).bind("now", now).bind("top", top)
+                .bindMap(direct ? java.util.Map.of() : java.util.Map.of("parentRest", parent.substring(top.length())))
+                .execute();
     }
 
     /**
@@ -118,23 +138,16 @@ public final class ResourceStore {
         Instant now = clock.instant();
         String etag = newEtag();
         ObjectNode body = withIdentity(current.id(), document, etag);
-        int updated = jdbi.withHandle(handle -> {
-            Optional<Place> place = place(handle, current.id().key());
-            if (place.isEmpty()) {
-                return 0;
-            }
-            String json = Json.write(body);
-            return handle.createUpdate("""
-                    UPDATE resources SET body = :body, location = :location, etag = :etag, updated_at = :now
-                    WHERE id_key = :key AND etag = :expected""")
-                    .bind("body", place.get().anchor() == null ? json : anchoring.marked(json, topOf(current.id())))
-                    .bind("location", location)
-                    .bind("etag", etag)
-                    .bind("now", now)
-                    .bind("key", place.get().key())
-                    .bind("expected", current.etag())
-                    .execute();
-        });
+        String key = current.id().key();
+        String json = Json.write(body);
+        int updated = jdbi.withHandle(handle -> bindRowKey(handle.createUpdate("UPDATE resources SET body = :body, "
+                        + "location = :location, etag = :etag, updated_at = :now WHERE id_key = " + rowKey(key) + " AND etag = :expected"), key)
+                .bind("body", anchoring.topAbove(key) == null ? json : anchoring.marked(json, topOf(current.id())))
+                .bind("location", location)
+                .bind("etag", etag)
+                .bind("now", now)
+                .bind("expected", current.etag())
+                .execute());
         if (updated == 0) {
             throw new ArmException(ErrorCode.PreconditionFailed, "The resource '" + current.id().id()
                     + "' was changed by another request while this one ran. Read it again and retry.");
@@ -143,17 +156,16 @@ public final class ResourceStore {
     }
 
     public void setState(ResourceId id, ResourceState state) {
-        jdbi.useHandle(handle -> place(handle, id.key()).ifPresent(place -> handle.createUpdate(
-                        "UPDATE resources SET state = :state, updated_at = :now WHERE id_key = :key")
-                .bind("state", state.name()).bind("now", clock.instant()).bind("key", place.key()).execute()));
+        jdbi.useHandle(handle -> bindRowKey(handle.createUpdate(
+                        "UPDATE resources SET state = :state, updated_at = :now WHERE id_key = " + rowKey(id.key())), id.key())
+                .bind("state", state.name()).bind("now", clock.instant()).execute());
     }
 
     /** Deletes one row. Returns false when there was none (deleting a missing resource is not an error in ARM). */
     public boolean delete(ResourceId id) {
         return jdbi.inTransaction(handle -> {
-            Optional<Place> place = place(handle, id.key());
-            boolean deleted = place.isPresent() && handle.createUpdate("DELETE FROM resources WHERE id_key = :key")
-                    .bind("key", place.get().key()).execute() > 0;
+            boolean deleted = bindRowKey(handle.createUpdate("DELETE FROM resources WHERE id_key = " + rowKey(id.key())),
+                    id.key()).execute() > 0;
             if (anchoring.isTop(id.key())) {
                 handle.createUpdate("DELETE FROM anchors WHERE id_key = :key AND NOT EXISTS "
                         + "(SELECT 1 FROM resources WHERE resources.anchor = anchors.anchor)").bind("key", id.key()).execute();
@@ -554,17 +566,18 @@ public final class ResourceStore {
     }
 
     public List<StoredResource> listChildren(ResourceId parent, String typeKey) {
+        String key = parent.key();
+        String parentSql = anchoring.isTop(key) ? "(SELECT anchor FROM anchors WHERE id_key = :keyTop)" : rowKey(key);
         return jdbi.withHandle(handle -> {
-            Optional<String> parentKey = parentKey(handle, parent.key());
-            if (parentKey.isEmpty()) {
-                return List.of();
+            var query = handle.createQuery("SELECT " + COLUMNS + FROM + " WHERE r.parent_key = " + parentSql
+                            + " AND r.type_key = :type AND r.state = 'ACTIVE' ORDER BY r.id_key")
+                    .bind("type", typeKey.toLowerCase(Locale.ROOT));
+            if (anchoring.isTop(key)) {
+                query.bind("keyTop", key);
+            } else {
+                bindRowKey(query, key);
             }
-            return handle.createQuery("SELECT " + COLUMNS + FROM
-                            + " WHERE r.parent_key = :parent AND r.type_key = :type AND r.state = 'ACTIVE' ORDER BY r.id_key")
-                    .bind("parent", parentKey.get())
-                    .bind("type", typeKey.toLowerCase(Locale.ROOT))
-                    .map(this::map)
-                    .list();
+            return query.map(this::map).list();
         });
     }
 
@@ -698,6 +711,20 @@ public final class ResourceStore {
         return anchorAt(handle, top).map(anchor -> new Place(anchor + key.substring(top.length()), anchor));
     }
 
+    /**
+     * The stored key of the row of an ARM key, as SQL: {@code :key}, or below a relocatable resource its anchor,
+     * looked up in the same statement (an index lookup each on H2 and PostgreSQL), and {@code :key} as the rest.
+     * No anchor makes it NULL, which matches no row.
+     */
+    private String rowKey(String key) {
+        return anchoring.topAbove(key) == null ? ":key" : "(SELECT anchor FROM anchors WHERE id_key = :keyTop) || :key";
+    }
+
+    private <T extends org.jdbi.v3.core.statement.SqlStatement<T>> T bindRowKey(T statement, String key) {
+        String top = anchoring.topAbove(key);
+        return top == null ? statement.bind("key", key) : statement.bind("keyTop", top).bind("key", key.substring(top.length()));
+    }
+
     /** What the rows directly below this ARM key hold as parent_key: a relocatable resource's children its anchor. */
     private Optional<String> parentKey(Handle handle, String key) {
         return anchoring.isTop(key) ? anchorAt(handle, key) : place(handle, key).map(Place::key);
@@ -734,12 +761,11 @@ public final class ResourceStore {
     }
 
     private Optional<StoredResource> find(Handle handle, String key, ResourceState state) {
-        return place(handle, key).flatMap(place -> handle.createQuery("SELECT " + COLUMNS + FROM
-                        + " WHERE r.id_key = :key AND r.state = :state")
-                .bind("key", place.key())
+        return bindRowKey(handle.createQuery("SELECT " + COLUMNS + FROM + " WHERE r.id_key = " + rowKey(key)
+                        + " AND r.state = :state"), key)
                 .bind("state", state.name())
                 .map(this::map)
-                .findOne());
+                .findOne();
     }
 
     private StoredResource map(ResultSet row, StatementContext context) throws SQLException {

@@ -405,7 +405,12 @@ abstract class StoreContract {
         assertThat(resources.listChildren(source, data.typeKey())).hasSize(1);
         assertThat(resources.get(jobId).orElseThrow().document().path("properties").path("input").asText())
                 .isEqualTo("azureml://subscriptions/" + subscription + "/resourceGroups/Here/workspaces/ws/datastores/d/paths/x");
-        assertThat(resources.deleteTree(ResourceId.resourceGroup(subscription, "here"))).isEqualTo(6);
+        // A row below a workspace that has no anchor yet (none was ever created there) gets one.
+        ResourceId lone = ResourceId.parse("/subscriptions/" + subscription + "/resourceGroups/Here/providers/"
+                + "Microsoft.MachineLearningServices/workspaces/none/jobs/j");
+        resources.insert(lone, "japaneast", doc("lone"));
+        assertThat(resources.get(lone).orElseThrow().id().id()).isEqualTo(lone.id());
+        assertThat(resources.deleteTree(ResourceId.resourceGroup(subscription, "here"))).isEqualTo(7);
         assertThat(resources.get(jobId)).isEmpty();
         assertThat(resources.listInSubscription(subscription, null)).isEmpty();
     }
