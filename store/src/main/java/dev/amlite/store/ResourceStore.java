@@ -182,11 +182,11 @@ public final class ResourceStore {
                     .bind("prefix", likePrefix(id.key()))
                     .execute();
             if (anchoring.topAbove(id.key()) != null) {
-                Optional<Place> place = place(handle, id.key());
-                return place.isEmpty() ? 0 : handle.createUpdate(
+                Optional<String> stored = storedKey(handle, id.key());
+                return stored.isEmpty() ? 0 : handle.createUpdate(
                                 "DELETE FROM resources WHERE id_key = :key OR id_key LIKE :prefix ESCAPE '\\'")
-                        .bind("key", place.get().key())
-                        .bind("prefix", likePrefix(place.get().key()))
+                        .bind("key", stored.get())
+                        .bind("prefix", likePrefix(stored.get()))
                         .execute();
             }
             int removed = handle.createUpdate("DELETE FROM resources WHERE anchor IN (SELECT anchor FROM anchors "
@@ -281,7 +281,7 @@ public final class ResourceStore {
                             .map(this::map).list();
                     for (StoredResource row : dropped) {
                         handle.createUpdate("DELETE FROM resources WHERE id_key = :key")
-                                .bind("key", place(handle, row.id().key()).orElseThrow().key()).execute();
+                                .bind("key", storedKey(handle, row.id().key()).orElseThrow()).execute();
                         handle.createUpdate("DELETE FROM secrets WHERE owner_key = :key").bind("key", row.id().key()).execute();
                     }
                     droppedAll.addAll(dropped);
@@ -492,10 +492,6 @@ public final class ResourceStore {
         }
     }
 
-    /**
-     * A pattern both H2 (Java's regular expressions) and PostgreSQL (its advanced ones) read alike: every ASCII
-     * character but letters and digits escaped, then a look-ahead for the end of the reference.
-     */
     /** Text for LIKE with '!' as the escape (a backslash escape beside another quoted literal confuses JDBI's parser). */
     private static String likeEscaped(String text) {
         return text.replace("!", "!!").replace("%", "!%").replace("_", "!_");
@@ -504,6 +500,10 @@ public final class ResourceStore {
     /** What may follow a reference a move rewrites. */
     private static final String BOUNDARIES = "/\"?";
 
+    /**
+     * A pattern both H2 (Java's regular expressions) and PostgreSQL (its advanced ones) read alike: every ASCII
+     * character but letters and digits escaped, then a look-ahead for the end of the reference.
+     */
     private static String regex(String literal) {
         StringBuilder pattern = new StringBuilder();
         for (char c : literal.toCharArray()) {
@@ -530,10 +530,10 @@ public final class ResourceStore {
         return jdbi.inTransaction(handle -> {
             String sql = "UPDATE resources SET state = :to, updated_at = :now WHERE (%s) AND state = :from";
             if (anchoring.topAbove(id.key()) != null) {
-                Optional<Place> place = place(handle, id.key());
-                return place.isEmpty() ? 0 : handle.createUpdate(sql.formatted("id_key = :key OR id_key LIKE :prefix ESCAPE '\\'"))
+                Optional<String> stored = storedKey(handle, id.key());
+                return stored.isEmpty() ? 0 : handle.createUpdate(sql.formatted("id_key = :key OR id_key LIKE :prefix ESCAPE '\\'"))
                         .bind("to", to.name()).bind("from", from.name()).bind("now", clock.instant())
-                        .bind("key", place.get().key()).bind("prefix", likePrefix(place.get().key())).execute();
+                        .bind("key", stored.get()).bind("prefix", likePrefix(stored.get())).execute();
             }
             int anchored = handle.createUpdate(sql.formatted("anchor IN (SELECT anchor FROM anchors WHERE id_key = :key "
                             + "OR id_key LIKE :prefix ESCAPE '\\')"))
@@ -698,17 +698,16 @@ public final class ResourceStore {
         return moved;
     }
 
-    /** Where a resource's row is kept: its key, below a relocatable resource its anchor's key and the rest. */
-    private record Place(String key, String anchor) {
-    }
-
-    /** The place of the row with this ARM key; empty when it is below a relocatable resource that has no anchor. */
-    private Optional<Place> place(Handle handle, String key) {
+    /**
+     * The stored key of the row of this ARM key: the key, or below a relocatable resource its anchor and the rest;
+     * empty when it is below a relocatable resource that has no anchor.
+     */
+    private Optional<String> storedKey(Handle handle, String key) {
         String top = anchoring.topAbove(key);
         if (top == null) {
-            return Optional.of(new Place(key, null));
+            return Optional.of(key);
         }
-        return anchorAt(handle, top).map(anchor -> new Place(anchor + key.substring(top.length()), anchor));
+        return anchorAt(handle, top).map(anchor -> anchor + key.substring(top.length()));
     }
 
     /**
@@ -727,7 +726,7 @@ public final class ResourceStore {
 
     /** What the rows directly below this ARM key hold as parent_key: a relocatable resource's children its anchor. */
     private Optional<String> parentKey(Handle handle, String key) {
-        return anchoring.isTop(key) ? anchorAt(handle, key) : place(handle, key).map(Place::key);
+        return anchoring.isTop(key) ? anchorAt(handle, key) : storedKey(handle, key);
     }
 
     private static Optional<String> anchorAt(Handle handle, String key) {
