@@ -13,7 +13,9 @@
 # Plain HTTP on loopback for amlite and nginx alike (no TLS on either side), so both proxy the same bytes.
 # Usage: bench/serving.sh [SECONDS per wrk run] [N instances/workers]   (defaults 10 2)
 # Environment: PARTS (default "1 2 3 4 5 6"), ROUNDS (rounds of parts 1, 2 and 5; default 3), CONCURRENT,
-# MIRROR_CAPACITY.
+# MIRROR_CAPACITY; PRIO (part 7 only: a nice value such as -10, or "rt" for SCHED_FIFO 10, given to every thread
+# of amlite's server and of nginx's workers before the runs — to see whether the added tail is CPU scheduling);
+# WRK_THREADS (wrk's threads in the measured runs, default 2).
 source "$(dirname "$0")/common.sh"
 SECONDS_PER_RUN="${1:-10}"
 N="${2:-2}"
@@ -113,7 +115,7 @@ run_wrk() { # label url [connections] [pids whose CPU per request to report]
   local out before after
   local pids=(${4:-})
   before=$(cpu_seconds "${pids[@]}")
-  out=$(KEY="$KEY" BENCH_DIR="$BENCH_DIR" wrk -t2 -c"${3:-64}" -d"${SECONDS_PER_RUN}s" --latency \
+  out=$(KEY="$KEY" BENCH_DIR="$BENCH_DIR" wrk -t"${WRK_THREADS:-2}" -c"${3:-64}" -d"${SECONDS_PER_RUN}s" --latency \
     -s "$BENCH_DIR/serving/${WRK_SCRIPT:-post.lua}" "$2")
   after=$(cpu_seconds "${pids[@]}")
   local rps p50 p99 non2xx
@@ -159,6 +161,14 @@ echo "== 7. router overhead below saturation: 64 connections, each pausing ${DEL
 nginx_start "$SHADOW" 10
 warm "http://127.0.0.1:$BLUE/score"; warm "$SCORE"; warm "http://127.0.0.1:$NGINX_PORT/score"
 ADDED_AMLITE=""; ADDED_NGINX=""
+if [[ -n "${PRIO:-}" ]]; then
+  for pid in $SERVER_PID $(pgrep -f "nginx: worker process"); do
+    for t in /proc/$pid/task/*; do
+      if [[ "$PRIO" == rt ]]; then chrt -f -p 10 "${t##*/}" >/dev/null; else renice -n "$PRIO" -p "${t##*/}" >/dev/null; fi
+    done
+  done
+  echo "proxies' threads at priority $PRIO"
+fi
 # wrk prints latencies with units (us, ms, s): in microseconds for the arithmetic.
 micros() { python3 -c "import re,sys; v,u=re.match(r'([0-9.]+)(us|ms|s)',sys.argv[1]).groups(); \
 print(float(v)*{'us':1,'ms':1e3,'s':1e6}[u])" "$1"; }
