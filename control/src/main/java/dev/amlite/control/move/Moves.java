@@ -179,7 +179,7 @@ public final class Moves {
                     Set.of(MoveValidation.ROLE_ASSIGNMENTS, MoveValidation.PE_CONNECTIONS), rewrites,
                     (root, document, dropped) -> {
                         record(operation, root, document, dropped, records.get(root));
-                        crashPoints.reached("move.in-transaction"); // every row rewritten, nothing committed
+                        crashPoints.reached("move.in-transaction"); // everything written, nothing committed
                     });
         } catch (RuntimeException e) {
             workspaces.forEach(w -> clearMarkAt(w.source()));
@@ -283,7 +283,9 @@ public final class Moves {
     /**
      * What documents inside the moved subtree say about it besides its ARM id (which the store rewrites itself):
      * the long form of datastore URIs ({@code azureml://subscriptions/…/resourcegroups/…/workspaces/…}, with or
-     * without the provider segment), what asset versions keep.
+     * without the provider segment), what asset versions keep. Below the workspace the store keeps these as
+     * markers when spelled as the workspace spells them (the {@code Relocatable} ControlPlane declares); these
+     * rewrites are for the other spellings.
      */
     static List<ResourceStore.Rewrite> references(ResourceId source, ResourceId target) {
         String from = "azureml://subscriptions/" + source.subscriptionId() + "/resourcegroups/" + source.resourceGroup();
