@@ -80,7 +80,7 @@ public final class ResourceStore {
             } else {
                 // Below a relocatable resource: the anchor is looked up by the INSERT itself; a resource without one
                 // yet (its rows all gone, or not created) gets one first.
-                ResourceId topId = ResourceId.parse(id.id().substring(0, top.length()));
+                ResourceId topId = topOf(id);
                 String marked = anchoring.marked(json, topId);
                 boolean inserted = jdbi.withHandle(handle -> insertBelow(handle, id, top, location, marked, etag, now) > 0);
                 if (!inserted) {
@@ -115,7 +115,7 @@ public final class ResourceStore {
     }
 
     /** Inserts a row below the relocatable resource at {@code top}; 0 when that has no anchor. */
-    private static int insertBelow(Handle handle, ResourceId id, String top, String location, String body, String etag,
+    private int insertBelow(Handle handle, ResourceId id, String top, String location, String body, String etag,
                                    Instant now) {
         String parent = id.scope().toLowerCase(Locale.ROOT);
         boolean direct = parent.equals(top);
@@ -123,7 +123,7 @@ public final class ResourceStore {
                         + "etag, created_at, updated_at, anchor) SELECT anchor || :rest, anchor || :restId, "
                         + (direct ? "anchor" : "anchor || :parentRest") + ", :type, :name, :location, :body, 'ACTIVE', "
                         + ":etag, :now, :now, anchor FROM anchors WHERE id_key = :top")
-                .bind("rest", id.key().substring(top.length())).bind("restId", id.id().substring(top.length()))
+                .bind("rest", id.key().substring(top.length())).bind("restId", id.id().substring(anchoring.topAbove(id.id()).length()))
                 .bind("type", id.typeKey()).bind("name", id.name()).bind("location", location).bind("body", body)
                 .bind("etag", etag).bind("now", now).bind("top", top)
                 .bindMap(direct ? java.util.Map.of() : java.util.Map.of("parentRest", parent.substring(top.length())))
@@ -677,11 +677,12 @@ public final class ResourceStore {
                     }
                 }
                 var update = handle.createUpdate("UPDATE resources SET anchor = :anchor, "
-                                + "id_key = :anchor || SUBSTRING(id_key FROM :cut), id = :anchor || SUBSTRING(id FROM :cut), "
+                                + "id_key = :anchor || SUBSTRING(id_key FROM :cut), id = :anchor || SUBSTRING(id FROM :idCut), "
                                 + "parent_key = CASE WHEN parent_key = :key THEN :anchor ELSE :anchor || SUBSTRING(parent_key FROM :cut) END, "
                                 + "subscription_key = NULL, group_key = NULL, body = " + body
                                 + " WHERE id_key LIKE :prefix ESCAPE '\\' AND anchor IS NULL")
-                        .bind("anchor", anchor).bind("cut", top.key().length() + 1).bind("key", top.key())
+                        .bind("anchor", anchor).bind("cut", top.key().length() + 1).bind("idCut", top.id().length() + 1)
+                        .bind("key", top.key())
                         .bind("prefix", likePrefix(top.key()));
                 for (int i = 0; i < literal.size(); i++) {
                     for (int b = 0; b < BOUNDARIES.length(); b++) {
@@ -752,7 +753,8 @@ public final class ResourceStore {
 
     /** The relocatable resource above {@code id}, as {@code id} spells it. */
     private ResourceId topOf(ResourceId id) {
-        return ResourceId.parse(id.id().substring(0, anchoring.topAbove(id.key()).length()));
+        // Cut where the id's own segments end: lower-casing may change a name's length (a group named with 'İ').
+        return ResourceId.parse(anchoring.topAbove(id.id()));
     }
 
     private static List<StoredResource> sorted(List<StoredResource> rows) {

@@ -441,4 +441,26 @@ abstract class StoreContract {
         assertThat(read.document().path("id").asText()).isEqualTo(moved.id() + "/models/m");
         assertThat(read.document().path("properties").path("ws").asText()).isEqualTo(moved.id());
     }
+
+    @Test
+    void aGroupWhoseNameChangesLengthWhenLowerCasedKeepsItsRowsBelowAWorkspaceIntact() {
+        ResourceId workspace = ResourceId.parse("/subscriptions/" + subscription + "/resourceGroups/Gr\u0130p/providers/"
+                + "Microsoft.MachineLearningServices/workspaces/Ws");
+        assertThat(workspace.key().length()).as("'\u0130' lower-cases to two characters").isEqualTo(workspace.id().length() + 1);
+        ResourceId job = workspace.child("jobs", "Job1");
+        resources.insert(workspace, "japaneast", doc("ws"));
+        ObjectNode document = doc("job");
+        document.with("properties").put("ws", workspace.id());
+        resources.insert(job, "japaneast", document);
+        StoredResource read = resources.get(job).orElseThrow();
+        assertThat(read.id().id()).isEqualTo(job.id());
+        assertThat(read.document().path("properties").path("ws").asText()).isEqualTo(workspace.id());
+        ResourceId moved = ResourceId.parse("/subscriptions/" + subscription + "/resourceGroups/plain/providers/"
+                + "Microsoft.MachineLearningServices/workspaces/Ws");
+        moveOne(workspace, moved, java.util.Set.of(), java.util.Set.of(), List.of());
+        assertThat(resources.listChildren(moved, job.typeKey())).extracting(r -> r.id().id())
+                .containsExactly(moved.id() + "/jobs/Job1");
+        assertThat(resources.get(moved.child("jobs", "Job1")).orElseThrow().document().path("properties").path("ws").asText())
+                .isEqualTo(moved.id());
+    }
 }
