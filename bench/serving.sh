@@ -9,7 +9,8 @@
 #     instances vs gunicorn + Flask with N workers;  6. deployment create -> first successful score;
 #  7. router overhead below saturation: part 1's three targets at 64 connections, each connection pausing
 #     DELAY_MS (default 20) after every answer (wrk's delay(), bench/serving/paced.lua): p99 added by each proxy
-#     at a fixed offered load rather than at the machine's limit (not in the default PARTS).
+#     at a fixed offered load rather than at the machine's limit, and the deployments' own latency histograms (the
+#     upstream exchanges as the router timed them) (not in the default PARTS).
 # Plain HTTP on loopback for amlite and nginx alike (no TLS on either side), so both proxy the same bytes.
 # Usage: bench/serving.sh [SECONDS per wrk run] [N instances/workers]   (defaults 10 2)
 # Environment: PARTS (default "1 2 3 4 5 6"), ROUNDS (rounds of parts 1, 2 and 5; default 3), CONCURRENT,
@@ -159,7 +160,10 @@ if part 7; then
 echo "== 7. router overhead below saturation: 64 connections, each pausing ${DELAY_MS:-20} ms after every answer"
 "$AMLITE" ml online-endpoint update -n bench --mirror-traffic "shadow=10" -o none
 nginx_start "$SHADOW" 10
-warm "http://127.0.0.1:$BLUE/score"; warm "$SCORE"; warm "http://127.0.0.1:$NGINX_PORT/score"
+# The router is warmed at the paced load only, so that the deployments' latency histograms printed at the end hold
+# nothing but paced traffic (what the router saw of its upstream exchanges).
+warm "http://127.0.0.1:$BLUE/score"; warm "http://127.0.0.1:$NGINX_PORT/score"
+KEY="$KEY" BENCH_DIR="$BENCH_DIR" wrk -t2 -c64 -d10s -s "$BENCH_DIR/serving/paced.lua" "$SCORE" >/dev/null
 ADDED_AMLITE=""; ADDED_NGINX=""
 if [[ -n "${PRIO:-}" ]]; then
   for pid in $SERVER_PID $(pgrep -f "nginx: worker process"); do
@@ -184,6 +188,10 @@ python3 -c "import statistics, sys; a, n = sys.argv[1].split(), sys.argv[2].spli
 print('p99 added over the backend, median of rounds: amlite %.0f us (rounds %s), nginx %.0f us (rounds %s)' % ( \
 statistics.median(map(float, a)), ', '.join('%.0f' % float(x) for x in a), \
 statistics.median(map(float, n)), ', '.join('%.0f' % float(x) for x in n)))" "$ADDED_AMLITE" "$ADDED_NGINX"
+for d in blue green; do
+  echo "upstream exchanges as the router timed them, $d: $("$AMLITE" ml online-deployment get-metrics -n "$d" -e bench \
+    --query latencyMs -o json | tr -d '\n ')"
+done
 nginx_stop
 fi
 
