@@ -56,7 +56,6 @@ import dev.amlite.store.Database;
 import dev.amlite.store.OperationStore;
 import dev.amlite.store.PrincipalKind;
 import dev.amlite.store.PrincipalStore;
-import dev.amlite.store.Relocatable;
 import dev.amlite.store.ResourceStore;
 import dev.amlite.store.Settings;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -131,11 +130,7 @@ public final class ControlPlane implements AutoCloseable {
                                       MeterRegistry meters, Clock clock) {
         SecureRandom random = new SecureRandom();
         Catalog catalog = Catalog.standard();
-        // A workspace's subtree is kept relative to it, so that moving it rewrites two rows (issue 7); its
-        // documents name it by ARM id and by the long form of datastore URIs.
-        ResourceStore store = new ResourceStore(database, clock, List.of(new Relocatable(
-                "Microsoft.MachineLearningServices/workspaces",
-                List.of("azureml://subscriptions/{subscription}/resourcegroups/{group}/workspaces/{name}"))));
+        ResourceStore store = new ResourceStore(database, clock, List.of(Moves.WORKSPACES));
         store.anchorSubtrees();
         Settings settings = new Settings(database);
         SecretBox secretBox = new SecretBox(config.masterKey(), random);

@@ -327,7 +327,8 @@ public final class ResourceStore {
         ResourceId target = root.target();
         if (handle.createQuery("SELECT COUNT(*) FROM resources WHERE id_key = :key").bind("key", target.key())
                 .mapTo(Integer.class).one() > 0) {
-            throw new ArmException(ErrorCode.Conflict, "'" + target.id() + "' already exists; nothing was moved.");
+            throw new ArmException(ErrorCode.Conflict, "'" + target.id() + "' already exists; nothing was moved. Move "
+                    + "to a group without a resource of that type and name, or delete that one first.");
         }
         // Secrets are kept by ARM id: they follow every row but the staying ones.
         handle.createUpdate("""
@@ -361,7 +362,7 @@ public final class ResourceStore {
                         + statements.leftover() + ")")
                 .bind("anchor", anchor).bind("etag", etag).bind("now", now);
         statements.bindRewritten(rest, etag);
-        statements.bindRegex(rest, this);
+        statements.bindRegex(rest, vendor);
         rest.execute();
         return 1 + handle.createQuery("SELECT COUNT(*) FROM resources WHERE anchor = :anchor").bind("anchor", anchor)
                 .mapTo(Integer.class).one();
@@ -422,7 +423,7 @@ public final class ResourceStore {
                         + " WHERE id_key IN (SELECT id_key FROM (SELECT id_key, " + asciiLower() + " AS lowered FROM resources "
                         + "WHERE id_key = :newKey OR id_key LIKE :newPrefix ESCAPE '!') moved WHERE " + statements.leftover() + ")")
                 .bind("newKey", target.key()).bind("newPrefix", likeEscaped(target.key()) + "/%");
-        statements.bindRegex(rest, this);
+        statements.bindRegex(rest, vendor);
         rest.execute();
         return moved;
     }
@@ -482,9 +483,9 @@ public final class ResourceStore {
                     .bind("newEtagMember", "\"etag\":\"" + etag.replace("\"", "\\\"") + "\"");
         }
 
-        void bindRegex(org.jdbi.v3.core.statement.Update update, ResourceStore store) {
+        void bindRegex(org.jdbi.v3.core.statement.Update update, StoreVendor vendor) {
             for (int i = 0; i < all.size(); i++) {
-                update.bind("pattern" + i, regex(all.get(i).from())).bind("replacement" + i, store.replacement(all.get(i).to()));
+                update.bind("pattern" + i, regex(all.get(i).from())).bind("replacement" + i, replacement(vendor, all.get(i).to()));
                 for (int b = 0; b < BOUNDARIES.length(); b++) {
                     update.bind("contains" + i + "_" + b, all.get(i).from().toLowerCase(Locale.ROOT) + BOUNDARIES.charAt(b));
                 }
@@ -516,7 +517,7 @@ public final class ResourceStore {
     }
 
     /** The replacement text with what each database treats specially escaped ($ and \ for H2, \ for PostgreSQL). */
-    private String replacement(String text) {
+    private static String replacement(StoreVendor vendor, String text) {
         return vendor == StoreVendor.POSTGRESQL
                 ? text.replace("\\", "\\\\")
                 : java.util.regex.Matcher.quoteReplacement(text);

@@ -18,6 +18,7 @@ import dev.amlite.core.ErrorCode;
 import dev.amlite.core.Json;
 import dev.amlite.core.ResourceId;
 import dev.amlite.store.Operation;
+import dev.amlite.store.Relocatable;
 import dev.amlite.store.ResourceStore;
 import dev.amlite.store.StoredResource;
 import java.time.Clock;
@@ -280,6 +281,15 @@ public final class Moves {
         PrivateEndpointHandler.retarget(store, endpoint, workspace.source(), workspace.target(), "Pending", description);
     }
 
+    /** The long form of datastore URIs, how asset versions and jobs name their workspace besides its ARM id. */
+    static final String DATASTORE_URI_FORM = "azureml://subscriptions/{subscription}/resourcegroups/{group}/workspaces/{name}";
+
+    /**
+     * How the store keeps a workspace's subtree: relative to the workspace, so that moving it rewrites two rows,
+     * with the references to it in both its forms read back at its current place.
+     */
+    public static final Relocatable WORKSPACES = new Relocatable(MoveValidation.ML, List.of(DATASTORE_URI_FORM));
+
     /**
      * What documents inside the moved subtree say about it besides its ARM id (which the store rewrites itself):
      * the long form of datastore URIs ({@code azureml://subscriptions/…/resourcegroups/…/workspaces/…}, with or
@@ -288,12 +298,15 @@ public final class Moves {
      * rewrites are for the other spellings.
      */
     static List<ResourceStore.Rewrite> references(ResourceId source, ResourceId target) {
-        String from = "azureml://subscriptions/" + source.subscriptionId() + "/resourcegroups/" + source.resourceGroup();
-        String to = "azureml://subscriptions/" + target.subscriptionId() + "/resourcegroups/" + target.resourceGroup()
-                + "/workspaces/" + target.name();
-        return List.of(new ResourceStore.Rewrite(from + "/workspaces/" + source.name(), to),
-                new ResourceStore.Rewrite(from + "/providers/Microsoft.MachineLearningServices/workspaces/"
-                        + source.name(), to));
+        String to = datastoreUri(target);
+        return List.of(new ResourceStore.Rewrite(datastoreUri(source), to),
+                new ResourceStore.Rewrite(datastoreUri(source).replace("/workspaces/",
+                        "/providers/Microsoft.MachineLearningServices/workspaces/"), to));
+    }
+
+    private static String datastoreUri(ResourceId workspace) {
+        return DATASTORE_URI_FORM.replace("{subscription}", workspace.subscriptionId())
+                .replace("{group}", workspace.resourceGroup()).replace("{name}", workspace.name());
     }
 
     private void clearMark(ResourceId at) {
