@@ -16,7 +16,9 @@
 # Environment: PARTS (default "1 2 3 4 5 6"), ROUNDS (rounds of parts 1, 2 and 5; default 3), CONCURRENT,
 # MIRROR_CAPACITY; PRIO (part 7 only: a nice value such as -10, or "rt" for SCHED_FIFO 10, given to every thread
 # of amlite's server and of nginx's workers before the runs — to see whether the added tail is CPU scheduling);
-# WRK_THREADS (wrk's threads in the measured runs, default 2).
+# WRK_THREADS (wrk's threads in the measured runs, default 2); PIN (part 7: wrk on CPU 0, the rest on CPU 1);
+# FLOOR (part 7: also each proxy's plainest hop, amlite pinned to one deployment and nginx's bare proxy_pass);
+# PERF_SCHED (a folder: `perf sched record` of 5 s inside each round-1 run, for `perf sched timehist`).
 source "$(dirname "$0")/common.sh"
 SECONDS_PER_RUN="${1:-10}"
 N="${2:-2}"
@@ -68,6 +70,7 @@ SCORE=$("$AMLITE" ml online-endpoint show -n bench --query scoring_uri -o tsv)  
 "$AMLITE" ml online-endpoint update -n bench --traffic "blue=90 green=10" -o none
 
 NGINX_PORT=$(free_port)
+NGINX_PLAIN_PORT=$(free_port)
 nginx_conf() { # mirror_port mirror_percent
   mkdir -p "$WORK/nginx"
   cat > "$WORK/nginx/nginx.conf" <<CONF
@@ -101,6 +104,16 @@ http {
       proxy_pass http://shadow/score;
     }
   }
+  server { # the floor: one plain proxy hop to blue, no split, no mirror (part 7's (e))
+    listen 127.0.0.1:$NGINX_PLAIN_PORT;
+    keepalive_requests 1000000;
+    location = /score {
+      if (\$http_authorization != "Bearer $KEY") { return 401; }
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_pass http://blue;
+    }
+  }
 }
 CONF
 }
@@ -116,7 +129,12 @@ run_wrk() { # label url [connections] [pids whose CPU per request to report]
   local out before after
   local pids=(${4:-})
   before=$(cpu_seconds "${pids[@]}")
-  out=$(KEY="$KEY" BENCH_DIR="$BENCH_DIR" wrk -t"${WRK_THREADS:-2}" -c"${3:-64}" -d"${SECONDS_PER_RUN}s" --latency \
+  if [[ -n "${PERF_SCHED:-}" && "$1" == *"round 1"* ]]; then
+    # Every context switch and wake-up on both CPUs for 5 s of this run, for `perf sched timehist` afterwards.
+    local data="$PERF_SCHED/$(tr -c 'a-z0-9' '_' <<<"${1%% *}${1#* }" | cut -c1-40).data"
+    (sleep 2; perf sched record -a -o "$data" -- sleep 5 >/dev/null 2>&1) &
+  fi
+  out=$(KEY="$KEY" BENCH_DIR="$BENCH_DIR" "${WRK_PIN[@]}" wrk -t"${WRK_THREADS:-2}" -c"${3:-64}" -d"${SECONDS_PER_RUN}s" --latency \
     -s "$BENCH_DIR/serving/${WRK_SCRIPT:-post.lua}" "$2")
   after=$(cpu_seconds "${pids[@]}")
   local rps p50 p99 non2xx
@@ -137,6 +155,7 @@ median_ratio() { python3 -c "import statistics, sys; a, b = sys.argv[1].split(),
 r = sorted(float(x) / float(y) for x, y in zip(a, b)); print(f'{statistics.median(r):.2f}x (pairs: ' \
 + ', '.join(f'{x:.2f}' for x in r) + ')')" "$1" "$2"; }
 ROUNDS="${ROUNDS:-3}"
+WRK_PIN=()
 
 if part 1; then
 echo "== 1. router overhead, 64 connections, ${SECONDS_PER_RUN} s each"
@@ -164,7 +183,7 @@ nginx_start "$SHADOW" 10
 # nothing but paced traffic (what the router saw of its upstream exchanges).
 warm "http://127.0.0.1:$BLUE/score"; warm "http://127.0.0.1:$NGINX_PORT/score"
 KEY="$KEY" BENCH_DIR="$BENCH_DIR" wrk -t2 -c64 -d10s -s "$BENCH_DIR/serving/paced.lua" "$SCORE" >/dev/null
-ADDED_AMLITE=""; ADDED_NGINX=""
+ADDED_AMLITE=""; ADDED_NGINX=""; FLOOR_AMLITE=""; FLOOR_NGINX=""
 if [[ -n "${PRIO:-}" ]]; then
   for pid in $SERVER_PID $(pgrep -f "nginx: worker process"); do
     for t in /proc/$pid/task/*; do
@@ -172,6 +191,17 @@ if [[ -n "${PRIO:-}" ]]; then
     done
   done
   echo "proxies' threads at priority $PRIO"
+fi
+if [[ -n "${PIN:-}" ]]; then
+  # The load generator on CPU 0, everything measured (the amlite server, the instances it started, nginx) on CPU 1:
+  # the usual separation of load generator and system under test, as far as two cores allow; the same for all
+  # three targets.
+  descendants() { local c; for c in $(pgrep -P "$1"); do echo "$c"; descendants "$c"; done; }
+  for pid in $SERVER_PID $(descendants "$SERVER_PID") $(pgrep -f "nginx: (master|worker)"); do
+    taskset -a -p -c 1 "$pid" >/dev/null
+  done
+  WRK_PIN=(taskset -c 0)
+  echo "wrk on CPU 0; the server, its instances and nginx on CPU 1"
 fi
 # wrk prints latencies with units (us, ms, s): in microseconds for the arithmetic.
 micros() { python3 -c "import re,sys; v,u=re.match(r'([0-9.]+)(us|ms|s)',sys.argv[1]).groups(); \
@@ -183,13 +213,28 @@ for round in $(seq 1 "$ROUNDS"); do
   ADDED_AMLITE="$ADDED_AMLITE $(python3 -c "print($(micros "$LAST_P99") - $direct)")"
   WRK_SCRIPT=paced.lua run_wrk "(c) nginx, paced (round $round)" "http://127.0.0.1:$NGINX_PORT/score"
   ADDED_NGINX="$ADDED_NGINX $(python3 -c "print($(micros "$LAST_P99") - $direct)")"
+  if [[ -n "${FLOOR:-}" ]]; then
+    # Each proxy's plainest hop: amlite with the request pinned to blue (no split; a pinned request is never
+    # mirrored), nginx's second server proxying to blue alone.
+    DEPLOYMENT=blue WRK_SCRIPT=paced.lua run_wrk "(d) amlite router, pinned to blue, paced (round $round)" "$SCORE"
+    FLOOR_AMLITE="$FLOOR_AMLITE $(python3 -c "print($(micros "$LAST_P99") - $direct)")"
+    WRK_SCRIPT=paced.lua run_wrk "(e) nginx proxy_pass to blue only, paced (round $round)" \
+      "http://127.0.0.1:$NGINX_PLAIN_PORT/score"
+    FLOOR_NGINX="$FLOOR_NGINX $(python3 -c "print($(micros "$LAST_P99") - $direct)")"
+  fi
 done
+if [[ -n "${FLOOR:-}" ]]; then
+  python3 -c "import statistics, sys; a, n = sys.argv[1].split(), sys.argv[2].split(); \
+print('p99 added by a plain hop, median of rounds: amlite pinned %.0f us (rounds %s), nginx proxy_pass %.0f us (rounds %s)' % ( \
+statistics.median(map(float, a)), ', '.join('%.0f' % float(x) for x in a), \
+statistics.median(map(float, n)), ', '.join('%.0f' % float(x) for x in n)))" "$FLOOR_AMLITE" "$FLOOR_NGINX"
+fi
 python3 -c "import statistics, sys; a, n = sys.argv[1].split(), sys.argv[2].split(); \
 print('p99 added over the backend, median of rounds: amlite %.0f us (rounds %s), nginx %.0f us (rounds %s)' % ( \
 statistics.median(map(float, a)), ', '.join('%.0f' % float(x) for x in a), \
 statistics.median(map(float, n)), ', '.join('%.0f' % float(x) for x in n)))" "$ADDED_AMLITE" "$ADDED_NGINX"
 for d in blue green; do
-  echo "upstream exchanges as the router timed them, $d: $("$AMLITE" ml online-deployment get-metrics -n "$d" -e bench \
+  echo "upstream exchanges as the router timed them${FLOOR:+ (with the pinned requests of (d))}, $d: $("$AMLITE" ml online-deployment get-metrics -n "$d" -e bench \
     --query latencyMs -o json | tr -d '\n ')"
 done
 nginx_stop

@@ -36,8 +36,8 @@ import java.util.regex.Pattern;
  * {@link InferenceHandler}) and on the main port (as the Helidon service mounted at {@code /inference}), one code
  * path behind both. Authenticates with the endpoint's key or aml_token, sends the request to the deployment the
  * {@code azureml-model-deployment} header pins or else to the next one of the exact weighted split, copies the
- * mirrored share to the shadow deployment without waiting for it, and answers with the deployment that served
- * in the {@code azureml-model-deployment} response header.
+ * mirrored share to the shadow deployment once the client has its answer, without waiting for the shadow, and
+ * answers with the deployment that served in the {@code azureml-model-deployment} response header.
  */
 public final class ScoringService implements HttpService, InferenceHandler {
     static final String DEPLOYMENT_HEADER = "azureml-model-deployment";
@@ -134,6 +134,7 @@ public final class ScoringService implements HttpService, InferenceHandler {
         Optional<String> pinned = Optional.ofNullable(request.header(DEPLOYMENT_HEADER)).map(String::strip)
                 .filter(s -> !s.isEmpty());
         DeploymentRuntime target;
+        boolean copy = false;
         if (pinned.isPresent()) {
             target = route.deployments().get(pinned.get().toLowerCase(Locale.ROOT));
             if (target == null) {
@@ -157,15 +158,16 @@ public final class ScoringService implements HttpService, InferenceHandler {
                         + "failed or being deleted). 'amlite ml online-deployment show -n " + next + " -e "
                         + route.name() + "' tells its state.", next), null);
             }
-            if (route.mirrorTo() != null && route.mirror().take()) {
-                mirror(route, body, contentType, requestId);
-            }
+            copy = route.mirrorTo() != null && route.mirror().take();
         }
         ScoreAnswer answer = target.score(body, contentType, requestId, false);
         route.bandwidth().charge(answer.body().length);
         route.log().add(new RequestLog.Entry(Instant.now(clock), requestId, answer.deployment(), answer.status(),
                 (System.nanoTime() - started) / 1e6, false, body.length, answer.body().length));
-        return reply(requestId, answer, null);
+        InferenceReply reply = reply(requestId, answer, null);
+        // The copy goes out once the client has its answer: sent before, the shadow woke and ran beside the live
+        // deployment during the client's own request (bench/serving.sh part 7 measured the added p99).
+        return copy ? reply.then(() -> mirror(route, body, contentType, requestId)) : reply;
     }
 
     /**
@@ -297,7 +299,11 @@ public final class ScoringService implements HttpService, InferenceHandler {
     private static void send(ServerResponse response, InferenceReply reply) {
         response.status(Status.create(reply.status()));
         reply.headers().forEach((name, value) -> response.header(HeaderNames.create(name), value));
-        response.send(reply.body());
+        try {
+            response.send(reply.body());
+        } finally {
+            reply.afterward().run();
+        }
     }
 
     /** A request on the main port, seen as the inference port's handler sees its own. */

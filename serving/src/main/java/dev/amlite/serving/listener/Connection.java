@@ -153,8 +153,20 @@ final class Connection {
         boolean finished = request.finish();
         unreadInput = !finished;
         boolean keep = request.keepAlive && finished;
-        write(reply, keep, request.method.equals("HEAD"));
+        try {
+            write(reply, keep, request.method.equals("HEAD"));
+        } finally {
+            runAfterward(reply);
+        }
         return keep;
+    }
+
+    private void runAfterward(InferenceReply reply) {
+        try {
+            reply.afterward().run();
+        } catch (RuntimeException e) {
+            LOG.error("Work after an answer to {} failed", clientAddress, e);
+        }
     }
 
     private Request readHead() throws IOException, Refusal {

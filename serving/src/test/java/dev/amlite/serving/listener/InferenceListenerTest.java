@@ -18,6 +18,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** The scoring port's HTTP/1.1 handling, driven over raw sockets so every byte on the wire is the test's. */
 class InferenceListenerTest {
     private final List<String> seen = new CopyOnWriteArrayList<>();
+    private final java.util.concurrent.CountDownLatch clientHasAnswer = new java.util.concurrent.CountDownLatch(1);
     private InferenceListener listener;
 
     /** Echoes what it was given: method, path, a header and the body (read only for POST /read). */
@@ -34,6 +35,18 @@ class InferenceListenerTest {
         }
         if (request.path().equals("/boom")) {
             throw new IllegalStateException("boom");
+        }
+        if (request.path().equals("/after")) { // work after the answer: waits until the client has read it
+            return new InferenceReply(200, Map.of("Content-Type", "text/plain"), "answered".getBytes())
+                    .then(() -> {
+                        try {
+                            seen.add(clientHasAnswer.await(5, java.util.concurrent.TimeUnit.SECONDS)
+                                    ? "after the answer" : "before the answer");
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                        throw new IllegalStateException("failing work after the answer");
+                    });
         }
         String line = request.method() + " " + request.path() + " x=" + request.header("X-Thing") + " body=" + body;
         seen.add(line);
@@ -220,6 +233,18 @@ class InferenceListenerTest {
             assertThat(response.body()).contains("InternalError").contains("boom");
             send(socket, "GET /fine HTTP/1.1\r\n\r\n");
             assertThat(read(socket.getInputStream()).status()).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void workAfterTheAnswerRunsOnceTheClientHasItAndItsFailureKeepsTheConnection() throws Exception {
+        try (Socket socket = start()) {
+            send(socket, "GET /after HTTP/1.1\r\n\r\n");
+            assertThat(read(socket.getInputStream()).body()).isEqualTo("answered");
+            clientHasAnswer.countDown();
+            send(socket, "GET /next HTTP/1.1\r\n\r\n");
+            assertThat(read(socket.getInputStream()).status()).isEqualTo(200);
+            assertThat(seen).containsExactly("after the answer", "GET /next x=null body=");
         }
     }
 
