@@ -165,8 +165,8 @@ public final class ScoringService implements HttpService, InferenceHandler {
         route.log().add(new RequestLog.Entry(Instant.now(clock), requestId, answer.deployment(), answer.status(),
                 (System.nanoTime() - started) / 1e6, false, body.length, answer.body().length));
         InferenceReply reply = reply(requestId, answer, null);
-        // The copy goes out once the client has its answer: sent before, the shadow woke and ran beside the live
-        // deployment during the client's own request (bench/serving.sh part 7 measured the added p99).
+        // The copy goes out once the client has its answer, so that neither writing it nor the shadow waking to run
+        // it takes CPU during the client's own request (on a small machine they share the cores with it).
         return copy ? reply.then(() -> mirror(route, body, contentType, requestId)) : reply;
     }
 
