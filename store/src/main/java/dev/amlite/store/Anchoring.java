@@ -92,7 +92,7 @@ final class Anchoring {
     }
 
     private static String fill(String form, ResourceId top, String subscription, String group) {
-        return form.replace("{subscription}", subscription).replace("{group}", group).replace("{name}", top.name());
+        return Relocatable.fill(form, subscription, group, top.name());
     }
 
     /** (text before)(subscription)(text between)(group)(text after, the name included), then a reference's end. */

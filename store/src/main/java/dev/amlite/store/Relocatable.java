@@ -24,4 +24,9 @@ public record Relocatable(String typeKey, List<String> forms) {
             }
         }
     }
+
+    /** {@code form} spelled out for one resource. */
+    public static String fill(String form, String subscription, String group, String name) {
+        return form.replace("{subscription}", subscription).replace("{group}", group).replace("{name}", name);
+    }
 }

@@ -82,13 +82,13 @@ public final class ResourceStore {
                 // yet (its rows all gone, or not created) gets one first.
                 ResourceId topId = topOf(id);
                 String marked = anchoring.marked(json, topId);
-                boolean inserted = jdbi.withHandle(handle -> insertBelow(handle, id, top, location, marked, etag, now) > 0);
+                boolean inserted = jdbi.withHandle(handle -> insertBelow(handle, id, topId, location, marked, etag, now) > 0);
                 if (!inserted) {
                     jdbi.useTransaction(handle -> {
                         if (anchorAt(handle, top).isEmpty()) {
                             insertAnchor(handle, topId);
                         }
-                        insertBelow(handle, id, top, location, marked, etag, now);
+                        insertBelow(handle, id, topId, location, marked, etag, now);
                     });
                 }
             }
@@ -114,16 +114,17 @@ public final class ResourceStore {
                 .bind("body", body).bind("etag", etag).bind("now", now);
     }
 
-    /** Inserts a row below the relocatable resource at {@code top}; 0 when that has no anchor. */
-    private int insertBelow(Handle handle, ResourceId id, String top, String location, String body, String etag,
-                                   Instant now) {
+    /** Inserts a row below the relocatable resource {@code topId}; 0 when that has no anchor. */
+    private static int insertBelow(Handle handle, ResourceId id, ResourceId topId, String location, String body,
+                                   String etag, Instant now) {
+        String top = topId.key();
         String parent = id.scope().toLowerCase(Locale.ROOT);
         boolean direct = parent.equals(top);
         return handle.createUpdate("INSERT INTO resources (id_key, id, parent_key, type_key, name, location, body, state, "
                         + "etag, created_at, updated_at, anchor) SELECT anchor || :rest, anchor || :restId, "
                         + (direct ? "anchor" : "anchor || :parentRest") + ", :type, :name, :location, :body, 'ACTIVE', "
                         + ":etag, :now, :now, anchor FROM anchors WHERE id_key = :top")
-                .bind("rest", id.key().substring(top.length())).bind("restId", id.id().substring(anchoring.topAbove(id.id()).length()))
+                .bind("rest", id.key().substring(top.length())).bind("restId", id.id().substring(topId.id().length()))
                 .bind("type", id.typeKey()).bind("name", id.name()).bind("location", location).bind("body", body)
                 .bind("etag", etag).bind("now", now).bind("top", top)
                 .bindMap(direct ? java.util.Map.of() : java.util.Map.of("parentRest", parent.substring(top.length())))

@@ -164,10 +164,10 @@ public final class ScoringService implements HttpService, InferenceHandler {
         route.bandwidth().charge(answer.body().length);
         route.log().add(new RequestLog.Entry(Instant.now(clock), requestId, answer.deployment(), answer.status(),
                 (System.nanoTime() - started) / 1e6, false, body.length, answer.body().length));
-        InferenceReply reply = reply(requestId, answer, null);
         // The copy goes out once the client has its answer, so that neither writing it nor the shadow waking to run
         // it takes CPU during the client's own request (on a small machine they share the cores with it).
-        return copy ? reply.then(() -> mirror(route, body, contentType, requestId)) : reply;
+        return reply(requestId, answer, null, copy ? () -> mirror(route, body, contentType, requestId)
+                : InferenceReply.NOTHING);
     }
 
     /**
@@ -282,6 +282,12 @@ public final class ScoringService implements HttpService, InferenceHandler {
 
     /** The answer with the headers every scoring answer carries. */
     private static InferenceReply reply(String requestId, ScoreAnswer answer, String wwwAuthenticate) {
+        return reply(requestId, answer, wwwAuthenticate, InferenceReply.NOTHING);
+    }
+
+    /** The same, with {@code afterward} to run once the answer is written. */
+    private static InferenceReply reply(String requestId, ScoreAnswer answer, String wwwAuthenticate,
+                                        Runnable afterward) {
         Map<String, String> headers = new LinkedHashMap<>();
         headers.put("Content-Type", answer.contentType() == null ? ScoreAnswer.JSON : answer.contentType());
         if (requestId != null) {
@@ -293,7 +299,7 @@ public final class ScoringService implements HttpService, InferenceHandler {
         if (wwwAuthenticate != null) {
             headers.put("WWW-Authenticate", wwwAuthenticate);
         }
-        return new InferenceReply(answer.status(), headers, answer.body());
+        return new InferenceReply(answer.status(), headers, answer.body(), afterward);
     }
 
     private static void send(ServerResponse response, InferenceReply reply) {

@@ -305,8 +305,8 @@ public final class Moves {
     }
 
     private static String datastoreUri(ResourceId workspace) {
-        return DATASTORE_URI_FORM.replace("{subscription}", workspace.subscriptionId())
-                .replace("{group}", workspace.resourceGroup()).replace("{name}", workspace.name());
+        return Relocatable.fill(DATASTORE_URI_FORM, workspace.subscriptionId(), workspace.resourceGroup(),
+                workspace.name());
     }
 
     private void clearMark(ResourceId at) {

@@ -10,7 +10,8 @@ import static java.util.Objects.requireNonNull;
  * mirrored copy there, so that the shadow's work never overlaps the client's own request.
  */
 public record InferenceReply(int status, Map<String, String> headers, byte[] body, Runnable afterward) {
-    private static final Runnable NOTHING = () -> { };
+    /** No work after the answer. */
+    public static final Runnable NOTHING = () -> { };
 
     public InferenceReply {
         if (status < 200 || status > 599) {
@@ -23,10 +24,5 @@ public record InferenceReply(int status, Map<String, String> headers, byte[] bod
 
     public InferenceReply(int status, Map<String, String> headers, byte[] body) {
         this(status, headers, body, NOTHING);
-    }
-
-    /** This answer, with {@code work} to run after it is written. */
-    public InferenceReply then(Runnable work) {
-        return new InferenceReply(status, headers, body, work);
     }
 }

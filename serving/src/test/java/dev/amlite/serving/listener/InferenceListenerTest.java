@@ -37,16 +37,15 @@ class InferenceListenerTest {
             throw new IllegalStateException("boom");
         }
         if (request.path().equals("/after")) { // work after the answer: waits until the client has read it
-            return new InferenceReply(200, Map.of("Content-Type", "text/plain"), "answered".getBytes())
-                    .then(() -> {
-                        try {
-                            seen.add(clientHasAnswer.await(5, java.util.concurrent.TimeUnit.SECONDS)
-                                    ? "after the answer" : "before the answer");
-                        } catch (InterruptedException e) {
-                            Thread.currentThread().interrupt();
-                        }
-                        throw new IllegalStateException("failing work after the answer");
-                    });
+            return new InferenceReply(200, Map.of("Content-Type", "text/plain"), "answered".getBytes(), () -> {
+                try {
+                    seen.add(clientHasAnswer.await(5, java.util.concurrent.TimeUnit.SECONDS)
+                            ? "after the answer" : "before the answer");
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                throw new IllegalStateException("failing work after the answer");
+            });
         }
         String line = request.method() + " " + request.path() + " x=" + request.header("X-Thing") + " body=" + body;
         seen.add(line);
