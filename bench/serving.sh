@@ -18,7 +18,9 @@
 # of amlite's server and of nginx's workers before the runs — to see whether the added tail is CPU scheduling);
 # WRK_THREADS (wrk's threads in the measured runs, default 2); PIN (part 7: wrk on CPU 0, the rest on CPU 1);
 # FLOOR (part 7: also each proxy's plainest hop, amlite pinned to one deployment and nginx's bare proxy_pass);
-# PERF_SCHED (a folder: `perf sched record` of 5 s inside each round-1 run, for `perf sched timehist`).
+# PERF_SCHED (a folder: `perf sched record` of 5 s inside each round-1 run, for `perf sched timehist`);
+# LOOP (parts 1 and 7: also (f) bench/serving/LoopRouter.java, a reference event-loop router on Netty with the same
+# key check, split and mirror, in front of the same instances; LOOP_THREADS its event loops, default 2).
 source "$(dirname "$0")/common.sh"
 SECONDS_PER_RUN="${1:-10}"
 N="${2:-2}"
@@ -119,7 +121,25 @@ CONF
 }
 nginx_start() { nginx_conf "$1" "$2"; nginx -c "$WORK/nginx/nginx.conf" -p "$WORK/nginx" -e "$WORK/nginx/error.log"; sleep 0.5; }
 nginx_stop() { [[ -f "$WORK/nginx/nginx.pid" ]] && kill "$(cat "$WORK/nginx/nginx.pid")" 2>/dev/null; sleep 0.5; }
-trap 'nginx_stop; cleanup' EXIT
+trap 'nginx_stop; loop_stop; cleanup' EXIT
+
+LOOP_PID=""
+loop_start() { # shadow_port: the reference event-loop router on LOOP_PORT, mirroring 10 % to the shadow
+  [[ -n "${LOOP:-}" ]] || return 0
+  if [[ -z "${LOOP_CP:-}" ]]; then
+    mvn -q -f "$BENCH_DIR/serving/looprouter/pom.xml" dependency:build-classpath -Dmdep.outputFile="$WORK/loop.cp" >&2
+    LOOP_CP="$(cat "$WORK/loop.cp")"
+    mkdir -p "$WORK/loop"
+    "$(dirname "$JAVA")/javac" -cp "$LOOP_CP" -d "$WORK/loop" "$BENCH_DIR/serving/LoopRouter.java"
+  fi
+  LOOP_PORT=$(free_port)
+  "$JAVA" -cp "$WORK/loop:$LOOP_CP" bench.LoopRouter "$LOOP_PORT" "$KEY" "$BLUE" "$GREEN" "$1" "${LOOP_THREADS:-2}" \
+    > "$WORK/loop.log" 2>&1 &
+  LOOP_PID=$!
+  for _ in $(seq 50); do grep -q listening "$WORK/loop.log" && break; sleep 0.1; done
+  warm "http://127.0.0.1:$LOOP_PORT/score"; warm "http://127.0.0.1:$LOOP_PORT/score"
+}
+loop_stop() { if [[ -n "$LOOP_PID" ]]; then kill "$LOOP_PID" 2>/dev/null || true; fi; LOOP_PID=""; }
 
 warm() { KEY="$KEY" wrk -t2 -c64 -d3s -s "$BENCH_DIR/serving/post.lua" "$1" >/dev/null; }
 # CPU seconds (user + system) used so far by the given processes.
@@ -162,7 +182,8 @@ echo "== 1. router overhead, 64 connections, ${SECONDS_PER_RUN} s each"
 "$AMLITE" ml online-endpoint update -n bench --mirror-traffic "shadow=10" -o none
 nginx_start "$SHADOW" 10
 warm "http://127.0.0.1:$BLUE/score"; warm "$SCORE"; warm "$SCORE"; warm "http://127.0.0.1:$NGINX_PORT/score"
-AMLITE_RPS=""; NGINX_RPS=""
+loop_start "$SHADOW"
+AMLITE_RPS=""; NGINX_RPS=""; LOOP_RPS=""
 for round in $(seq 1 "$ROUNDS"); do
   run_wrk "(a) backend directly (round $round)" "http://127.0.0.1:$BLUE/score"
   run_wrk "(b) amlite router, key, 90/10, mirror 10% (round $round)" "$SCORE" 64 "$SERVER_PID"
@@ -170,9 +191,15 @@ for round in $(seq 1 "$ROUNDS"); do
   run_wrk "(c) nginx split_clients 90/10, mirror 10% (round $round)" "http://127.0.0.1:$NGINX_PORT/score" 64 \
     "$(pgrep -d ' ' -f "nginx: worker process" || true)"
   NGINX_RPS="$NGINX_RPS $LAST_RPS"
+  if [[ -n "${LOOP:-}" ]]; then
+    run_wrk "(f) reference event-loop router (round $round)" "http://127.0.0.1:$LOOP_PORT/score" 64 "$LOOP_PID"
+    LOOP_RPS="$LOOP_RPS $LAST_RPS"
+  fi
 done
 echo "amlite / nginx throughput, median of the rounds: $(median_ratio "$AMLITE_RPS" "$NGINX_RPS")"
+[[ -n "${LOOP:-}" ]] && echo "amlite / event-loop reference throughput, median of the rounds: $(median_ratio "$AMLITE_RPS" "$LOOP_RPS")"
 nginx_stop
+loop_stop
 fi
 
 if part 7; then
@@ -183,7 +210,8 @@ nginx_start "$SHADOW" 10
 # nothing but paced traffic (what the router saw of its upstream exchanges).
 warm "http://127.0.0.1:$BLUE/score"; warm "http://127.0.0.1:$NGINX_PORT/score"
 KEY="$KEY" BENCH_DIR="$BENCH_DIR" wrk -t2 -c64 -d10s -s "$BENCH_DIR/serving/paced.lua" "$SCORE" >/dev/null
-ADDED_AMLITE=""; ADDED_NGINX=""; FLOOR_AMLITE=""; FLOOR_NGINX=""
+loop_start "$SHADOW"
+ADDED_AMLITE=""; ADDED_NGINX=""; FLOOR_AMLITE=""; FLOOR_NGINX=""; ADDED_LOOP=""
 if [[ -n "${PRIO:-}" ]]; then
   for pid in $SERVER_PID $(pgrep -f "nginx: worker process"); do
     for t in /proc/$pid/task/*; do
@@ -213,6 +241,11 @@ for round in $(seq 1 "$ROUNDS"); do
   ADDED_AMLITE="$ADDED_AMLITE $(python3 -c "print($(micros "$LAST_P99") - $direct)")"
   WRK_SCRIPT=paced.lua run_wrk "(c) nginx, paced (round $round)" "http://127.0.0.1:$NGINX_PORT/score"
   ADDED_NGINX="$ADDED_NGINX $(python3 -c "print($(micros "$LAST_P99") - $direct)")"
+  if [[ -n "${LOOP:-}" ]]; then
+    WRK_SCRIPT=paced.lua run_wrk "(f) reference event-loop router, paced (round $round)" \
+      "http://127.0.0.1:$LOOP_PORT/score" 64 "$LOOP_PID"
+    ADDED_LOOP="$ADDED_LOOP $(python3 -c "print($(micros "$LAST_P99") - $direct)")"
+  fi
   if [[ -n "${FLOOR:-}" ]]; then
     # Each proxy's plainest hop: amlite with the request pinned to blue (no split; a pinned request is never
     # mirrored), nginx's second server proxying to blue alone.
@@ -233,11 +266,15 @@ python3 -c "import statistics, sys; a, n = sys.argv[1].split(), sys.argv[2].spli
 print('p99 added over the backend, median of rounds: amlite %.0f us (rounds %s), nginx %.0f us (rounds %s)' % ( \
 statistics.median(map(float, a)), ', '.join('%.0f' % float(x) for x in a), \
 statistics.median(map(float, n)), ', '.join('%.0f' % float(x) for x in n)))" "$ADDED_AMLITE" "$ADDED_NGINX"
+[[ -n "${LOOP:-}" ]] && python3 -c "import statistics, sys; a = sys.argv[1].split(); \
+print('p99 added by the event-loop reference, median of rounds: %.0f us (rounds %s)' % ( \
+statistics.median(map(float, a)), ', '.join('%.0f' % float(x) for x in a)))" "$ADDED_LOOP"
 for d in blue green; do
   echo "upstream exchanges as the router timed them${FLOOR:+ (with the pinned requests of (d))}, $d: $("$AMLITE" ml online-deployment get-metrics -n "$d" -e bench \
     --query latencyMs -o json | tr -d '\n ')"
 done
 nginx_stop
+loop_stop
 fi
 
 if part 2; then
