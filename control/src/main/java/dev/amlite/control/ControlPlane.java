@@ -35,6 +35,7 @@ import dev.amlite.control.tracking.Tracking;
 import dev.amlite.store.TrackingStore;
 import dev.amlite.store.QuotaStore;
 import dev.amlite.control.endpoints.ScoringService;
+import dev.amlite.serving.port.EventLoops;
 import dev.amlite.control.endpoints.ServingConfig;
 import dev.amlite.control.blob.BlobAccounts;
 import dev.amlite.control.blob.BlobEndpoint;
@@ -116,18 +117,9 @@ public final class ControlPlane implements AutoCloseable {
         this.workspaces = workspaces;
     }
 
-    public static ControlPlane create(Database database, ControlConfig config, MeterRegistry meters, Clock clock) {
-        return create(database, config, ServingConfig.defaults(config.blobRoot().resolveSibling("serving")), meters, clock);
-    }
-
-    public static ControlPlane create(Database database, ControlConfig config, ServingConfig serving,
-                                      MeterRegistry meters, Clock clock) {
-        return create(database, config, serving, new JobsConfig(serving.root().resolveSibling("jobs"), serving.python(),
-                Duration.ofSeconds(5), null), meters, clock);
-    }
-
+    /** {@code loops}: the scoring port's event loops, on which the router also talks to the instances. */
     public static ControlPlane create(Database database, ControlConfig config, ServingConfig serving, JobsConfig jobsConfig,
-                                      MeterRegistry meters, Clock clock) {
+                                      EventLoops loops, MeterRegistry meters, Clock clock) {
         SecureRandom random = new SecureRandom();
         Catalog catalog = Catalog.standard();
         ResourceStore store = new ResourceStore(database, clock, List.of(Moves.WORKSPACES));
@@ -158,8 +150,8 @@ public final class ControlPlane implements AutoCloseable {
         Quotas quotas = new Quotas(new QuotaStore(database, clock), catalog,
                 List.of(new EndpointQuota(store, catalog), computes.usage()));
         computes.useQuotas(quotas);
-        Endpoints endpoints = new Endpoints(tracked, resourceSecrets, assets, workspaces, operations, serving, meters,
-                clock, quotas);
+        Endpoints endpoints = new Endpoints(tracked, resourceSecrets, assets, workspaces, operations, serving, loops,
+                meters, clock, quotas);
         Jobs jobs = new Jobs(tracked, assets, computes, tracking, jobsConfig,
                 signIn -> directory.principal(signIn).map(principal -> tokens.issue(principal).accessToken()), clock);
 

@@ -6,7 +6,8 @@ import dev.amlite.control.endpoints.ServingConfig;
 import dev.amlite.control.ControlPlane;
 import dev.amlite.control.jobs.JobsConfig;
 import dev.amlite.control.throttle.ThrottleLimits;
-import dev.amlite.serving.listener.InferenceListener;
+import dev.amlite.serving.port.EventLoops;
+import dev.amlite.serving.port.ScoringPort;
 import dev.amlite.serving.listener.ListenerSettings;
 import dev.amlite.store.Database;
 import dev.amlite.store.DatabaseConfig;
@@ -51,19 +52,22 @@ public final class AmliteServer implements AutoCloseable {
     private final Database database;
     private final ControlPlane controlPlane;
     private final WebServer webServer;
-    private final InferenceListener inference;
+    private final ScoringPort inference;
+    private final EventLoops loops;
     private final ControlPlane.Bootstrap bootstrap;
     private final boolean tls;
     private final String host;
     private final Path certificate;
     private final AtomicBoolean stopped = new AtomicBoolean();
 
-    private AmliteServer(Database database, ControlPlane controlPlane, WebServer webServer, InferenceListener inference,
-                         ControlPlane.Bootstrap bootstrap, boolean tls, String host, Path certificate) {
+    private AmliteServer(Database database, ControlPlane controlPlane, WebServer webServer, ScoringPort inference,
+                         EventLoops loops, ControlPlane.Bootstrap bootstrap, boolean tls, String host,
+                         Path certificate) {
         this.database = database;
         this.controlPlane = controlPlane;
         this.webServer = webServer;
         this.inference = inference;
+        this.loops = loops;
         this.bootstrap = bootstrap;
         this.tls = tls;
         this.host = host;
@@ -80,7 +84,9 @@ public final class AmliteServer implements AutoCloseable {
         Database database = Database.open(new DatabaseConfig(databaseUrl, options.databaseUser().orElse(null),
                 databasePassword, 16));
         ControlPlane controlPlane = null;
-        InferenceListener inference = null;
+        ScoringPort inference = null;
+        // Scoring traffic's threads: the scoring port's connections and the router's connections to the instances.
+        EventLoops loops = EventLoops.perCore();
         try {
             Path certificate = null;
             SSLContext tlsContext = null;
@@ -93,9 +99,9 @@ public final class AmliteServer implements AutoCloseable {
             }
             // Bound before the control plane is made, so that scoring URIs can name the port it really got.
             if (options.inferencePort() != ServerOptions.NO_INFERENCE_PORT) {
-                inference = InferenceListener.bind(new ListenerSettings(options.host(), options.inferencePort(),
+                inference = ScoringPort.bind(new ListenerSettings(options.host(), options.inferencePort(),
                         options.inferenceMaxConnections(), 64 * 1024, Duration.ofSeconds(60), Duration.ofSeconds(30)),
-                        tlsContext);
+                        loops, tlsContext);
             }
             PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             new JvmMemoryMetrics().bindTo(meters);
@@ -113,7 +119,7 @@ public final class AmliteServer implements AutoCloseable {
                     .withScoringPort(inference == null ? 0 : inference.port());
             JobsConfig jobs = new JobsConfig(dataDirectory.resolve("jobs"), options.python(), Duration.ofSeconds(5),
                     certificate);
-            controlPlane = ControlPlane.create(database, config, serving, jobs, meters, Clock.systemUTC());
+            controlPlane = ControlPlane.create(database, config, serving, jobs, loops, meters, Clock.systemUTC());
             Optional<String> adminPassword = options.adminPasswordFile().isPresent()
                     ? Optional.of(Files.readString(options.adminPasswordFile().get()).strip()) : Optional.empty();
             ControlPlane.Bootstrap bootstrap = controlPlane.bootstrap(adminPassword);
@@ -147,19 +153,19 @@ public final class AmliteServer implements AutoCloseable {
             WebServer webServer = builder.build().start();
             if (inference != null) {
                 inference.start(plane.scoringService());
-                InferenceListener listener = inference;
-                Gauge.builder("amlite_inference_connections_open", listener, InferenceListener::openConnections)
+                ScoringPort listener = inference;
+                Gauge.builder("amlite_inference_connections_open", listener, ScoringPort::openConnections)
                         .description("Open connections on the scoring port").register(meters);
                 FunctionCounter.builder("amlite_inference_connections_accepted", listener,
-                        InferenceListener::acceptedConnections).description("Connections the scoring port took")
+                        ScoringPort::acceptedConnections).description("Connections the scoring port took")
                         .register(meters);
                 FunctionCounter.builder("amlite_inference_connections_refused", listener,
-                        InferenceListener::refusedConnections)
+                        ScoringPort::refusedConnections)
                         .description("Connections refused at --inference-max-connections").register(meters);
             }
             started.set(true);
-            return new AmliteServer(database, controlPlane, webServer, inference, bootstrap, !options.plainHttp(),
-                    options.host(), certificate);
+            return new AmliteServer(database, controlPlane, webServer, inference, loops, bootstrap,
+                    !options.plainHttp(), options.host(), certificate);
         } catch (RuntimeException | IOException | GeneralSecurityException e) {
             if (inference != null) {
                 inference.close();
@@ -167,6 +173,7 @@ public final class AmliteServer implements AutoCloseable {
             if (controlPlane != null) {
                 controlPlane.close();
             }
+            loops.close();
             database.close();
             throw e;
         }
@@ -228,6 +235,7 @@ public final class AmliteServer implements AutoCloseable {
         }
         webServer.stop();
         controlPlane.close();
+        loops.close();
         database.close();
         LOG.info("Shutdown complete");
     }

@@ -6,15 +6,17 @@ import dev.amlite.core.Json;
 import dev.amlite.serving.routing.InFlightLimit;
 import dev.amlite.serving.supervisor.DeploymentInstances;
 import dev.amlite.serving.supervisor.InstanceStartException;
-import dev.amlite.serving.upstream.Upstream;
-import dev.amlite.serving.upstream.UpstreamResponse;
-import dev.amlite.serving.upstream.UpstreamTimeoutException;
-import java.io.IOException;
+import dev.amlite.serving.port.EventLoops;
+import dev.amlite.serving.port.Upstream;
+import dev.amlite.serving.port.UpstreamResponse;
+import dev.amlite.serving.port.UpstreamTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -40,11 +42,12 @@ final class DeploymentRuntime implements AutoCloseable {
         final Upstream upstream;
         final AtomicInteger inFlight = new AtomicInteger();
 
-        Target(int port) {
-            this.upstream = new Upstream("127.0.0.1", port);
+        Target(EventLoops loops, int port) {
+            this.upstream = new Upstream(loops, "127.0.0.1", port);
         }
     }
 
+    private final EventLoops loops;
     private final String endpoint;
     private final String name;
     private final DeploymentMetrics metrics;
@@ -54,7 +57,9 @@ final class DeploymentRuntime implements AutoCloseable {
     private volatile Generation current;
     private volatile List<String> failure = List.of();
 
-    DeploymentRuntime(String endpoint, String name, io.micrometer.core.instrument.MeterRegistry registry) {
+    DeploymentRuntime(String endpoint, String name, EventLoops loops,
+                      io.micrometer.core.instrument.MeterRegistry registry) {
+        this.loops = loops;
         this.endpoint = endpoint;
         this.name = name;
         this.metrics = new DeploymentMetrics(registry, endpoint, name, admission::inFlight);
@@ -137,80 +142,92 @@ final class DeploymentRuntime implements AutoCloseable {
                 && admission.inFlight() < running.spec().admissionLimit(Math.max(1, running.instances().size()));
     }
 
-    /** Scores one request on this deployment (live traffic, a pinned request, or a mirrored copy). */
-    ScoreAnswer score(byte[] body, String contentType, String requestId, boolean mirror) {
+    /**
+     * Scores one request on this deployment (live traffic or a pinned request). The answer completes on the thread
+     * that got the instance's answer: the scoring port's event loop when the request came from there.
+     */
+    CompletableFuture<ScoreAnswer> score(byte[] body, String contentType, String requestId) {
         long started = System.nanoTime();
-        ScoreAnswer answer = exchange(body, contentType, requestId);
-        metrics.record(answer.status(), System.nanoTime() - started, mirror);
-        return answer;
+        return exchange(body, contentType, requestId).thenApply(answer -> {
+            metrics.record(answer.status(), System.nanoTime() - started, false);
+            return answer;
+        });
     }
 
-    private ScoreAnswer exchange(byte[] body, String contentType, String requestId) {
+    private CompletableFuture<ScoreAnswer> exchange(byte[] body, String contentType, String requestId) {
         Generation running = current;
         if (running == null) {
-            return ScoreAnswer.error(503, "DeploymentNotReady", "Deployment '" + name + "' of endpoint '" + endpoint
-                    + "' has no instance running yet; its provisioning state tells why ('amlite ml online-deployment "
-                    + "show').", name);
+            return CompletableFuture.completedFuture(ScoreAnswer.error(503, "DeploymentNotReady", "Deployment '" + name
+                    + "' of endpoint '" + endpoint + "' has no instance running yet; its provisioning state tells why "
+                    + "('amlite ml online-deployment show').", name));
         }
         int instances = Math.max(1, running.instances().size());
         int limit = running.spec().admissionLimit(instances);
         if (!admission.tryAcquire(limit)) {
-            return ScoreAnswer.error(429, "TooManyRequests", "Deployment '" + name + "' has " + limit + " requests "
-                    + "in flight, its limit (2 x max_concurrent_requests_per_instance "
+            return CompletableFuture.completedFuture(ScoreAnswer.error(429, "TooManyRequests", "Deployment '" + name
+                    + "' has " + limit + " requests in flight, its limit (2 x max_concurrent_requests_per_instance "
                     + running.spec().maxConcurrentRequests() + " x " + instances + " instances). "
-                    + "Retry later, or scale the deployment out.", name);
+                    + "Retry later, or scale the deployment out.", name));
         }
-        try {
-            Target target = null;
-            // An instance being drained (rolling update, scale down) may leave the ready set between the choice and
-            // the count that protects it; a request that sees this chooses again.
-            for (int attempt = 0; attempt < 3 && target == null; attempt++) {
-                running = current;
-                List<DeploymentInstances.ReadyInstance> ready = running == null ? List.of() : running.instances().ready();
-                if (ready.isEmpty()) {
-                    return ScoreAnswer.error(503, "NoHealthyInstance", "No instance of deployment '" + name + "' is "
-                            + "ready (starting, restarting or failing its readiness probe); 'amlite ml "
-                            + "online-deployment get-logs -n " + name + " -e " + endpoint + "' shows why.", name);
-                }
-                Target chosen = pick(ready);
-                chosen.inFlight.incrementAndGet();
-                if (running == current && isReady(running, chosen.upstream.port())) {
-                    target = chosen;
-                } else {
-                    chosen.inFlight.decrementAndGet();
-                }
+        Target target = null;
+        // An instance being drained (rolling update, scale down) may leave the ready set between the choice and the
+        // count that protects it; a request that sees this chooses again.
+        for (int attempt = 0; attempt < 3 && target == null; attempt++) {
+            running = current;
+            List<DeploymentInstances.ReadyInstance> ready = running == null ? List.of() : running.instances().ready();
+            if (ready.isEmpty()) {
+                admission.release();
+                return CompletableFuture.completedFuture(ScoreAnswer.error(503, "NoHealthyInstance", "No instance of "
+                        + "deployment '" + name + "' is ready (starting, restarting or failing its readiness probe); "
+                        + "'amlite ml online-deployment get-logs -n " + name + " -e " + endpoint + "' shows why.", name));
             }
-            if (target == null) {
-                return ScoreAnswer.error(503, "NoHealthyInstance", "The instances of deployment '" + name + "' are "
-                        + "being replaced; retry the request.", name);
+            Target chosen = pick(ready);
+            chosen.inFlight.incrementAndGet();
+            if (running == current && isReady(running, chosen.upstream.port())) {
+                target = chosen;
+            } else {
+                chosen.inFlight.decrementAndGet();
             }
-            long timeout = running.spec().requestTimeout().toNanos();
-            Map<String, String> headers = Map.of("Content-Type", contentType == null ? ScoreAnswer.JSON : contentType,
-                    "x-request-id", requestId, TIMEOUT_HEADER, Long.toString(timeout / 1_000_000));
-            try {
-                UpstreamResponse response = target.upstream.post("/score", headers, body, timeout);
-                return map(response, running);
-            } catch (UpstreamTimeoutException e) {
+        }
+        if (target == null) {
+            admission.release();
+            return CompletableFuture.completedFuture(ScoreAnswer.error(503, "NoHealthyInstance", "The instances of "
+                    + "deployment '" + name + "' are being replaced; retry the request.", name));
+        }
+        Target serving = target;
+        Generation generation = running;
+        long timeout = generation.spec().requestTimeout().toNanos();
+        return post(serving, body, contentType, requestId, timeout).handle((response, failure) -> {
+            serving.inFlight.decrementAndGet();
+            admission.release();
+            if (failure == null) {
+                return map(response, generation);
+            }
+            Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                    ? failure.getCause() : failure;
+            if (cause instanceof UpstreamTimeoutException) {
                 return ScoreAnswer.error(408, "RequestTimeout", "Deployment '" + name + "' did not answer within "
                         + "request_timeout_ms " + timeout / 1_000_000 + "; the request was cancelled.", name);
-            } catch (IOException e) {
-                LOG.info("Scoring request {} to {}/{} failed on port {}: {}", requestId, endpoint, name,
-                        target.upstream.port(), e.toString());
-                return ScoreAnswer.error(502, "BadGateway", "The instance of deployment '" + name + "' closed the "
-                        + "connection without answering (it may have crashed; it restarts by itself). Retry the "
-                        + "request.", name);
-            } finally {
-                target.inFlight.decrementAndGet();
             }
-        } finally {
-            admission.release();
-        }
+            LOG.info("Scoring request {} to {}/{} failed on port {}: {}", requestId, endpoint, name,
+                    serving.upstream.port(), cause.toString());
+            return ScoreAnswer.error(502, "BadGateway", "The instance of deployment '" + name + "' closed the "
+                    + "connection without answering (it may have crashed; it restarts by itself). Retry the "
+                    + "request.", name);
+        });
+    }
+
+    private static CompletableFuture<UpstreamResponse> post(Target target, byte[] body, String contentType,
+                                                            String requestId, long timeoutNanos) {
+        Map<String, String> headers = Map.of("Content-Type", contentType == null ? ScoreAnswer.JSON : contentType,
+                "x-request-id", requestId, TIMEOUT_HEADER, Long.toString(timeoutNanos / 1_000_000));
+        return target.upstream.post("/score", headers, body, timeoutNanos);
     }
 
     /**
-     * Sends a mirrored copy and returns at once; {@code answered} gets the shadow's answer later, on another
-     * thread. False when the copy was not sent (no room under the admission limit, no ready instance, no
-     * connection): the caller counts it as dropped, and {@code answered} is not called.
+     * Sends a mirrored copy; {@code answered} gets the shadow's answer later. False when the copy was not sent (no
+     * room under the admission limit, no ready instance): the caller counts it as dropped, and {@code answered} is
+     * not called.
      */
     boolean mirror(byte[] body, String contentType, String requestId, java.util.function.Consumer<ScoreAnswer> answered) {
         Generation running = current;
@@ -230,16 +247,16 @@ final class DeploymentRuntime implements AutoCloseable {
         target.inFlight.incrementAndGet();
         long started = System.nanoTime();
         long timeout = running.spec().requestTimeout().toNanos();
-        Map<String, String> headers = Map.of("Content-Type", contentType == null ? ScoreAnswer.JSON : contentType,
-                "x-request-id", requestId, TIMEOUT_HEADER, Long.toString(timeout / 1_000_000));
         Generation generation = running;
-        boolean sent = target.upstream.send("/score", headers, body, timeout, outcome -> {
+        post(target, body, contentType, requestId, timeout).whenComplete((response, failure) -> {
             target.inFlight.decrementAndGet();
             admission.release();
             ScoreAnswer answer;
-            if (outcome.response() != null) {
-                answer = map(outcome.response(), generation);
-            } else if (outcome.failure() instanceof UpstreamTimeoutException) {
+            Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                    ? failure.getCause() : failure;
+            if (cause == null) {
+                answer = map(response, generation);
+            } else if (cause instanceof UpstreamTimeoutException) {
                 answer = ScoreAnswer.error(408, "RequestTimeout", "Deployment '" + name + "' did not answer the "
                         + "mirrored copy within request_timeout_ms " + timeout / 1_000_000 + ".", name);
             } else {
@@ -249,11 +266,7 @@ final class DeploymentRuntime implements AutoCloseable {
             metrics.record(answer.status(), System.nanoTime() - started, true);
             answered.accept(answer);
         });
-        if (!sent) {
-            target.inFlight.decrementAndGet();
-            admission.release();
-        }
-        return sent;
+        return true;
     }
 
     private static boolean isReady(Generation running, int port) {
@@ -272,7 +285,7 @@ final class DeploymentRuntime implements AutoCloseable {
         int bestLoad = Integer.MAX_VALUE;
         for (int i = 0; i < size; i++) {
             int port = ready.get((start + i) % size).port();
-            Target target = targets.computeIfAbsent(port, Target::new);
+            Target target = targets.computeIfAbsent(port, p -> new Target(loops, p));
             int load = target.inFlight.get();
             if (load < bestLoad) {
                 best = target;

@@ -10,6 +10,7 @@ import dev.amlite.control.resources.TrackedResources;
 import dev.amlite.control.workspace.Workspaces;
 import dev.amlite.core.ArmException;
 import dev.amlite.core.ResourceId;
+import dev.amlite.serving.port.EventLoops;
 import dev.amlite.store.Operation;
 import dev.amlite.store.ResourceStore;
 import dev.amlite.store.StoredResource;
@@ -37,11 +38,11 @@ public final class Endpoints implements AutoCloseable {
     private final ScoringService scoring;
 
     public Endpoints(TrackedResources tracked, ResourceSecrets secrets, Assets assets, Workspaces workspaces,
-                     OperationRunner operations, ServingConfig config, MeterRegistry meters, Clock clock,
-                     dev.amlite.control.quota.Quotas quotas) {
+                     OperationRunner operations, ServingConfig config, EventLoops loops, MeterRegistry meters,
+                     Clock clock, dev.amlite.control.quota.Quotas quotas) {
         this.tracked = tracked;
         this.store = tracked.store();
-        this.host = new ServingHost(config, assets, meters);
+        this.host = new ServingHost(config, assets, loops, meters);
         this.auth = new EndpointAuth(secrets, clock, config.tokenLifetime());
         this.routes = new ScoringRoutes(store, auth, host, config);
         this.endpoints = new OnlineEndpointHandler(tracked, auth, routes, operations, config.scoringPort());

@@ -4,9 +4,9 @@ import dev.amlite.control.arm.HttpSupport;
 import dev.amlite.control.workspace.NetworkGate;
 import dev.amlite.core.ResourceId;
 import dev.amlite.serving.listener.BodyTooLargeException;
-import dev.amlite.serving.listener.InferenceHandler;
 import dev.amlite.serving.listener.InferenceReply;
-import dev.amlite.serving.listener.InferenceRequest;
+import dev.amlite.serving.port.ScoringHandler;
+import dev.amlite.serving.port.ScoringRequest;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRules;
@@ -23,35 +23,37 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.SynchronousQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
 /**
  * The scoring router (EP-4 … EP-7): {@code POST /inference/{region}/{endpoint}/score} on the scoring port (as its
- * {@link InferenceHandler}) and on the main port (as the Helidon service mounted at {@code /inference}), one code
- * path behind both. Authenticates with the endpoint's key or aml_token, sends the request to the deployment the
- * {@code azureml-model-deployment} header pins or else to the next one of the exact weighted split, copies the
- * mirrored share to the shadow deployment once the client has its answer, without waiting for the shadow, and
- * answers with the deployment that served in the {@code azureml-model-deployment} response header.
+ * {@link ScoringHandler}, on the port's event loops) and on the main port (as the Helidon service mounted at
+ * {@code /inference}), one code path behind both. Authenticates with the endpoint's key or aml_token, sends the
+ * request to the deployment the {@code azureml-model-deployment} header pins or else to the next one of the exact
+ * weighted split, copies the mirrored share to the shadow deployment once the client has its answer, without
+ * waiting for the shadow, and answers with the deployment that served in the {@code azureml-model-deployment}
+ * response header. Nothing here blocks the thread it runs on: the one lookup that reads the store (a private
+ * endpoint's client not seen lately) runs on a virtual thread.
  */
-public final class ScoringService implements HttpService, InferenceHandler {
+public final class ScoringService implements HttpService, ScoringHandler {
     static final String DEPLOYMENT_HEADER = "azureml-model-deployment";
     private static final Pattern CLIENT_REQUEST_ID = Pattern.compile("[A-Za-z0-9._-]{1,128}");
     private final ScoringRoutes routes;
     private final NetworkGate gate;
     private final ServingConfig config;
     private final Clock clock;
-    /** Copies up to this size are written on the client's thread (the socket buffer takes them at once). */
-    private static final int LANE_BODY_LIMIT = 64 * 1024;
     private static final long PRIVATE_ACCESS_TTL_NANOS = 5_000_000_000L;
     private final Semaphore mirrorSlots;
-    private final ThreadPoolExecutor mirrorThreads;
     private final Map<String, PrivateAccess> privateAccess = new ConcurrentHashMap<>();
+    private final ExecutorService lookups = Executors.newThreadPerTaskExecutor(
+            Thread.ofVirtual().name("scoring-lookup-", 1).factory());
 
     ScoringService(ScoringRoutes routes, NetworkGate gate, ServingConfig config, Clock clock) {
         this.routes = routes;
@@ -59,76 +61,95 @@ public final class ScoringService implements HttpService, InferenceHandler {
         this.config = config;
         this.clock = clock;
         this.mirrorSlots = new Semaphore(config.mirrorCapacity());
-        // For copies with large bodies only (small ones go out on the shadow's lanes without a hand-off). Platform
-        // threads, kept for reuse: a blocking exchange on a virtual thread costs twice the CPU (measured). The
-        // semaphore bounds what runs; the pool's own bound covers threads between releasing a slot and going idle.
-        this.mirrorThreads = new ThreadPoolExecutor(0, 2 * config.mirrorCapacity(), 30, TimeUnit.SECONDS,
-                new SynchronousQueue<>(), Thread.ofPlatform().name("mirror-", 1).daemon().factory());
     }
 
     @Override
     public void routing(HttpRules rules) {
         rules.any("/{region}/{endpoint}/score", (req, res) -> send(res, score(
                 req.path().pathParameters().get("region"), req.path().pathParameters().get("endpoint"),
-                new HelidonScoringRequest(req))));
+                new HelidonScoringRequest(req)).toCompletableFuture().join()));
     }
 
     /** The inference port's entry: {@code /inference/{region}/{endpoint}/score}, the same path as on the main port. */
     @Override
-    public InferenceReply handle(InferenceRequest request) {
+    public CompletionStage<InferenceReply> handle(ScoringRequest request) {
         String[] segments = request.path().split("/", -1);
         if (segments.length != 5 || !segments[0].isEmpty() || !segments[1].equals("inference")
                 || !segments[4].equals("score") || segments[2].isEmpty() || segments[3].isEmpty()) {
-            return reply(null, ScoreAnswer.error(404, "NotFound", "No such path " + request.path() + ". Score with "
-                    + "POST /inference/{region}/{endpoint}/score (the endpoint's scoring_uri).", null), null);
+            return done(reply(null, ScoreAnswer.error(404, "NotFound", "No such path " + request.path() + ". Score "
+                    + "with POST /inference/{region}/{endpoint}/score (the endpoint's scoring_uri).", null), null));
         }
         return score(segments[2], segments[3], request);
     }
 
-    InferenceReply score(String region, String endpointName, InferenceRequest request) {
+    private static CompletionStage<InferenceReply> done(InferenceReply reply) {
+        return CompletableFuture.completedFuture(reply);
+    }
+
+    CompletionStage<InferenceReply> score(String region, String endpointName, ScoringRequest request) {
         long started = System.nanoTime();
         String clientId = request.header("x-request-id");
         String requestId = clientId != null && CLIENT_REQUEST_ID.matcher(clientId).matches() ? clientId
                 : newRequestId();
         if (!request.method().equals("POST")) {
-            return reply(requestId, ScoreAnswer.error(405, "MethodNotAllowed", "Scoring takes POST with the input as "
-                    + "the body.", null), null);
+            return done(reply(requestId, ScoreAnswer.error(405, "MethodNotAllowed", "Scoring takes POST with the input "
+                    + "as the body.", null), null));
         }
         Optional<EndpointRoute> found = routes.find(region, endpointName);
         if (found.isEmpty()) {
-            return reply(requestId, ScoreAnswer.error(404, "EndpointNotFound", "There is no online endpoint '"
+            return done(reply(requestId, ScoreAnswer.error(404, "EndpointNotFound", "There is no online endpoint '"
                     + endpointName + "' in region " + region + ". 'amlite ml online-endpoint list' shows the "
-                    + "endpoints and their scoring_uri.", null), null);
+                    + "endpoints and their scoring_uri.", null), null));
         }
         EndpointRoute route = found.get();
-        if (!route.publicAccess()) {
-            String address = request.clientAddress();
-            if (!reachesPrivately(route.workspaceId(), address)) {
-                return reply(requestId, ScoreAnswer.error(403, "PublicNetworkAccessDisabled", "Public network "
-                        + "access to endpoint '" + route.name() + "' is disabled, and this request came from "
-                        + address + ", which is not in the subnet of an approved private endpoint of its workspace. "
-                        + "Score through the workspace's private endpoint, or enable access ('amlite ml "
-                        + "online-endpoint update -n " + route.name() + " --set public_network_access=enabled').",
-                        null), null);
-            }
+        if (route.publicAccess()) {
+            return admitted(route, request, requestId, started);
         }
+        String address = request.clientAddress();
+        Boolean known = knownPrivateAccess(route.workspaceId(), address);
+        if (known != null) {
+            return known ? admitted(route, request, requestId, started) : privateOnly(route, address, requestId);
+        }
+        return CompletableFuture.supplyAsync(() -> reachesPrivately(route.workspaceId(), address), lookups)
+                .thenCompose(allowed -> allowed ? admitted(route, request, requestId, started)
+                        : privateOnly(route, address, requestId));
+    }
+
+    private CompletionStage<InferenceReply> privateOnly(EndpointRoute route, String address, String requestId) {
+        return done(reply(requestId, ScoreAnswer.error(403, "PublicNetworkAccessDisabled", "Public network access to "
+                + "endpoint '" + route.name() + "' is disabled, and this request came from " + address + ", which is "
+                + "not in the subnet of an approved private endpoint of its workspace. Score through the "
+                + "workspace's private endpoint, or enable access ('amlite ml online-endpoint update -n "
+                + route.name() + " --set public_network_access=enabled').", null), null));
+    }
+
+    /** A request allowed to reach the endpoint: authenticated, then its body taken and routed. */
+    private CompletionStage<InferenceReply> admitted(EndpointRoute route, ScoringRequest request, String requestId,
+                                                     long started) {
         ScoreAnswer refused = authenticate(request.header("authorization"), route);
         if (refused != null) {
-            return reply(requestId, refused, "Bearer realm=\"" + route.name() + "\"");
+            return done(reply(requestId, refused, "Bearer realm=\"" + route.name() + "\""));
         }
-        byte[] body;
-        try {
-            body = request.body(config.maxRequestBody());
-        } catch (BodyTooLargeException e) {
-            return reply(requestId, tooLarge(e.size()), null);
-        } catch (IOException | RuntimeException e) {
-            return reply(requestId, ScoreAnswer.error(400, "BadRequest", "The request body could not be read: "
-                    + e.getMessage(), null), null);
-        }
+        return request.body(config.maxRequestBody()).handle((body, failure) -> {
+            if (failure == null) {
+                return route(route, request, body, requestId, started);
+            }
+            Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                    ? failure.getCause() : failure;
+            if (cause instanceof BodyTooLargeException tooLarge) {
+                return done(reply(requestId, tooLarge(tooLarge.size()), null));
+            }
+            return done(reply(requestId, ScoreAnswer.error(400, "BadRequest", "The request body could not be read: "
+                    + cause.getMessage(), null), null));
+        }).thenCompose(reply -> reply);
+    }
+
+    private CompletionStage<InferenceReply> route(EndpointRoute route, ScoringRequest request, byte[] body,
+                                                  String requestId, long started) {
         if (!route.bandwidth().tryTake(body.length)) {
-            return reply(requestId, ScoreAnswer.error(429, "BandwidthQuotaExceeded", "Endpoint '" + route.name()
+            return done(reply(requestId, ScoreAnswer.error(429, "BandwidthQuotaExceeded", "Endpoint '" + route.name()
                     + "' is over its bandwidth quota of " + config.bandwidthPerSecond() / 1_000_000.0 + " MB/s; "
-                    + "requests are throttled until it recovers. Retry later.", null), null);
+                    + "requests are throttled until it recovers. Retry later.", null), null));
         }
         String contentType = Optional.ofNullable(request.header("content-type")).orElse(ScoreAnswer.JSON);
         Optional<String> pinned = Optional.ofNullable(request.header(DEPLOYMENT_HEADER)).map(String::strip)
@@ -138,42 +159,43 @@ public final class ScoringService implements HttpService, InferenceHandler {
         if (pinned.isPresent()) {
             target = route.deployments().get(pinned.get().toLowerCase(Locale.ROOT));
             if (target == null) {
-                return reply(requestId, ScoreAnswer.error(404, "DeploymentNotFound", "Endpoint '" + route.name()
+                return done(reply(requestId, ScoreAnswer.error(404, "DeploymentNotFound", "Endpoint '" + route.name()
                         + "' has no deployment '" + pinned.get() + "' (the azureml-model-deployment header names it). "
                         + "'amlite ml online-deployment list -e " + route.name() + "' shows its deployments.", null),
-                        null);
+                        null));
             }
         } else {
             String next = route.split().next();
             if (next == null) {
-                return reply(requestId, ScoreAnswer.error(404, "NoTrafficDeployment", "No deployment of endpoint '"
+                return done(reply(requestId, ScoreAnswer.error(404, "NoTrafficDeployment", "No deployment of endpoint '"
                         + route.name() + "' has live traffic. Give one traffic ('amlite ml online-endpoint update -n "
                         + route.name() + " --traffic \"<deployment>=100\"') or name a deployment in the "
-                        + "azureml-model-deployment header.", null), null);
+                        + "azureml-model-deployment header.", null), null));
             }
             target = route.deployments().get(next);
             if (target == null) {
-                return reply(requestId, ScoreAnswer.error(503, "DeploymentNotReady", "Deployment '" + next
+                return done(reply(requestId, ScoreAnswer.error(503, "DeploymentNotReady", "Deployment '" + next
                         + "' of endpoint '" + route.name() + "' has traffic but is not serving (being created, "
                         + "failed or being deleted). 'amlite ml online-deployment show -n " + next + " -e "
-                        + route.name() + "' tells its state.", next), null);
+                        + route.name() + "' tells its state.", next), null));
             }
             copy = route.mirrorTo() != null && route.mirror().take();
         }
-        ScoreAnswer answer = target.score(body, contentType, requestId, false);
-        route.bandwidth().charge(answer.body().length);
-        route.log().add(new RequestLog.Entry(Instant.now(clock), requestId, answer.deployment(), answer.status(),
-                (System.nanoTime() - started) / 1e6, false, body.length, answer.body().length));
-        // The copy goes out once the client has its answer, so that neither writing it nor the shadow waking to run
-        // it takes CPU during the client's own request (on a small machine they share the cores with it).
-        return reply(requestId, answer, null, copy ? () -> mirror(route, body, contentType, requestId)
-                : InferenceReply.NOTHING);
+        boolean mirrored = copy;
+        return target.score(body, contentType, requestId).thenApply(answer -> {
+            route.bandwidth().charge(answer.body().length);
+            route.log().add(new RequestLog.Entry(Instant.now(clock), requestId, answer.deployment(), answer.status(),
+                    (System.nanoTime() - started) / 1e6, false, body.length, answer.body().length));
+            // The copy goes out once the client has its answer, so that neither writing it nor the shadow waking to
+            // run it takes CPU during the client's own request (on a small machine they share the cores with it).
+            return reply(requestId, answer, null, mirrored ? () -> mirror(route, body, contentType, requestId)
+                    : InferenceReply.NOTHING);
+        });
     }
 
     /**
-     * Sends a copy to the shadow without waiting for its answer: written on this thread and answered on the
-     * shadow's lane (bodies up to 64 KiB), or handed to a mirror thread. When the shadow is at its in-flight limit
-     * or the mirror is at its capacity the copy is dropped (and counted), never queued.
+     * Sends a copy to the shadow without waiting for its answer. When the shadow is at its in-flight limit or the
+     * mirror is at its capacity the copy is dropped (and counted), never queued.
      */
     private void mirror(EndpointRoute route, byte[] body, String contentType, String requestId) {
         DeploymentRuntime shadow = route.deployments().get(route.mirrorTo());
@@ -184,63 +206,49 @@ public final class ScoringService implements HttpService, InferenceHandler {
             shadow.metrics().mirrorDropped();
             return;
         }
-        if (body.length <= LANE_BODY_LIMIT) {
-            long started = System.nanoTime();
-            boolean sent = shadow.mirror(body, contentType, requestId + "-mirror", answer -> {
-                mirrorSlots.release();
-                route.log().add(new RequestLog.Entry(Instant.now(clock), requestId, shadow.name(), answer.status(),
-                        (System.nanoTime() - started) / 1e6, true, body.length, answer.body().length));
-            });
-            if (!sent) {
-                mirrorSlots.release();
-                shadow.metrics().mirrorDropped();
-            }
-            return;
-        }
-        try {
-            // A large body is written by a mirror thread: a shadow slow to read it must not hold up the client.
-            mirrorThreads.execute(() -> {
-                long started = System.nanoTime();
-                try {
-                    ScoreAnswer answer = shadow.score(body, contentType, requestId + "-mirror", true);
-                    route.log().add(new RequestLog.Entry(Instant.now(clock), requestId, shadow.name(), answer.status(),
-                            (System.nanoTime() - started) / 1e6, true, body.length, answer.body().length));
-                } finally {
-                    mirrorSlots.release();
-                }
-            });
-        } catch (RejectedExecutionException e) {
+        long started = System.nanoTime();
+        boolean sent = shadow.mirror(body, contentType, requestId + "-mirror", answer -> {
+            mirrorSlots.release();
+            route.log().add(new RequestLog.Entry(Instant.now(clock), requestId, shadow.name(), answer.status(),
+                    (System.nanoTime() - started) / 1e6, true, body.length, answer.body().length));
+        });
+        if (!sent) {
             mirrorSlots.release();
             shadow.metrics().mirrorDropped();
         }
     }
 
-    /** Stops the mirror threads (copies in flight finish on their own; nobody waits for them). */
+    /** Stops the lookups (a request waiting for one is answered when it finishes; nobody waits for more). */
     void close() {
-        mirrorThreads.shutdown();
+        lookups.shutdown();
     }
 
     private record PrivateAccess(boolean allowed, long until) {
     }
 
     /**
-     * The network gate's answer for a client of a private endpoint. A yes is kept for a few seconds so that scoring
-     * does not look private endpoints up in the store on every request (removing one takes effect within that
-     * time); a no is not kept, so a newly approved private endpoint works at once.
+     * The network gate's answer for a client of a private endpoint when it is known: a yes is kept for a few seconds
+     * so that scoring does not look private endpoints up in the store on every request (removing one takes effect
+     * within that time); a no is not kept, so a newly approved private endpoint works at once. Null: look it up.
      */
+    private Boolean knownPrivateAccess(String workspaceId, String address) {
+        PrivateAccess cached = privateAccess.get(accessKey(workspaceId, address));
+        return cached != null && System.nanoTime() - cached.until() < 0 ? cached.allowed() : null;
+    }
+
+    private static String accessKey(String workspaceId, String address) {
+        return workspaceId.toLowerCase(java.util.Locale.ROOT) + "|" + address;
+    }
+
+    /** Asks the network gate (it reads the store: never on an event loop) and keeps a yes. */
     private boolean reachesPrivately(String workspaceId, String address) {
-        String key = workspaceId.toLowerCase(java.util.Locale.ROOT) + "|" + address;
-        long now = System.nanoTime();
-        PrivateAccess cached = privateAccess.get(key);
-        if (cached != null && now - cached.until() < 0) {
-            return cached.allowed();
-        }
         boolean allowed = gate.reachesPrivately(ResourceId.parse(workspaceId), address);
         if (allowed) {
             if (privateAccess.size() > 10_000) {
                 privateAccess.clear();
             }
-            privateAccess.put(key, new PrivateAccess(true, now + PRIVATE_ACCESS_TTL_NANOS));
+            privateAccess.put(accessKey(workspaceId, address), new PrivateAccess(true,
+                    System.nanoTime() + PRIVATE_ACCESS_TTL_NANOS));
         }
         return allowed;
     }
@@ -313,7 +321,7 @@ public final class ScoringService implements HttpService, InferenceHandler {
     }
 
     /** A request on the main port, seen as the inference port's handler sees its own. */
-    private record HelidonScoringRequest(ServerRequest request) implements InferenceRequest {
+    private record HelidonScoringRequest(ServerRequest request) implements ScoringRequest {
         @Override
         public String method() {
             return request.prologue().method().text();
@@ -334,20 +342,21 @@ public final class ScoringService implements HttpService, InferenceHandler {
             return request.headers().contentLength().orElse(-1);
         }
 
+        /** Read at once: on the main port each request has its own virtual thread, which may block. */
         @Override
-        public byte[] body(long max) throws IOException {
+        public CompletionStage<byte[]> body(long max) {
             long declared = declaredLength();
             if (declared > max) {
-                throw new BodyTooLargeException(declared, max);
+                return CompletableFuture.failedFuture(new BodyTooLargeException(declared, max));
             }
             try (InputStream in = request.content().inputStream()) {
                 byte[] body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, max + 1));
                 if (body.length > max) {
-                    throw new BodyTooLargeException(body.length, max);
+                    return CompletableFuture.failedFuture(new BodyTooLargeException(body.length, max));
                 }
-                return body;
-            } catch (RuntimeException e) {
-                throw new IOException(e.getMessage(), e);
+                return CompletableFuture.completedFuture(body);
+            } catch (IOException | RuntimeException e) {
+                return CompletableFuture.failedFuture(new IOException(e.getMessage(), e));
             }
         }
 

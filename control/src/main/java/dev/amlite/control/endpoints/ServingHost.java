@@ -4,6 +4,7 @@ import dev.amlite.control.assets.Assets;
 import dev.amlite.core.ArmException;
 import dev.amlite.core.ErrorCode;
 import dev.amlite.core.ResourceId;
+import dev.amlite.serving.port.EventLoops;
 import dev.amlite.serving.runtime.JavaRuntime;
 import dev.amlite.serving.runtime.PythonRuntime;
 import dev.amlite.serving.supervisor.DeploymentInstances;
@@ -36,14 +37,16 @@ final class ServingHost implements AutoCloseable {
     private final ServingConfig config;
     private final Assets assets;
     private final MeterRegistry meters;
+    private final EventLoops loops;
     private final HttpClient probes = HttpClient.newBuilder().proxy(HttpClient.Builder.NO_PROXY)
             .version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build();
     private final Map<String, DeploymentRuntime> runtimes = new ConcurrentHashMap<>();
     private final Map<String, PythonRuntime> pythons = new ConcurrentHashMap<>();
     private final JavaRuntime java = JavaRuntime.ofThisProcess();
 
-    ServingHost(ServingConfig config, Assets assets, MeterRegistry meters) {
+    ServingHost(ServingConfig config, Assets assets, EventLoops loops, MeterRegistry meters) {
         this.config = config;
+        this.loops = loops;
         this.assets = assets;
         this.meters = meters;
     }
@@ -63,7 +66,7 @@ final class ServingHost implements AutoCloseable {
      */
     void apply(ResourceId deployment, DeploymentSpec spec) throws InterruptedException {
         DeploymentRuntime runtime = runtimes.computeIfAbsent(key(deployment),
-                k -> new DeploymentRuntime(deployment.parent().name(), deployment.name(), meters));
+                k -> new DeploymentRuntime(deployment.parent().name(), deployment.name(), loops, meters));
         synchronized (runtime) {
             DeploymentRuntime.Generation running = runtime.current();
             try {

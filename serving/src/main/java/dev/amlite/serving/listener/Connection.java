@@ -7,8 +7,8 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
-import java.util.HashMap;
-import java.util.Locale;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,17 +24,6 @@ final class Connection {
     /** A body nobody read is skipped to keep the connection when it is at most this big; a larger one closes it. */
     private static final long DRAIN_LIMIT = 64 * 1024;
     private static final int MAX_CHUNK_LINE = 1024;
-    private static final Map<Integer, String> REASONS = Map.ofEntries(Map.entry(200, "OK"), Map.entry(201, "Created"),
-            Map.entry(202, "Accepted"), Map.entry(204, "No Content"), Map.entry(400, "Bad Request"),
-            Map.entry(401, "Unauthorized"), Map.entry(403, "Forbidden"), Map.entry(404, "Not Found"),
-            Map.entry(405, "Method Not Allowed"), Map.entry(408, "Request Timeout"), Map.entry(409, "Conflict"),
-            Map.entry(411, "Length Required"), Map.entry(413, "Content Too Large"),
-            Map.entry(417, "Expectation Failed"), Map.entry(422, "Unprocessable Content"),
-            Map.entry(424, "Failed Dependency"), Map.entry(429, "Too Many Requests"),
-            Map.entry(431, "Request Header Fields Too Large"), Map.entry(500, "Internal Server Error"),
-            Map.entry(501, "Not Implemented"), Map.entry(502, "Bad Gateway"), Map.entry(503, "Service Unavailable"),
-            Map.entry(504, "Gateway Timeout"), Map.entry(505, "HTTP Version Not Supported"));
-
     private final Socket socket;
     private final ListenerSettings settings;
     private final InferenceHandler handler;
@@ -50,18 +39,6 @@ final class Connection {
         this.settings = settings;
         this.handler = handler;
         this.clientAddress = socket.getInetAddress() == null ? "unknown" : socket.getInetAddress().getHostAddress();
-    }
-
-    /** A request the client sent wrongly: answered with {@code status} and closed. */
-    private static final class Refusal extends Exception {
-        final int status;
-        final String code;
-
-        Refusal(int status, String code, String message) {
-            super(message, null, false, false);
-            this.status = status;
-            this.code = code;
-        }
     }
 
     void run() {
@@ -137,9 +114,9 @@ final class Connection {
         Request request;
         try {
             request = readHead();
-        } catch (Refusal refusal) {
+        } catch (RequestHead.Refusal refusal) {
             unreadInput = true;
-            answer(refusal.status, refusal.code, refusal.getMessage());
+            answer(refusal.status(), refusal.code(), refusal.getMessage());
             return false;
         }
         InferenceReply reply;
@@ -147,7 +124,7 @@ final class Connection {
             reply = handler.handle(request);
         } catch (RuntimeException e) {
             LOG.error("The scoring handler failed on {} {}", request.method, request.path, e);
-            reply = new InferenceReply(500, Map.of("Content-Type", "application/json"), errorJson("InternalError",
+            reply = new InferenceReply(500, Map.of("Content-Type", "application/json"), HttpWire.errorJson("InternalError",
                     "The router failed on this request: " + e));
         }
         boolean finished = request.finish();
@@ -169,100 +146,35 @@ final class Connection {
         }
     }
 
-    private Request readHead() throws IOException, Refusal {
+    private Request readHead() throws IOException, RequestHead.Refusal {
         int[] budget = {settings.maxHead()};
         String requestLine = readLine(budget);
         while (requestLine.isEmpty()) { // RFC 9112: a server should ignore empty lines before a request line
             requestLine = readLine(budget);
         }
-        String[] parts = requestLine.split(" ", -1);
-        if (parts.length != 3 || parts[0].isEmpty() || parts[1].isEmpty()) {
-            throw new Refusal(400, "BadRequest", "Malformed request line; expected 'METHOD /path HTTP/1.1'.");
+        List<String> lines = new ArrayList<>();
+        for (String line = readLine(budget); !line.isEmpty(); line = readLine(budget)) {
+            lines.add(line);
         }
-        String version = parts[2];
-        if (!version.equals("HTTP/1.1") && !version.equals("HTTP/1.0")) {
-            throw new Refusal(505, "HttpVersionNotSupported", "This port speaks HTTP/1.1 (and 1.0), not " + version + ".");
-        }
-        String target = parts[1];
-        if (target.startsWith("http://") || target.startsWith("https://")) { // absolute form, as proxies send it
-            int slash = target.indexOf('/', target.indexOf("//") + 2);
-            target = slash < 0 ? "/" : target.substring(slash);
-        }
-        if (!target.startsWith("/")) {
-            throw new Refusal(400, "BadRequest", "The request target must be a path starting with '/'.");
-        }
-        int query = target.indexOf('?');
-        String path = query < 0 ? target : target.substring(0, query);
-        Map<String, String> headers = new HashMap<>();
-        while (true) {
-            String line = readLine(budget);
-            if (line.isEmpty()) {
-                break;
-            }
-            if (line.charAt(0) == ' ' || line.charAt(0) == '\t') {
-                throw new Refusal(400, "BadRequest", "Folded header lines are not allowed (RFC 9112).");
-            }
-            int colon = line.indexOf(':');
-            if (colon <= 0) {
-                throw new Refusal(400, "BadRequest", "Malformed header line (no 'name: value').");
-            }
-            String name = line.substring(0, colon).toLowerCase(Locale.ROOT);
-            if (!name.strip().equals(name)) {
-                throw new Refusal(400, "BadRequest", "A header name may not end with whitespace.");
-            }
-            String value = line.substring(colon + 1).strip();
-            String before = headers.putIfAbsent(name, value);
-            if (before != null && name.equals("content-length") && !before.equals(value)) {
-                throw new Refusal(400, "BadRequest", "Conflicting Content-Length headers.");
-            }
-        }
-        String method = parts[0];
-        String lengthHeader = headers.get("content-length");
-        String encoding = headers.get("transfer-encoding");
-        boolean chunked = false;
-        long length = 0;
-        if (encoding != null) {
-            if (lengthHeader != null) {
-                throw new Refusal(400, "BadRequest", "Send either Transfer-Encoding or Content-Length, not both.");
-            }
-            if (!encoding.equalsIgnoreCase("chunked")) {
-                throw new Refusal(501, "NotImplemented", "Transfer-Encoding '" + encoding + "' is not supported; "
-                        + "send the body with Content-Length or 'chunked'.");
-            }
-            chunked = true;
-            length = -1;
-        } else if (lengthHeader != null) {
-            if (lengthHeader.isEmpty() || lengthHeader.length() > 18 || !lengthHeader.chars().allMatch(Character::isDigit)) {
-                throw new Refusal(400, "BadRequest", "Content-Length '" + lengthHeader + "' is not a number of bytes.");
-            }
-            length = Long.parseLong(lengthHeader);
-        }
-        String expect = headers.get("expect");
-        if (expect != null && !expect.equalsIgnoreCase("100-continue")) {
-            throw new Refusal(417, "ExpectationFailed", "Only 'Expect: 100-continue' is supported.");
-        }
-        String connection = headers.getOrDefault("connection", "").toLowerCase(Locale.ROOT);
-        boolean keepAlive = version.equals("HTTP/1.1") ? !connection.contains("close") : connection.contains("keep-alive");
-        return new Request(method, path, headers, length, chunked, expect != null, keepAlive);
+        return new Request(RequestHead.parse(requestLine, lines));
     }
 
     /** A line of the head, without its line break; each byte counts against {@code budget}. */
-    private String readLine(int[] budget) throws IOException, Refusal {
+    private String readLine(int[] budget) throws IOException, RequestHead.Refusal {
         try {
             String line = input.readLine(budget[0]);
             budget[0] -= line.length() + 2;
             return line;
         } catch (HttpInput.LineTooLongException e) {
-            throw new Refusal(431, "RequestHeaderFieldsTooLarge", "The request line and headers are larger than "
-                    + settings.maxHead() + " bytes.");
+            throw RequestHead.tooLarge(settings.maxHead());
         }
     }
 
     /** One request on this connection; its body is read from the connection when the handler asks for it. */
     private final class Request implements InferenceRequest {
+        final RequestHead head;
         final String method;
         final String path;
-        final Map<String, String> headers;
         final long length;
         final boolean chunked;
         final boolean expectContinue;
@@ -270,15 +182,14 @@ final class Connection {
         private byte[] body;
         private boolean broken;
 
-        Request(String method, String path, Map<String, String> headers, long length, boolean chunked,
-                boolean expectContinue, boolean keepAlive) {
-            this.method = method;
-            this.path = path;
-            this.headers = headers;
-            this.length = length;
-            this.chunked = chunked;
-            this.expectContinue = expectContinue;
-            this.keepAlive = keepAlive;
+        Request(RequestHead head) {
+            this.head = head;
+            this.method = head.method();
+            this.path = head.path();
+            this.length = head.length();
+            this.chunked = head.chunked();
+            this.expectContinue = head.expectContinue();
+            this.keepAlive = head.keepAlive();
         }
 
         @Override
@@ -293,7 +204,7 @@ final class Connection {
 
         @Override
         public String header(String name) {
-            return headers.get(name.toLowerCase(Locale.ROOT));
+            return head.header(name);
         }
 
         @Override
@@ -319,7 +230,7 @@ final class Connection {
                 throw new BodyTooLargeException(length, max);
             }
             if (expectContinue) {
-                out.write(InferenceListener.ascii("HTTP/1.1 100 Continue\r\n\r\n"));
+                out.write(HttpWire.CONTINUE);
                 out.flush();
             }
             broken = true; // until the body is wholly read: a failure part-way leaves the stream unusable
@@ -398,7 +309,7 @@ final class Connection {
     }
 
     private void write(InferenceReply reply, boolean keep, boolean headOnly) throws IOException {
-        out.write(head(reply.status(), reply.headers(), reply.body().length, keep));
+        out.write(HttpWire.head(reply.status(), reply.headers(), reply.body().length, keep));
         if (!headOnly) {
             out.write(reply.body());
         }
@@ -406,8 +317,8 @@ final class Connection {
     }
 
     private void answer(int status, String code, String message) throws IOException {
-        byte[] body = errorJson(code, message);
-        out.write(head(status, Map.of("Content-Type", "application/json"), body.length, false));
+        byte[] body = HttpWire.errorJson(code, message);
+        out.write(HttpWire.head(status, Map.of("Content-Type", "application/json"), body.length, false));
         out.write(body);
         out.flush();
     }
@@ -419,24 +330,5 @@ final class Connection {
         } catch (IOException ignored) {
             // the client is gone as well
         }
-    }
-
-    static byte[] head(int status, Map<String, String> headers, int contentLength, boolean keep) {
-        StringBuilder head = new StringBuilder(160).append("HTTP/1.1 ").append(status).append(' ')
-                .append(REASONS.getOrDefault(status, "Status")).append("\r\n");
-        for (Map.Entry<String, String> header : headers.entrySet()) {
-            head.append(header.getKey()).append(": ").append(header.getValue()).append("\r\n");
-        }
-        head.append("Content-Length: ").append(contentLength).append("\r\n");
-        if (!keep) {
-            head.append("Connection: close\r\n");
-        }
-        return InferenceListener.ascii(head.append("\r\n").toString());
-    }
-
-    /** {"error": {"code", "message"}}, the shape of every error the scoring front end gives. */
-    static byte[] errorJson(String code, String message) {
-        return ("{\"error\": {\"code\": " + JsonText.quote(code) + ", \"message\": " + JsonText.quote(message) + "}}")
-                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
     }
 }

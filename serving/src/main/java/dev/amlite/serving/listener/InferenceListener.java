@@ -5,7 +5,6 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Set;
@@ -126,11 +125,11 @@ public final class InferenceListener implements AutoCloseable {
     private void refuse(Socket socket) {
         try (socket) {
             socket.setSoTimeout(2000);
-            byte[] body = Connection.errorJson("TooManyConnections", "The inference port has "
+            byte[] body = HttpWire.errorJson("TooManyConnections", "The inference port has "
                     + settings.maxConnections() + " open connections, its limit. Reuse connections (keep-alive) or "
                     + "retry later.");
             OutputStream out = socket.getOutputStream();
-            out.write(Connection.head(503, Map.of("Content-Type", "application/json"), body.length, false));
+            out.write(HttpWire.head(503, Map.of("Content-Type", "application/json"), body.length, false));
             out.write(body);
             out.flush();
         } catch (IOException ignored) {
@@ -188,9 +187,5 @@ public final class InferenceListener implements AutoCloseable {
             }
         }
         LOG.debug("Inference listener closed after {} connections", accepted.get());
-    }
-
-    static byte[] ascii(String text) {
-        return text.getBytes(StandardCharsets.ISO_8859_1);
     }
 }

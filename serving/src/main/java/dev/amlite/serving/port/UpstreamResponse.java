@@ -1,4 +1,4 @@
-package dev.amlite.serving.upstream;
+package dev.amlite.serving.port;
 
 /** What an instance answered: status, content type (may be null) and the whole body. */
 public record UpstreamResponse(int status, String contentType, byte[] body) {

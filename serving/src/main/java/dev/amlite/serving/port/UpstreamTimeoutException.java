@@ -1,4 +1,4 @@
-package dev.amlite.serving.upstream;
+package dev.amlite.serving.port;
 
 import java.io.IOException;
 

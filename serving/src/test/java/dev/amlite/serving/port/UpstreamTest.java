@@ -1,0 +1,150 @@
+package dev.amlite.serving.port;
+
+import dev.amlite.serving.listener.InferenceListener;
+import dev.amlite.serving.listener.InferenceReply;
+import dev.amlite.serving.listener.ListenerSettings;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** {@link Upstream#post}: answers as futures, connections kept per loop, deadlines that close the connection. */
+class UpstreamTest {
+    /** One loop, so that "the connection is reused" means one connection. */
+    private static final EventLoops LOOPS = EventLoops.of(1);
+    private final CountDownLatch release = new CountDownLatch(1);
+    private final AtomicInteger served = new AtomicInteger();
+    private InferenceListener backend;
+    private Upstream upstream;
+
+    @AfterAll
+    static void stopLoops() {
+        LOOPS.close();
+    }
+
+    /** A backend that echoes the body; "/hold" waits for the test's latch first, "/slow" for 3 s. */
+    private void startBackend() throws IOException {
+        startBackend(ListenerSettings.defaults("127.0.0.1", 0));
+    }
+
+    private void startBackend(ListenerSettings settings) throws IOException {
+        backend = InferenceListener.bind(settings, null);
+        backend.start(request -> {
+            try {
+                if (request.path().equals("/hold")) {
+                    release.await(10, TimeUnit.SECONDS);
+                } else if (request.path().equals("/slow")) {
+                    Thread.sleep(3000);
+                }
+                byte[] body = request.body(1 << 20);
+                served.incrementAndGet();
+                return new InferenceReply(200, Map.of("Content-Type", "text/plain",
+                        "x-seen", String.valueOf(request.header("x-request-id"))), body);
+            } catch (IOException | InterruptedException e) {
+                return new InferenceReply(500, Map.of(), new byte[0]);
+            }
+        });
+        upstream = new Upstream(LOOPS, "127.0.0.1", backend.port());
+    }
+
+    @AfterEach
+    void stop() {
+        if (upstream != null) {
+            upstream.close();
+        }
+        if (backend != null) {
+            backend.close();
+        }
+    }
+
+    private CompletableFuture<UpstreamResponse> post(String path, String id, String body, long timeoutMillis) {
+        return upstream.post(path, Map.of("x-request-id", id), body.getBytes(StandardCharsets.UTF_8),
+                TimeUnit.MILLISECONDS.toNanos(timeoutMillis));
+    }
+
+    private static String text(UpstreamResponse response) {
+        return response.status() + " " + new String(response.body(), StandardCharsets.UTF_8) + " "
+                + response.contentType();
+    }
+
+    @Test
+    void everyRequestIsAnsweredOnceAndConnectionsAreReused() throws Exception {
+        startBackend();
+        for (int i = 0; i < 20; i++) { // one after another: one connection does it all
+            assertThat(text(post("/echo", "s" + i, "s" + i, 5000).get(5, TimeUnit.SECONDS)))
+                    .isEqualTo("200 s" + i + " text/plain");
+        }
+        assertThat(backend.openConnections()).isEqualTo(1);
+
+        List<CompletableFuture<UpstreamResponse>> all = new ArrayList<>();
+        for (int i = 0; i < 200; i++) { // all at once: as many connections as needed, each answer to its request
+            all.add(post("/echo", "r" + i, "copy-" + i, 5000));
+        }
+        for (int i = 0; i < 200; i++) {
+            assertThat(text(all.get(i).get(10, TimeUnit.SECONDS))).isEqualTo("200 copy-" + i + " text/plain");
+        }
+        assertThat(served.get()).isEqualTo(220);
+    }
+
+    @Test
+    void aConnectionTheInstanceClosedWhileIdleIsReplacedNotFailed() throws Exception {
+        startBackend(new ListenerSettings("127.0.0.1", 0, 16, 64 * 1024, java.time.Duration.ofMillis(200),
+                java.time.Duration.ofSeconds(5)));
+        for (int round = 0; round < 3; round++) {
+            assertThat(post("/echo", "r" + round, "again", 5000).get(5, TimeUnit.SECONDS).status()).isEqualTo(200);
+            Thread.sleep(400); // the backend closes the idle connection meanwhile
+        }
+        assertThat(served.get()).isEqualTo(3);
+    }
+
+    @Test
+    void theCallerNeverWaitsForTheAnswer() throws Exception {
+        startBackend();
+        CompletableFuture<UpstreamResponse> held = post("/hold", "held", "x", 5000);
+        // post() has returned while the backend still holds the request: nothing answered yet.
+        assertThat(held).isNotDone();
+        assertThat(served.get()).isZero();
+        release.countDown();
+        assertThat(held.get(5, TimeUnit.SECONDS).status()).isEqualTo(200);
+    }
+
+    @Test
+    void anAnswerPastTheDeadlineIsATimeoutAndItsConnectionIsNotReused() throws Exception {
+        startBackend();
+        assertThatThrownBy(() -> post("/slow", "slow", "x", 200).get(5, TimeUnit.SECONDS))
+                .isInstanceOf(ExecutionException.class).hasCauseInstanceOf(UpstreamTimeoutException.class);
+        // The next request gets a fresh connection and its own answer, not the late one of the slow request.
+        assertThat(text(post("/echo", "next", "fresh", 5000).get(5, TimeUnit.SECONDS)))
+                .isEqualTo("200 fresh text/plain");
+    }
+
+    @Test
+    void aBackendThatGoesAwayFailsTheOutstandingRequestOnce() throws Exception {
+        startBackend();
+        CompletableFuture<UpstreamResponse> held = post("/hold", "held", "x", 5000);
+        while (backend.openConnections() == 0) {
+            Thread.sleep(5);
+        }
+        backend.close();
+        assertThatThrownBy(() -> held.get(10, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
+                .hasCauseInstanceOf(IOException.class);
+        release.countDown();
+        // Nothing listens any more: the next request fails and says why.
+        assertThatThrownBy(() -> post("/echo", "late", "x", 1000).get(5, TimeUnit.SECONDS))
+                .hasCauseInstanceOf(IOException.class).hasMessageContaining("cannot be reached");
+        upstream.close();
+        assertThatThrownBy(() -> post("/echo", "closed", "x", 1000).get(5, TimeUnit.SECONDS))
+                .hasMessageContaining("closed");
+    }
+}
