@@ -166,7 +166,7 @@ public final class LoopRouter {
                 .set(HttpHeaderNames.CONTENT_TYPE, "application/json")
                 .set(HttpHeaderNames.CONTENT_LENGTH, body.length)
                 .set("x-request-id", requestId)
-                .set("x-ms-request-timeout-ms", TIMEOUT_MS);
+                .set("x-amlite-timeout-ms", TIMEOUT_MS); // as amlite sends it: the instance sets the same deadline
         channel.writeAndFlush(request);
     }
 

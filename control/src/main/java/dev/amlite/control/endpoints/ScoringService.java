@@ -31,6 +31,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The scoring router (EP-4 … EP-7): {@code POST /inference/{region}/{endpoint}/score} on the scoring port (as its
@@ -43,6 +45,7 @@ import java.util.regex.Pattern;
  * endpoint's client not seen lately) runs on a virtual thread.
  */
 public final class ScoringService implements HttpService, ScoringHandler {
+    private static final Logger LOG = LoggerFactory.getLogger(ScoringService.class);
     static final String DEPLOYMENT_HEADER = "azureml-model-deployment";
     private static final Pattern CLIENT_REQUEST_ID = Pattern.compile("[A-Za-z0-9._-]{1,128}");
     private final ScoringRoutes routes;
@@ -316,7 +319,11 @@ public final class ScoringService implements HttpService, ScoringHandler {
         try {
             response.send(reply.body());
         } finally {
-            reply.afterward().run();
+            try {
+                reply.afterward().run();
+            } catch (RuntimeException e) { // the client has its answer; a failing copy is the router's own business
+                LOG.error("Work after a scoring answer on the main port failed", e);
+            }
         }
     }
 

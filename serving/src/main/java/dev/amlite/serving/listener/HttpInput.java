@@ -1,18 +1,14 @@
 package dev.amlite.serving.listener;
 
-import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 
-/**
- * A buffered reader of one HTTP/1.1 connection, for both ends amlite speaks: request heads and bodies on the
- * scoring port, instances' answers in the upstream client. Lines are cut from the buffer without a call per byte.
- */
-public final class HttpInput {
+/** A buffered reader of one HTTP/1.1 connection of the instances' server; lines are cut without a call per byte. */
+final class HttpInput {
     /** A line longer than its reader allows. */
-    public static final class LineTooLongException extends IOException {
+    static final class LineTooLongException extends IOException {
         LineTooLongException(int max) {
             super("A line is longer than " + max + " bytes");
         }
@@ -23,13 +19,13 @@ public final class HttpInput {
     private int position;
     private int limit;
 
-    public HttpInput(InputStream in, int bufferSize) {
+    HttpInput(InputStream in, int bufferSize) {
         this.in = in;
         this.buffer = new byte[bufferSize];
     }
 
     /** True when a byte is buffered or arrives; false when the peer closed the connection. */
-    public boolean awaitData() throws IOException {
+    boolean awaitData() throws IOException {
         if (position < limit) {
             return true;
         }
@@ -49,7 +45,7 @@ public final class HttpInput {
     }
 
     /** The next line without its CR LF (a bare LF ends one too); more than {@code max} bytes: LineTooLongException. */
-    public String readLine(int max) throws IOException {
+    String readLine(int max) throws IOException {
         StringBuilder line = null;
         int taken = 0;
         while (true) {
@@ -78,7 +74,7 @@ public final class HttpInput {
     }
 
     /** Up to {@code length} bytes into {@code target}, at least one; the number read. */
-    public int read(byte[] target, int offset, int length) throws IOException {
+    int read(byte[] target, int offset, int length) throws IOException {
         require();
         int n = Math.min(length, limit - position);
         System.arraycopy(buffer, position, target, offset, n);
@@ -87,7 +83,7 @@ public final class HttpInput {
     }
 
     /** Exactly {@code length} bytes. */
-    public byte[] readExactly(int length) throws IOException {
+    byte[] readExactly(int length) throws IOException {
         byte[] bytes = new byte[length];
         int read = 0;
         while (read < length) {
@@ -97,21 +93,12 @@ public final class HttpInput {
     }
 
     /** Skips exactly {@code count} bytes. */
-    public void skip(long count) throws IOException {
+    void skip(long count) throws IOException {
         while (count > 0) {
             require();
             int n = (int) Math.min(count, limit - position);
             position += n;
             count -= n;
         }
-    }
-
-    /** Everything until the peer closes the connection. */
-    public byte[] readToEnd() throws IOException {
-        ByteArrayOutputStream all = new ByteArrayOutputStream();
-        all.write(buffer, position, limit - position);
-        position = limit;
-        in.transferTo(all);
-        return all.toByteArray();
     }
 }

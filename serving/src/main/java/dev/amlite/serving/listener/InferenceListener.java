@@ -18,12 +18,11 @@ import org.slf4j.LoggerFactory;
 import static java.util.Objects.requireNonNull;
 
 /**
- * The scoring port: a small HTTP/1.1 server with one platform thread per connection, blocking sockets, and
- * nothing else. Scoring is one short exchange per request (read, forward to an instance, answer); on a platform
- * thread each blocking read is one wake-up, where a virtual thread pays a poller hand-off and a carrier wake-up
- * for each — measured on this machine, that doubled the router's CPU per request. Connections are bounded
- * ({@link ListenerSettings#maxConnections()}), kept-alive connections time out when idle, slow requests time out,
- * and heads and bodies have limits, so a client cannot hold threads or memory without bound.
+ * The instances' HTTP/1.1 server (the Java inference server answers on it): one platform thread per connection,
+ * blocking sockets, and nothing else, since the handler calls the user's {@code run()}, which blocks. Connections
+ * are bounded ({@link ListenerSettings#maxConnections()}), kept-alive connections time out when idle, slow requests
+ * time out, and heads and bodies have limits, so a client cannot hold threads or memory without bound. Request
+ * heads follow the same {@link RequestHead} rules as the scoring port's.
  */
 public final class InferenceListener implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(InferenceListener.class);

@@ -150,14 +150,17 @@ final class RequestDecoder {
         }
         String text = in.toString(start, end - start, StandardCharsets.ISO_8859_1);
         in.skipBytes(end - start);
-        String[] lines = text.split("\r?\n", -1);
-        List<String> headers = new ArrayList<>(lines.length);
-        for (int i = 1; i < lines.length && !lines[i].isEmpty(); i++) {
-            headers.add(lines[i]);
+        List<String> lines = new ArrayList<>(16);
+        for (int from = 0, newline; (newline = text.indexOf('\n', from)) >= 0; from = newline + 1) {
+            int to = newline > from && text.charAt(newline - 1) == '\r' ? newline - 1 : newline;
+            if (to == from) {
+                break; // the empty line that ends the head
+            }
+            lines.add(text.substring(from, to));
         }
         RequestHead head;
         try {
-            head = RequestHead.parse(lines[0], headers);
+            head = RequestHead.parse(lines.getFirst(), lines.subList(1, lines.size()));
         } catch (RequestHead.Refusal refusal) {
             stop(out, refusal);
             return false;

@@ -11,18 +11,12 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
-import io.netty.handler.codec.http.DefaultFullHttpRequest;
-import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpClientCodec;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http.HttpObjectAggregator;
-import io.netty.handler.codec.http.HttpUtil;
-import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.io.EOFException;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Map;
 import java.util.Set;
@@ -134,8 +128,7 @@ public final class Upstream implements AutoCloseable {
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel channel) {
-                        channel.pipeline().addLast(new Answering(loop), new HttpClientCodec(4096, 16 * 1024, 64 * 1024),
-                                new HttpObjectAggregator(MAX_ANSWER), new Answered(loop));
+                        channel.pipeline().addLast(new Answering(loop));
                     }
                 })
                 .connect(host, port).addListener((ChannelFuture connected) -> {
@@ -155,12 +148,12 @@ public final class Upstream implements AutoCloseable {
     private void send(Channel channel, Exchange exchange) {
         exchange.channel = channel;
         channel.pipeline().get(Answering.class).begin(exchange);
-        DefaultFullHttpRequest request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST,
-                exchange.path, Unpooled.wrappedBuffer(exchange.body));
-        request.headers().set(HttpHeaderNames.HOST, host + ":" + port)
-                .set(HttpHeaderNames.CONTENT_LENGTH, exchange.body.length);
-        exchange.headers.forEach((name, value) -> request.headers().set(name, value));
-        channel.writeAndFlush(request).addListener(written -> {
+        StringBuilder head = new StringBuilder(256).append("POST ").append(exchange.path).append(" HTTP/1.1\r\nHost: ")
+                .append(host).append(':').append(port).append("\r\nContent-Length: ").append(exchange.body.length)
+                .append("\r\n");
+        exchange.headers.forEach((name, value) -> head.append(name).append(": ").append(value).append("\r\n"));
+        byte[] top = head.append("\r\n").toString().getBytes(StandardCharsets.ISO_8859_1);
+        channel.writeAndFlush(Unpooled.wrappedBuffer(top, exchange.body)).addListener(written -> {
             if (!written.isSuccess()) {
                 channel.close(); // what became of the exchange is decided when the channel goes inactive
             }
@@ -168,13 +161,23 @@ public final class Upstream implements AutoCloseable {
     }
 
     /**
-     * First in the pipeline: knows the exchange the connection carries and whether any byte of its answer came
-     * (a connection lost before one may be retried, since the instance cannot have started to answer).
+     * The connection's one handler: knows the exchange it carries, reads the instance's answer (status line, headers,
+     * a body by Content-Length, or until the instance closes when it gives none), completes the exchange and puts
+     * the connection back in its loop's pool. A connection lost before any byte of answer may be retried, since the
+     * instance cannot have started to answer on it. Instances are amlite's own servers; this reads what they send,
+     * not every form HTTP/1.1 allows (no chunked answers, no interim 1xx).
      */
     private final class Answering extends ChannelInboundHandlerAdapter {
+        private static final int MAX_HEAD = 64 * 1024;
         private final EventLoop loop;
         private Exchange current;
         private boolean answerStarted;
+        private ByteBuf received = Unpooled.EMPTY_BUFFER;
+        /** Parsed from the head once it is whole; -1 status: the head has not come yet. */
+        private int status = -1;
+        private long length;
+        private String contentType;
+        private boolean close;
 
         Answering(EventLoop loop) {
             this.loop = loop;
@@ -183,6 +186,7 @@ public final class Upstream implements AutoCloseable {
         void begin(Exchange exchange) {
             current = exchange;
             answerStarted = false;
+            status = -1;
         }
 
         Exchange finish() {
@@ -193,15 +197,132 @@ public final class Upstream implements AutoCloseable {
 
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object message) {
-            if (message instanceof ByteBuf bytes && bytes.isReadable()) {
-                if (current == null) {
-                    ReferenceCountUtil.release(message);
-                    ctx.close(); // an answer nobody asked for: the stream cannot be trusted
+            if (!(message instanceof ByteBuf bytes)) {
+                ReferenceCountUtil.release(message);
+                return;
+            }
+            if (current == null) {
+                bytes.release();
+                ctx.close(); // an answer nobody asked for: the stream cannot be trusted
+                return;
+            }
+            answerStarted = true;
+            received = ByteToMessageDecoder.MERGE_CUMULATOR.cumulate(ctx.alloc(), received, bytes);
+            try {
+                if (status < 0 && !head()) {
                     return;
                 }
-                answerStarted = true;
+                if (length >= 0 && received.readableBytes() >= length) {
+                    if (received.readableBytes() > length) {
+                        throw new IOException("The instance sent more than its answer's Content-Length");
+                    }
+                    complete(ctx);
+                } else if (received.readableBytes() > MAX_ANSWER) {
+                    throw new IOException("The answer is larger than " + MAX_ANSWER + " bytes");
+                }
+            } catch (IOException e) {
+                fail(ctx, e);
             }
-            ctx.fireChannelRead(message);
+        }
+
+        /** Parses the head when it is all there; false until then. */
+        private boolean head() throws IOException {
+            int end = received.indexOf(received.readerIndex(), received.writerIndex(), (byte) '\n');
+            int start = received.readerIndex();
+            int headEnd = -1;
+            while (end >= 0) {
+                int next = end + 1;
+                if (next < received.writerIndex() && received.getByte(next) == '\n') {
+                    headEnd = next + 1;
+                    break;
+                }
+                if (next + 1 < received.writerIndex() && received.getByte(next) == '\r'
+                        && received.getByte(next + 1) == '\n') {
+                    headEnd = next + 2;
+                    break;
+                }
+                end = received.indexOf(next, received.writerIndex(), (byte) '\n');
+            }
+            if (headEnd < 0) {
+                if (received.readableBytes() > MAX_HEAD) {
+                    throw new IOException("The answer's head is larger than " + MAX_HEAD + " bytes");
+                }
+                return false;
+            }
+            String text = received.toString(start, headEnd - start, StandardCharsets.ISO_8859_1);
+            received.readerIndex(headEnd);
+            String[] lines = text.split("\n");
+            String statusLine = lines[0].strip();
+            if (statusLine.length() < 12 || !statusLine.startsWith("HTTP/1.")) {
+                throw new IOException("The instance answered something that is not HTTP: " + statusLine);
+            }
+            try {
+                status = Integer.parseInt(statusLine.substring(9, 12));
+            } catch (NumberFormatException e) {
+                throw new IOException("The instance answered a malformed status line: " + statusLine);
+            }
+            length = -1;
+            contentType = null;
+            close = statusLine.startsWith("HTTP/1.0");
+            for (int i = 1; i < lines.length; i++) {
+                String line = lines[i];
+                int colon = line.indexOf(':');
+                if (colon <= 0) {
+                    continue;
+                }
+                String name = line.substring(0, colon).strip();
+                String value = line.substring(colon + 1).strip();
+                if (name.equalsIgnoreCase("Content-Length")) {
+                    try {
+                        length = Long.parseLong(value);
+                    } catch (NumberFormatException e) {
+                        throw new IOException("The instance answered a malformed Content-Length: " + value);
+                    }
+                } else if (name.equalsIgnoreCase("Content-Type")) {
+                    contentType = value;
+                } else if (name.equalsIgnoreCase("Connection")) {
+                    close = value.equalsIgnoreCase("close");
+                } else if (name.equalsIgnoreCase("Transfer-Encoding")) {
+                    throw new IOException("The instance answered with Transfer-Encoding " + value + ", not supported");
+                }
+            }
+            if (length > MAX_ANSWER) {
+                throw new IOException("The answer is larger than " + MAX_ANSWER + " bytes");
+            }
+            if (length < 0) {
+                close = true; // the body ends when the instance closes the connection
+            }
+            return true;
+        }
+
+        private void complete(ChannelHandlerContext ctx) {
+            Exchange exchange = finish();
+            byte[] body = ByteBufUtil.getBytes(received);
+            received.release();
+            received = Unpooled.EMPTY_BUFFER;
+            if (exchange.deadline != null) {
+                exchange.deadline.cancel(false);
+            }
+            if (!close && !closed && !exchange.result.isDone()) {
+                ArrayDeque<Channel> pool = idle.computeIfAbsent(loop, l -> new ArrayDeque<>());
+                if (pool.size() < MAX_IDLE_PER_LOOP) {
+                    pool.addFirst(ctx.channel());
+                } else {
+                    ctx.close();
+                }
+            } else {
+                ctx.close();
+            }
+            exchange.result.complete(new UpstreamResponse(status, contentType, body));
+        }
+
+        private void fail(ChannelHandlerContext ctx, IOException why) {
+            Exchange failed = finish();
+            if (failed != null) {
+                failed.fail(new IOException("The answer of the instance on port " + port + " could not be read: "
+                        + why.getMessage(), why));
+            }
+            ctx.close();
         }
 
         @Override
@@ -210,6 +331,11 @@ public final class Upstream implements AutoCloseable {
             if (pool != null) {
                 pool.remove(ctx.channel());
             }
+            if (current != null && status >= 0 && length < 0) {
+                complete(ctx); // an answer without Content-Length ends here
+            }
+            received.release();
+            received = Unpooled.EMPTY_BUFFER;
             Exchange lost = finish();
             if (lost != null && !lost.result.isDone()) {
                 if (!answerStarted && !lost.resent && !closed) {
@@ -226,59 +352,7 @@ public final class Upstream implements AutoCloseable {
 
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            Exchange failed = finish();
-            if (failed != null) {
-                failed.fail(new IOException("The answer of the instance on port " + port + " could not be read: "
-                        + cause.getMessage(), cause));
-            }
-            ctx.close();
-        }
-    }
-
-    /** Last in the pipeline: a whole answer, handed to its exchange; the connection goes back to its loop's pool. */
-    private final class Answered extends ChannelInboundHandlerAdapter {
-        private final EventLoop loop;
-
-        Answered(EventLoop loop) {
-            this.loop = loop;
-        }
-
-        @Override
-        public void channelRead(ChannelHandlerContext ctx, Object message) {
-            try {
-                if (!(message instanceof FullHttpResponse response)) {
-                    return;
-                }
-                Exchange exchange = ctx.pipeline().get(Answering.class).finish();
-                if (exchange == null) {
-                    ctx.close();
-                    return;
-                }
-                if (exchange.deadline != null) {
-                    exchange.deadline.cancel(false);
-                }
-                if (response.decoderResult().isFailure()) {
-                    exchange.fail(new IOException("The instance on port " + port + " answered malformed HTTP: "
-                            + response.decoderResult().cause().getMessage()));
-                    ctx.close();
-                    return;
-                }
-                byte[] body = ByteBufUtil.getBytes(response.content());
-                String contentType = response.headers().get(HttpHeaderNames.CONTENT_TYPE);
-                if (HttpUtil.isKeepAlive(response) && !closed && !exchange.result.isDone()) {
-                    ArrayDeque<Channel> pool = idle.computeIfAbsent(loop, l -> new ArrayDeque<>());
-                    if (pool.size() < MAX_IDLE_PER_LOOP) {
-                        pool.addFirst(ctx.channel());
-                    } else {
-                        ctx.close();
-                    }
-                } else {
-                    ctx.close();
-                }
-                exchange.result.complete(new UpstreamResponse(response.status().code(), contentType, body));
-            } finally {
-                ReferenceCountUtil.release(message);
-            }
+            fail(ctx, cause instanceof IOException io ? io : new IOException(cause.toString(), cause));
         }
     }
 

@@ -147,4 +147,44 @@ class UpstreamTest {
         assertThatThrownBy(() -> post("/echo", "closed", "x", 1000).get(5, TimeUnit.SECONDS))
                 .hasMessageContaining("closed");
     }
+
+    /** A server that answers each connection's one request with {@code answer}'s bytes, then closes it. */
+    private static java.net.ServerSocket rawBackend(String answer) throws IOException {
+        java.net.ServerSocket server = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
+        Thread.ofPlatform().daemon().start(() -> {
+            while (!server.isClosed()) {
+                try (java.net.Socket socket = server.accept()) {
+                    java.io.InputStream in = socket.getInputStream();
+                    String head = "";
+                    while (!head.endsWith("\r\n\r\n")) {
+                        head += (char) in.read();
+                    }
+                    in.readNBytes(Integer.parseInt(head.replaceAll("(?s).*Content-Length: (\\d+).*", "$1")));
+                    socket.getOutputStream().write(answer.getBytes(StandardCharsets.ISO_8859_1));
+                } catch (IOException | RuntimeException e) {
+                    // the next connection
+                }
+            }
+        });
+        return server;
+    }
+
+    @Test
+    void answersAreReadAsTheInstanceFramesThemAndMalformedOnesFailClearly() throws Exception {
+        try (java.net.ServerSocket untilClose = rawBackend("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n\r\nto the end");
+             java.net.ServerSocket notHttp = rawBackend("SMTP ready\r\n\r\n");
+             java.net.ServerSocket chunked = rawBackend("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n");
+             Upstream a = new Upstream(LOOPS, "127.0.0.1", untilClose.getLocalPort());
+             Upstream b = new Upstream(LOOPS, "127.0.0.1", notHttp.getLocalPort());
+             Upstream c = new Upstream(LOOPS, "127.0.0.1", chunked.getLocalPort())) {
+            for (int i = 0; i < 2; i++) { // no Content-Length: the body ends when the instance closes; next time anew
+                UpstreamResponse answer = a.post("/score", Map.of(), "x".getBytes(), 5_000_000_000L).get(5, TimeUnit.SECONDS);
+                assertThat(text(answer)).isEqualTo("200 to the end text/plain");
+            }
+            assertThatThrownBy(() -> b.post("/score", Map.of(), "x".getBytes(), 5_000_000_000L).get(5, TimeUnit.SECONDS))
+                    .hasCauseInstanceOf(IOException.class).hasMessageContaining("not HTTP: SMTP ready");
+            assertThatThrownBy(() -> c.post("/score", Map.of(), "x".getBytes(), 5_000_000_000L).get(5, TimeUnit.SECONDS))
+                    .hasCauseInstanceOf(IOException.class).hasMessageContaining("Transfer-Encoding chunked");
+        }
+    }
 }
