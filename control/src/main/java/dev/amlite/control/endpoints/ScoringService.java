@@ -109,9 +109,8 @@ public final class ScoringService implements HttpService, ScoringHandler {
             return admitted(route, request, requestId, started);
         }
         String address = request.clientAddress();
-        Boolean known = knownPrivateAccess(route.workspaceId(), address);
-        if (known != null) {
-            return known ? admitted(route, request, requestId, started) : privateOnly(route, address, requestId);
+        if (recentlyAllowed(route.workspaceId(), address)) {
+            return admitted(route, request, requestId, started);
         }
         return CompletableFuture.supplyAsync(() -> reachesPrivately(route.workspaceId(), address), lookups)
                 .thenCompose(allowed -> allowed ? admitted(route, request, requestId, started)
@@ -230,13 +229,13 @@ public final class ScoringService implements HttpService, ScoringHandler {
     }
 
     /**
-     * The network gate's answer for a client of a private endpoint when it is known: a yes is kept for a few seconds
-     * so that scoring does not look private endpoints up in the store on every request (removing one takes effect
-     * within that time); a no is not kept, so a newly approved private endpoint works at once. Null: look it up.
+     * Whether the network gate let this client of a private endpoint in within the last few seconds: a yes is kept so
+     * that scoring does not look private endpoints up in the store on every request (removing one takes effect
+     * within that time); a no is not kept, so a newly approved private endpoint works at once.
      */
-    private Boolean knownPrivateAccess(String workspaceId, String address) {
+    private boolean recentlyAllowed(String workspaceId, String address) {
         PrivateAccess cached = privateAccess.get(accessKey(workspaceId, address));
-        return cached != null && System.nanoTime() - cached.until() < 0 ? cached.allowed() : null;
+        return cached != null && cached.allowed() && System.nanoTime() - cached.until() < 0;
     }
 
     private static String accessKey(String workspaceId, String address) {
