@@ -12,7 +12,17 @@ WORK="$(mktemp -d /tmp/amlite-bench.XXXXXX)"
 export AMLITE_CONFIG_DIR="$WORK/config"
 SERVER_PID=""
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+# A port nothing listens on and that this run has not handed out yet (the kernel can give the same free port twice
+# in a row, and a server told --port P --inference-port P refuses to start).
+free_port() {
+  local port
+  while :; do
+    port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+    grep -qx "$port" "$WORK/ports.given" 2>/dev/null || break
+  done
+  echo "$port" >> "$WORK/ports.given"
+  echo "$port"
+}
 
 # start_server NAME [server flags...]: starts the server jar, waits for /readyz, sets PORT and URL.
 start_server() {
