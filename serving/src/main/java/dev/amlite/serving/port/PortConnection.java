@@ -75,7 +75,7 @@ final class PortConnection extends ChannelInboundHandlerAdapter {
         if (ctx.channel().remoteAddress() instanceof InetSocketAddress remote && remote.getAddress() != null) {
             clientAddress = remote.getAddress().getHostAddress();
         }
-        arm(settings.idleTimeout().toNanos());
+        arm(checkEvery());
         ctx.fireChannelActive();
     }
 
@@ -230,10 +230,12 @@ final class PortConnection extends ChannelInboundHandlerAdapter {
 
     /** A request the client sent wrongly (or too slowly): answered with {@code status}, then the connection closes. */
     private void refuse(int status, String code, String message) {
-        if (current != null) {
-            current.fail(new IOException(message));
-            current.release();
-            current = null;
+        Exchange abandoned = current;
+        current = null; // first: the handler's answer to the failed body below must not be written instead
+        closing = true;
+        if (abandoned != null) {
+            abandoned.fail(new IOException(message));
+            abandoned.release();
         }
         byte[] body = HttpWire.errorJson(code, message);
         ctx.writeAndFlush(Unpooled.wrappedBuffer(HttpWire.head(status, Map.of("Content-Type", "application/json"),
@@ -262,6 +264,11 @@ final class PortConnection extends ChannelInboundHandlerAdapter {
         arm(LINGER_NANOS);
     }
 
+    /** The longest a connection goes unchecked: the shorter of its two timeouts. */
+    private long checkEvery() {
+        return Math.min(settings.idleTimeout().toNanos(), settings.readTimeout().toNanos());
+    }
+
     private void arm(long delayNanos) {
         if (timer != null) {
             timer.cancel(false);
@@ -286,13 +293,15 @@ final class PortConnection extends ChannelInboundHandlerAdapter {
         boolean waitingForClient = current == null ? discarding || decoder.midRequest(cumulation)
                 : current.wanted && !current.complete;
         if (current != null && !waitingForClient) { // the handler is at work: its own deadline applies
-            arm(settings.readTimeout().toNanos());
+            arm(checkEvery());
             return;
         }
         long limit = (waitingForClient ? settings.readTimeout() : settings.idleTimeout()).toNanos();
         long quiet = now - lastRead;
         if (quiet < limit) {
-            arm(limit - quiet);
+            // Looked at again no later than a read timeout from now: an idle connection whose next request starts
+            // and then stalls is answered 408 on time, not after the (longer) idle timeout.
+            arm(Math.min(limit - quiet, checkEvery()));
         } else if (waitingForClient) {
             refuse(408, "RequestTimeout", "The request did not arrive within " + settings.readTimeout().toMillis()
                     + " ms.");
@@ -306,10 +315,11 @@ final class PortConnection extends ChannelInboundHandlerAdapter {
         if (timer != null) {
             timer.cancel(false);
         }
-        if (current != null) {
-            current.fail(new IOException("The client closed the connection"));
-            current.release();
-            current = null;
+        Exchange abandoned = current;
+        current = null;
+        if (abandoned != null) {
+            abandoned.fail(new IOException("The client closed the connection"));
+            abandoned.release();
         }
         releaseQueued();
         cumulation.release();

@@ -12,6 +12,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.handler.ssl.SslHandler;
+import io.netty.util.AttributeKey;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.Arrays;
@@ -38,6 +39,7 @@ import static java.util.Objects.requireNonNull;
  */
 public final class ScoringPort implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ScoringPort.class);
+    private static final AttributeKey<Boolean> OVER_LIMIT = AttributeKey.valueOf("amlite.overLimit");
     private final ListenerSettings settings;
     private final EventLoops loops;
     private final SSLContext tls;
@@ -57,6 +59,7 @@ public final class ScoringPort implements AutoCloseable {
                     .option(ChannelOption.SO_BACKLOG, 1024)
                     .option(ChannelOption.SO_REUSEADDR, true)
                     .childOption(ChannelOption.TCP_NODELAY, true)
+                    .handler(new Counting())
                     .childHandler(new ChannelInitializer<Channel>() {
                         @Override
                         protected void initChannel(Channel channel) {
@@ -89,19 +92,34 @@ public final class ScoringPort implements AutoCloseable {
         }
     }
 
+    /**
+     * On the listening channel, in the order connections were accepted (each new connection is then set up on its
+     * own loop, in no set order): decides which are over the limit, so the first ones in are the ones kept.
+     */
+    private final class Counting extends ChannelInboundHandlerAdapter {
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object message) {
+            if (message instanceof Channel channel) {
+                if (counted.incrementAndGet() > settings.maxConnections()) {
+                    counted.decrementAndGet();
+                    refused.incrementAndGet();
+                    channel.attr(OVER_LIMIT).set(Boolean.TRUE);
+                } else {
+                    accepted.incrementAndGet();
+                    channel.closeFuture().addListener(f -> counted.decrementAndGet());
+                }
+            }
+            ctx.fireChannelRead(message);
+        }
+    }
+
     private void admit(Channel channel) {
-        if (counted.incrementAndGet() > settings.maxConnections()) {
-            counted.decrementAndGet();
-            refused.incrementAndGet();
+        if (channel.hasAttr(OVER_LIMIT)) {
             channel.pipeline().addLast(new Refuser());
             return;
         }
-        accepted.incrementAndGet();
         open.add(channel);
-        channel.closeFuture().addListener(f -> {
-            open.remove(channel);
-            counted.decrementAndGet();
-        });
+        channel.closeFuture().addListener(f -> open.remove(channel));
         if (tls != null) {
             SSLEngine engine = tls.createSSLEngine();
             engine.setUseClientMode(false);

@@ -103,6 +103,23 @@ class ScoringPortTest extends HttpServerContract {
         }
     }
 
+    @Test
+    void aBodyThatStopsArrivingIs408AndTheHandlersWaitEnds() throws IOException {
+        startServer(new ListenerSettings("127.0.0.1", 0, 16, 64 * 1024, java.time.Duration.ofSeconds(30),
+                java.time.Duration.ofMillis(300)));
+        try (Socket socket = new Socket("127.0.0.1", port.port())) {
+            socket.setSoTimeout(5000);
+            // The handler asks for the body (/read); three of its ten bytes come, then nothing.
+            socket.getOutputStream().write("POST /read HTTP/1.1\r\nContent-Length: 10\r\n\r\nabc"
+                    .getBytes(StandardCharsets.ISO_8859_1));
+            String answer = readAtLeast(socket.getInputStream(), 1);
+            assertThat(answer).startsWith("HTTP/1.1 408").contains("did not arrive within 300 ms")
+                    .contains("Connection: close");
+            assertThat(socket.getInputStream().read()).isEqualTo(-1);
+        }
+        assertThat(seen).isEmpty(); // the handler never saw a whole body
+    }
+
     private static void sleep(long millis) {
         try {
             Thread.sleep(millis);
