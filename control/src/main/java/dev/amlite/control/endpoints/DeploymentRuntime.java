@@ -200,21 +200,29 @@ final class DeploymentRuntime implements AutoCloseable {
         return post(serving, body, contentType, requestId, timeout).handle((response, failure) -> {
             serving.inFlight.decrementAndGet();
             admission.release();
-            if (failure == null) {
-                return map(response, generation);
-            }
-            Throwable cause = failure instanceof CompletionException && failure.getCause() != null
-                    ? failure.getCause() : failure;
-            if (cause instanceof UpstreamTimeoutException) {
-                return ScoreAnswer.error(408, "RequestTimeout", "Deployment '" + name + "' did not answer within "
-                        + "request_timeout_ms " + timeout / 1_000_000 + "; the request was cancelled.", name);
-            }
-            LOG.info("Scoring request {} to {}/{} failed on port {}: {}", requestId, endpoint, name,
-                    serving.upstream.port(), cause.toString());
-            return ScoreAnswer.error(502, "BadGateway", "The instance of deployment '" + name + "' closed the "
-                    + "connection without answering (it may have crashed; it restarts by itself). Retry the "
-                    + "request.", name);
+            return outcome(response, failure, generation, requestId, serving, false);
         });
+    }
+
+    /** An exchange's outcome as Azure answers it: the instance's answer mapped, a timeout 408, a lost one 502. */
+    private ScoreAnswer outcome(UpstreamResponse response, Throwable failure, Generation generation, String requestId,
+                                Target target, boolean mirror) {
+        if (failure == null) {
+            return map(response, generation);
+        }
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                ? failure.getCause() : failure;
+        String what = mirror ? "the mirrored copy" : "the request";
+        if (cause instanceof UpstreamTimeoutException) {
+            return ScoreAnswer.error(408, "RequestTimeout", "Deployment '" + name + "' did not answer " + what
+                    + " within request_timeout_ms " + generation.spec().requestTimeout().toMillis() + "; it was "
+                    + "cancelled.", name);
+        }
+        LOG.info("Scoring request {} to {}/{} failed on port {}: {}", requestId, endpoint, name,
+                target.upstream.port(), cause.toString());
+        return ScoreAnswer.error(502, "BadGateway", "The instance of deployment '" + name + "' closed the "
+                + "connection without answering " + what + " (it may have crashed; it restarts by itself). Retry "
+                + "the request.", name);
     }
 
     private static CompletableFuture<UpstreamResponse> post(Target target, byte[] body, String contentType,
@@ -251,18 +259,7 @@ final class DeploymentRuntime implements AutoCloseable {
         post(target, body, contentType, requestId, timeout).whenComplete((response, failure) -> {
             target.inFlight.decrementAndGet();
             admission.release();
-            ScoreAnswer answer;
-            Throwable cause = failure instanceof CompletionException && failure.getCause() != null
-                    ? failure.getCause() : failure;
-            if (cause == null) {
-                answer = map(response, generation);
-            } else if (cause instanceof UpstreamTimeoutException) {
-                answer = ScoreAnswer.error(408, "RequestTimeout", "Deployment '" + name + "' did not answer the "
-                        + "mirrored copy within request_timeout_ms " + timeout / 1_000_000 + ".", name);
-            } else {
-                answer = ScoreAnswer.error(502, "BadGateway", "The instance of deployment '" + name + "' closed the "
-                        + "connection without answering the mirrored copy.", name);
-            }
+            ScoreAnswer answer = outcome(response, failure, generation, requestId, target, true);
             metrics.record(answer.status(), System.nanoTime() - started, true);
             answered.accept(answer);
         });

@@ -54,7 +54,8 @@ public final class ScoringService implements HttpService, ScoringHandler {
     private final Clock clock;
     private static final long PRIVATE_ACCESS_TTL_NANOS = 5_000_000_000L;
     private final Semaphore mirrorSlots;
-    private final Map<String, PrivateAccess> privateAccess = new ConcurrentHashMap<>();
+    /** Clients of private endpoints let in lately: until when the yes holds (System.nanoTime()). */
+    private final Map<String, Long> allowedUntil = new ConcurrentHashMap<>();
     private final ExecutorService lookups = Executors.newThreadPerTaskExecutor(
             Thread.ofVirtual().name("scoring-lookup-", 1).factory());
 
@@ -225,17 +226,14 @@ public final class ScoringService implements HttpService, ScoringHandler {
         lookups.shutdown();
     }
 
-    private record PrivateAccess(boolean allowed, long until) {
-    }
-
     /**
      * Whether the network gate let this client of a private endpoint in within the last few seconds: a yes is kept so
      * that scoring does not look private endpoints up in the store on every request (removing one takes effect
      * within that time); a no is not kept, so a newly approved private endpoint works at once.
      */
     private boolean recentlyAllowed(String workspaceId, String address) {
-        PrivateAccess cached = privateAccess.get(accessKey(workspaceId, address));
-        return cached != null && cached.allowed() && System.nanoTime() - cached.until() < 0;
+        Long until = allowedUntil.get(accessKey(workspaceId, address));
+        return until != null && System.nanoTime() - until < 0;
     }
 
     private static String accessKey(String workspaceId, String address) {
@@ -246,11 +244,10 @@ public final class ScoringService implements HttpService, ScoringHandler {
     private boolean reachesPrivately(String workspaceId, String address) {
         boolean allowed = gate.reachesPrivately(ResourceId.parse(workspaceId), address);
         if (allowed) {
-            if (privateAccess.size() > 10_000) {
-                privateAccess.clear();
+            if (allowedUntil.size() > 10_000) {
+                allowedUntil.clear();
             }
-            privateAccess.put(accessKey(workspaceId, address), new PrivateAccess(true,
-                    System.nanoTime() + PRIVATE_ACCESS_TTL_NANOS));
+            allowedUntil.put(accessKey(workspaceId, address), System.nanoTime() + PRIVATE_ACCESS_TTL_NANOS);
         }
         return allowed;
     }

@@ -9,7 +9,6 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -124,8 +123,7 @@ final class Connection {
             reply = handler.handle(request);
         } catch (RuntimeException e) {
             LOG.error("The scoring handler failed on {} {}", request.method, request.path, e);
-            reply = new InferenceReply(500, Map.of("Content-Type", "application/json"), HttpWire.errorJson("InternalError",
-                    "The router failed on this request: " + e));
+            reply = HttpWire.internalError(e);
         }
         boolean finished = request.finish();
         unreadInput = !finished;
@@ -317,9 +315,7 @@ final class Connection {
     }
 
     private void answer(int status, String code, String message) throws IOException {
-        byte[] body = HttpWire.errorJson(code, message);
-        out.write(HttpWire.head(status, Map.of("Content-Type", "application/json"), body.length, false));
-        out.write(body);
+        out.write(HttpWire.errorAnswer(status, code, message));
         out.flush();
     }
 

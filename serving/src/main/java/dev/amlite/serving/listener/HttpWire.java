@@ -36,6 +36,27 @@ public final class HttpWire {
         return head.append("\r\n").toString().getBytes(StandardCharsets.ISO_8859_1);
     }
 
+    /** A whole error answer (head and JSON body) after which the connection closes. */
+    public static byte[] errorAnswer(int status, String code, String message) {
+        byte[] body = errorJson(code, message);
+        byte[] head = head(status, Map.of("Content-Type", "application/json"), body.length, false);
+        byte[] whole = java.util.Arrays.copyOf(head, head.length + body.length);
+        System.arraycopy(body, 0, whole, head.length, body.length);
+        return whole;
+    }
+
+    /** The answer to a connection over a server's limit of {@code max} open connections. */
+    public static byte[] tooManyConnections(int max) {
+        return errorAnswer(503, "TooManyConnections", "The inference port has " + max + " open connections, its "
+                + "limit. Reuse connections (keep-alive) or retry later.");
+    }
+
+    /** The answer when a handler failed instead of answering. */
+    public static InferenceReply internalError(Throwable cause) {
+        return new InferenceReply(500, Map.of("Content-Type", "application/json"), errorJson("InternalError",
+                "The router failed on this request: " + cause));
+    }
+
     /** {"error": {"code", "message"}}, the shape of every error the scoring front end gives. */
     public static byte[] errorJson(String code, String message) {
         return ("{\"error\": {\"code\": " + JsonText.quote(code) + ", \"message\": " + JsonText.quote(message) + "}}")

@@ -6,7 +6,6 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.Arrays;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
@@ -124,12 +123,8 @@ public final class InferenceListener implements AutoCloseable {
     private void refuse(Socket socket) {
         try (socket) {
             socket.setSoTimeout(2000);
-            byte[] body = HttpWire.errorJson("TooManyConnections", "The inference port has "
-                    + settings.maxConnections() + " open connections, its limit. Reuse connections (keep-alive) or "
-                    + "retry later.");
             OutputStream out = socket.getOutputStream();
-            out.write(HttpWire.head(503, Map.of("Content-Type", "application/json"), body.length, false));
-            out.write(body);
+            out.write(HttpWire.tooManyConnections(settings.maxConnections()));
             out.flush();
         } catch (IOException ignored) {
             // the client went first

@@ -19,7 +19,6 @@ import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
@@ -181,8 +180,7 @@ final class PortConnection extends ChannelInboundHandlerAdapter {
             Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
                     ? failure.getCause() : failure;
             LOG.error("The scoring handler failed on {} {}", exchange.head.method(), exchange.head.path(), cause);
-            reply = new InferenceReply(500, Map.of("Content-Type", "application/json"), HttpWire.errorJson(
-                    "InternalError", "The router failed on this request: " + cause));
+            reply = HttpWire.internalError(cause);
         }
         RequestHead head = exchange.head;
         boolean unread = false;
@@ -237,9 +235,7 @@ final class PortConnection extends ChannelInboundHandlerAdapter {
             abandoned.fail(new IOException(message));
             abandoned.release();
         }
-        byte[] body = HttpWire.errorJson(code, message);
-        ctx.writeAndFlush(Unpooled.wrappedBuffer(HttpWire.head(status, Map.of("Content-Type", "application/json"),
-                body.length, false), body));
+        ctx.writeAndFlush(Unpooled.wrappedBuffer(HttpWire.errorAnswer(status, code, message)));
         closeAfterAnswer(true);
     }
 
@@ -353,6 +349,7 @@ final class PortConnection extends ChannelInboundHandlerAdapter {
         boolean wanted;
         boolean tooLarge;
         boolean broken;
+        private String brokenWhy;
         private long max;
         private CompletableFuture<byte[]> whole;
 
@@ -413,7 +410,7 @@ final class PortConnection extends ChannelInboundHandlerAdapter {
                 return whole;
             }
             if (broken) {
-                whole.completeExceptionally(new IOException("The request body is malformed"));
+                whole.completeExceptionally(new IOException(brokenWhy));
                 return whole;
             }
             wanted = true;
@@ -463,6 +460,7 @@ final class PortConnection extends ChannelInboundHandlerAdapter {
 
         void fail(IOException why) {
             broken = true;
+            brokenWhy = why.getMessage();
             if (whole != null) {
                 whole.completeExceptionally(why);
             }

@@ -71,7 +71,8 @@ final class RequestDecoder {
                     }
                     long size = chunkSize(line);
                     if (size < 0) {
-                        stop(out, new Broken("Malformed chunk size '" + line + "'"));
+                        stop(out, new Broken("Malformed chunk size '" + line + "'; a chunk starts with its size in hexadecimal "
+                                + "(at most 12 digits), then CRLF."));
                     } else if (size == 0) {
                         state = State.TRAILERS;
                     } else {
@@ -94,7 +95,8 @@ final class RequestDecoder {
                         return;
                     }
                     if (!line.isEmpty()) {
-                        stop(out, new Broken("A chunk is longer than its size says"));
+                        stop(out, new Broken("A chunk is longer than its size says; each chunk's data ends with CRLF "
+                                + "right after the announced number of bytes."));
                     } else {
                         state = State.CHUNK_SIZE;
                     }

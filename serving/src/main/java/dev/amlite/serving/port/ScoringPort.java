@@ -144,11 +144,8 @@ public final class ScoringPort implements AutoCloseable {
     private final class Refuser extends ChannelInboundHandlerAdapter {
         @Override
         public void channelActive(ChannelHandlerContext ctx) {
-            byte[] body = HttpWire.errorJson("TooManyConnections", "The inference port has "
-                    + settings.maxConnections() + " open connections, its limit. Reuse connections (keep-alive) or "
-                    + "retry later.");
-            ctx.writeAndFlush(Unpooled.wrappedBuffer(HttpWire.head(503, Map.of("Content-Type", "application/json"),
-                    body.length, false), body)).addListener(ChannelFutureListener.CLOSE);
+            ctx.writeAndFlush(Unpooled.wrappedBuffer(HttpWire.tooManyConnections(settings.maxConnections())))
+                    .addListener(ChannelFutureListener.CLOSE);
         }
 
         @Override
