@@ -5,17 +5,6 @@ import java.util.Map;
 
 /** The bytes amlite's HTTP/1.1 servers write by hand: a response head, and the JSON error body every refusal has. */
 public final class HttpWire {
-    private static final Map<Integer, String> REASONS = Map.ofEntries(Map.entry(200, "OK"), Map.entry(201, "Created"),
-            Map.entry(202, "Accepted"), Map.entry(204, "No Content"), Map.entry(400, "Bad Request"),
-            Map.entry(401, "Unauthorized"), Map.entry(403, "Forbidden"), Map.entry(404, "Not Found"),
-            Map.entry(405, "Method Not Allowed"), Map.entry(408, "Request Timeout"), Map.entry(409, "Conflict"),
-            Map.entry(411, "Length Required"), Map.entry(413, "Content Too Large"),
-            Map.entry(417, "Expectation Failed"), Map.entry(422, "Unprocessable Content"),
-            Map.entry(424, "Failed Dependency"), Map.entry(429, "Too Many Requests"),
-            Map.entry(431, "Request Header Fields Too Large"), Map.entry(500, "Internal Server Error"),
-            Map.entry(501, "Not Implemented"), Map.entry(502, "Bad Gateway"), Map.entry(503, "Service Unavailable"),
-            Map.entry(504, "Gateway Timeout"), Map.entry(505, "HTTP Version Not Supported"));
-
     /** The interim answer to {@code Expect: 100-continue}. */
     public static final byte[] CONTINUE = "HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1);
 
@@ -24,16 +13,57 @@ public final class HttpWire {
 
     /** Status line and headers, with Content-Length, and {@code Connection: close} unless {@code keep}. */
     public static byte[] head(int status, Map<String, String> headers, int contentLength, boolean keep) {
-        StringBuilder head = new StringBuilder(160).append("HTTP/1.1 ").append(status).append(' ')
-                .append(REASONS.getOrDefault(status, "Status")).append("\r\n");
+        return appendHead(new StringBuilder(160), status, headers, contentLength, keep).toString()
+                .getBytes(StandardCharsets.ISO_8859_1);
+    }
+
+    /**
+     * The same head appended to {@code out} (returned), for a server that writes it straight into its own buffer
+     * (ISO-8859-1) rather than through a String and a byte array on every answer.
+     */
+    public static StringBuilder appendHead(StringBuilder out, int status, Map<String, String> headers,
+                                           int contentLength, boolean keep) {
+        out.append("HTTP/1.1 ").append(status).append(' ').append(reason(status))
+                .append("\r\n");
         for (Map.Entry<String, String> header : headers.entrySet()) {
-            head.append(header.getKey()).append(": ").append(header.getValue()).append("\r\n");
+            out.append(header.getKey()).append(": ").append(header.getValue()).append("\r\n");
         }
-        head.append("Content-Length: ").append(contentLength).append("\r\n");
+        out.append("Content-Length: ").append(contentLength).append("\r\n");
         if (!keep) {
-            head.append("Connection: close\r\n");
+            out.append("Connection: close\r\n");
         }
-        return head.append("\r\n").toString().getBytes(StandardCharsets.ISO_8859_1);
+        return out.append("\r\n");
+    }
+
+    /** The reason phrase of {@code status} (a switch: a map of Integer would box 200 on every answer). */
+    private static String reason(int status) {
+        return switch (status) {
+            case 200 -> "OK";
+            case 201 -> "Created";
+            case 202 -> "Accepted";
+            case 204 -> "No Content";
+            case 400 -> "Bad Request";
+            case 401 -> "Unauthorized";
+            case 403 -> "Forbidden";
+            case 404 -> "Not Found";
+            case 405 -> "Method Not Allowed";
+            case 408 -> "Request Timeout";
+            case 409 -> "Conflict";
+            case 411 -> "Length Required";
+            case 413 -> "Content Too Large";
+            case 417 -> "Expectation Failed";
+            case 422 -> "Unprocessable Content";
+            case 424 -> "Failed Dependency";
+            case 429 -> "Too Many Requests";
+            case 431 -> "Request Header Fields Too Large";
+            case 500 -> "Internal Server Error";
+            case 501 -> "Not Implemented";
+            case 502 -> "Bad Gateway";
+            case 503 -> "Service Unavailable";
+            case 504 -> "Gateway Timeout";
+            case 505 -> "HTTP Version Not Supported";
+            default -> "Status";
+        };
     }
 
     /** A whole error answer (head and JSON body) after which the connection closes. */

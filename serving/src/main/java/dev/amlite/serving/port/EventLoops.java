@@ -13,6 +13,8 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -24,12 +26,17 @@ import java.util.concurrent.TimeUnit;
  */
 public final class EventLoops implements AutoCloseable {
     private final MultiThreadIoEventLoopGroup group;
+    /** The group's loops, for {@link #current()} on every upstream request without an iterator. */
+    private final EventLoop[] loops;
     private final boolean epoll;
 
     private EventLoops(int threads) {
         this.epoll = Epoll.isAvailable();
         IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         this.group = new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory("scoring-loop", true), io);
+        List<EventLoop> all = new ArrayList<>();
+        group.forEach(executor -> all.add((EventLoop) executor));
+        this.loops = all.toArray(EventLoop[]::new);
     }
 
     /** One loop per available processor. */
@@ -50,9 +57,9 @@ public final class EventLoops implements AutoCloseable {
 
     /** The loop of the calling thread when it is one of these, else the next in turn. */
     EventLoop current() {
-        for (var executor : group) {
-            if (executor.inEventLoop()) {
-                return (EventLoop) executor;
+        for (EventLoop loop : loops) {
+            if (loop.inEventLoop()) {
+                return loop;
             }
         }
         return group.next();

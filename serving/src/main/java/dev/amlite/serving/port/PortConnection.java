@@ -18,6 +18,7 @@ import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -57,6 +58,8 @@ final class PortConnection extends ChannelInboundHandlerAdapter {
     private long lingerUntil;
     private long lastRead = System.nanoTime();
     private ScheduledFuture<?> timer;
+    /** The answer head being written (reused: one connection answers one request at a time, on its loop). */
+    private final StringBuilder headText = new StringBuilder(256);
 
     PortConnection(ListenerSettings settings, ScoringHandler handler) {
         this.settings = settings;
@@ -98,7 +101,9 @@ final class PortConnection extends ChannelInboundHandlerAdapter {
         if (!cumulation.isReadable()) {
             cumulation.release();
             cumulation = Unpooled.EMPTY_BUFFER;
-        } else {
+        } else if (cumulation.refCnt() == 1) {
+            // Compacting moves the kept bytes to the buffer's start: only when no body part still points into it
+            // (a retained slice would then read the next request's bytes instead of its own).
             cumulation.discardSomeReadBytes();
         }
         drain();
@@ -199,9 +204,16 @@ final class PortConnection extends ChannelInboundHandlerAdapter {
         exchange.release();
         current = null;
         boolean keep = head.keepAlive() && !close;
-        byte[] top = HttpWire.head(reply.status(), reply.headers(), reply.body().length, keep);
-        ByteBuf out = head.method().equals("HEAD") ? Unpooled.wrappedBuffer(top)
-                : Unpooled.wrappedBuffer(top, reply.body());
+        // Head and body in one pooled direct buffer: the socket takes it as it is (heap arrays would be copied into
+        // a direct buffer on the way out, and the head would pass through a String and a byte array first).
+        headText.setLength(0);
+        HttpWire.appendHead(headText, reply.status(), reply.headers(), reply.body().length, keep);
+        boolean headOnly = head.method().equals("HEAD");
+        ByteBuf out = ctx.alloc().ioBuffer(headText.length() + (headOnly ? 0 : reply.body().length));
+        out.writeCharSequence(headText, StandardCharsets.ISO_8859_1);
+        if (!headOnly) {
+            out.writeBytes(reply.body());
+        }
         InferenceReply sent = reply;
         boolean linger = unread;
         ctx.writeAndFlush(out).addListener((ChannelFutureListener) written -> {
@@ -341,7 +353,7 @@ final class PortConnection extends ChannelInboundHandlerAdapter {
     /** One request: its head, its body as it arrives, and the stage the handler waits on for it. */
     private final class Exchange implements ScoringRequest {
         final RequestHead head;
-        private CompositeByteBuf body;
+        private ByteBuf body;
         long received;
         /** What the chunk headers so far announced. */
         long promised;
@@ -438,9 +450,18 @@ final class PortConnection extends ChannelInboundHandlerAdapter {
                 whole.completeExceptionally(new BodyTooLargeException(Math.max(received, promised), max));
             } else if (bytes.isReadable()) {
                 if (body == null) {
-                    body = ctx.alloc().compositeBuffer(64);
+                    body = bytes; // the usual case: the whole body came in one part
+                } else {
+                    CompositeByteBuf parts;
+                    if (body instanceof CompositeByteBuf composite) {
+                        parts = composite;
+                    } else {
+                        parts = ctx.alloc().compositeBuffer(64);
+                        parts.addComponent(true, body);
+                    }
+                    parts.addComponent(true, bytes);
+                    body = parts;
                 }
-                body.addComponent(true, bytes);
             } else {
                 bytes.release();
             }
@@ -453,7 +474,10 @@ final class PortConnection extends ChannelInboundHandlerAdapter {
         }
 
         private void deliver() {
-            byte[] bytes = body == null ? new byte[0] : io.netty.buffer.ByteBufUtil.getBytes(body);
+            byte[] bytes = new byte[body == null ? 0 : body.readableBytes()];
+            if (body != null) {
+                body.getBytes(body.readerIndex(), bytes);
+            }
             release();
             whole.complete(bytes);
         }

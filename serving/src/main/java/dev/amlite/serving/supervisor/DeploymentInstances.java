@@ -311,7 +311,13 @@ public final class DeploymentInstances implements AutoCloseable {
 
     /** The instances being supervised (ready or not). */
     public int size() {
-        return (int) slots.stream().filter(s -> s.wanted).count();
+        int wanted = 0;
+        for (Slot slot : slots) { // on every scoring request: no stream
+            if (slot.wanted) {
+                wanted++;
+            }
+        }
+        return wanted;
     }
 
     public int restarts() {

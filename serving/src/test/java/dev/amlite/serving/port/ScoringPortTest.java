@@ -39,6 +39,10 @@ class ScoringPortTest extends HttpServerContract {
             return release.thenApply(v -> new InferenceReply(200, Map.of("Content-Type", "text/plain"),
                     "slow".getBytes(StandardCharsets.UTF_8)));
         }
+        if (request.path().equals("/whole")) { // the body as it came, up to 1 MiB
+            return request.body(1 << 20).thenApply(bytes -> new InferenceReply(200,
+                    Map.of("Content-Type", "application/octet-stream"), bytes));
+        }
         return echo(request);
     }
 
@@ -118,6 +122,34 @@ class ScoringPortTest extends HttpServerContract {
             assertThat(socket.getInputStream().read()).isEqualTo(-1);
         }
         assertThat(seen).isEmpty(); // the handler never saw a whole body
+    }
+
+    @Test
+    void aBodyIsIntactWhenThePartOfTheNextRequestBehindItIsKeptForLater() throws IOException {
+        startServer(ListenerSettings.defaults("127.0.0.1", 0));
+        byte[] body = new byte[1500];
+        for (int i = 0; i < body.length; i++) {
+            body[i] = (byte) ('a' + i % 26);
+        }
+        // One write: a request with a body, then the first 300 bytes of a second request's head. The decoder keeps
+        // those bytes for the next read while the first body is still held: compacting the buffer under it (the
+        // bytes kept moved to its start) would overwrite the body's first bytes before the handler copied them.
+        String nextHead = "POST /whole HTTP/1.1\r\nX-Padding: " + "p".repeat(300) + "\r\nContent-Length: 2\r\n\r\nok";
+        ByteArrayOutputStream first = new ByteArrayOutputStream();
+        first.write(("POST /whole HTTP/1.1\r\nContent-Length: " + body.length + "\r\n\r\n")
+                .getBytes(StandardCharsets.ISO_8859_1));
+        first.write(body);
+        first.write(nextHead.substring(0, 300).getBytes(StandardCharsets.ISO_8859_1));
+        try (Socket socket = new Socket("127.0.0.1", port.port())) {
+            socket.setSoTimeout(5000);
+            socket.getOutputStream().write(first.toByteArray());
+            socket.getOutputStream().flush();
+            sleep(100);
+            socket.getOutputStream().write(nextHead.substring(300).getBytes(StandardCharsets.ISO_8859_1));
+            String answers = readAtLeast(socket.getInputStream(), 2);
+            assertThat(answers).contains(new String(body, StandardCharsets.ISO_8859_1));
+            assertThat(answers).endsWith("\r\n\r\nok");
+        }
     }
 
     private static void sleep(long millis) {
