@@ -47,17 +47,51 @@ public record RequestHead(String method, String path, Map<String, String> header
                 + maxHead + " bytes.");
     }
 
+    /** The header names clients send on nearly every request, lower case: matched without a new String each time. */
+    private static final String[] COMMON_NAMES = {"host", "authorization", "content-type", "content-length",
+        "accept", "user-agent", "connection", "transfer-encoding", "expect", "x-request-id", "accept-encoding",
+        "azureml-model-deployment"};
+
+    private static String name(String line, int colon) {
+        for (String common : COMMON_NAMES) {
+            if (common.length() == colon && line.regionMatches(true, 0, common, 0, colon)) {
+                return common;
+            }
+        }
+        return line.substring(0, colon).toLowerCase(Locale.ROOT);
+    }
+
+    private static String method(String requestLine, int end) {
+        if (end == 4 && requestLine.startsWith("POST")) {
+            return "POST";
+        }
+        if (end == 3 && requestLine.startsWith("GET")) {
+            return "GET";
+        }
+        return requestLine.substring(0, end);
+    }
+
+    private static boolean digits(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            if (!Character.isDigit(text.charAt(i))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Parses the request line and the header lines (without their line breaks, without the empty last line). */
     public static RequestHead parse(String requestLine, List<String> headerLines) throws Refusal {
-        String[] parts = requestLine.split(" ", -1);
-        if (parts.length != 3 || parts[0].isEmpty() || parts[1].isEmpty()) {
+        int first = requestLine.indexOf(' ');
+        int second = first < 0 ? -1 : requestLine.indexOf(' ', first + 1);
+        if (first <= 0 || second <= first + 1 || requestLine.indexOf(' ', second + 1) >= 0) {
             throw new Refusal(400, "BadRequest", "Malformed request line; expected 'METHOD /path HTTP/1.1'.");
         }
-        String version = parts[2];
+        String version = requestLine.substring(second + 1);
         if (!version.equals("HTTP/1.1") && !version.equals("HTTP/1.0")) {
             throw new Refusal(505, "HttpVersionNotSupported", "This port speaks HTTP/1.1 (and 1.0), not " + version + ".");
         }
-        String target = parts[1];
+        String target = requestLine.substring(first + 1, second);
         if (target.startsWith("http://") || target.startsWith("https://")) { // absolute form, as proxies send it
             int slash = target.indexOf('/', target.indexOf("//") + 2);
             target = slash < 0 ? "/" : target.substring(slash);
@@ -76,17 +110,25 @@ public record RequestHead(String method, String path, Map<String, String> header
             if (colon <= 0) {
                 throw new Refusal(400, "BadRequest", "Malformed header line (no 'name: value').");
             }
-            String name = line.substring(0, colon).toLowerCase(Locale.ROOT);
-            if (!name.strip().equals(name)) {
-                throw new Refusal(400, "BadRequest", "A header name may not end with whitespace.");
+            if (Character.isWhitespace(line.charAt(colon - 1)) || Character.isWhitespace(line.charAt(0))) {
+                throw new Refusal(400, "BadRequest", "A header name may not begin or end with whitespace.");
             }
-            String value = line.substring(colon + 1).strip();
+            String name = name(line, colon);
+            int from = colon + 1;
+            int to = line.length();
+            while (from < to && Character.isWhitespace(line.charAt(from))) {
+                from++;
+            }
+            while (to > from && Character.isWhitespace(line.charAt(to - 1))) {
+                to--;
+            }
+            String value = line.substring(from, to);
             String before = headers.putIfAbsent(name, value);
             if (before != null && name.equals("content-length") && !before.equals(value)) {
                 throw new Refusal(400, "BadRequest", "Conflicting Content-Length headers.");
             }
         }
-        String method = parts[0];
+        String method = method(requestLine, first);
         String lengthHeader = headers.get("content-length");
         String encoding = headers.get("transfer-encoding");
         boolean chunked = false;
@@ -102,7 +144,7 @@ public record RequestHead(String method, String path, Map<String, String> header
             chunked = true;
             length = -1;
         } else if (lengthHeader != null) {
-            if (lengthHeader.isEmpty() || lengthHeader.length() > 18 || !lengthHeader.chars().allMatch(Character::isDigit)) {
+            if (lengthHeader.isEmpty() || lengthHeader.length() > 18 || !digits(lengthHeader)) {
                 throw new Refusal(400, "BadRequest", "Content-Length '" + lengthHeader + "' is not a number of bytes.");
             }
             length = Long.parseLong(lengthHeader);

@@ -126,16 +126,15 @@ final class RequestDecoder {
         int start = in.readerIndex();
         int end = -1;
         int limit = in.writerIndex();
-        for (int i = Math.max(start, start + scanned - 3); i < limit; i++) {
-            if (in.getByte(i) == '\n') {
-                if (i + 1 < limit && in.getByte(i + 1) == '\n') {
-                    end = i + 2;
-                    break;
-                }
-                if (i + 2 < limit && in.getByte(i + 1) == '\r' && in.getByte(i + 2) == '\n') {
-                    end = i + 3;
-                    break;
-                }
+        for (int i = in.indexOf(Math.max(start, start + scanned - 3), limit, (byte) '\n'); i >= 0;
+             i = in.indexOf(i + 1, limit, (byte) '\n')) {
+            if (i + 1 < limit && in.getByte(i + 1) == '\n') {
+                end = i + 2;
+                break;
+            }
+            if (i + 2 < limit && in.getByte(i + 1) == '\r' && in.getByte(i + 2) == '\n') {
+                end = i + 3;
+                break;
             }
         }
         if (end < 0) {

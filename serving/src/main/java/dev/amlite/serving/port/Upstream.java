@@ -147,13 +147,19 @@ public final class Upstream implements AutoCloseable {
 
     private void send(Channel channel, Exchange exchange) {
         exchange.channel = channel;
-        channel.pipeline().get(Answering.class).begin(exchange);
-        StringBuilder head = new StringBuilder(256).append("POST ").append(exchange.path).append(" HTTP/1.1\r\nHost: ")
-                .append(host).append(':').append(port).append("\r\nContent-Length: ").append(exchange.body.length)
-                .append("\r\n");
+        Answering answering = channel.pipeline().get(Answering.class);
+        answering.begin(exchange);
+        // Head and body in one pooled direct buffer, the head written into it as text: no String, no heap copy.
+        StringBuilder head = answering.requestHead;
+        head.setLength(0);
+        head.append("POST ").append(exchange.path).append(" HTTP/1.1\r\nHost: ").append(host).append(':').append(port)
+                .append("\r\nContent-Length: ").append(exchange.body.length).append("\r\n");
         exchange.headers.forEach((name, value) -> head.append(name).append(": ").append(value).append("\r\n"));
-        byte[] top = head.append("\r\n").toString().getBytes(StandardCharsets.ISO_8859_1);
-        channel.writeAndFlush(Unpooled.wrappedBuffer(top, exchange.body)).addListener(written -> {
+        head.append("\r\n");
+        ByteBuf out = channel.alloc().ioBuffer(head.length() + exchange.body.length);
+        out.writeCharSequence(head, StandardCharsets.ISO_8859_1);
+        out.writeBytes(exchange.body);
+        channel.writeAndFlush(out).addListener(written -> {
             if (!written.isSuccess()) {
                 channel.close(); // what became of the exchange is decided when the channel goes inactive
             }
@@ -178,6 +184,10 @@ public final class Upstream implements AutoCloseable {
         private long length;
         private String contentType;
         private boolean close;
+        /** The last Content-Type answered on this connection. */
+        private String lastContentType;
+        /** The request head being written (reused: one exchange at a time on a connection). */
+        final StringBuilder requestHead = new StringBuilder(256);
 
         Answering(EventLoop loop) {
             this.loop = loop;
@@ -225,23 +235,25 @@ public final class Upstream implements AutoCloseable {
             }
         }
 
-        /** Parses the head when it is all there; false until then. */
+        /**
+         * Parses the head when it is all there; false until then. Read from the bytes in place: only a Content-Type
+         * other than the last one seen on this connection becomes a new String (an instance answers the same one).
+         */
         private boolean head() throws IOException {
-            int end = received.indexOf(received.readerIndex(), received.writerIndex(), (byte) '\n');
             int start = received.readerIndex();
+            int limit = received.writerIndex();
             int headEnd = -1;
-            while (end >= 0) {
+            for (int end = received.indexOf(start, limit, (byte) '\n'); end >= 0;
+                 end = received.indexOf(end + 1, limit, (byte) '\n')) {
                 int next = end + 1;
-                if (next < received.writerIndex() && received.getByte(next) == '\n') {
+                if (next < limit && received.getByte(next) == '\n') {
                     headEnd = next + 1;
                     break;
                 }
-                if (next + 1 < received.writerIndex() && received.getByte(next) == '\r'
-                        && received.getByte(next + 1) == '\n') {
+                if (next + 1 < limit && received.getByte(next) == '\r' && received.getByte(next + 1) == '\n') {
                     headEnd = next + 2;
                     break;
                 }
-                end = received.indexOf(next, received.writerIndex(), (byte) '\n');
             }
             if (headEnd < 0) {
                 if (received.readableBytes() > MAX_HEAD) {
@@ -249,43 +261,51 @@ public final class Upstream implements AutoCloseable {
                 }
                 return false;
             }
-            String text = received.toString(start, headEnd - start, StandardCharsets.ISO_8859_1);
-            received.readerIndex(headEnd);
-            String[] lines = text.split("\n");
-            String statusLine = lines[0].strip();
-            if (statusLine.length() < 12 || !statusLine.startsWith("HTTP/1.")) {
-                throw new IOException("The instance answered something that is not HTTP: " + statusLine);
+            int lineEnd = received.indexOf(start, headEnd, (byte) '\n');
+            int statusEnd = trimEnd(start, lineEnd);
+            if (statusEnd - start < 12 || !startsWith(start, "HTTP/1.")) {
+                throw new IOException("The instance answered something that is not HTTP: " + text(start, statusEnd));
             }
-            try {
-                status = Integer.parseInt(statusLine.substring(9, 12));
-            } catch (NumberFormatException e) {
-                throw new IOException("The instance answered a malformed status line: " + statusLine);
+            int code = 0;
+            for (int i = start + 9; i < start + 12; i++) {
+                byte digit = received.getByte(i);
+                if (digit < '0' || digit > '9') {
+                    throw new IOException("The instance answered a malformed status line: " + text(start, statusEnd));
+                }
+                code = code * 10 + digit - '0';
             }
+            status = code;
             length = -1;
             contentType = null;
-            close = statusLine.startsWith("HTTP/1.0");
-            for (int i = 1; i < lines.length; i++) {
-                String line = lines[i];
-                int colon = line.indexOf(':');
-                if (colon <= 0) {
-                    continue;
+            close = received.getByte(start + 7) == '0'; // HTTP/1.0
+            for (int from = lineEnd + 1; from < headEnd; from = lineEnd + 1) {
+                lineEnd = received.indexOf(from, headEnd, (byte) '\n');
+                int colon = received.indexOf(from, lineEnd, (byte) ':');
+                if (colon <= from) {
+                    continue; // the empty last line, or not a header
                 }
-                String name = line.substring(0, colon).strip();
-                String value = line.substring(colon + 1).strip();
-                if (name.equalsIgnoreCase("Content-Length")) {
-                    try {
-                        length = Long.parseLong(value);
-                    } catch (NumberFormatException e) {
-                        throw new IOException("The instance answered a malformed Content-Length: " + value);
+                int nameEnd = trimEnd(from, colon);
+                int valueStart = colon + 1;
+                int valueEnd = trimEnd(valueStart, lineEnd);
+                while (valueStart < valueEnd && (received.getByte(valueStart) & 0xFF) <= ' ') {
+                    valueStart++;
+                }
+                if (nameIs(from, nameEnd, "content-length")) {
+                    length = digits(valueStart, valueEnd);
+                    if (length < 0) {
+                        throw new IOException("The instance answered a malformed Content-Length: "
+                                + text(valueStart, valueEnd));
                     }
-                } else if (name.equalsIgnoreCase("Content-Type")) {
-                    contentType = value;
-                } else if (name.equalsIgnoreCase("Connection")) {
-                    close = value.equalsIgnoreCase("close");
-                } else if (name.equalsIgnoreCase("Transfer-Encoding")) {
-                    throw new IOException("The instance answered with Transfer-Encoding " + value + ", not supported");
+                } else if (nameIs(from, nameEnd, "content-type")) {
+                    contentType = contentType(valueStart, valueEnd);
+                } else if (nameIs(from, nameEnd, "connection")) {
+                    close = nameIs(valueStart, valueEnd, "close");
+                } else if (nameIs(from, nameEnd, "transfer-encoding")) {
+                    throw new IOException("The instance answered with Transfer-Encoding " + text(valueStart, valueEnd)
+                            + ", not supported");
                 }
             }
+            received.readerIndex(headEnd);
             if (length > MAX_ANSWER) {
                 throw new IOException("The answer is larger than " + MAX_ANSWER + " bytes");
             }
@@ -293,6 +313,65 @@ public final class Upstream implements AutoCloseable {
                 close = true; // the body ends when the instance closes the connection
             }
             return true;
+        }
+
+        /** Where [from, to) ends without its trailing whitespace (the CR of a CRLF among it). */
+        private int trimEnd(int from, int to) {
+            while (to > from && (received.getByte(to - 1) & 0xFF) <= ' ') {
+                to--;
+            }
+            return to;
+        }
+
+        private boolean startsWith(int at, String ascii) {
+            for (int i = 0; i < ascii.length(); i++) {
+                if ((received.getByte(at + i) & 0xFF) != ascii.charAt(i)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        /** Whether [from, to) is {@code lowerCase} in any case. */
+        private boolean nameIs(int from, int to, String lowerCase) {
+            if (to - from != lowerCase.length()) {
+                return false;
+            }
+            for (int i = 0; i < lowerCase.length(); i++) {
+                int b = received.getByte(from + i);
+                if ((b >= 'A' && b <= 'Z' ? b + ('a' - 'A') : b) != lowerCase.charAt(i)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        /** The decimal number [from, to) holds (at most 18 digits), or -1 when it is not one. */
+        private long digits(int from, int to) {
+            if (to <= from || to - from > 18) {
+                return -1;
+            }
+            long value = 0;
+            for (int i = from; i < to; i++) {
+                byte digit = received.getByte(i);
+                if (digit < '0' || digit > '9') {
+                    return -1;
+                }
+                value = value * 10 + digit - '0';
+            }
+            return value;
+        }
+
+        private String contentType(int from, int to) {
+            if (lastContentType != null && lastContentType.length() == to - from && startsWith(from, lastContentType)) {
+                return lastContentType; // byte for byte the same as last time
+            }
+            lastContentType = text(from, to);
+            return lastContentType;
+        }
+
+        private String text(int from, int to) {
+            return received.toString(from, to - from, StandardCharsets.ISO_8859_1);
         }
 
         private void complete(ChannelHandlerContext ctx) {

@@ -223,7 +223,12 @@ public abstract class HttpServerContract {
         }
         List<Case> cases = List.of(
                 new Case("NONSENSE\r\n\r\n", 400, "Malformed request line"),
+                new Case("GET  /x HTTP/1.1\r\n\r\n", 400, "Malformed request line"),
+                new Case("GET /x HTTP/1.1 more\r\n\r\n", 400, "Malformed request line"),
+                new Case("GET /x\r\n\r\n", 400, "Malformed request line"),
                 new Case("GET /x HTTP/2.0\r\n\r\n", 505, "HTTP/2.0"),
+                new Case("GET /x HTTP/1.1\r\nHost : x\r\n\r\n", 400, "may not begin or end with whitespace"),
+                new Case("POST /x HTTP/1.1\r\nCONTENT-LENGTH: 1\r\ncontent-length: 2\r\n\r\n", 400, "Conflicting"),
                 new Case("GET x HTTP/1.1\r\n\r\n", 400, "starting with '/'"),
                 new Case("GET /x HTTP/1.1\r\nno colon here\r\n\r\n", 400, "name: value"),
                 new Case("GET /x HTTP/1.1\r\nA: b\r\n folded\r\n\r\n", 400, "Folded"),

@@ -187,4 +187,59 @@ class UpstreamTest {
                     .hasCauseInstanceOf(IOException.class).hasMessageContaining("Transfer-Encoding chunked");
         }
     }
+
+    /** A server that answers the requests of its connections with {@code answers} in turn, keeping them open. */
+    private static java.net.ServerSocket sequenceBackend(java.util.concurrent.atomic.AtomicInteger accepted,
+                                                         String... answers) throws IOException {
+        java.net.ServerSocket server = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
+        java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+        Thread.ofPlatform().daemon().start(() -> {
+            while (!server.isClosed()) {
+                try (java.net.Socket socket = server.accept()) {
+                    accepted.incrementAndGet();
+                    java.io.InputStream in = socket.getInputStream();
+                    while (true) {
+                        String head = "";
+                        while (!head.endsWith("\r\n\r\n")) {
+                            int b = in.read();
+                            if (b < 0) {
+                                throw new java.io.EOFException();
+                            }
+                            head += (char) b;
+                        }
+                        in.readNBytes(Integer.parseInt(head.replaceAll("(?s).*Content-Length: (\\d+).*", "$1")));
+                        socket.getOutputStream().write(answers[next.getAndIncrement()]
+                                .getBytes(StandardCharsets.ISO_8859_1));
+                    }
+                } catch (IOException | RuntimeException e) {
+                    // the next connection
+                }
+            }
+        });
+        return server;
+    }
+
+    @Test
+    void headersAreReadInAnyCaseAndSpacingAndEachAnswerKeepsItsOwnContentType() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger accepted = new java.util.concurrent.atomic.AtomicInteger();
+        try (java.net.ServerSocket server = sequenceBackend(accepted,
+                "HTTP/1.1 201 Created\r\ncontent-TYPE:   application/json  \r\nCONTENT-LENGTH:2\r\n\r\n{}",
+                "HTTP/1.1 200 OK\r\nContent-Type: text/csv; charset=utf-8\r\nContent-Length: 3\r\n\r\na,b",
+                "HTTP/1.1 200 OK\r\nContent-Type: text/csv; charset=utf-8\r\nContent-Length: 1\r\n\r\nc",
+                "HTTP/1.1 200 OK\r\nContent-Type: Text/CSV; charset=UTF-8\r\nContent-Length: 1\r\n\r\nd",
+                "HTTP/1.1 424 Failed Dependency\nContent-Length: 1\n\ne",
+                "HTTP/1.1 200 OK\r\nContent-Length: 12x\r\n\r\n");
+             Upstream client = new Upstream(LOOPS, "127.0.0.1", server.getLocalPort())) {
+            java.util.List<String> seen = new java.util.ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                seen.add(text(client.post("/score", Map.of(), "x".getBytes(), 5_000_000_000L).get(5, TimeUnit.SECONDS)));
+            }
+            assertThat(seen).containsExactly("201 {} application/json", "200 a,b text/csv; charset=utf-8",
+                    "200 c text/csv; charset=utf-8", "200 d Text/CSV; charset=UTF-8", "424 e null");
+            assertThat(accepted.get()).as("one kept-alive connection").isEqualTo(1);
+            assertThatThrownBy(() -> client.post("/score", Map.of(), "x".getBytes(), 5_000_000_000L)
+                    .get(5, TimeUnit.SECONDS)).hasCauseInstanceOf(IOException.class)
+                    .hasMessageContaining("malformed Content-Length: 12x");
+        }
+    }
 }
