@@ -178,6 +178,9 @@ run_wrk() { # label url [connections] [pids whose CPU per request to report]
 median_ratio() { python3 -c "import statistics, sys; a, b = sys.argv[1].split(), sys.argv[2].split(); \
 r = sorted(float(x) / float(y) for x, y in zip(a, b)); print(f'{statistics.median(r):.2f}x (pairs: ' \
 + ', '.join(f'{x:.2f}' for x in r) + ')')" "$1" "$2"; }
+# wrk prints latencies with units (us, ms, s): in microseconds for the arithmetic.
+micros() { python3 -c "import re,sys; v,u=re.match(r'([0-9.]+)(us|ms|s)',sys.argv[1]).groups(); \
+print(float(v)*{'us':1,'ms':1e3,'s':1e6}[u])" "$1"; }
 ROUNDS="${ROUNDS:-3}"
 WRK_PIN=()
 
@@ -235,9 +238,6 @@ if [[ -n "${PIN:-}" ]]; then
   WRK_PIN=(taskset -c 0)
   echo "wrk on CPU 0; the server, its instances and nginx on CPU 1"
 fi
-# wrk prints latencies with units (us, ms, s): in microseconds for the arithmetic.
-micros() { python3 -c "import re,sys; v,u=re.match(r'([0-9.]+)(us|ms|s)',sys.argv[1]).groups(); \
-print(float(v)*{'us':1,'ms':1e3,'s':1e6}[u])" "$1"; }
 for round in $(seq 1 "$ROUNDS"); do
   WRK_SCRIPT=paced.lua run_wrk "(a) backend directly, paced (round $round)" "http://127.0.0.1:$BLUE/score"
   direct=$(micros "$LAST_P99")
@@ -309,8 +309,7 @@ for round in $(seq 1 "$ROUNDS"); do
     printf '%-58s %10s req/s   p50 %8s   p99 %8s   non-2xx %s\n' "${names[$i]} (round $round)" \
       "$(awk '/Requests\/sec/ {print $2}' "$out")" "$(awk '$1=="50%" {print $2}' "$out")" \
       "$(awk '$1=="99%" {print $2}' "$out")" "$(awk '/Non-2xx/ {print $5}' "$out" | grep . || echo 0)"
-    p99s+=("$(python3 -c "import re,sys; v,u=re.match(r'([0-9.]+)(us|ms|s)',sys.argv[1]).groups(); \
-print(float(v)*{'us':1,'ms':1e3,'s':1e6}[u])" "$(awk '$1=="99%" {print $2}' "$out")")")
+    p99s+=("$(micros "$(awk '$1=="99%" {print $2}' "$out")")")
   done
   ADDED8_AMLITE="$ADDED8_AMLITE $(python3 -c "print(${p99s[1]} - ${p99s[0]})")"
   ADDED8_NGINX="$ADDED8_NGINX $(python3 -c "print(${p99s[2]} - ${p99s[0]})")"
@@ -334,16 +333,20 @@ echo "== 2. mirror isolation: shadow answers in 300 ms"
 warm "$SCORE"; warm "$SCORE"
 "$AMLITE" ml online-endpoint update -n bench --mirror-traffic "slow=50" -o none
 warm "$SCORE"; warm "$SCORE"
-OFF_RPS=""; ON_RPS=""
+OFF_RPS=""; ON_RPS=""; OFF_P99=""; ON_P99=""
+# The router's CPU per request is printed with each run: what mirroring costs amlite itself, apart from the machine.
 mirror_off() { "$AMLITE" ml online-endpoint update -n bench --mirror-traffic "slow=0" -o none
-  run_wrk "amlite, mirror off (round $round)" "$SCORE"; OFF_RPS="$OFF_RPS $LAST_RPS"; }
+  run_wrk "amlite, mirror off (round $round)" "$SCORE" 64 "$SERVER_PID"
+  OFF_RPS="$OFF_RPS $LAST_RPS"; OFF_P99="$OFF_P99 $(micros "$LAST_P99")"; }
 mirror_on() { "$AMLITE" ml online-endpoint update -n bench --mirror-traffic "slow=50" -o none
-  run_wrk "amlite, mirror 50% to the 300 ms shadow (round $round)" "$SCORE"; ON_RPS="$ON_RPS $LAST_RPS"; }
+  run_wrk "amlite, mirror 50% to the 300 ms shadow (round $round)" "$SCORE" 64 "$SERVER_PID"
+  ON_RPS="$ON_RPS $LAST_RPS"; ON_P99="$ON_P99 $(micros "$LAST_P99")"; }
 # Off/on, then on/off (ABBA): the machine drifts during a run, and a fixed order would count the drift as cost.
 for round in $(seq 1 "$ROUNDS"); do
   if (( round % 2 )); then mirror_off; mirror_on; else mirror_on; mirror_off; fi
 done
 echo "amlite mirror on / off throughput, median of the pairs: $(median_ratio "$ON_RPS" "$OFF_RPS")"
+echo "amlite mirror on / off p99, median of the pairs: $(median_ratio "$ON_P99" "$OFF_P99")"
 "$AMLITE" ml online-deployment get-metrics -n slow -e bench --query mirrored -o json | tr -d '\n '; echo
 "$AMLITE" ml online-endpoint update -n bench --mirror-traffic "slow=0" -o none
 nginx_start "$SLOW" 0
