@@ -181,6 +181,8 @@ r = sorted(float(x) / float(y) for x, y in zip(a, b)); print(f'{statistics.media
 # wrk prints latencies with units (us, ms, s): in microseconds for the arithmetic.
 micros() { python3 -c "import re,sys; v,u=re.match(r'([0-9.]+)(us|ms|s)',sys.argv[1]).groups(); \
 print(float(v)*{'us':1,'ms':1e3,'s':1e6}[u])" "$1"; }
+# The example's models (parts 5 and 6).
+EX="$ROOT/examples/safe-rollout/endpoints/online"
 ROUNDS="${ROUNDS:-3}"
 WRK_PIN=()
 
@@ -419,7 +421,6 @@ fi
 if part 5; then
 echo "== 5. Python serving: the scikit-learn score.py, amlite with $N instances (max_concurrent ${CONCURRENT:-1}) vs gunicorn + Flask with $N workers"
 "$PY" "$ROOT/examples/safe-rollout/train.py" >/dev/null
-EX="$ROOT/examples/safe-rollout/endpoints/online"
 cat > "$WORK/sk.yml" <<YAML
 name: sklearn
 endpoint_name: bench
