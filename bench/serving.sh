@@ -14,7 +14,7 @@
 #  8. the same overhead measured in one window: one wrk per target (backend, amlite, nginx), all running at once,
 #     64 connections each, each pausing DELAY_MS x the number of targets (the same total load as part 7), so the
 #     p99 each proxy adds is the difference of two p99s taken under the same machine conditions (not in the
-#     default PARTS).
+#     default PARTS; tried 2026-12-02 and no steadier than part 7: docs/benchmarks.md).
 # Plain HTTP on loopback for amlite and nginx alike (no TLS on either side), so both proxy the same bytes.
 # Usage: bench/serving.sh [SECONDS per wrk run] [N instances/workers]   (defaults 10 2)
 # Environment: PARTS (default "1 2 3 4 5 6"), ROUNDS (rounds of parts 1, 2 and 5; default 3), CONCURRENT,
