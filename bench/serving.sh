@@ -10,11 +10,7 @@
 #  7. router overhead below saturation: part 1's three targets at 64 connections, each connection pausing
 #     DELAY_MS (default 20) after every answer (wrk's delay(), bench/serving/paced.lua): p99 added by each proxy
 #     at a fixed offered load rather than at the machine's limit, and the deployments' own latency histograms (the
-#     upstream exchanges as the router timed them) (not in the default PARTS);
-#  8. the same overhead measured in one window: one wrk per target (backend, amlite, nginx), all running at once,
-#     64 connections each, each pausing DELAY_MS x the number of targets (the same total load as part 7), so the
-#     p99 each proxy adds is the difference of two p99s taken under the same machine conditions (not in the
-#     default PARTS; tried 2026-12-02 and no steadier than part 7: docs/benchmarks.md).
+#     upstream exchanges as the router timed them) (not in the default PARTS).
 # Plain HTTP on loopback for amlite and nginx alike (no TLS on either side), so both proxy the same bytes.
 # Usage: bench/serving.sh [SECONDS per wrk run] [N instances/workers]   (defaults 10 2)
 # Environment: PARTS (default "1 2 3 4 5 6"), ROUNDS (rounds of parts 1, 2 and 5; default 3), CONCURRENT,
@@ -23,7 +19,7 @@
 # WRK_THREADS (wrk's threads in the measured runs, default 2); PIN (part 7: wrk on CPU 0, the rest on CPU 1);
 # FLOOR (part 7: also each proxy's plainest hop, amlite pinned to one deployment and nginx's bare proxy_pass);
 # PERF_SCHED (a folder: `perf sched record` of 5 s inside each round-1 run, for `perf sched timehist`);
-# LOOP (parts 1, 7 and 8: also (f) bench/serving/LoopRouter.java, a reference event-loop router on Netty with the same
+# LOOP (parts 1 and 7: also (f) bench/serving/LoopRouter.java, a reference event-loop router on Netty with the same
 # key check, split and mirror, in front of the same instances; LOOP_THREADS its event loops, default 2).
 source "$(dirname "$0")/common.sh"
 SECONDS_PER_RUN="${1:-10}"
@@ -279,51 +275,6 @@ for d in blue green; do
   echo "upstream exchanges as the router timed them${FLOOR:+ (with the pinned requests of (d))}, $d: $("$AMLITE" ml online-deployment get-metrics -n "$d" -e bench \
     --query latencyMs -o json | tr -d '\n ')"
 done
-nginx_stop
-loop_stop
-fi
-
-if part 8; then
-# Part 7 subtracts two p99s measured in different 10 s windows, and on this shared machine the backend's own p99
-# moves by ±0.5 ms from one window to the next. Here the targets are measured in the same window: one wrk per
-# target, all at once, so that whatever the machine does at that moment, every stream sees it.
-STREAMS=3; [[ -n "${LOOP:-}" ]] && STREAMS=4
-PAUSE8=$(( ${DELAY_MS:-20} * STREAMS ))
-echo "== 8. router overhead in the same window: direct, amlite, nginx${LOOP:+ and the event-loop reference} at once," \
-  "64 connections each, each pausing ${PAUSE8} ms after every answer (the same total load as part 7)"
-"$AMLITE" ml online-endpoint update -n bench --mirror-traffic "shadow=10" -o none
-nginx_start "$SHADOW" 10
-loop_start "$SHADOW"
-paced_wrk() { DELAY_MS="$PAUSE8" KEY="$KEY" BENCH_DIR="$BENCH_DIR" wrk -t1 -c64 -d"$1" --latency \
-  -s "$BENCH_DIR/serving/paced.lua" "$2"; }
-targets=("http://127.0.0.1:$BLUE/score" "$SCORE" "http://127.0.0.1:$NGINX_PORT/score")
-names=("(a) backend directly" "(b) amlite router" "(c) nginx")
-if [[ -n "${LOOP:-}" ]]; then targets+=("http://127.0.0.1:$LOOP_PORT/score"); names+=("(f) event-loop reference"); fi
-# `wait` with the streams' pids: a bare `wait` would also wait for the server this script started.
-pids=(); for t in "${targets[@]}"; do paced_wrk 10s "$t" >/dev/null & pids+=($!); done; wait "${pids[@]}"  # warm-up
-ADDED8_AMLITE=""; ADDED8_NGINX=""; ADDED8_LOOP=""
-for round in $(seq 1 "$ROUNDS"); do
-  pids=(); for i in "${!targets[@]}"; do paced_wrk "${SECONDS_PER_RUN}s" "${targets[$i]}" > "$WORK/stream$i.out" & pids+=($!); done
-  wait "${pids[@]}"
-  p99s=()
-  for i in "${!targets[@]}"; do
-    out="$WORK/stream$i.out"
-    printf '%-58s %10s req/s   p50 %8s   p99 %8s   non-2xx %s\n' "${names[$i]} (round $round)" \
-      "$(awk '/Requests\/sec/ {print $2}' "$out")" "$(awk '$1=="50%" {print $2}' "$out")" \
-      "$(awk '$1=="99%" {print $2}' "$out")" "$(awk '/Non-2xx/ {print $5}' "$out" | grep . || echo 0)"
-    p99s+=("$(micros "$(awk '$1=="99%" {print $2}' "$out")")")
-  done
-  ADDED8_AMLITE="$ADDED8_AMLITE $(python3 -c "print(${p99s[1]} - ${p99s[0]})")"
-  ADDED8_NGINX="$ADDED8_NGINX $(python3 -c "print(${p99s[2]} - ${p99s[0]})")"
-  [[ -n "${LOOP:-}" ]] && ADDED8_LOOP="$ADDED8_LOOP $(python3 -c "print(${p99s[3]} - ${p99s[0]})")"
-done
-python3 -c "import statistics, sys; a, n = sys.argv[1].split(), sys.argv[2].split(); \
-print('p99 added over the backend in the same window, median of rounds: amlite %.0f us (rounds %s), nginx %.0f us (rounds %s)' % ( \
-statistics.median(map(float, a)), ', '.join('%.0f' % float(x) for x in a), \
-statistics.median(map(float, n)), ', '.join('%.0f' % float(x) for x in n)))" "$ADDED8_AMLITE" "$ADDED8_NGINX"
-[[ -n "${LOOP:-}" ]] && python3 -c "import statistics, sys; a = sys.argv[1].split(); \
-print('p99 added by the event-loop reference in the same window, median of rounds: %.0f us (rounds %s)' % ( \
-statistics.median(map(float, a)), ', '.join('%.0f' % float(x) for x in a)))" "$ADDED8_LOOP"
 nginx_stop
 loop_stop
 fi

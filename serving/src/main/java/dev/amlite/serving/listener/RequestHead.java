@@ -111,7 +111,8 @@ public record RequestHead(String method, String path, Map<String, String> header
                 throw new Refusal(400, "BadRequest", "Malformed header line (no 'name: value').");
             }
             if (Character.isWhitespace(line.charAt(colon - 1)) || Character.isWhitespace(line.charAt(0))) {
-                throw new Refusal(400, "BadRequest", "A header name may not begin or end with whitespace.");
+                throw new Refusal(400, "BadRequest", "A header name may not begin or end with whitespace; "
+                        + "write 'Name: value', the colon right after the name.");
             }
             String name = name(line, colon);
             int from = colon + 1;

@@ -124,19 +124,8 @@ final class RequestDecoder {
             scanned = 0;
         }
         int start = in.readerIndex();
-        int end = -1;
         int limit = in.writerIndex();
-        for (int i = in.indexOf(Math.max(start, start + scanned - 3), limit, (byte) '\n'); i >= 0;
-             i = in.indexOf(i + 1, limit, (byte) '\n')) {
-            if (i + 1 < limit && in.getByte(i + 1) == '\n') {
-                end = i + 2;
-                break;
-            }
-            if (i + 2 < limit && in.getByte(i + 1) == '\r' && in.getByte(i + 2) == '\n') {
-                end = i + 3;
-                break;
-            }
-        }
+        int end = HeadEnd.find(in, Math.max(start, start + scanned - 3), limit);
         if (end < 0) {
             scanned = limit - start;
             if (scanned > maxHead) {

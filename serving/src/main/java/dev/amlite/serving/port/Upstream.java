@@ -241,20 +241,7 @@ public final class Upstream implements AutoCloseable {
          */
         private boolean head() throws IOException {
             int start = received.readerIndex();
-            int limit = received.writerIndex();
-            int headEnd = -1;
-            for (int end = received.indexOf(start, limit, (byte) '\n'); end >= 0;
-                 end = received.indexOf(end + 1, limit, (byte) '\n')) {
-                int next = end + 1;
-                if (next < limit && received.getByte(next) == '\n') {
-                    headEnd = next + 1;
-                    break;
-                }
-                if (next + 1 < limit && received.getByte(next) == '\r' && received.getByte(next + 1) == '\n') {
-                    headEnd = next + 2;
-                    break;
-                }
-            }
+            int headEnd = HeadEnd.find(received, start, received.writerIndex());
             if (headEnd < 0) {
                 if (received.readableBytes() > MAX_HEAD) {
                     throw new IOException("The answer's head is larger than " + MAX_HEAD + " bytes");
