@@ -67,16 +67,23 @@ java_deployment shadow 0
 java_deployment slow 300
 port_of() { grep -o "Instance $1-0 ready on port [0-9]*" "$WORK/serving.log" | tail -1 | awk '{print $NF}'; }
 BLUE=$(port_of blue); GREEN=$(port_of green); SHADOW=$(port_of shadow); SLOW=$(port_of slow)
+# The Unix domain sockets the instances also listen on (the router's way in), so that nginx can be measured on the
+# same transport: (g) in parts 1 and 7.
+socket_of() { grep -o "Instance $1-0 ready on port [0-9]* (pid [0-9]*), local socket [^ ]*" "$WORK/serving.log" | tail -1 \
+  | awk '{print $NF}'; }
+BLUE_SOCK=$(socket_of blue); GREEN_SOCK=$(socket_of green); SHADOW_SOCK=$(socket_of shadow)
 KEY=$("$AMLITE" ml online-endpoint get-credentials -n bench --query primaryKey -o tsv)
 SCORE=$("$AMLITE" ml online-endpoint show -n bench --query scoring_uri -o tsv)   # the inference port
 "$AMLITE" ml online-endpoint update -n bench --traffic "blue=90 green=10" -o none
 
 NGINX_PORT=$(free_port)
 NGINX_PLAIN_PORT=$(free_port)
+NGINX_LOCAL_PORT=$(free_port)
 nginx_conf() { # mirror_port mirror_percent
   mkdir -p "$WORK/nginx"
   cat > "$WORK/nginx/nginx.conf" <<CONF
 worker_processes auto;
+$( (( EUID == 0 )) && echo "user root;" )  # (g)'s workers must open the instances' sockets, which only their user may
 pid $WORK/nginx/nginx.pid;
 error_log $WORK/nginx/error.log warn;
 events { worker_connections 4096; }
@@ -93,7 +100,8 @@ http {
     location = /score {
       if (\$http_authorization != "Bearer $KEY") { return 401; }
       mirror /mirror;
-      mirror_request_body on;
+      mirror_request_body on;$( [[ -n "${CAPTURE:-}" ]] && printf '\n      %s\n      %s' \
+        'proxy_set_header x-request-id $request_id;' 'add_header x-request-id $request_id always;')
       proxy_http_version 1.1;
       proxy_set_header Connection "";
       proxy_pass http://\$live;
@@ -106,6 +114,32 @@ http {
       proxy_pass http://shadow/score;
     }
   }
+$( [[ -n "$BLUE_SOCK" ]] && cat <<LOCAL
+  upstream blue_local { server unix:$BLUE_SOCK; keepalive 128; }
+  upstream green_local { server unix:$GREEN_SOCK; keepalive 128; }
+  upstream shadow_local { server unix:$( [[ "$1" == "$SHADOW" ]] && echo "$SHADOW_SOCK" || echo "$(socket_of slow)"); keepalive 128; }
+  split_clients "\${request_id}" \$live_local { 90% blue_local; * green_local; }
+  server { # (g): the same split and mirror, to the instances' Unix domain sockets as amlite's router reaches them
+    listen 127.0.0.1:$NGINX_LOCAL_PORT;
+    keepalive_requests 1000000;
+    location = /score {
+      if (\$http_authorization != "Bearer $KEY") { return 401; }
+      mirror /mirror;
+      mirror_request_body on;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_pass http://\$live_local;
+    }
+    location = /mirror {
+      internal;
+      if (\$mirrored = "") { return 204; }
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_pass http://shadow_local/score;
+    }
+  }
+LOCAL
+)
   server { # the floor: one plain proxy hop to blue, no split, no mirror (part 7's (e))
     listen 127.0.0.1:$NGINX_PLAIN_PORT;
     keepalive_requests 1000000;
@@ -188,7 +222,7 @@ echo "== 1. router overhead, 64 connections, ${SECONDS_PER_RUN} s each"
 nginx_start "$SHADOW" 10
 warm "http://127.0.0.1:$BLUE/score"; warm "$SCORE"; warm "$SCORE"; warm "http://127.0.0.1:$NGINX_PORT/score"
 loop_start "$SHADOW"
-AMLITE_RPS=""; NGINX_RPS=""; LOOP_RPS=""
+AMLITE_RPS=""; NGINX_RPS=""; LOOP_RPS=""; NGINX_LOCAL_RPS=""
 for round in $(seq 1 "$ROUNDS"); do
   run_wrk "(a) backend directly (round $round)" "http://127.0.0.1:$BLUE/score"
   run_wrk "(b) amlite router, key, 90/10, mirror 10% (round $round)" "$SCORE" 64 "$SERVER_PID"
@@ -196,12 +230,18 @@ for round in $(seq 1 "$ROUNDS"); do
   run_wrk "(c) nginx split_clients 90/10, mirror 10% (round $round)" "http://127.0.0.1:$NGINX_PORT/score" 64 \
     "$(pgrep -d ' ' -f "nginx: worker process" || true)"
   NGINX_RPS="$NGINX_RPS $LAST_RPS"
+  if [[ -n "$BLUE_SOCK" ]]; then
+    run_wrk "(g) nginx, the same to the local sockets (round $round)" "http://127.0.0.1:$NGINX_LOCAL_PORT/score" 64 \
+      "$(pgrep -d ' ' -f "nginx: worker process" || true)"
+    NGINX_LOCAL_RPS="$NGINX_LOCAL_RPS $LAST_RPS"
+  fi
   if [[ -n "${LOOP:-}" ]]; then
     run_wrk "(f) reference event-loop router (round $round)" "http://127.0.0.1:$LOOP_PORT/score" 64 "$LOOP_PID"
     LOOP_RPS="$LOOP_RPS $LAST_RPS"
   fi
 done
 echo "amlite / nginx throughput, median of the rounds: $(median_ratio "$AMLITE_RPS" "$NGINX_RPS")"
+[[ -n "$BLUE_SOCK" ]] && echo "amlite / nginx to the local sockets (g), median of the rounds: $(median_ratio "$AMLITE_RPS" "$NGINX_LOCAL_RPS")"
 [[ -n "${LOOP:-}" ]] && echo "amlite / event-loop reference throughput, median of the rounds: $(median_ratio "$AMLITE_RPS" "$LOOP_RPS")"
 nginx_stop
 loop_stop
@@ -216,7 +256,7 @@ nginx_start "$SHADOW" 10
 warm "http://127.0.0.1:$BLUE/score"; warm "http://127.0.0.1:$NGINX_PORT/score"
 KEY="$KEY" BENCH_DIR="$BENCH_DIR" wrk -t2 -c64 -d10s -s "$BENCH_DIR/serving/paced.lua" "$SCORE" >/dev/null
 loop_start "$SHADOW"
-ADDED_AMLITE=""; ADDED_NGINX=""; FLOOR_AMLITE=""; FLOOR_NGINX=""; ADDED_LOOP=""
+ADDED_AMLITE=""; ADDED_NGINX=""; FLOOR_AMLITE=""; FLOOR_NGINX=""; ADDED_LOOP=""; ADDED_NGINX_LOCAL=""
 if [[ -n "${PRIO:-}" ]]; then
   for pid in $SERVER_PID $(pgrep -f "nginx: worker process"); do
     for t in /proc/$pid/task/*; do
@@ -224,6 +264,13 @@ if [[ -n "${PRIO:-}" ]]; then
     done
   done
   echo "proxies' threads at priority $PRIO"
+fi
+if [[ -n "${SLICE_US:-}" ]]; then
+  # An EEVDF slice of SLICE_US for amlite's event loops and nginx's workers (Linux 6.12+): a thread with a short
+  # slice preempts the running one when it wakes, instead of waiting out that one's slice (3 ms by default here).
+  loop_tids=$(grep -l '^scoring-loop' /proc/"$SERVER_PID"/task/*/comm | cut -d/ -f5)
+  nginx_tids=$(for pid in $(pgrep -f "nginx: worker process"); do ls /proc/"$pid"/task; done)
+  python3 /tmp/exp/slice.py "$SLICE_US" $loop_tids $nginx_tids
 fi
 if [[ -n "${PIN:-}" ]]; then
   # The load generator on CPU 0, everything measured (the amlite server, the instances it started, nginx) on CPU 1:
@@ -236,13 +283,46 @@ if [[ -n "${PIN:-}" ]]; then
   WRK_PIN=(taskset -c 0)
   echo "wrk on CPU 0; the server, its instances and nginx on CPU 1"
 fi
+# CAPTURE (a folder): a tcpdump of the loopback for 5 s inside each run of (a), (b) and (c), split by
+# bench/serving/hops.py into the proxy's own time and the instance's time per request, from the kernel's packet
+# timestamps: both in the same window, unlike a p99 difference between two runs.
+capture_start() { # name ports...
+  [[ -n "${CAPTURE:-}" ]] || return 0
+  local filter="" port
+  for port in "${@:2}"; do filter="${filter:+$filter or }port $port"; done
+  CAPTURE_FILE="$CAPTURE/$1.pcap"
+  (sleep 2; timeout 5 tcpdump -i lo -n -s 600 -B 65536 --time-stamp-precision nano -w "$CAPTURE_FILE" \
+    "tcp and ($filter) and tcp[tcpflags] & tcp-push != 0" 2> "$CAPTURE_FILE.log") &
+  CAPTURE_PID=$!
+}
+capture_report() { # proxy_port instance_ports...
+  [[ -n "${CAPTURE:-}" ]] || return 0
+  wait "$CAPTURE_PID" || true
+  echo "  packets: $(grep -h 'captured\|dropped by kernel' "$CAPTURE_FILE.log" | tr '\n' ' ')"
+  python3 "$BENCH_DIR/serving/hops.py" "$CAPTURE_FILE" "$@"
+}
+[[ -n "${CAPTURE:-}" ]] && mkdir -p "$CAPTURE"
+SCORE_PORT=$(sed -E 's|^https?://[^:/]+:([0-9]+)/.*|\1|' <<<"$SCORE")
 for round in $(seq 1 "$ROUNDS"); do
+  capture_start "backend-$round" "$BLUE"
   WRK_SCRIPT=paced.lua run_wrk "(a) backend directly, paced (round $round)" "http://127.0.0.1:$BLUE/score"
+  capture_report "$BLUE"
   direct=$(micros "$LAST_P99")
+  capture_start "amlite-$round" "$SCORE_PORT" "$BLUE" "$GREEN"
   WRK_SCRIPT=paced.lua run_wrk "(b) amlite router, paced (round $round)" "$SCORE" 64 "$SERVER_PID"
+  capture_report "$SCORE_PORT" "$BLUE" "$GREEN"
   ADDED_AMLITE="$ADDED_AMLITE $(python3 -c "print($(micros "$LAST_P99") - $direct)")"
+  capture_start "nginx-$round" "$NGINX_PORT" "$BLUE" "$GREEN"
   WRK_SCRIPT=paced.lua run_wrk "(c) nginx, paced (round $round)" "http://127.0.0.1:$NGINX_PORT/score"
+  capture_report "$NGINX_PORT" "$BLUE" "$GREEN"
   ADDED_NGINX="$ADDED_NGINX $(python3 -c "print($(micros "$LAST_P99") - $direct)")"
+  if [[ -n "$BLUE_SOCK" ]]; then
+    capture_start "nginx-local-$round" "$NGINX_LOCAL_PORT"
+    WRK_SCRIPT=paced.lua run_wrk "(g) nginx to the local sockets, paced (round $round)" \
+      "http://127.0.0.1:$NGINX_LOCAL_PORT/score"
+    capture_report "$NGINX_LOCAL_PORT" "$BLUE" "$GREEN"
+    ADDED_NGINX_LOCAL="$ADDED_NGINX_LOCAL $(python3 -c "print($(micros "$LAST_P99") - $direct)")"
+  fi
   if [[ -n "${LOOP:-}" ]]; then
     WRK_SCRIPT=paced.lua run_wrk "(f) reference event-loop router, paced (round $round)" \
       "http://127.0.0.1:$LOOP_PORT/score" 64 "$LOOP_PID"
@@ -268,6 +348,9 @@ python3 -c "import statistics, sys; a, n = sys.argv[1].split(), sys.argv[2].spli
 print('p99 added over the backend, median of rounds: amlite %.0f us (rounds %s), nginx %.0f us (rounds %s)' % ( \
 statistics.median(map(float, a)), ', '.join('%.0f' % float(x) for x in a), \
 statistics.median(map(float, n)), ', '.join('%.0f' % float(x) for x in n)))" "$ADDED_AMLITE" "$ADDED_NGINX"
+[[ -n "$BLUE_SOCK" ]] && python3 -c "import statistics, sys; a = sys.argv[1].split(); \
+print('p99 added by nginx to the local sockets (g), median of rounds: %.0f us (rounds %s)' % ( \
+statistics.median(map(float, a)), ', '.join('%.0f' % float(x) for x in a)))" "$ADDED_NGINX_LOCAL"
 [[ -n "${LOOP:-}" ]] && python3 -c "import statistics, sys; a = sys.argv[1].split(); \
 print('p99 added by the event-loop reference, median of rounds: %.0f us (rounds %s)' % ( \
 statistics.median(map(float, a)), ', '.join('%.0f' % float(x) for x in a)))" "$ADDED_LOOP"

@@ -42,8 +42,9 @@ final class DeploymentRuntime implements AutoCloseable {
         final Upstream upstream;
         final AtomicInteger inFlight = new AtomicInteger();
 
-        Target(EventLoops loops, int port) {
-            this.upstream = new Upstream(loops, "127.0.0.1", port);
+        Target(EventLoops loops, DeploymentInstances.ReadyInstance instance) {
+            this.upstream = instance.socketFile() != null ? new Upstream(loops, instance.socketFile(), instance.port())
+                    : new Upstream(loops, "127.0.0.1", instance.port());
         }
     }
 
@@ -281,8 +282,11 @@ final class DeploymentRuntime implements AutoCloseable {
         Target best = null;
         int bestLoad = Integer.MAX_VALUE;
         for (int i = 0; i < size; i++) {
-            int port = ready.get((start + i) % size).port();
-            Target target = targets.computeIfAbsent(port, p -> new Target(loops, p));
+            DeploymentInstances.ReadyInstance instance = ready.get((start + i) % size);
+            Target target = targets.get(instance.port());
+            if (target == null) {
+                target = targets.computeIfAbsent(instance.port(), p -> new Target(loops, instance));
+            }
             int load = target.inFlight.get();
             if (load < bestLoad) {
                 best = target;

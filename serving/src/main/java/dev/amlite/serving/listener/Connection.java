@@ -5,8 +5,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.Socket;
-import java.net.SocketTimeoutException;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
@@ -23,7 +21,9 @@ final class Connection {
     /** A body nobody read is skipped to keep the connection when it is at most this big; a larger one closes it. */
     private static final long DRAIN_LIMIT = 64 * 1024;
     private static final int MAX_CHUNK_LINE = 1024;
-    private final Socket socket;
+    private static final java.time.Duration LINGER = java.time.Duration.ofSeconds(5);
+    private final Peer peer;
+    private final ReadTimer.Watch watch;
     private final ListenerSettings settings;
     private final InferenceHandler handler;
     private final String clientAddress;
@@ -33,34 +33,36 @@ final class Connection {
     /** Set when the connection closes with the client possibly still sending: see {@link #lingeringClose()}. */
     private boolean unreadInput;
 
-    Connection(Socket socket, ListenerSettings settings, InferenceHandler handler) {
-        this.socket = socket;
+    Connection(Peer peer, ReadTimer.Watch watch, ListenerSettings settings, InferenceHandler handler) {
+        this.peer = peer;
+        this.watch = watch;
         this.settings = settings;
         this.handler = handler;
-        this.clientAddress = socket.getInetAddress() == null ? "unknown" : socket.getInetAddress().getHostAddress();
+        this.clientAddress = peer.address();
     }
 
     void run() {
         try {
-            socket.setTcpNoDelay(true);
-            in = socket.getInputStream();
+            in = peer.input();
             input = new HttpInput(in, 16 * 1024);
-            out = new BufferedOutputStream(socket.getOutputStream(), 16 * 1024);
+            out = new BufferedOutputStream(peer.output(), 16 * 1024);
             while (true) {
-                socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, settings.idleTimeout().toMillis()));
-                if (!awaitRequest()) {
-                    return;
+                watch.arm(settings.idleTimeout());
+                if (!input.awaitData()) {
+                    return; // the client closed, or an idle kept-alive connection timed out: closing is the answer
                 }
-                socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, settings.readTimeout().toMillis()));
+                watch.arm(settings.readTimeout());
                 if (!exchange()) {
                     return;
                 }
             }
-        } catch (SocketTimeoutException e) {
-            tryAnswer(408, "RequestTimeout", "The request did not arrive within "
-                    + settings.readTimeout().toMillis() + " ms.");
         } catch (IOException e) {
-            LOG.trace("Inference connection from {} ended: {}", clientAddress, e.toString());
+            if (watch.expired()) {
+                tryAnswer(408, "RequestTimeout", "The request did not arrive within "
+                        + settings.readTimeout().toMillis() + " ms.");
+            } else {
+                LOG.trace("Inference connection from {} ended: {}", clientAddress, e.toString());
+            }
         }
         if (unreadInput) {
             lingeringClose();
@@ -74,37 +76,21 @@ final class Connection {
      */
     private void lingeringClose() {
         try {
-            if (!(socket instanceof javax.net.ssl.SSLSocket)) {
-                socket.shutdownOutput();
-            }
+            peer.shutdownOutput();
             // Enough for a client still sending a body over the limit (a 413's usual case: it writes the whole body
             // before it reads the answer), bounded so that an endless sender cannot hold the thread. Each read may
             // wait for the whole rest of the 5 s: a client that pauses mid-upload on a busy machine (a 1 s wait per
             // read was seen to cut one off, ScoringRouterTest) still gets its answer.
             long budget = 64L << 20;
             byte[] sink = new byte[64 * 1024];
-            long deadline = System.nanoTime() + 5_000_000_000L;
+            watch.arm(LINGER);
             int read = 1;
             while (budget > 0 && read > 0) {
-                long left = (deadline - System.nanoTime()) / 1_000_000;
-                if (left <= 0) {
-                    break;
-                }
-                socket.setSoTimeout((int) left);
                 read = in.read(sink);
                 budget -= Math.max(read, 0);
             }
         } catch (IOException ignored) {
             // closing anyway
-        }
-    }
-
-    /** True once the first byte of a request is there; false when the client closed or stayed idle too long. */
-    private boolean awaitRequest() throws IOException {
-        try {
-            return input.awaitData();
-        } catch (SocketTimeoutException e) {
-            return false; // an idle kept-alive connection: closing it is the answer
         }
     }
 
@@ -117,6 +103,9 @@ final class Connection {
             unreadInput = true;
             answer(refusal.status(), refusal.code(), refusal.getMessage());
             return false;
+        }
+        if (request.length == 0 && !request.chunked) {
+            watch.disarm(); // no body to wait for
         }
         InferenceReply reply;
         try {
@@ -233,6 +222,7 @@ final class Connection {
             }
             broken = true; // until the body is wholly read: a failure part-way leaves the stream unusable
             body = chunked ? readChunked(max) : input.readExactly((int) length);
+            watch.disarm(); // the request is in: run() may take as long as it takes
             broken = false;
             return body;
         }
@@ -301,6 +291,7 @@ final class Connection {
             if (chunked || expectContinue || length > DRAIN_LIMIT) {
                 return false;
             }
+            watch.arm(settings.readTimeout());
             input.skip(length);
             return true;
         }

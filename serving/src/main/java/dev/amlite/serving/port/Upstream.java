@@ -16,7 +16,10 @@ import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.io.EOFException;
 import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Map;
 import java.util.Set;
@@ -25,7 +28,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The HTTP/1.1 client to one instance on the loopback interface. Each event loop keeps its own kept-alive
+ * The HTTP/1.1 client to one instance on this machine, over its Unix domain socket when it has one (the kernel
+ * does less per message than for loopback TCP: measured in docs/benchmarks.md) or else its loopback port. Each
+ * event loop keeps its own kept-alive
  * connections to the instance, so a request posted from a loop (the scoring port's connection that received it)
  * is written, answered and completed on that loop without a thread hand-off; a request posted from elsewhere (the
  * main port) goes to a loop in turn. A request that outlives its deadline closes its connection: the instance sees
@@ -36,20 +41,40 @@ public final class Upstream implements AutoCloseable {
     /** The largest answer taken from an instance; a larger one fails the request (502) rather than the memory. */
     private static final int MAX_ANSWER = 256 << 20;
     private final EventLoops loops;
-    private final String host;
+    private final SocketAddress address;
+    /** The Host header's value. */
+    private final String authority;
+    private final boolean local;
     private final int port;
     private final Map<EventLoop, ArrayDeque<Channel>> idle = new ConcurrentHashMap<>();
     private final Set<Channel> open = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
+    /** To the instance on {@code host}'s TCP {@code port}. */
     public Upstream(EventLoops loops, String host, int port) {
         this.loops = loops;
-        this.host = host;
+        this.address = new InetSocketAddress(host, port);
+        this.authority = host + ":" + port;
+        this.local = false;
+        this.port = port;
+    }
+
+    /** To the instance listening on the Unix domain socket {@code file}; {@code port} names it in messages. */
+    public Upstream(EventLoops loops, Path file, int port) {
+        this.loops = loops;
+        this.address = loops.domainAddress(file);
+        this.authority = "localhost";
+        this.local = true;
         this.port = port;
     }
 
     public int port() {
         return port;
+    }
+
+    /** Whether this goes through a Unix domain socket. */
+    public boolean local() {
+        return local;
     }
 
     /**
@@ -122,16 +147,21 @@ public final class Upstream implements AutoCloseable {
     }
 
     private void connect(EventLoop loop, Exchange exchange) {
-        new Bootstrap().group(loop).channel(loops.clientChannel())
-                .option(ChannelOption.TCP_NODELAY, true)
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 5000)
+        Bootstrap bootstrap = new Bootstrap().group(loop)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 5000);
+        if (local) {
+            bootstrap.channel(loops.domainChannel());
+        } else {
+            bootstrap.channel(loops.clientChannel()).option(ChannelOption.TCP_NODELAY, true);
+        }
+        bootstrap
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel channel) {
                         channel.pipeline().addLast(new Answering(loop));
                     }
                 })
-                .connect(host, port).addListener((ChannelFuture connected) -> {
+                .connect(address).addListener((ChannelFuture connected) -> {
                     if (!connected.isSuccess()) {
                         exchange.fail(new IOException("The instance on port " + port + " cannot be reached: "
                                 + connected.cause().getMessage(), connected.cause()));
@@ -152,7 +182,7 @@ public final class Upstream implements AutoCloseable {
         // Head and body in one pooled direct buffer, the head written into it as text: no String, no heap copy.
         StringBuilder head = answering.requestHead;
         head.setLength(0);
-        head.append("POST ").append(exchange.path).append(" HTTP/1.1\r\nHost: ").append(host).append(':').append(port)
+        head.append("POST ").append(exchange.path).append(" HTTP/1.1\r\nHost: ").append(authority)
                 .append("\r\nContent-Length: ").append(exchange.body.length).append("\r\n");
         exchange.headers.forEach((name, value) -> head.append(name).append(": ").append(value).append("\r\n"));
         head.append("\r\n");

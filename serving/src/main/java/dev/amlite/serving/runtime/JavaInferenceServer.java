@@ -43,6 +43,10 @@ import java.util.stream.Stream;
  */
 public final class JavaInferenceServer {
     static final String MANIFEST_CLASS = "Amlite-Scoring-Class";
+    /** Announces the Unix domain socket, before the port (the supervisor's {@code Instance} reads both). */
+    static final String LISTENING_LOCAL = "AMLITE-LISTENING-LOCAL ";
+    /** The longest socket path this accepts: Linux's limit is 107 bytes. */
+    private static final int MAX_SOCKET_PATH = 100;
 
     private JavaInferenceServer() {
     }
@@ -66,10 +70,17 @@ public final class JavaInferenceServer {
         Scorer scorer = new Scorer(script, ready, new Semaphore(concurrent), new RunDeadlines(), maxBody);
         // The same small HTTP/1.1 server as the scoring port: a platform thread per connection, and run() called
         // on it (the JDK's HttpServer cost about 200 µs of CPU per request here, measured).
-        InferenceListener server = InferenceListener.bind(new ListenerSettings(
-                InetAddress.getLoopbackAddress().getHostAddress(), port, 4096, 64 * 1024, Duration.ofMinutes(10),
-                Duration.ofSeconds(30)), null);
+        ListenerSettings settings = new ListenerSettings(InetAddress.getLoopbackAddress().getHostAddress(), port, 4096,
+                64 * 1024, Duration.ofMinutes(10), Duration.ofSeconds(30));
+        InferenceListener server = InferenceListener.bind(settings, null);
         server.start(scorer::handle);
+        if ("1".equals(System.getenv("AMLITE_LOCAL_SOCKET"))) {
+            InferenceListener local = bindLocal(settings);
+            if (local != null) {
+                local.start(scorer::handle);
+                System.out.println(LISTENING_LOCAL + local.socketFile());
+            }
+        }
         System.out.println("AMLITE-LISTENING " + server.port());
         System.out.flush();
         try {
@@ -83,6 +94,27 @@ public final class JavaInferenceServer {
         ready.countDown();
         log("init() done; serving " + script.getClass().getName() + " with model dir " + modelDir);
         new CountDownLatch(1).await(); // the listener's threads are daemons: this thread keeps the JVM up
+    }
+
+    /**
+     * A Unix domain socket in a new folder of the temporary directory (only this user may enter it), for the router:
+     * cheaper per request than loopback TCP. Null, with the reason on stderr, when it cannot be had (a temporary
+     * directory with too long a path, say): the router then uses the TCP port, as for any instance.
+     */
+    private static InferenceListener bindLocal(ListenerSettings settings) {
+        try {
+            Path folder = Files.createTempDirectory("amlite-i");
+            Path file = folder.resolve("amlite.sock");
+            if (file.toString().length() > MAX_SOCKET_PATH) {
+                Files.delete(folder);
+                log("no local socket: the temporary directory's path is too long (" + file + "); serving on TCP only");
+                return null;
+            }
+            return InferenceListener.bindLocal(file, settings);
+        } catch (IOException | RuntimeException e) {
+            log("no local socket (" + e.getMessage() + "); serving on TCP only");
+            return null;
+        }
     }
 
     /** Answers /live, /ready and /score for one loaded scoring class. */

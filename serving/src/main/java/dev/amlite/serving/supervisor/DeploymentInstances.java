@@ -63,8 +63,11 @@ public final class DeploymentInstances implements AutoCloseable {
         }
     }
 
-    /** An instance that may take traffic now. */
-    public record ReadyInstance(String name, int port) {
+    /**
+     * An instance that may take traffic now: its port, and the Unix domain socket it also listens on (null when
+     * it has none), which is the cheaper way in from this machine.
+     */
+    public record ReadyInstance(String name, int port, java.nio.file.Path socketFile) {
     }
 
     /**
@@ -149,7 +152,8 @@ public final class DeploymentInstances implements AutoCloseable {
             throw new InstanceStartException("Instance " + slot.name + " " + e.getMessage() + ".", slot.log.tail(20));
         }
         markReady(slot, true);
-        LOG.info("Instance {} ready on port {} (pid {})", slot.name, instance.port(), instance.pid());
+        LOG.info("Instance {} ready on port {} (pid {}){}", slot.name, instance.port(), instance.pid(),
+                instance.socketFile() == null ? "" : ", local socket " + instance.socketFile());
     }
 
     /** Gives the output readers a moment to drain what a process wrote just before it died. */
@@ -302,7 +306,7 @@ public final class DeploymentInstances implements AutoCloseable {
                 Instance instance = s.instance;
                 if (s.wanted && s.ready && instance != null && instance.alive()) {
                     processes.add(instance);
-                    ready.add(new ReadyInstance(s.name, instance.port()));
+                    ready.add(new ReadyInstance(s.name, instance.port(), instance.socketFile()));
                 }
             }
             readySet = new ReadySet(List.copyOf(processes), List.copyOf(ready));

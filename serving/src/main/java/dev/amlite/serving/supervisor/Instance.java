@@ -9,6 +9,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -17,15 +19,18 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * One running process of a deployment: its output goes line by line into an {@link InstanceLog}, the port it
- * announces is remembered, and it can be probed and stopped together with every process it started.
+ * announces is remembered (and the Unix domain socket, when it announces one first), and it can be probed and
+ * stopped together with every process it started.
  */
 public final class Instance {
     static final String LISTENING = "AMLITE-LISTENING ";
+    static final String LISTENING_LOCAL = "AMLITE-LISTENING-LOCAL ";
     private final String name;
     private final Process process;
     private final InstanceLog log;
     private final HttpClient http;
     private final CompletableFuture<Integer> port = new CompletableFuture<>();
+    private volatile Path socketFile;
 
     private Instance(String name, Process process, InstanceLog log, HttpClient http) {
         this.name = name;
@@ -43,15 +48,53 @@ public final class Instance {
         Instance instance = new Instance(requireNonNull(name), process, requireNonNull(log), requireNonNull(http));
         Thread.ofVirtual().name("instance-out-" + name).start(() -> instance.pump(process.getInputStream(), true));
         Thread.ofVirtual().name("instance-err-" + name).start(() -> instance.pump(process.getErrorStream(), false));
-        process.onExit().thenRun(() -> instance.port.completeExceptionally(new IllegalStateException(
-                "exited with code " + process.exitValue() + " before it listened")));
+        process.onExit().thenRun(() -> {
+            instance.port.completeExceptionally(new IllegalStateException("exited with code " + process.exitValue()
+                    + " before it listened"));
+            instance.removeSocketFile();
+        });
         return instance;
+    }
+
+    /**
+     * The socket an instance announced, when it looks like one the runtime makes ({@code amlite.sock} in a folder
+     * {@code amlite-i…} of its own): the supervisor deletes it when the process is gone, so it trusts no other path.
+     */
+    static Path announcedSocket(String announced) {
+        try {
+            Path file = Path.of(announced.strip());
+            Path folder = file.getParent();
+            return file.isAbsolute() && file.getFileName().toString().equals("amlite.sock") && folder != null
+                    && folder.getFileName().toString().startsWith("amlite-i") ? file : null;
+        } catch (java.nio.file.InvalidPathException e) {
+            return null;
+        }
+    }
+
+    /** A killed instance leaves its socket and folder behind: they go with it. */
+    private void removeSocketFile() {
+        Path file = socketFile;
+        if (file != null) {
+            try {
+                Files.deleteIfExists(file);
+                Files.deleteIfExists(file.getParent());
+            } catch (IOException ignored) {
+                // something else in the folder: not ours to delete
+            }
+        }
     }
 
     private void pump(InputStream stream, boolean stdout) {
         try (BufferedReader reader = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
             String line;
             while ((line = reader.readLine()) != null) {
+                if (stdout && !port.isDone() && line.startsWith(LISTENING_LOCAL)) {
+                    Path file = announcedSocket(line.substring(LISTENING_LOCAL.length()));
+                    if (file != null) {
+                        socketFile = file;
+                        continue;
+                    }
+                }
                 if (stdout && !port.isDone() && line.startsWith(LISTENING)) {
                     try {
                         port.complete(Integer.parseInt(line.substring(LISTENING.length()).strip()));
@@ -99,6 +142,11 @@ public final class Instance {
     /** The announced port, or -1 while there is none. */
     public int port() {
         return port.isDone() && !port.isCompletedExceptionally() ? port.join() : -1;
+    }
+
+    /** The Unix domain socket the instance announced before its port, or null (it listens on the port only). */
+    public Path socketFile() {
+        return port() < 0 ? null : socketFile;
     }
 
     /** GETs {@code path} on the instance; true on 200 within {@code timeout}. */

@@ -5,6 +5,7 @@ import dev.amlite.serving.listener.InferenceReply;
 import dev.amlite.serving.listener.ListenerSettings;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -16,10 +17,16 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** {@link Upstream#post}: answers as futures, connections kept per loop, deadlines that close the connection. */
+/**
+ * {@link Upstream#post}: answers as futures, connections kept per loop, deadlines that close the connection; the
+ * tests with an {@code overLocalSocket} parameter run against the instance's TCP port and its Unix domain socket.
+ */
 class UpstreamTest {
     /** One loop, so that "the connection is reused" means one connection. */
     private static final EventLoops LOOPS = EventLoops.of(1);
@@ -27,6 +34,8 @@ class UpstreamTest {
     private final AtomicInteger served = new AtomicInteger();
     private InferenceListener backend;
     private Upstream upstream;
+    @TempDir
+    Path temporary;
 
     @AfterAll
     static void stopLoops() {
@@ -34,12 +43,13 @@ class UpstreamTest {
     }
 
     /** A backend that echoes the body; "/hold" waits for the test's latch first, "/slow" for 3 s. */
-    private void startBackend() throws IOException {
-        startBackend(ListenerSettings.defaults("127.0.0.1", 0));
+    private void startBackend(boolean overLocalSocket) throws IOException {
+        startBackend(overLocalSocket, ListenerSettings.defaults("127.0.0.1", 0));
     }
 
-    private void startBackend(ListenerSettings settings) throws IOException {
-        backend = InferenceListener.bind(settings, null);
+    private void startBackend(boolean overLocalSocket, ListenerSettings settings) throws IOException {
+        backend = overLocalSocket ? InferenceListener.bindLocal(temporary.resolve("amlite.sock"), settings)
+                : InferenceListener.bind(settings, null);
         backend.start(request -> {
             try {
                 if (request.path().equals("/hold")) {
@@ -55,7 +65,9 @@ class UpstreamTest {
                 return new InferenceReply(500, Map.of(), new byte[0]);
             }
         });
-        upstream = new Upstream(LOOPS, "127.0.0.1", backend.port());
+        upstream = overLocalSocket ? new Upstream(LOOPS, backend.socketFile(), 1)
+                : new Upstream(LOOPS, "127.0.0.1", backend.port());
+        assertThat(upstream.local()).isEqualTo(overLocalSocket);
     }
 
     @AfterEach
@@ -78,9 +90,10 @@ class UpstreamTest {
                 + response.contentType();
     }
 
-    @Test
-    void everyRequestIsAnsweredOnceAndConnectionsAreReused() throws Exception {
-        startBackend();
+    @ParameterizedTest(name = "over a local socket: {0}")
+    @ValueSource(booleans = {false, true})
+    void everyRequestIsAnsweredOnceAndConnectionsAreReused(boolean overLocalSocket) throws Exception {
+        startBackend(overLocalSocket);
         for (int i = 0; i < 20; i++) { // one after another: one connection does it all
             assertThat(text(post("/echo", "s" + i, "s" + i, 5000).get(5, TimeUnit.SECONDS)))
                     .isEqualTo("200 s" + i + " text/plain");
@@ -97,9 +110,10 @@ class UpstreamTest {
         assertThat(served.get()).isEqualTo(220);
     }
 
-    @Test
-    void aConnectionTheInstanceClosedWhileIdleIsReplacedNotFailed() throws Exception {
-        startBackend(new ListenerSettings("127.0.0.1", 0, 16, 64 * 1024, java.time.Duration.ofMillis(200),
+    @ParameterizedTest(name = "over a local socket: {0}")
+    @ValueSource(booleans = {false, true})
+    void aConnectionTheInstanceClosedWhileIdleIsReplacedNotFailed(boolean overLocalSocket) throws Exception {
+        startBackend(overLocalSocket, new ListenerSettings("127.0.0.1", 0, 16, 64 * 1024, java.time.Duration.ofMillis(200),
                 java.time.Duration.ofSeconds(5)));
         for (int round = 0; round < 3; round++) {
             assertThat(post("/echo", "r" + round, "again", 5000).get(5, TimeUnit.SECONDS).status()).isEqualTo(200);
@@ -108,9 +122,10 @@ class UpstreamTest {
         assertThat(served.get()).isEqualTo(3);
     }
 
-    @Test
-    void theCallerNeverWaitsForTheAnswer() throws Exception {
-        startBackend();
+    @ParameterizedTest(name = "over a local socket: {0}")
+    @ValueSource(booleans = {false, true})
+    void theCallerNeverWaitsForTheAnswer(boolean overLocalSocket) throws Exception {
+        startBackend(overLocalSocket);
         CompletableFuture<UpstreamResponse> held = post("/hold", "held", "x", 5000);
         // post() has returned while the backend still holds the request: nothing answered yet.
         assertThat(held).isNotDone();
@@ -119,9 +134,10 @@ class UpstreamTest {
         assertThat(held.get(5, TimeUnit.SECONDS).status()).isEqualTo(200);
     }
 
-    @Test
-    void anAnswerPastTheDeadlineIsATimeoutAndItsConnectionIsNotReused() throws Exception {
-        startBackend();
+    @ParameterizedTest(name = "over a local socket: {0}")
+    @ValueSource(booleans = {false, true})
+    void anAnswerPastTheDeadlineIsATimeoutAndItsConnectionIsNotReused(boolean overLocalSocket) throws Exception {
+        startBackend(overLocalSocket);
         assertThatThrownBy(() -> post("/slow", "slow", "x", 200).get(5, TimeUnit.SECONDS))
                 .isInstanceOf(ExecutionException.class).hasCauseInstanceOf(UpstreamTimeoutException.class);
         // The next request gets a fresh connection and its own answer, not the late one of the slow request.
@@ -129,9 +145,10 @@ class UpstreamTest {
                 .isEqualTo("200 fresh text/plain");
     }
 
-    @Test
-    void aBackendThatGoesAwayFailsTheOutstandingRequestOnce() throws Exception {
-        startBackend();
+    @ParameterizedTest(name = "over a local socket: {0}")
+    @ValueSource(booleans = {false, true})
+    void aBackendThatGoesAwayFailsTheOutstandingRequestOnce(boolean overLocalSocket) throws Exception {
+        startBackend(overLocalSocket);
         CompletableFuture<UpstreamResponse> held = post("/hold", "held", "x", 5000);
         while (backend.openConnections() == 0) {
             Thread.sleep(5);

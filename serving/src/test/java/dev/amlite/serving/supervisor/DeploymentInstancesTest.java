@@ -117,6 +117,63 @@ class DeploymentInstancesTest {
         assertThat(blue.logs(100)).anyMatch(line -> line.contains("exited with code 137; restarting"));
     }
 
+    /** POSTs {@code body} to /score over the instance's Unix domain socket; the whole answer as text. */
+    private static String scoreLocally(Path socket, String body) throws Exception {
+        try (java.nio.channels.SocketChannel channel = java.nio.channels.SocketChannel.open(
+                java.net.StandardProtocolFamily.UNIX)) {
+            channel.connect(java.net.UnixDomainSocketAddress.of(socket));
+            channel.write(java.nio.ByteBuffer.wrap(("POST /score HTTP/1.1\r\nContent-Length: " + body.length()
+                    + "\r\nConnection: close\r\n\r\n" + body).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            return new String(java.nio.channels.Channels.newInputStream(channel).readAllBytes(),
+                    java.nio.charset.StandardCharsets.UTF_8);
+        }
+    }
+
+    private static boolean disappears(Path path) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (Files.exists(path) && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        return !Files.exists(path);
+    }
+
+    @Test
+    void theSupervisorTakesOnlyASocketShapedAsTheRuntimesMakeIt() {
+        // It deletes the announced socket when the process is gone, so an instance must not name any other file.
+        assertThat(Instance.announcedSocket(" /tmp/amlite-i42/amlite.sock ")).isEqualTo(Path.of("/tmp/amlite-i42/amlite.sock"));
+        assertThat(Instance.announcedSocket("/etc/passwd")).isNull();
+        assertThat(Instance.announcedSocket("/home/me/amlite.sock")).isNull();
+        assertThat(Instance.announcedSocket("amlite-i42/amlite.sock")).isNull();
+        assertThat(Instance.announcedSocket("/tmp/amlite-i42/other.sock")).isNull();
+    }
+
+    @Test
+    @org.junit.jupiter.api.Timeout(90)
+    void instancesAlsoServeOnAPrivateLocalSocketThatGoesWithTheirProcess() throws Exception {
+        DeploymentInstances blue = deployment(SCORE);
+        blue.scaleTo(1);
+        DeploymentInstances.ReadyInstance first = blue.ready().getFirst();
+        Path socket = first.socketFile();
+        assertThat(socket).isNotNull().exists();
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(
+                socket.getParent()))).as("only this user may reach the socket").isEqualTo("rwx------");
+        assertThat(scoreLocally(socket, "{\"data\": [1, 2]}")).startsWith("HTTP/1.1 200").endsWith("[3, 6]");
+
+        long pid = blue.pids().getFirst();
+        ProcessHandle.of(pid).orElseThrow().destroyForcibly(); // killed: the instance cannot clean up after itself
+        assertThat(disappears(socket.getParent())).as("the supervisor removes a dead instance's socket").isTrue();
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while ((blue.ready().isEmpty() || blue.pids().contains(pid)) && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        Path next = blue.ready().getFirst().socketFile();
+        assertThat(next).isNotEqualTo(socket).exists();
+        assertThat(scoreLocally(next, "{\"data\": [5]}")).endsWith("[15]");
+
+        blue.close();
+        assertThat(disappears(next.getParent())).isTrue();
+    }
+
     /** Whether a process is gone or only a zombie waiting for its (new) parent to reap it; waits up to 5 s. */
     private static boolean gone(long pid) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
