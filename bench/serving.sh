@@ -19,6 +19,11 @@
 # WRK_THREADS (wrk's threads in the measured runs, default 2); PIN (part 7: wrk on CPU 0, the rest on CPU 1);
 # FLOOR (part 7: also each proxy's plainest hop, amlite pinned to one deployment and nginx's bare proxy_pass);
 # PERF_SCHED (a folder: `perf sched record` of 5 s inside each round-1 run, for `perf sched timehist`);
+# CAPTURE (part 7: a folder; a tcpdump of the loopback inside each run, split per request by bench/serving/hops.py
+# into the proxy's own time and the instance's, from the kernel's packet timestamps; needs Debian's tcpdump);
+# SLICE_US (part 7: an EEVDF slice for amlite's event loops and nginx's workers, bench/serving/slice.py);
+# (g) in parts 1 and 7: nginx with the same split and mirror to the instances' Unix domain sockets, the transport
+# amlite's router uses (run when the server log names the sockets);
 # LOOP (parts 1 and 7: also (f) bench/serving/LoopRouter.java, a reference event-loop router on Netty with the same
 # key check, split and mirror, in front of the same instances; LOOP_THREADS its event loops, default 2).
 source "$(dirname "$0")/common.sh"
@@ -270,7 +275,7 @@ if [[ -n "${SLICE_US:-}" ]]; then
   # slice preempts the running one when it wakes, instead of waiting out that one's slice (3 ms by default here).
   loop_tids=$(grep -l '^scoring-loop' /proc/"$SERVER_PID"/task/*/comm | cut -d/ -f5)
   nginx_tids=$(for pid in $(pgrep -f "nginx: worker process"); do ls /proc/"$pid"/task; done)
-  python3 /tmp/exp/slice.py "$SLICE_US" $loop_tids $nginx_tids
+  python3 "$BENCH_DIR/serving/slice.py" "$SLICE_US" $loop_tids $nginx_tids
 fi
 if [[ -n "${PIN:-}" ]]; then
   # The load generator on CPU 0, everything measured (the amlite server, the instances it started, nginx) on CPU 1:

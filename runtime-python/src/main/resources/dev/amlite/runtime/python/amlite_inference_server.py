@@ -34,6 +34,7 @@ import time
 import traceback
 
 LOG = logging.getLogger("amlite.inference")
+LEFT_BEHIND = []  # folders to remove on the way out, even through os._exit
 
 
 def load_script(app_root, entry_script):
@@ -282,6 +283,7 @@ def local_server(handler):
         LOG.warning("amlite: no local socket (%s); serving on TCP only", error)
         shutil.rmtree(folder, ignore_errors=True)
         return None
+    LEFT_BEHIND.append(folder)
     atexit.register(shutil.rmtree, folder, True)
     return server
 
@@ -348,6 +350,8 @@ def exit_with_parent(parent):
         time.sleep(0.5)
         if os.getppid() != parent:
             # The server read this process's output: the pipe is most likely gone with it, and the log with it.
+            for folder in LEFT_BEHIND:  # the server would have removed the socket once this process was gone
+                shutil.rmtree(folder, ignore_errors=True)
             os._exit(0)
 
 

@@ -47,7 +47,7 @@ public final class InferenceListener implements AutoCloseable {
     private Thread acceptor;
 
     /** The bound socket: where connections come from. */
-    private interface Door extends Closeable {
+    private sealed interface Door extends Closeable {
         Peer accept() throws IOException;
 
         /** The TCP port, or -1. */
@@ -55,6 +55,56 @@ public final class InferenceListener implements AutoCloseable {
 
         /** The Unix domain socket's file, or null. */
         Path file();
+    }
+
+    private record TcpDoor(ServerSocket socket) implements Door {
+        @Override
+        public Peer accept() throws IOException {
+            Socket accepted = socket.accept();
+            try {
+                accepted.setTcpNoDelay(true);
+            } catch (IOException e) {
+                closeQuietly(accepted);
+                throw e;
+            }
+            return new Peer.Tcp(accepted);
+        }
+
+        @Override
+        public int port() {
+            return socket.getLocalPort();
+        }
+
+        @Override
+        public Path file() {
+            return null;
+        }
+
+        @Override
+        public void close() throws IOException {
+            socket.close();
+        }
+    }
+
+    private record UnixDoor(ServerSocketChannel channel, Path file) implements Door {
+        @Override
+        public Peer accept() throws IOException {
+            return new Peer.Unix(channel.accept());
+        }
+
+        @Override
+        public int port() {
+            return -1;
+        }
+
+        @Override
+        public void close() throws IOException {
+            try {
+                channel.close();
+            } finally {
+                Files.deleteIfExists(file);
+            }
+        }
     }
 
     private InferenceListener(Door door, ListenerSettings settings) {
@@ -84,35 +134,7 @@ public final class InferenceListener implements AutoCloseable {
             throw new IOException("The inference port " + settings.host() + ":" + settings.port()
                     + " cannot be bound (" + e.getMessage() + "); choose another with --inference-port.", e);
         }
-        ServerSocket bound = socket;
-        return new InferenceListener(new Door() {
-            @Override
-            public Peer accept() throws IOException {
-                Socket accepted = bound.accept();
-                try {
-                    accepted.setTcpNoDelay(true);
-                } catch (IOException e) {
-                    closeQuietly(accepted);
-                    throw e;
-                }
-                return new Peer.Tcp(accepted);
-            }
-
-            @Override
-            public int port() {
-                return bound.getLocalPort();
-            }
-
-            @Override
-            public Path file() {
-                return null;
-            }
-
-            @Override
-            public void close() throws IOException {
-                bound.close();
-            }
-        }, settings);
+        return new InferenceListener(new TcpDoor(socket), settings);
     }
 
     /**
@@ -135,31 +157,7 @@ public final class InferenceListener implements AutoCloseable {
             channel.close();
             throw new IOException("The local socket " + file + " cannot be bound: " + e.getMessage(), e);
         }
-        return new InferenceListener(new Door() {
-            @Override
-            public Peer accept() throws IOException {
-                return new Peer.Unix(channel.accept());
-            }
-
-            @Override
-            public int port() {
-                return -1;
-            }
-
-            @Override
-            public Path file() {
-                return file;
-            }
-
-            @Override
-            public void close() throws IOException {
-                try {
-                    channel.close();
-                } finally {
-                    Files.deleteIfExists(file);
-                }
-            }
-        }, settings);
+        return new InferenceListener(new UnixDoor(channel, file), settings);
     }
 
     /** The TCP port; -1 for a Unix domain socket. */

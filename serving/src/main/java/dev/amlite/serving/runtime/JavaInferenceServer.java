@@ -26,6 +26,7 @@ import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.jar.JarFile;
 import java.util.stream.Stream;
 
@@ -58,10 +59,17 @@ public final class JavaInferenceServer {
         int port = Integer.parseInt(System.getenv().getOrDefault("AMLITE_PORT", "0"));
         int concurrent = Math.max(1, Integer.parseInt(System.getenv().getOrDefault("AMLITE_MAX_CONCURRENT", "1")));
         long maxBody = Long.parseLong(System.getenv().getOrDefault("AMLITE_MAX_BODY", Long.toString(100L << 20)));
+        AtomicReference<InferenceListener> local = new AtomicReference<>();
         if ("1".equals(System.getenv("AMLITE_EXIT_WITH_PARENT"))) {
-            // Ends this instance when the server that started it is gone (even killed with SIGKILL): no orphans.
+            // Ends this instance when the server that started it is gone (even killed with SIGKILL): no orphans, and
+            // no socket left behind (the server would have removed it once this process was gone).
             ProcessHandle.current().parent().ifPresent(parent -> parent.onExit().thenRun(() -> {
                 log("the server that started this instance is gone; exiting");
+                InferenceListener socket = local.get();
+                if (socket != null) {
+                    socket.close();
+                    socket.socketFile().getParent().toFile().delete();
+                }
                 Runtime.getRuntime().halt(0);
             }));
         }
@@ -75,10 +83,10 @@ public final class JavaInferenceServer {
         InferenceListener server = InferenceListener.bind(settings, null);
         server.start(scorer::handle);
         if ("1".equals(System.getenv("AMLITE_LOCAL_SOCKET"))) {
-            InferenceListener local = bindLocal(settings);
-            if (local != null) {
-                local.start(scorer::handle);
-                System.out.println(LISTENING_LOCAL + local.socketFile());
+            local.set(bindLocal(settings));
+            if (local.get() != null) {
+                local.get().start(scorer::handle);
+                System.out.println(LISTENING_LOCAL + local.get().socketFile());
             }
         }
         System.out.println("AMLITE-LISTENING " + server.port());

@@ -140,7 +140,8 @@ class DeploymentInstancesTest {
     @Test
     void theSupervisorTakesOnlyASocketShapedAsTheRuntimesMakeIt() {
         // It deletes the announced socket when the process is gone, so an instance must not name any other file.
-        assertThat(Instance.announcedSocket(" /tmp/amlite-i42/amlite.sock ")).isEqualTo(Path.of("/tmp/amlite-i42/amlite.sock"));
+        assertThat(Instance.announcedSocket(" /tmp/amlite-i42/amlite.sock "))
+                .isEqualTo(Path.of("/tmp/amlite-i42/amlite.sock"));
         assertThat(Instance.announcedSocket("/etc/passwd")).isNull();
         assertThat(Instance.announcedSocket("/home/me/amlite.sock")).isNull();
         assertThat(Instance.announcedSocket("amlite-i42/amlite.sock")).isNull();
