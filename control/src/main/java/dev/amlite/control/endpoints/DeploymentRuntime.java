@@ -40,11 +40,18 @@ final class DeploymentRuntime implements AutoCloseable {
 
     private static final class Target {
         final Upstream upstream;
+        final Path socketFile;
         final AtomicInteger inFlight = new AtomicInteger();
 
         Target(EventLoops loops, DeploymentInstances.ReadyInstance instance) {
-            this.upstream = instance.socketFile() != null ? new Upstream(loops, instance.socketFile(), instance.port())
+            this.socketFile = instance.socketFile();
+            this.upstream = socketFile != null ? new Upstream(loops, socketFile, instance.port())
                     : new Upstream(loops, "127.0.0.1", instance.port());
+        }
+
+        /** Whether this reaches {@code instance}: a restarted instance may get the old one's port, not its socket. */
+        boolean reaches(DeploymentInstances.ReadyInstance instance) {
+            return java.util.Objects.equals(socketFile, instance.socketFile());
         }
     }
 
@@ -284,8 +291,9 @@ final class DeploymentRuntime implements AutoCloseable {
         for (int i = 0; i < size; i++) {
             DeploymentInstances.ReadyInstance instance = ready.get((start + i) % size);
             Target target = targets.get(instance.port());
-            if (target == null) {
-                target = targets.computeIfAbsent(instance.port(), p -> new Target(loops, instance));
+            if (target == null || !target.reaches(instance)) {
+                target = targets.compute(instance.port(), (p, known) -> known != null && known.reaches(instance) ? known
+                        : new Target(loops, instance));
             }
             int load = target.inFlight.get();
             if (load < bestLoad) {
