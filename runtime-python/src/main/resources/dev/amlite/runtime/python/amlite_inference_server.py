@@ -12,10 +12,11 @@ answers run()'s result as JSON. AZUREML_MODEL_DIR points at the model's files, a
 
 Configuration (environment): AML_APP_ROOT (the code folder), AZUREML_ENTRY_SCRIPT (the script, relative to it),
 AZUREML_MODEL_DIR, AMLITE_PORT (0 picks a free port), AMLITE_MAX_CONCURRENT (run() calls at once, default 1 —
-Azure's max_concurrent_requests_per_instance), AMLITE_MAX_BODY (bytes, default 100 MiB), AMLITE_EXIT_WITH_PARENT (1: exit when the process that started it is gone),
-AMLITE_LOCAL_SOCKET (1: also listen on a Unix domain socket, the router's cheaper way in, announced first as
-"AMLITE-LISTENING-LOCAL <path>"). The port actually bound is printed as "AMLITE-LISTENING <port>" on stdout. Exit codes: 2 the script cannot be
-loaded or lacks init/run, 3 init() raised.
+Azure's max_concurrent_requests_per_instance), AMLITE_MAX_BODY (bytes, default 100 MiB), AMLITE_EXIT_WITH_PARENT
+(1: exit when the process that started it is gone), AMLITE_LOCAL_SOCKET (1: also listen on a Unix domain socket,
+the router's cheaper way in, announced first as "AMLITE-LISTENING-LOCAL <path>"). The port actually bound is
+printed as "AMLITE-LISTENING <port>" on stdout. Exit codes: 2 the script cannot be loaded or lacks init/run,
+3 init() raised.
 """
 import atexit
 import ctypes

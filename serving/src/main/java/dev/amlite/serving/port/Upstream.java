@@ -30,11 +30,11 @@ import java.util.concurrent.TimeUnit;
 /**
  * The HTTP/1.1 client to one instance on this machine, over its Unix domain socket when it has one (the kernel
  * does less per message than for loopback TCP: measured in docs/benchmarks.md) or else its loopback port. Each
- * event loop keeps its own kept-alive
- * connections to the instance, so a request posted from a loop (the scoring port's connection that received it)
- * is written, answered and completed on that loop without a thread hand-off; a request posted from elsewhere (the
- * main port) goes to a loop in turn. A request that outlives its deadline closes its connection: the instance sees
- * its client go and cancels the work, and the future fails with {@link UpstreamTimeoutException}.
+ * event loop keeps its own kept-alive connections to the instance, so a request posted from a loop (the scoring
+ * port's connection that received it) is written, answered and completed on that loop without a thread hand-off;
+ * a request posted from elsewhere (the main port) goes to a loop in turn. A request that outlives its deadline
+ * closes its connection: the instance sees its client go and cancels the work, and the future fails with
+ * {@link UpstreamTimeoutException}.
  */
 public final class Upstream implements AutoCloseable {
     private static final int MAX_IDLE_PER_LOOP = 256;
