@@ -74,8 +74,8 @@ port_of() { grep -o "Instance $1-0 ready on port [0-9]*" "$WORK/serving.log" | t
 BLUE=$(port_of blue); GREEN=$(port_of green); SHADOW=$(port_of shadow); SLOW=$(port_of slow)
 # The Unix domain sockets the instances also listen on (the router's way in), so that nginx can be measured on the
 # same transport: (g) in parts 1 and 7.
-socket_of() { grep -o "Instance $1-0 ready on port [0-9]* (pid [0-9]*), local socket [^ ]*" "$WORK/serving.log" | tail -1 \
-  | awk '{print $NF}'; }
+socket_of() { { grep -o "Instance $1-0 ready on port [0-9]* (pid [0-9]*), local socket [^ ]*" "$WORK/serving.log" || true; } \
+  | tail -1 | awk '{print $NF}'; }   # empty when the instances announced no socket
 BLUE_SOCK=$(socket_of blue); GREEN_SOCK=$(socket_of green); SHADOW_SOCK=$(socket_of shadow)
 KEY=$("$AMLITE" ml online-endpoint get-credentials -n bench --query primaryKey -o tsv)
 SCORE=$("$AMLITE" ml online-endpoint show -n bench --query scoring_uri -o tsv)   # the inference port
