@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Where a proxied request's time goes, from the kernel's packet timestamps (a tcpdump of the loopback).
 
-Usage: hops.py CAPTURE.pcap PROXY_PORT [INSTANCE_PORT ...]
+Usage: hops.py [--bursts] CAPTURE.pcap PROXY_PORT [INSTANCE_PORT ...]
 
 Every HTTP message on loopback is one TCP segment here (they are a few hundred bytes), and tcpdump stamps it when
 the sender's kernel hands it to the loopback device, so the four stamps of a proxied request are
@@ -14,8 +14,10 @@ PROXY_PORT is the instance scored directly, and only t3 - t0 is reported.
 
 Both the client and the proxy keep one request outstanding per connection (no pipelining), so an answer belongs to
 the last request seen on its connection; a segment tcpdump dropped loses that exchange, never misattributes one.
-Copies the proxy mirrors to other ports are not followed.
+Copies the proxy mirrors to other ports are not followed. --bursts adds the way in (t1 - t0) by how many client
+requests reached the proxy in the millisecond before this one: how a burst queues behind one event loop.
 """
+import bisect
 import statistics
 import struct
 import sys
@@ -70,11 +72,27 @@ def percentiles(values):
     return f"p50 {pick(0.50):6.3f}  p90 {pick(0.90):6.3f}  p99 {pick(0.99):6.3f}  max {ordered[-1] * 1e3:7.3f} ms"
 
 
+def bursts(both, arrivals):
+    """The way in by the number of requests that arrived in the 1 ms before each one, in groups of four."""
+    groups = {}
+    for (t0, _), (t1, _) in both:
+        before = bisect.bisect_left(arrivals, t0) - bisect.bisect_left(arrivals, t0 - 0.001)
+        groups.setdefault(min(before // 4 * 4, 28), []).append(t1 - t0)
+    for low in sorted(groups):
+        ordered = sorted(groups[low])
+        label = f"{low}-{low + 3}" if low < 28 else "28+"
+        print(f"  way in after {label:>5} requests in the 1 ms before: {len(ordered):6d} requests   "
+              f"p50 {ordered[len(ordered) // 2] * 1e3:6.3f}  p99 {ordered[int(len(ordered) * 0.99)] * 1e3:6.3f} ms")
+
+
 def main(argv):
+    show_bursts = "--bursts" in argv
+    argv = [a for a in argv if a != "--bursts"]
     if len(argv) < 3:
         raise SystemExit(__doc__)
     path, proxy = argv[1], int(argv[2])
     instances = {int(p) for p in argv[3:]}
+    arrivals = []
     client_sent = {}      # client port -> t0 of its last request
     client = {}           # request id (or a serial number when scored directly) -> (t0, t3)
     upstream_sent = {}    # proxy's port towards an instance -> (id, t1)
@@ -83,6 +101,7 @@ def main(argv):
     for t, src, dst, payload in packets(path):
         if dst == proxy and payload.startswith(b"POST "):
             client_sent[src] = t
+            arrivals.append(t)
         elif src == proxy and payload.startswith(b"HTTP/1."):
             t0 = client_sent.pop(dst, None)
             if t0 is not None:
@@ -120,6 +139,8 @@ def main(argv):
     print(f"  instance            {percentiles(instance)}")
     print(f"  proxy, way out      {percentiles(outbound)}")
     print(f"  proxy's own time    {percentiles(own)}   mean {statistics.fmean(own) * 1e3:.3f} ms")
+    if show_bursts:
+        bursts(both, sorted(arrivals))
 
 
 if __name__ == "__main__":
