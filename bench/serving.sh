@@ -76,7 +76,7 @@ BLUE=$(port_of blue); GREEN=$(port_of green); SHADOW=$(port_of shadow); SLOW=$(p
 # same transport: (g) in parts 1 and 7.
 socket_of() { { grep -o "Instance $1-0 ready on port [0-9]* (pid [0-9]*), local socket [^ ]*" "$WORK/serving.log" || true; } \
   | tail -1 | awk '{print $NF}'; }   # empty when the instances announced no socket
-BLUE_SOCK=$(socket_of blue); GREEN_SOCK=$(socket_of green); SHADOW_SOCK=$(socket_of shadow)
+BLUE_SOCK=$(socket_of blue); GREEN_SOCK=$(socket_of green)
 KEY=$("$AMLITE" ml online-endpoint get-credentials -n bench --query primaryKey -o tsv)
 SCORE=$("$AMLITE" ml online-endpoint show -n bench --query scoring_uri -o tsv)   # the inference port
 "$AMLITE" ml online-endpoint update -n bench --traffic "blue=90 green=10" -o none
@@ -84,7 +84,36 @@ SCORE=$("$AMLITE" ml online-endpoint show -n bench --query scoring_uri -o tsv)  
 NGINX_PORT=$(free_port)
 NGINX_PLAIN_PORT=$(free_port)
 NGINX_LOCAL_PORT=$(free_port)
-nginx_conf() { # mirror_port mirror_percent
+# nginx's split and mirror, one server block: split_server LISTEN_PORT SUFFIX, where the upstreams blueSUFFIX,
+# greenSUFFIX and shadowSUFFIX are defined (TCP with no suffix; the instances' Unix sockets as "_local", (g)).
+split_server() {
+  cat <<SERVER
+  split_clients "\${request_id}" \$live$2 { 90% blue$2; * green$2; }
+  server {
+    listen 127.0.0.1:$1;
+    keepalive_requests 1000000;
+    location = /score {
+      if (\$http_authorization != "Bearer $KEY") { return 401; }
+      mirror /mirror;
+      mirror_request_body on;$( [[ -n "${CAPTURE:-}" ]] && printf '\n      %s\n      %s' \
+        'proxy_set_header x-request-id $request_id;' 'add_header x-request-id $request_id always;')
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_pass http://\$live$2;
+    }
+    location = /mirror {
+      internal;
+      if (\$mirrored = "") { return 204; }
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_pass http://shadow$2/score;
+    }
+  }
+SERVER
+}
+nginx_conf() { # mirror_deployment (shadow or slow) mirror_percent
+  local shadow_port shadow_sock
+  shadow_port=$(port_of "$1"); shadow_sock=$(socket_of "$1")
   mkdir -p "$WORK/nginx"
   cat > "$WORK/nginx/nginx.conf" <<CONF
 worker_processes auto;
@@ -96,53 +125,14 @@ http {
   access_log off;
   upstream blue { server 127.0.0.1:$BLUE; keepalive 128; }
   upstream green { server 127.0.0.1:$GREEN; keepalive 128; }
-  upstream shadow { server 127.0.0.1:$1; keepalive 128; }
-  split_clients "\${request_id}" \$live { 90% blue; * green; }
+  upstream shadow { server 127.0.0.1:$shadow_port; keepalive 128; }
   split_clients "\${request_id}x" \$mirrored { $( (( $2 > 0 )) && echo "$2% on;") * ""; }
-  server {
-    listen 127.0.0.1:$NGINX_PORT;
-    keepalive_requests 1000000;
-    location = /score {
-      if (\$http_authorization != "Bearer $KEY") { return 401; }
-      mirror /mirror;
-      mirror_request_body on;$( [[ -n "${CAPTURE:-}" ]] && printf '\n      %s\n      %s' \
-        'proxy_set_header x-request-id $request_id;' 'add_header x-request-id $request_id always;')
-      proxy_http_version 1.1;
-      proxy_set_header Connection "";
-      proxy_pass http://\$live;
-    }
-    location = /mirror {
-      internal;
-      if (\$mirrored = "") { return 204; }
-      proxy_http_version 1.1;
-      proxy_set_header Connection "";
-      proxy_pass http://shadow/score;
-    }
-  }
+$(split_server "$NGINX_PORT" "")
 $( [[ -n "$BLUE_SOCK" ]] && cat <<LOCAL
   upstream blue_local { server unix:$BLUE_SOCK; keepalive 128; }
   upstream green_local { server unix:$GREEN_SOCK; keepalive 128; }
-  upstream shadow_local { server unix:$( [[ "$1" == "$SHADOW" ]] && echo "$SHADOW_SOCK" || echo "$(socket_of slow)"); keepalive 128; }
-  split_clients "\${request_id}" \$live_local { 90% blue_local; * green_local; }
-  server { # (g): the same split and mirror, to the instances' Unix domain sockets as amlite's router reaches them
-    listen 127.0.0.1:$NGINX_LOCAL_PORT;
-    keepalive_requests 1000000;
-    location = /score {
-      if (\$http_authorization != "Bearer $KEY") { return 401; }
-      mirror /mirror;
-      mirror_request_body on;
-      proxy_http_version 1.1;
-      proxy_set_header Connection "";
-      proxy_pass http://\$live_local;
-    }
-    location = /mirror {
-      internal;
-      if (\$mirrored = "") { return 204; }
-      proxy_http_version 1.1;
-      proxy_set_header Connection "";
-      proxy_pass http://shadow_local/score;
-    }
-  }
+  upstream shadow_local { server unix:$shadow_sock; keepalive 128; }
+$(split_server "$NGINX_LOCAL_PORT" _local)
 LOCAL
 )
   server { # the floor: one plain proxy hop to blue, no split, no mirror (part 7's (e))
@@ -224,7 +214,7 @@ WRK_PIN=()
 if part 1; then
 echo "== 1. router overhead, 64 connections, ${SECONDS_PER_RUN} s each"
 "$AMLITE" ml online-endpoint update -n bench --mirror-traffic "shadow=10" -o none
-nginx_start "$SHADOW" 10
+nginx_start shadow 10
 warm "http://127.0.0.1:$BLUE/score"; warm "$SCORE"; warm "$SCORE"; warm "http://127.0.0.1:$NGINX_PORT/score"
 loop_start "$SHADOW"
 AMLITE_RPS=""; NGINX_RPS=""; LOOP_RPS=""; NGINX_LOCAL_RPS=""
@@ -255,7 +245,7 @@ fi
 if part 7; then
 echo "== 7. router overhead below saturation: 64 connections, each pausing ${DELAY_MS:-20} ms after every answer"
 "$AMLITE" ml online-endpoint update -n bench --mirror-traffic "shadow=10" -o none
-nginx_start "$SHADOW" 10
+nginx_start shadow 10
 # The router is warmed at the paced load only, so that the deployments' latency histograms printed at the end hold
 # nothing but paced traffic (what the router saw of its upstream exchanges).
 warm "http://127.0.0.1:$BLUE/score"; warm "http://127.0.0.1:$NGINX_PORT/score"
@@ -390,10 +380,10 @@ echo "amlite mirror on / off throughput, median of the pairs: $(median_ratio "$O
 echo "amlite mirror on / off p99, median of the pairs: $(median_ratio "$ON_P99" "$OFF_P99")"
 "$AMLITE" ml online-deployment get-metrics -n slow -e bench --query mirrored -o json | tr -d '\n '; echo
 "$AMLITE" ml online-endpoint update -n bench --mirror-traffic "slow=0" -o none
-nginx_start "$SLOW" 0
+nginx_start slow 0
 run_wrk "nginx, mirror off" "http://127.0.0.1:$NGINX_PORT/score"
 nginx_stop
-nginx_start "$SLOW" 50
+nginx_start slow 50
 run_wrk "nginx, mirror 50% to the 300 ms shadow" "http://127.0.0.1:$NGINX_PORT/score"
 nginx_stop
 fi

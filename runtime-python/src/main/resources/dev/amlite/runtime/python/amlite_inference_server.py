@@ -277,7 +277,8 @@ def local_server(handler):
     path = os.path.join(folder, "amlite.sock")
     try:
         if len(path) > 100:
-            raise OSError(f"the path {path} is too long for a Unix domain socket")
+            raise OSError(f"{path} has {len(path)} characters, a socket path at most 100 (set TMPDIR to a shorter "
+                          "folder)")
         server = LocalServer(path, handler)
         os.chmod(path, 0o600)
     except OSError as error:

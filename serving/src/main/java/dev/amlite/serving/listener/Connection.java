@@ -5,6 +5,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
@@ -21,7 +22,7 @@ final class Connection {
     /** A body nobody read is skipped to keep the connection when it is at most this big; a larger one closes it. */
     private static final long DRAIN_LIMIT = 64 * 1024;
     private static final int MAX_CHUNK_LINE = 1024;
-    private static final java.time.Duration LINGER = java.time.Duration.ofSeconds(5);
+    private static final Duration LINGER = Duration.ofSeconds(5);
     private final Peer peer;
     private final ReadTimer.Watch watch;
     private final ListenerSettings settings;

@@ -115,7 +115,8 @@ public final class JavaInferenceServer {
             Path file = folder.resolve("amlite.sock");
             if (file.toString().length() > MAX_SOCKET_PATH) {
                 Files.delete(folder);
-                log("no local socket: the temporary directory's path is too long (" + file + "); serving on TCP only");
+                log("no local socket: " + file + " has " + file.toString().length() + " characters, a socket path at most "
+                        + MAX_SOCKET_PATH + " (it is made in java.io.tmpdir); serving on TCP only");
                 return null;
             }
             return InferenceListener.bindLocal(file, settings);
