@@ -24,6 +24,7 @@
 # SLICE_US (part 7: an EEVDF slice for amlite's event loops and nginx's workers, bench/serving/slice.py);
 # (g) in parts 1 and 7: nginx with the same split and mirror to the instances' Unix domain sockets, the transport
 # amlite's router uses (run when the server log names the sockets);
+# SCORING_IO (the server's --scoring-io: io_uring, epoll or nio; default the server's own choice);
 # LOOP (parts 1 and 7: also (f) bench/serving/LoopRouter.java, a reference event-loop router on Netty with the same
 # key check, split and mirror, in front of the same instances; LOOP_THREADS its event loops, default 2).
 source "$(dirname "$0")/common.sh"
@@ -34,7 +35,9 @@ command -v nginx >/dev/null && command -v gunicorn >/dev/null && $PY -c 'import 
   || { echo "needs Debian's nginx, gunicorn, python3-flask, python3-sklearn" >&2; exit 1; }
 
 part() { [[ " ${PARTS:-1 2 3 4 5 6} " == *" $1 "* ]]; }
-start_server serving --http --python "$PY" --mirror-capacity "${MIRROR_CAPACITY:-64}" --inference-port "$(free_port)"
+start_server serving --http --python "$PY" --mirror-capacity "${MIRROR_CAPACITY:-64}" --inference-port "$(free_port)" \
+  ${SCORING_IO:+--scoring-io "$SCORING_IO"}
+grep -o 'Scoring traffic on .* event loops' "$WORK/serving.log" || true
 login
 "$AMLITE" group create -n bench -l japaneast -o none
 "$AMLITE" ml workspace create -n bench-ws -g bench -o none

@@ -24,8 +24,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * amlite's own client ({@code Upstream}, on event loops) against amlite's own instance server
  * ({@code InferenceListener}, a thread per connection) answering a constant, CONNECTIONS requests in flight, rounds
  * alternating between the two transports. Both ends run in this JVM, so the CPU it reports per request is the whole
- * exchange's: client, server and the kernel's work for both.
- * Usage: java -cp amlite-server.jar:. bench.Transports [SECONDS per round] [ROUNDS] [CONNECTIONS]
+ * exchange's: client, server and the kernel's work for both. With "loops" as the fourth argument it compares instead
+ * the router's event loops on epoll and on io_uring, both over the Unix socket.
+ * Usage: java -cp amlite-server.jar:. bench.Transports [SECONDS per round] [ROUNDS] [CONNECTIONS] [hop|loops]
  */
 public final class Transports {
     private static final byte[] BODY = "{\"data\": [[1,2,3,4,5,6,7,8,9,10],[10,9,8,7,6,5,4,3,2,1]]}"
@@ -39,31 +40,39 @@ public final class Transports {
         int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 5;
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 5;
         int connections = args.length > 2 ? Integer.parseInt(args[2]) : 64;
+        boolean loops = args.length > 3 && args[3].equals("loops");
         Path folder = Files.createTempDirectory("amlite-i");
         ListenerSettings settings = ListenerSettings.defaults("127.0.0.1", 0);
-        try (EventLoops loops = EventLoops.of(2);
+        try (EventLoops epoll = EventLoops.of(2, EventLoops.Transport.EPOLL);
+             EventLoops uring = EventLoops.of(2, EventLoops.Transport.IO_URING);
              InferenceListener tcp = start(InferenceListener.bind(settings, null));
              InferenceListener local = start(InferenceListener.bindLocal(folder.resolve("amlite.sock"), settings));
-             Upstream overTcp = new Upstream(loops, "127.0.0.1", tcp.port());
-             Upstream overLocal = new Upstream(loops, local.socketFile(), 1)) {
-            run(overTcp, connections, 2); // warm-up: JIT, connections
-            run(overLocal, connections, 2);
-            List<Round> tcpRounds = new ArrayList<>();
-            List<Round> localRounds = new ArrayList<>();
+             // "hop": the same epoll loops over TCP (A) and the Unix socket (B); "loops": the Unix socket from
+             // epoll loops (A) and from io_uring loops (B).
+             Upstream a = loops ? new Upstream(epoll, local.socketFile(), 1)
+                     : new Upstream(epoll, "127.0.0.1", tcp.port());
+             Upstream b = new Upstream(loops ? uring : epoll, local.socketFile(), 1)) {
+            String nameA = loops ? "epoll" : "TCP";
+            String nameB = loops ? uring.transport().toString().toLowerCase() : "Unix";
+            run(a, connections, 2); // warm-up: JIT, connections
+            run(b, connections, 2);
+            List<Round> roundsA = new ArrayList<>();
+            List<Round> roundsB = new ArrayList<>();
             for (int round = 1; round <= rounds; round++) {
-                Round t = run(overTcp, connections, seconds);
-                Round l = run(overLocal, connections, seconds);
-                tcpRounds.add(t);
-                localRounds.add(l);
-                System.out.printf("round %d   TCP %8.0f req/s  CPU %5.1f us/req  p50 %6.0f us  p99 %6.0f us"
-                                + "   |   Unix %8.0f req/s  CPU %5.1f us/req  p50 %6.0f us  p99 %6.0f us%n", round,
-                        t.perSecond, t.cpuMicros, t.p50Micros, t.p99Micros,
-                        l.perSecond, l.cpuMicros, l.p50Micros, l.p99Micros);
+                Round x = run(a, connections, seconds);
+                Round y = run(b, connections, seconds);
+                roundsA.add(x);
+                roundsB.add(y);
+                System.out.printf("round %d   %s %8.0f req/s  CPU %5.1f us/req  p50 %6.0f us  p99 %6.0f us"
+                                + "   |   %s %8.0f req/s  CPU %5.1f us/req  p50 %6.0f us  p99 %6.0f us%n", round,
+                        nameA, x.perSecond, x.cpuMicros, x.p50Micros, x.p99Micros,
+                        nameB, y.perSecond, y.cpuMicros, y.p50Micros, y.p99Micros);
             }
-            System.out.printf("median of rounds, Unix / TCP: throughput %.2fx, CPU per request %.2fx, p99 %.2fx%n",
-                    medianRatio(localRounds, tcpRounds, Round::perSecond),
-                    medianRatio(localRounds, tcpRounds, Round::cpuMicros),
-                    medianRatio(localRounds, tcpRounds, Round::p99Micros));
+            System.out.printf("median of rounds, %s / %s: throughput %.2fx, CPU per request %.2fx, p99 %.2fx%n",
+                    nameB, nameA,
+                    medianRatio(roundsB, roundsA, Round::perSecond),
+                    medianRatio(roundsB, roundsA, Round::cpuMicros),
+                    medianRatio(roundsB, roundsA, Round::p99Micros));
         } finally {
             Files.deleteIfExists(folder);
         }

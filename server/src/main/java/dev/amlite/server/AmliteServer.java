@@ -86,7 +86,8 @@ public final class AmliteServer implements AutoCloseable {
         ControlPlane controlPlane = null;
         ScoringPort inference = null;
         // Scoring traffic's threads: the scoring port's connections and the router's connections to the instances.
-        EventLoops loops = EventLoops.perCore();
+        EventLoops loops = EventLoops.perCore(options.scoringIo());
+        LOG.info("Scoring traffic on {} event loops", loops.transport().label());
         try {
             Path certificate = null;
             SSLContext tlsContext = null;

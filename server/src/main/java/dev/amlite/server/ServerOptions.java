@@ -1,5 +1,6 @@
 package dev.amlite.server;
 
+import dev.amlite.serving.port.EventLoops;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,7 +18,7 @@ public record ServerOptions(Path dataDirectory, String host, int port, boolean p
                             Duration keySyncInterval, Duration softDeleteRetention,
                             Duration pendingUploadTtl, String python, Duration endpointTokenLifetime,
                             int mirrorCapacity, long endpointBandwidth, int inferencePort,
-                            int inferenceMaxConnections, Optional<String> crashAt) {
+                            int inferenceMaxConnections, EventLoops.Transport scoringIo, Optional<String> crashAt) {
     /** {@link #inferencePort()} when scoring has no port of its own (only the main port's /inference). */
     public static final int NO_INFERENCE_PORT = -1;
 
@@ -48,6 +49,9 @@ public record ServerOptions(Path dataDirectory, String host, int port, boolean p
               --inference-port N|off     the scoring port online endpoints' scoring_uri names (default: --port + 1,
                                          or a free one with --port 0); off: score on the main port only
               --inference-max-connections N  open connections the scoring port takes at once (default 4096)
+              --scoring-io io_uring|epoll|nio  how scoring traffic's event loops do their I/O (default io_uring where
+                                         the kernel allows it, else epoll, else nio; an unavailable choice falls
+                                         back in that order and the log says so)
               --crash-at POINT[:N]       crash tests only: stop the process dead (as SIGKILL) the N-th time work
                                          reaches POINT (docs/moves.md lists the points)
             """;
@@ -75,6 +79,7 @@ public record ServerOptions(Path dataDirectory, String host, int port, boolean p
         long endpointBandwidth = 5_000_000L;
         Integer inferencePort = null;
         int inferenceMaxConnections = 4096;
+        EventLoops.Transport scoringIo = EventLoops.Transport.IO_URING;
         String crashAt = null;
         List<String> rest = new ArrayList<>(arguments);
         while (!rest.isEmpty()) {
@@ -111,6 +116,13 @@ public record ServerOptions(Path dataDirectory, String host, int port, boolean p
                 }
                 case "--inference-max-connections" ->
                         inferenceMaxConnections = positive(option, value(option, inlineValue, rest));
+                case "--scoring-io" -> {
+                    try {
+                        scoringIo = EventLoops.Transport.ofLabel(value(option, inlineValue, rest));
+                    } catch (IllegalArgumentException e) {
+                        throw new UsageException("--scoring-io: " + e.getMessage());
+                    }
+                }
                 case "--crash-at" -> {
                     crashAt = value(option, inlineValue, rest);
                     try {
@@ -146,7 +158,7 @@ public record ServerOptions(Path dataDirectory, String host, int port, boolean p
                 Optional.ofNullable(adminPassword), Optional.ofNullable(databaseUrl), Optional.ofNullable(databaseUser),
                 Optional.ofNullable(databasePassword), Optional.ofNullable(masterKey), throttling, tokenLifetime, keySync, retention,
                 pendingUploadTtl, python, endpointTokenLifetime, mirrorCapacity, endpointBandwidth,
-                inferencePort, inferenceMaxConnections, Optional.ofNullable(crashAt));
+                inferencePort, inferenceMaxConnections, scoringIo, Optional.ofNullable(crashAt));
     }
 
     private static int positive(String option, String text) {

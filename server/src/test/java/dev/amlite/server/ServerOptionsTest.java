@@ -1,5 +1,6 @@
 package dev.amlite.server;
 
+import dev.amlite.serving.port.EventLoops;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -22,6 +23,17 @@ class ServerOptionsTest {
         assertThat(options.accessTokenLifetime()).isEqualTo(Duration.ofHours(1));
         assertThat(options.inferencePort()).isEqualTo(8444);
         assertThat(options.inferenceMaxConnections()).isEqualTo(4096);
+        assertThat(options.scoringIo()).isEqualTo(EventLoops.Transport.IO_URING);
+    }
+
+    @Test
+    void scoringIoNamesATransportAndOnlyThat() {
+        assertThat(ServerOptions.parse(List.of("--scoring-io", "epoll"), HOME).scoringIo())
+                .isEqualTo(EventLoops.Transport.EPOLL);
+        assertThat(ServerOptions.parse(List.of("--scoring-io=nio"), HOME).scoringIo())
+                .isEqualTo(EventLoops.Transport.NIO);
+        assertThatThrownBy(() -> ServerOptions.parse(List.of("--scoring-io", "kqueue"), HOME))
+                .hasMessage("--scoring-io: 'kqueue' is not a transport; use io_uring, epoll or nio.");
     }
 
     @Test

@@ -7,6 +7,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -14,12 +16,14 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -28,8 +32,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * tests with an {@code overLocalSocket} parameter run against the instance's TCP port and its Unix domain socket.
  */
 class UpstreamTest {
-    /** One loop, so that "the connection is reused" means one connection. */
-    private static final EventLoops LOOPS = EventLoops.of(1);
+    /** One loop per transport, so that "the connection is reused" means one connection. */
+    private static final Map<EventLoops.Transport, EventLoops> LOOPS = new EnumMap<>(EventLoops.Transport.class);
     private final CountDownLatch release = new CountDownLatch(1);
     private final AtomicInteger served = new AtomicInteger();
     private InferenceListener backend;
@@ -39,15 +43,28 @@ class UpstreamTest {
 
     @AfterAll
     static void stopLoops() {
-        LOOPS.close();
+        LOOPS.values().forEach(EventLoops::close);
+    }
+
+    private static EventLoops bestLoops() {
+        return LOOPS.computeIfAbsent(EventLoops.Transport.best(), t -> EventLoops.of(1, t));
+    }
+
+    /** Every transport this platform has, each to the instance's TCP port and to its Unix domain socket. */
+    static Stream<Arguments> hops() {
+        return Arrays.stream(EventLoops.Transport.values()).filter(EventLoops.Transport::available)
+                .flatMap(transport -> Stream.of(Arguments.of(transport, false), Arguments.of(transport, true)));
     }
 
     /** A backend that echoes the body; "/hold" waits for the test's latch first, "/slow" for 3 s. */
-    private void startBackend(boolean overLocalSocket) throws IOException {
-        startBackend(overLocalSocket, ListenerSettings.defaults("127.0.0.1", 0));
+    private void startBackend(EventLoops.Transport transport, boolean overLocalSocket) throws IOException {
+        startBackend(transport, overLocalSocket, ListenerSettings.defaults("127.0.0.1", 0));
     }
 
-    private void startBackend(boolean overLocalSocket, ListenerSettings settings) throws IOException {
+    private void startBackend(EventLoops.Transport transport, boolean overLocalSocket, ListenerSettings settings)
+            throws IOException {
+        EventLoops loops = LOOPS.computeIfAbsent(transport, t -> EventLoops.of(1, t));
+        assertThat(loops.transport()).isEqualTo(transport);
         backend = overLocalSocket ? InferenceListener.bindLocal(temporary.resolve("amlite.sock"), settings)
                 : InferenceListener.bind(settings, null);
         backend.start(request -> {
@@ -65,8 +82,8 @@ class UpstreamTest {
                 return new InferenceReply(500, Map.of(), new byte[0]);
             }
         });
-        upstream = overLocalSocket ? new Upstream(LOOPS, backend.socketFile(), 1)
-                : new Upstream(LOOPS, "127.0.0.1", backend.port());
+        upstream = overLocalSocket ? new Upstream(loops, backend.socketFile(), 1)
+                : new Upstream(loops, "127.0.0.1", backend.port());
         assertThat(upstream.local()).isEqualTo(overLocalSocket);
     }
 
@@ -90,10 +107,10 @@ class UpstreamTest {
                 + response.contentType();
     }
 
-    @ParameterizedTest(name = "over a local socket: {0}")
-    @ValueSource(booleans = {false, true})
-    void everyRequestIsAnsweredOnceAndConnectionsAreReused(boolean overLocalSocket) throws Exception {
-        startBackend(overLocalSocket);
+    @ParameterizedTest(name = "{0}, over a local socket: {1}")
+    @MethodSource("hops")
+    void everyRequestIsAnsweredOnceAndConnectionsAreReused(EventLoops.Transport transport, boolean overLocalSocket) throws Exception {
+        startBackend(transport, overLocalSocket);
         for (int i = 0; i < 20; i++) { // one after another: one connection does it all
             assertThat(text(post("/echo", "s" + i, "s" + i, 5000).get(5, TimeUnit.SECONDS)))
                     .isEqualTo("200 s" + i + " text/plain");
@@ -110,10 +127,10 @@ class UpstreamTest {
         assertThat(served.get()).isEqualTo(220);
     }
 
-    @ParameterizedTest(name = "over a local socket: {0}")
-    @ValueSource(booleans = {false, true})
-    void aConnectionTheInstanceClosedWhileIdleIsReplacedNotFailed(boolean overLocalSocket) throws Exception {
-        startBackend(overLocalSocket, new ListenerSettings("127.0.0.1", 0, 16, 64 * 1024, java.time.Duration.ofMillis(200),
+    @ParameterizedTest(name = "{0}, over a local socket: {1}")
+    @MethodSource("hops")
+    void aConnectionTheInstanceClosedWhileIdleIsReplacedNotFailed(EventLoops.Transport transport, boolean overLocalSocket) throws Exception {
+        startBackend(transport, overLocalSocket, new ListenerSettings("127.0.0.1", 0, 16, 64 * 1024, java.time.Duration.ofMillis(200),
                 java.time.Duration.ofSeconds(5)));
         for (int round = 0; round < 3; round++) {
             assertThat(post("/echo", "r" + round, "again", 5000).get(5, TimeUnit.SECONDS).status()).isEqualTo(200);
@@ -122,10 +139,10 @@ class UpstreamTest {
         assertThat(served.get()).isEqualTo(3);
     }
 
-    @ParameterizedTest(name = "over a local socket: {0}")
-    @ValueSource(booleans = {false, true})
-    void theCallerNeverWaitsForTheAnswer(boolean overLocalSocket) throws Exception {
-        startBackend(overLocalSocket);
+    @ParameterizedTest(name = "{0}, over a local socket: {1}")
+    @MethodSource("hops")
+    void theCallerNeverWaitsForTheAnswer(EventLoops.Transport transport, boolean overLocalSocket) throws Exception {
+        startBackend(transport, overLocalSocket);
         CompletableFuture<UpstreamResponse> held = post("/hold", "held", "x", 5000);
         // post() has returned while the backend still holds the request: nothing answered yet.
         assertThat(held).isNotDone();
@@ -134,10 +151,10 @@ class UpstreamTest {
         assertThat(held.get(5, TimeUnit.SECONDS).status()).isEqualTo(200);
     }
 
-    @ParameterizedTest(name = "over a local socket: {0}")
-    @ValueSource(booleans = {false, true})
-    void anAnswerPastTheDeadlineIsATimeoutAndItsConnectionIsNotReused(boolean overLocalSocket) throws Exception {
-        startBackend(overLocalSocket);
+    @ParameterizedTest(name = "{0}, over a local socket: {1}")
+    @MethodSource("hops")
+    void anAnswerPastTheDeadlineIsATimeoutAndItsConnectionIsNotReused(EventLoops.Transport transport, boolean overLocalSocket) throws Exception {
+        startBackend(transport, overLocalSocket);
         assertThatThrownBy(() -> post("/slow", "slow", "x", 200).get(5, TimeUnit.SECONDS))
                 .isInstanceOf(ExecutionException.class).hasCauseInstanceOf(UpstreamTimeoutException.class);
         // The next request gets a fresh connection and its own answer, not the late one of the slow request.
@@ -145,10 +162,10 @@ class UpstreamTest {
                 .isEqualTo("200 fresh text/plain");
     }
 
-    @ParameterizedTest(name = "over a local socket: {0}")
-    @ValueSource(booleans = {false, true})
-    void aBackendThatGoesAwayFailsTheOutstandingRequestOnce(boolean overLocalSocket) throws Exception {
-        startBackend(overLocalSocket);
+    @ParameterizedTest(name = "{0}, over a local socket: {1}")
+    @MethodSource("hops")
+    void aBackendThatGoesAwayFailsTheOutstandingRequestOnce(EventLoops.Transport transport, boolean overLocalSocket) throws Exception {
+        startBackend(transport, overLocalSocket);
         CompletableFuture<UpstreamResponse> held = post("/hold", "held", "x", 5000);
         while (backend.openConnections() == 0) {
             Thread.sleep(5);
@@ -191,9 +208,9 @@ class UpstreamTest {
         try (java.net.ServerSocket untilClose = rawBackend("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n\r\nto the end");
              java.net.ServerSocket notHttp = rawBackend("SMTP ready\r\n\r\n");
              java.net.ServerSocket chunked = rawBackend("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n");
-             Upstream a = new Upstream(LOOPS, "127.0.0.1", untilClose.getLocalPort());
-             Upstream b = new Upstream(LOOPS, "127.0.0.1", notHttp.getLocalPort());
-             Upstream c = new Upstream(LOOPS, "127.0.0.1", chunked.getLocalPort())) {
+             Upstream a = new Upstream(bestLoops(), "127.0.0.1", untilClose.getLocalPort());
+             Upstream b = new Upstream(bestLoops(), "127.0.0.1", notHttp.getLocalPort());
+             Upstream c = new Upstream(bestLoops(), "127.0.0.1", chunked.getLocalPort())) {
             for (int i = 0; i < 2; i++) { // no Content-Length: the body ends when the instance closes; next time anew
                 UpstreamResponse answer = a.post("/score", Map.of(), "x".getBytes(), 5_000_000_000L).get(5, TimeUnit.SECONDS);
                 assertThat(text(answer)).isEqualTo("200 to the end text/plain");
@@ -246,7 +263,7 @@ class UpstreamTest {
                 "HTTP/1.1 200 OK\r\nContent-Type: Text/CSV; charset=UTF-8\r\nContent-Length: 1\r\n\r\nd",
                 "HTTP/1.1 424 Failed Dependency\nContent-Length: 1\n\ne",
                 "HTTP/1.1 200 OK\r\nContent-Length: 12x\r\n\r\n");
-             Upstream client = new Upstream(LOOPS, "127.0.0.1", server.getLocalPort())) {
+             Upstream client = new Upstream(bestLoops(), "127.0.0.1", server.getLocalPort())) {
             java.util.List<String> seen = new java.util.ArrayList<>();
             for (int i = 0; i < 5; i++) {
                 seen.add(text(client.post("/score", Map.of(), "x".getBytes(), 5_000_000_000L).get(5, TimeUnit.SECONDS)));
