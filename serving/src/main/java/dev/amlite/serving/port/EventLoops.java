@@ -95,7 +95,7 @@ public final class EventLoops implements AutoCloseable {
         Transport usable = wanted;
         while (!usable.available()) {
             Transport next = Transport.values()[usable.ordinal() + 1];
-            LOG.warn("Scoring event loops: {} is not available here ({}); using {}", usable.label(),
+            LOG.info("Scoring event loops: {} is not available here ({}); using {}", usable.label(),
                     usable.unavailability(), next.label());
             usable = next;
         }
