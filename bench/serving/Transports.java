@@ -53,7 +53,7 @@ public final class Transports {
                      : new Upstream(epoll, "127.0.0.1", tcp.port());
              Upstream b = new Upstream(loops ? uring : epoll, local.socketFile(), 1)) {
             String nameA = loops ? "epoll" : "TCP";
-            String nameB = loops ? uring.transport().toString().toLowerCase() : "Unix";
+            String nameB = loops ? uring.transport().label() : "Unix";
             run(a, connections, 2); // warm-up: JIT, connections
             run(b, connections, 2);
             List<Round> roundsA = new ArrayList<>();

@@ -38,8 +38,9 @@ import org.slf4j.LoggerFactory;
  * forwarded, answered and mirrored on one thread, the way an nginx worker does it: no thread per connection, no
  * hand-off per request (measured in docs/benchmarks.md: half the added p99 of a thread per connection). Nothing
  * that blocks may run on these threads. The loops do their I/O through io_uring where the kernel allows it (a
- * burst's reads and writes go to the kernel in one call: 0.7x the CPU per exchange of epoll, docs/benchmarks.md),
- * else through epoll, else through Java NIO.
+ * loop submits its pending reads and writes together instead of one system call each: 0.7x the CPU per exchange of
+ * epoll, half the router's CPU per request at saturation, docs/benchmarks.md), else through epoll, else through
+ * Java NIO.
  */
 public final class EventLoops implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EventLoops.class);
@@ -75,7 +76,7 @@ public final class EventLoops implements AutoCloseable {
             throw new IllegalArgumentException("'" + label + "' is not a transport; use io_uring, epoll or nio.");
         }
 
-        /** The first in order of preference that this platform has: what {@code perCore()} and {@code of(n)} use. */
+        /** The first in order of preference that this platform has: what {@link EventLoops#of(int)} uses. */
         public static Transport best() {
             for (Transport transport : values()) {
                 if (transport.available()) {
