@@ -76,14 +76,14 @@ public final class EventLoops implements AutoCloseable {
             throw new IllegalArgumentException("'" + label + "' is not a transport; use io_uring, epoll or nio.");
         }
 
+        /** This one if the platform has it, else the next in order of preference that it has (NIO at the last). */
+        Transport orNextAvailable() {
+            return available() ? this : values()[ordinal() + 1].orNextAvailable();
+        }
+
         /** The first in order of preference that this platform has: what {@link EventLoops#of(int)} uses. */
         public static Transport best() {
-            for (Transport transport : values()) {
-                if (transport.available()) {
-                    return transport;
-                }
-            }
-            return NIO;
+            return IO_URING.orNextAvailable();
         }
     }
 
@@ -93,14 +93,11 @@ public final class EventLoops implements AutoCloseable {
     private final Transport transport;
 
     private EventLoops(int threads, Transport wanted) {
-        Transport usable = wanted;
-        while (!usable.available()) {
-            Transport next = Transport.values()[usable.ordinal() + 1];
-            LOG.info("Scoring event loops: {} is not available here ({}); using {}", usable.label(),
-                    usable.unavailability(), next.label());
-            usable = next;
+        this.transport = wanted.orNextAvailable();
+        if (transport != wanted) {
+            LOG.info("Scoring event loops: {} is not available here ({}); using {}", wanted.label(),
+                    wanted.unavailability(), transport.label());
         }
-        this.transport = usable;
         IoHandlerFactory io = switch (transport) {
             case IO_URING -> IoUringIoHandler.newFactory();
             case EPOLL -> EpollIoHandler.newFactory();
