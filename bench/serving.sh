@@ -10,7 +10,8 @@
 #  7. router overhead below saturation: part 1's three targets at 64 connections, each connection pausing
 #     DELAY_MS (default 20) after every answer (wrk's delay(), bench/serving/paced.lua): p99 added by each proxy
 #     at a fixed offered load rather than at the machine's limit, and the deployments' own latency histograms (the
-#     upstream exchanges as the router timed them) (not in the default PARTS).
+#     upstream exchanges as the router timed them) (not in the default PARTS). JITTER_MS: each pause drawn from
+#     DELAY_MS +- JITTER_MS, so that the connections do not fire in lockstep (bench/serving/paced.lua).
 # Plain HTTP on loopback for amlite and nginx alike (no TLS on either side), so both proxy the same bytes.
 # Usage: bench/serving.sh [SECONDS per wrk run] [N instances/workers]   (defaults 10 2)
 # Environment: PARTS (default "1 2 3 4 5 6"), ROUNDS (rounds of parts 1, 2 and 5; default 3), CONCURRENT,
@@ -246,7 +247,7 @@ loop_stop
 fi
 
 if part 7; then
-echo "== 7. router overhead below saturation: 64 connections, each pausing ${DELAY_MS:-20} ms after every answer"
+echo "== 7. router overhead below saturation: 64 connections, each pausing ${DELAY_MS:-20} ms after every answer${JITTER_MS:+ (+- $JITTER_MS ms, uniformly)}"
 "$AMLITE" ml online-endpoint update -n bench --mirror-traffic "shadow=10" -o none
 nginx_start shadow 10
 # The router is warmed at the paced load only, so that the deployments' latency histograms printed at the end hold
