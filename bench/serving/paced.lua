@@ -5,7 +5,7 @@
 -- pause uniformly from DELAY_MS +- JITTER_MS instead: the same mean load from clients that act independently.
 dofile(os.getenv("BENCH_DIR") .. "/serving/post.lua")
 local pause = tonumber(os.getenv("DELAY_MS") or "20")
-local jitter = math.min(tonumber(os.getenv("JITTER_MS") or "0"), pause)
+local jitter = math.max(0, math.min(tonumber(os.getenv("JITTER_MS") or "0"), pause))
 function init(args)
   -- each wrk thread has its own Lua state: seed each differently (the address of a fresh table differs)
   math.randomseed(os.time() + tonumber(tostring({}):match("0x(%x+)"), 16) % 1000003)
