@@ -8,8 +8,10 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -380,5 +382,60 @@ class ScoringRouterTest {
         assertThat(score("private-ep", key, "{}", Map.of()).statusCode()).isEqualTo(200);
         assertThat(cli.run("ml", "online-endpoint", "update", "-n", "private-ep", "--set",
                 "public_network_access=sometimes").err()).contains("enabled or disabled");
+    }
+
+    @Test
+    void theRouterReachesItsInstancesOverTheirLocalSocketNotLoopbackTcp() throws Exception {
+        endpoint("local", "key");
+        deployed("local", "dep", "request_settings:\n  max_concurrent_requests_per_instance: 8\n", "--all-traffic");
+        String key = key("local");
+        long pid = -1;
+        // Eight at a time, each run() taking 20 ms: the router needs several connections to the instance.
+        try (ExecutorService clients = Executors.newFixedThreadPool(8)) {
+            List<Future<HttpResponse<String>>> answers = new ArrayList<>();
+            for (int i = 0; i < 32; i++) {
+                answers.add(clients.submit(() -> score("local", key, "{\"pid\": true, \"sleep_ms\": 20}", Map.of())));
+            }
+            for (Future<HttpResponse<String>> answer : answers) {
+                assertThat(answer.get().statusCode()).isEqualTo(200);
+                pid = Json.parse(answer.get().body()).path("pid").asLong();
+            }
+        }
+        // The router keeps its connections to the instance open between requests: whatever the instance holds now
+        // is what the scoring traffic came over. A connected Unix socket can only be one the router opened; the
+        // supervisor's liveness and readiness probes use the port and may each keep one TCP connection.
+        Set<String> sockets = socketInodes(pid);
+        assertThat(sockets).as("the instance (pid %s) holds sockets", pid).isNotEmpty();
+        long overLocalSocket = Files.readAllLines(Path.of("/proc/net/unix")).stream().skip(1)
+                .map(line -> line.strip().split("\\s+"))
+                .filter(f -> f.length >= 7 && f[5].equals("03") && sockets.contains(f[6])).count();
+        long overTcp = 0;
+        for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
+            if (Files.exists(Path.of(table))) {
+                overTcp += Files.readAllLines(Path.of(table)).stream().skip(1)
+                        .map(line -> line.strip().split("\\s+"))
+                        .filter(f -> f.length >= 10 && f[3].equals("01") && sockets.contains(f[9])).count();
+            }
+        }
+        assertThat(overLocalSocket).as("connections from the router on the instance's Unix socket").isPositive();
+        assertThat(overTcp).as("established TCP connections of the instance (the probes' at most)").isLessThanOrEqualTo(2);
+    }
+
+    /** The inodes of the sockets process {@code pid} has open (its /proc/PID/fd links read "socket:[inode]"). */
+    static Set<String> socketInodes(long pid) throws Exception {
+        Set<String> inodes = new HashSet<>();
+        try (var fds = Files.list(Path.of("/proc/" + pid + "/fd"))) {
+            for (Path fd : fds.toList()) {
+                try {
+                    String target = Files.readSymbolicLink(fd).toString();
+                    if (target.startsWith("socket:[")) {
+                        inodes.add(target.substring("socket:[".length(), target.length() - 1));
+                    }
+                } catch (java.io.IOException closedMeanwhile) {
+                    // a descriptor closed between the listing and the read
+                }
+            }
+        }
+        return inodes;
     }
 }
