@@ -153,6 +153,9 @@ LOCAL
 CONF
 }
 nginx_start() { nginx_conf "$1" "$2"; nginx -c "$WORK/nginx/nginx.conf" -p "$WORK/nginx" -e "$WORK/nginx/error.log"; sleep 0.5; }
+# The processes of the deployments' instances (children of the server and theirs).
+instance_pids() { local c; for c in $(pgrep -P "${1:-$SERVER_PID}"); do echo -n "$c "; instance_pids "$c"; done; }
+nginx_workers() { pgrep -f "nginx: worker process" | tr '\n' ' '; }
 nginx_stop() { [[ -f "$WORK/nginx/nginx.pid" ]] && kill "$(cat "$WORK/nginx/nginx.pid")" 2>/dev/null; sleep 0.5; }
 trap 'nginx_stop; loop_stop; cleanup' EXIT
 
@@ -178,10 +181,11 @@ warm() { KEY="$KEY" wrk -t2 -c64 -d3s -s "$BENCH_DIR/serving/post.lua" "$1" >/de
 # CPU seconds (user + system) used so far by the given processes.
 cpu_seconds() { local total=0 pid; for pid in "$@"; do [[ -r /proc/$pid/stat ]] || continue
   total=$((total + $(awk '{print $14 + $15}' "/proc/$pid/stat"))); done; python3 -c "print($total / $(getconf CLK_TCK))"; }
-run_wrk() { # label url [connections] [pids whose CPU per request to report]
-  local out before after
-  local pids=(${4:-})
+run_wrk() { # label url [connections] [pids whose CPU per request to report] [instance pids, likewise]
+  local out before after ibefore iafter
+  local pids=(${4:-}) ipids=(${5:-})
   before=$(cpu_seconds "${pids[@]}")
+  ibefore=$(cpu_seconds "${ipids[@]}")
   if [[ -n "${PERF_SCHED:-}" && "$1" == *"round 1"* ]]; then
     # Every context switch and wake-up on both CPUs for 5 s of this run, for `perf sched timehist` afterwards.
     local data="$PERF_SCHED/$(tr -c 'a-z0-9' '_' <<<"${1%% *}${1#* }" | cut -c1-40).data"
@@ -190,16 +194,21 @@ run_wrk() { # label url [connections] [pids whose CPU per request to report]
   out=$(KEY="$KEY" BENCH_DIR="$BENCH_DIR" "${WRK_PIN[@]}" wrk -t"${WRK_THREADS:-2}" -c"${3:-64}" -d"${SECONDS_PER_RUN}s" --latency \
     -s "$BENCH_DIR/serving/${WRK_SCRIPT:-post.lua}" "$2")
   after=$(cpu_seconds "${pids[@]}")
+  iafter=$(cpu_seconds "${ipids[@]}")
   local rps p50 p99 non2xx
   rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
   p50=$(awk '$1=="50%" {print $2}' <<<"$out")
   p99=$(awk '$1=="99%" {print $2}' <<<"$out")
   non2xx=$(awk '/Non-2xx/ {print $5}' <<<"$out")
+  local tail; tail=$(awk '$1=="tail" {printf "   p99.9 %s max %s", $3, $5}' <<<"$out")
   local cpu=""
   if (( ${#pids[@]} > 0 )); then
     cpu=$(python3 -c "r=float('$rps'); s=$SECONDS_PER_RUN; print(f'   proxy CPU {($after - $before) / (r * s) * 1e6:.0f} us/request')")
   fi
-  printf '%-58s %10s req/s   p50 %8s   p99 %8s   non-2xx %s%s\n' "$1" "$rps" "$p50" "$p99" "${non2xx:-0}" "$cpu"
+  if (( ${#ipids[@]} > 0 )); then
+    cpu="${cpu:-   }$(python3 -c "r=float('$rps'); s=$SECONDS_PER_RUN; print(f'${cpu:+, }instances CPU {($iafter - $ibefore) / (r * s) * 1e6:.0f} us/request')")"
+  fi
+  printf '%-58s %10s req/s   p50 %8s   p99 %8s%s   non-2xx %s%s\n' "$1" "$rps" "$p50" "$p99" "$tail" "${non2xx:-0}" "$cpu"
   LAST_RPS="$rps"
   LAST_P99="$p99"
 }
@@ -253,7 +262,7 @@ nginx_start shadow 10
 # The router is warmed at the paced load only, so that the deployments' latency histograms printed at the end hold
 # nothing but paced traffic (what the router saw of its upstream exchanges).
 warm "http://127.0.0.1:$BLUE/score"; warm "http://127.0.0.1:$NGINX_PORT/score"
-KEY="$KEY" BENCH_DIR="$BENCH_DIR" wrk -t2 -c64 -d10s -s "$BENCH_DIR/serving/paced.lua" "$SCORE" >/dev/null
+KEY="$KEY" BENCH_DIR="$BENCH_DIR" wrk -t2 -c64 -d"${WARM_SECONDS:-10}s" -s "$BENCH_DIR/serving/paced.lua" "$SCORE" >/dev/null
 loop_start "$SHADOW"
 ADDED_AMLITE=""; ADDED_NGINX=""; FLOOR_AMLITE=""; FLOOR_NGINX=""; ADDED_LOOP=""; ADDED_NGINX_LOCAL=""
 if [[ -n "${PRIO:-}" ]]; then
@@ -304,21 +313,21 @@ capture_report() { # proxy_port instance_ports...
 SCORE_PORT=$(sed -E 's|^https?://[^:/]+:([0-9]+)/.*|\1|' <<<"$SCORE")
 for round in $(seq 1 "$ROUNDS"); do
   capture_start "backend-$round" "$BLUE"
-  WRK_SCRIPT=paced.lua run_wrk "(a) backend directly, paced (round $round)" "http://127.0.0.1:$BLUE/score"
+  WRK_SCRIPT=paced.lua run_wrk "(a) backend directly, paced (round $round)" "http://127.0.0.1:$BLUE/score" 64 "" "$(instance_pids)"
   capture_report "$BLUE"
   direct=$(micros "$LAST_P99")
   capture_start "amlite-$round" "$SCORE_PORT" "$BLUE" "$GREEN"
-  WRK_SCRIPT=paced.lua run_wrk "(b) amlite router, paced (round $round)" "$SCORE" 64 "$SERVER_PID"
+  WRK_SCRIPT=paced.lua run_wrk "(b) amlite router, paced (round $round)" "$SCORE" 64 "$SERVER_PID" "$(instance_pids)"
   capture_report "$SCORE_PORT" "$BLUE" "$GREEN"
   ADDED_AMLITE="$ADDED_AMLITE $(python3 -c "print($(micros "$LAST_P99") - $direct)")"
   capture_start "nginx-$round" "$NGINX_PORT" "$BLUE" "$GREEN"
-  WRK_SCRIPT=paced.lua run_wrk "(c) nginx, paced (round $round)" "http://127.0.0.1:$NGINX_PORT/score"
+  WRK_SCRIPT=paced.lua run_wrk "(c) nginx, paced (round $round)" "http://127.0.0.1:$NGINX_PORT/score" 64 "$(nginx_workers)" "$(instance_pids)"
   capture_report "$NGINX_PORT" "$BLUE" "$GREEN"
   ADDED_NGINX="$ADDED_NGINX $(python3 -c "print($(micros "$LAST_P99") - $direct)")"
   if [[ -n "$BLUE_SOCK" ]]; then
     capture_start "nginx-local-$round" "$NGINX_LOCAL_PORT"
     WRK_SCRIPT=paced.lua run_wrk "(g) nginx to the local sockets, paced (round $round)" \
-      "http://127.0.0.1:$NGINX_LOCAL_PORT/score"
+      "http://127.0.0.1:$NGINX_LOCAL_PORT/score" 64 "$(nginx_workers)" "$(instance_pids)"
     capture_report "$NGINX_LOCAL_PORT" "$BLUE" "$GREEN"
     ADDED_NGINX_LOCAL="$ADDED_NGINX_LOCAL $(python3 -c "print($(micros "$LAST_P99") - $direct)")"
   fi

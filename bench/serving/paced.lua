@@ -16,3 +16,7 @@ function delay()
   end
   return pause - jitter + math.random() * 2 * jitter
 end
+-- The tail beyond wrk's own percentiles, where a collector's pause shows (run_wrk prints it after the p99).
+function done(summary, latency, requests)
+  io.write(string.format("tail p99.9 %.2fms max %.2fms\n", latency:percentile(99.9) / 1000, latency.max / 1000))
+end
