@@ -11,7 +11,9 @@
 #     DELAY_MS (default 20) after every answer (wrk's delay(), bench/serving/paced.lua): p99 added by each proxy
 #     at a fixed offered load rather than at the machine's limit, and the deployments' own latency histograms (the
 #     upstream exchanges as the router timed them) (not in the default PARTS). JITTER_MS: each pause drawn from
-#     DELAY_MS +- JITTER_MS, so that the connections do not fire in lockstep (bench/serving/paced.lua).
+#     DELAY_MS +- JITTER_MS, so that the connections do not fire in lockstep (bench/serving/paced.lua). Each run
+#     prints the p99.9 and the maximum too, and the CPU per request of the proxy and of the instances.
+#     WARM_SECONDS (default 10): the paced warm-up of the router before the rounds (its JIT is still compiling after 10 s).
 # Plain HTTP on loopback for amlite and nginx alike (no TLS on either side), so both proxy the same bytes.
 # Usage: bench/serving.sh [SECONDS per wrk run] [N instances/workers]   (defaults 10 2)
 # Environment: PARTS (default "1 2 3 4 5 6"), ROUNDS (rounds of parts 1, 2 and 5; default 3), CONCURRENT,
