@@ -14,6 +14,10 @@
 #     DELAY_MS +- JITTER_MS, so that the connections do not fire in lockstep (bench/serving/paced.lua). Each run
 #     prints the p99.9 and the maximum too, and the CPU per request of the proxy and of the instances.
 #     WARM_SECONDS (default 10): the paced warm-up of the router before the rounds (its JIT is still compiling after 10 s).
+#     AGAIN: (b) run twice in each round, the second at once after the first (new connections, no idle spell before).
+#  8. a Java model that computes (bench/serving/Mlp.java): the instances on the JVM's default JIT vs C1 only
+#     (JDK_JAVA_OPTIONS in the deployment), pinned through the router, and their resident memory (not in the default
+#     PARTS; the server then runs with a 1 GB/s endpoint bandwidth quota, as its requests are 650 bytes).
 # Plain HTTP on loopback for amlite and nginx alike (no TLS on either side), so both proxy the same bytes.
 # Usage: bench/serving.sh [SECONDS per wrk run] [N instances/workers]   (defaults 10 2)
 # Environment: PARTS (default "1 2 3 4 5 6"), ROUNDS (rounds of parts 1, 2 and 5; default 3), CONCURRENT,
@@ -39,7 +43,7 @@ command -v nginx >/dev/null && command -v gunicorn >/dev/null && $PY -c 'import 
 
 part() { [[ " ${PARTS:-1 2 3 4 5 6} " == *" $1 "* ]]; }
 start_server serving --http --python "$PY" --mirror-capacity "${MIRROR_CAPACITY:-64}" --inference-port "$(free_port)" \
-  ${SCORING_IO:+--scoring-io "$SCORING_IO"}
+  ${SCORING_IO:+--scoring-io "$SCORING_IO"} $(part 8 && echo "--endpoint-bandwidth 1000000000")
 grep -o 'Scoring traffic on .* event loops' "$WORK/serving.log" || true
 login
 "$AMLITE" group create -n bench -l japaneast -o none
@@ -54,28 +58,28 @@ printf 'Amlite-Scoring-Class: bench.Constant\n' > "$WORK/java/manifest.txt"
 "$(dirname "$JAVA")/jar" cfm "$WORK/java/code/constant.jar" "$WORK/java/manifest.txt" -C "$WORK/java/classes" .
 printf 'name: bench\nauth_mode: key\n' > "$WORK/endpoint.yml"
 "$AMLITE" ml online-endpoint create -f "$WORK/endpoint.yml" -o none
-java_deployment() { # name delay_ms
+java_deployment() { # name variable value [code folder] [jar] [instances]: one environment variable set
   cat > "$WORK/$1.yml" <<YAML
 name: $1
 endpoint_name: bench
 model:
   path: $WORK/java/model/model
 code_configuration:
-  code: $WORK/java/code
-  scoring_script: constant.jar
+  code: ${4:-$WORK/java/code}
+  scoring_script: ${5:-constant.jar}
 instance_type: Standard_DS2_v2
-instance_count: 1
+instance_count: ${6:-1}
 environment_variables:
-  DELAY_MS: "$2"
+  $2: "$3"
 request_settings:
   max_concurrent_requests_per_instance: 256
 YAML
   "$AMLITE" ml online-deployment create -f "$WORK/$1.yml" -o none
 }
-java_deployment blue 0
-java_deployment green 0
-java_deployment shadow 0
-java_deployment slow 300
+java_deployment blue DELAY_MS 0
+java_deployment green DELAY_MS 0
+java_deployment shadow DELAY_MS 0
+java_deployment slow DELAY_MS 300
 port_of() { grep -o "Instance $1-0 ready on port [0-9]*" "$WORK/serving.log" | tail -1 | awk '{print $NF}'; }
 BLUE=$(port_of blue); GREEN=$(port_of green); SHADOW=$(port_of shadow); SLOW=$(port_of slow)
 # The Unix domain sockets the instances also listen on (the router's way in), so that nginx can be measured on the
@@ -266,7 +270,7 @@ nginx_start shadow 10
 warm "http://127.0.0.1:$BLUE/score"; warm "http://127.0.0.1:$NGINX_PORT/score"
 KEY="$KEY" BENCH_DIR="$BENCH_DIR" wrk -t2 -c64 -d"${WARM_SECONDS:-10}s" -s "$BENCH_DIR/serving/paced.lua" "$SCORE" >/dev/null
 loop_start "$SHADOW"
-ADDED_AMLITE=""; ADDED_NGINX=""; FLOOR_AMLITE=""; FLOOR_NGINX=""; ADDED_LOOP=""; ADDED_NGINX_LOCAL=""
+ADDED_AMLITE=""; ADDED_AGAIN=""; ADDED_NGINX=""; FLOOR_AMLITE=""; FLOOR_NGINX=""; ADDED_LOOP=""; ADDED_NGINX_LOCAL=""
 if [[ -n "${PRIO:-}" ]]; then
   for pid in $SERVER_PID $(pgrep -f "nginx: worker process"); do
     for t in /proc/$pid/task/*; do
@@ -322,6 +326,12 @@ for round in $(seq 1 "$ROUNDS"); do
   WRK_SCRIPT=paced.lua run_wrk "(b) amlite router, paced (round $round)" "$SCORE" 64 "$SERVER_PID" "$(instance_pids)"
   capture_report "$SCORE_PORT" "$BLUE" "$GREEN"
   ADDED_AMLITE="$ADDED_AMLITE $(python3 -c "print($(micros "$LAST_P99") - $direct)")"
+  if [[ -n "${AGAIN:-}" ]]; then
+    # (b) once more at once, on new connections: the first run's new connections follow an idle spell (the router
+    # saw none during (a)), the second's do not.
+    WRK_SCRIPT=paced.lua run_wrk "(b2) amlite router again, paced (round $round)" "$SCORE" 64 "$SERVER_PID" "$(instance_pids)"
+    ADDED_AGAIN="$ADDED_AGAIN $(python3 -c "print($(micros "$LAST_P99") - $direct)")"
+  fi
   capture_start "nginx-$round" "$NGINX_PORT" "$BLUE" "$GREEN"
   WRK_SCRIPT=paced.lua run_wrk "(c) nginx, paced (round $round)" "http://127.0.0.1:$NGINX_PORT/score" 64 "$(nginx_workers)" "$(instance_pids)"
   capture_report "$NGINX_PORT" "$BLUE" "$GREEN"
@@ -358,6 +368,9 @@ python3 -c "import statistics, sys; a, n = sys.argv[1].split(), sys.argv[2].spli
 print('p99 added over the backend, median of rounds: amlite %.0f us (rounds %s), nginx %.0f us (rounds %s)' % ( \
 statistics.median(map(float, a)), ', '.join('%.0f' % float(x) for x in a), \
 statistics.median(map(float, n)), ', '.join('%.0f' % float(x) for x in n)))" "$ADDED_AMLITE" "$ADDED_NGINX"
+[[ -n "${AGAIN:-}" ]] && python3 -c "import statistics, sys; a = sys.argv[1].split(); \
+print('p99 added by amlite run again at once (b2), median of rounds: %.0f us (rounds %s)' % ( \
+statistics.median(map(float, a)), ', '.join('%.0f' % float(x) for x in a)))" "$ADDED_AGAIN"
 [[ -n "$BLUE_SOCK" ]] && python3 -c "import statistics, sys; a = sys.argv[1].split(); \
 print('p99 added by nginx to the local sockets (g), median of rounds: %.0f us (rounds %s)' % ( \
 statistics.median(map(float, a)), ', '.join('%.0f' % float(x) for x in a)))" "$ADDED_NGINX_LOCAL"
@@ -501,6 +514,46 @@ for round in $(seq 1 "$ROUNDS"); do
 done
 echo "amlite / gunicorn throughput, median of the rounds: $(median_ratio "$AMLITE_RPS" "$GUNICORN_RPS")"
 kill "$(cat "$WORK/gunicorn.pid")" 2>/dev/null || true
+fi
+
+if part 8; then
+echo "== 8. a Java model that computes (bench/serving/Mlp.java, ~82,000 multiply-adds a request), $N instances:"
+echo "   the default JIT (tiered, C1 then C2) vs C1 only (JDK_JAVA_OPTIONS=-XX:TieredStopAtLevel=1), pinned, 64 connections"
+echo "   (650-byte requests: the server runs with a 1 GB/s endpoint bandwidth quota when part 8 is in PARTS)"
+mkdir -p "$WORK/mlp/classes" "$WORK/mlp/code"
+"$(dirname "$JAVA")/javac" -cp "$SERVER_JAR" -d "$WORK/mlp/classes" "$BENCH_DIR/serving/Mlp.java"
+printf 'Amlite-Scoring-Class: bench.Mlp\n' > "$WORK/mlp/manifest.txt"
+"$(dirname "$JAVA")/jar" cfm "$WORK/mlp/code/mlp.jar" "$WORK/mlp/manifest.txt" -C "$WORK/mlp/classes" .
+mlp_deployment() { # name JDK_JAVA_OPTIONS
+  local t0 t1; t0=$(date +%s.%N)
+  java_deployment "$1" JDK_JAVA_OPTIONS "$2" "$WORK/mlp/code" mlp.jar "$N"
+  t1=$(date +%s.%N)
+  python3 -c "print(f'  create $1 ($N instances, ready): {$t1 - $t0:.2f} s')"
+}
+mlp_deployment mlp-tiered ""
+mlp_deployment mlp-c1 "-XX:TieredStopAtLevel=1"
+MLP_BODY=$(python3 -c "import random; r = random.Random(1); \
+print('{\"data\": [[' + ', '.join('%.4f' % r.gauss(0, 1) for _ in range(64)) + ']]}')")
+mlp_rss() { # prints the resident memory of the tiered and of the C1-only instances, MB
+  local tiered=0 c1=0 pid rss
+  for pid in $(instance_pids); do
+    tr '\0' '\n' < "/proc/$pid/environ" 2>/dev/null | grep -q "^AZUREML_ENTRY_SCRIPT=mlp.jar$" || continue
+    rss=$(awk '/VmRSS/ {print $2}' "/proc/$pid/status")
+    if tr '\0' '\n' < "/proc/$pid/environ" | grep -q '^JDK_JAVA_OPTIONS=.*TieredStopAtLevel'; then
+      c1=$((c1 + rss)); else tiered=$((tiered + rss)); fi
+  done
+  echo "tiered $((tiered / 1024)) MB, C1 only $((c1 / 1024)) MB"
+}
+for d in mlp-tiered mlp-c1; do BODY="$MLP_BODY" DEPLOYMENT="$d" warm "$SCORE"; BODY="$MLP_BODY" DEPLOYMENT="$d" warm "$SCORE"; done
+TIERED_RPS=""; C1_RPS=""
+for round in $(seq 1 "$ROUNDS"); do
+  BODY="$MLP_BODY" DEPLOYMENT=mlp-tiered run_wrk "tiered (default), round $round" "$SCORE" 64 "" "$(instance_pids)"
+  TIERED_RPS="$TIERED_RPS $LAST_RPS"
+  BODY="$MLP_BODY" DEPLOYMENT=mlp-c1 run_wrk "C1 only, round $round" "$SCORE" 64 "" "$(instance_pids)"
+  C1_RPS="$C1_RPS $LAST_RPS"
+done
+echo "tiered / C1-only throughput, median of the rounds: $(median_ratio "$TIERED_RPS" "$C1_RPS")"
+echo "the instances' resident memory after the runs: $(mlp_rss)"
 fi
 
 if part 6; then

@@ -40,12 +40,19 @@ class RuntimesTest {
 
     /** Compiles a ScoringScript into code/scorer.jar, naming its class in the manifest. */
     static Path javaCode() throws Exception {
+        Path code = temporary.resolve("java-code");
+        if (Files.exists(code.resolve("scorer.jar"))) {
+            return code; // compiled by an earlier test: a deployment may still be reading it
+        }
         Path source = temporary.resolve("src/demo/Multiplier.java");
         Files.createDirectories(source.getParent());
         Files.writeString(source, """
                 package demo;
 
+                import com.sun.management.HotSpotDiagnosticMXBean;
                 import dev.amlite.scoring.ScoringScript;
+                import java.lang.management.GarbageCollectorMXBean;
+                import java.lang.management.ManagementFactory;
                 import java.nio.file.Files;
                 import java.nio.file.Path;
 
@@ -56,6 +63,10 @@ class RuntimesTest {
                     public void init(Path modelDir) throws Exception {
                         factor = Double.parseDouble(Files.readString(modelDir.resolve("model/factor.txt")).strip());
                         System.err.println("Multiplier ready with factor " + factor);
+                        System.err.println("JVM: collectors " + ManagementFactory.getGarbageCollectorMXBeans().stream()
+                                .map(GarbageCollectorMXBean::getName).sorted().toList() + ", TieredStopAtLevel "
+                                + ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class)
+                                        .getVMOption("TieredStopAtLevel").getValue());
                     }
 
                     @Override
@@ -78,7 +89,6 @@ class RuntimesTest {
         int compiled = ToolProvider.getSystemJavaCompiler().run(null, null, null, "-cp", api, "-d", classes.toString(),
                 source.toString());
         assertThat(compiled).isZero();
-        Path code = temporary.resolve("java-code");
         Files.createDirectories(code);
         Manifest manifest = new Manifest();
         manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
@@ -92,26 +102,33 @@ class RuntimesTest {
         return code;
     }
 
+    /**
+     * Deploys the Multiplier with {@code factor} as {@code deployment} on a new key-auth endpoint with all its
+     * traffic; {@code settings} is more deployment YAML. Answers what the endpoint returns for {"x": 4}.
+     */
+    static double deployMultiplier(String endpoint, String deployment, String factor, String settings) throws Exception {
+        Path code = javaCode();
+        Path model = temporary.resolve(endpoint + "-model/model");
+        Files.createDirectories(model);
+        Files.writeString(model.resolve("factor.txt"), factor + "\n");
+        Path endpointYaml = temporary.resolve(endpoint + ".yml");
+        Files.writeString(endpointYaml, "name: " + endpoint + "\nauth_mode: key\n");
+        cli.ok("ml", "online-endpoint", "create", "-f", endpointYaml.toString());
+        Path yaml = temporary.resolve(endpoint + "-" + deployment + ".yml");
+        Files.writeString(yaml, "name: " + deployment + "\nendpoint_name: " + endpoint + "\nmodel:\n  path: " + model
+                + "\ncode_configuration:\n  code: " + code + "\n  scoring_script: scorer.jar\n"
+                + "instance_type: Standard_DS2_v2\ninstance_count: 1\n" + settings);
+        cli.ok("ml", "online-deployment", "create", "-f", yaml.toString(), "--all-traffic");
+        Path request = temporary.resolve(endpoint + "-x.json");
+        Files.writeString(request, "{\"x\": 4}");
+        return Json.parse(cli.ok("ml", "online-endpoint", "invoke", "-n", endpoint, "--request-file",
+                request.toString())).path("y").asDouble();
+    }
+
     @Test
     void javaScoringScriptServesInItsOwnJvm() throws Exception {
-        Path code = javaCode();
-        Path model = temporary.resolve("java-model/model");
-        Files.createDirectories(model);
-        Files.writeString(model.resolve("factor.txt"), "2.5\n");
-        Path endpoint = temporary.resolve("java-endpoint.yml");
-        Files.writeString(endpoint, "name: java-ep\nauth_mode: key\n");
-        cli.ok("ml", "online-endpoint", "create", "-f", endpoint.toString());
-        Path yaml = temporary.resolve("java-deployment.yml");
-        Files.writeString(yaml, "name: jvm\nendpoint_name: java-ep\nmodel:\n  path: " + model + "\n"
-                + "code_configuration:\n  code: " + code + "\n  scoring_script: scorer.jar\n"
-                + "instance_type: Standard_DS2_v2\ninstance_count: 1\n"
-                + "request_settings:\n  request_timeout_ms: 800\n");
-        cli.ok("ml", "online-deployment", "create", "-f", yaml.toString(), "--all-traffic");
-        Path request = temporary.resolve("x.json");
-        Files.writeString(request, "{\"x\": 4}");
-        JsonNode answer = Json.parse(cli.ok("ml", "online-endpoint", "invoke", "-n", "java-ep", "--request-file",
-                request.toString()));
-        assertThat(answer.path("y").asDouble()).isEqualTo(10.0);
+        assertThat(deployMultiplier("java-ep", "jvm", "2.5", "request_settings:\n  request_timeout_ms: 800\n"))
+                .isEqualTo(10.0);
 
         String key = cli.ok("ml", "online-endpoint", "get-credentials", "-n", "java-ep", "-o", "tsv", "--query",
                 "primaryKey").strip();
@@ -122,8 +139,20 @@ class RuntimesTest {
         assertThat(slow.statusCode()).isEqualTo(408);
         assertThat(post("java-ep", key, "{\"x\": 2}").statusCode()).isEqualTo(200);
         String logs = cli.ok("ml", "online-deployment", "get-logs", "-n", "jvm", "-e", "java-ep");
+        // The JVM's own JIT (C1 then C2: a model that computes runs faster than on C1 alone) and the serial collector.
+        assertThat(logs).contains("JVM: collectors [Copy, MarkSweepCompact], TieredStopAtLevel 4");
         assertThat(logs).contains("Multiplier ready with factor 2.5").contains("cancelled after 800 ms")
                 .contains("java.lang.IllegalArgumentException: cannot score").doesNotContain("sleep finished");
+    }
+
+    @Test
+    void javaDeploymentTakesJvmOptionsFromItsEnvironment() throws Exception {
+        // A collector of the user's choosing: amlite's serial collector beside it would make the JVM refuse to start.
+        assertThat(deployMultiplier("options-ep", "parallel", "3",
+                "environment_variables:\n  JDK_JAVA_OPTIONS: -XX:+UseParallelGC -XX:TieredStopAtLevel=1\n"))
+                .isEqualTo(12.0);
+        assertThat(cli.ok("ml", "online-deployment", "get-logs", "-n", "parallel", "-e", "options-ep"))
+                .contains("JVM: collectors [PS MarkSweep, PS Scavenge], TieredStopAtLevel 1");
     }
 
     static HttpResponse<String> post(String endpoint, String key, String body) throws Exception {

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * Starts Java deployments: each instance is a JVM of the same Java as the server running
@@ -14,6 +15,10 @@ import java.util.Map;
  * is loaded inside in a class loader of its own.
  */
 public final class JavaRuntime {
+    /** The variables whose JVM options the JVM reads by itself. */
+    private static final List<String> JVM_OPTION_VARIABLES = List.of("JDK_JAVA_OPTIONS", "JAVA_TOOL_OPTIONS",
+            "_JAVA_OPTIONS");
+    private static final Pattern CHOOSES_COLLECTOR = Pattern.compile("-XX:\\+Use\\w*GC\\b");
     private final String java;
     private final String classPath;
 
@@ -46,8 +51,24 @@ public final class JavaRuntime {
         environment.put("AMLITE_MAX_CONCURRENT", Integer.toString(maxConcurrentRequests));
         // Instances end with the server, even one killed with SIGKILL: no orphaned processes holding ports.
         environment.put("AMLITE_EXIT_WITH_PARENT", "1");
-        List<String> command = new ArrayList<>(List.of(java, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                "-Xshare:auto", "-cp", classPath, JavaInferenceServer.class.getName()));
-        return new InstanceSpec(command, environment, code, readiness, liveness);
+        return new InstanceSpec(command(environmentVariables), environment, code, readiness, liveness);
     }
+
+    /**
+     * The instance's java command. The JIT is the JVM's default (C1, then C2 for hot code): a model that computes
+     * runs about twice as fast as with C1 alone (docs/benchmarks.md, part 8). The serial collector suits a process
+     * with one model and small requests, unless the deployment's JVM options (JDK_JAVA_OPTIONS, JAVA_TOOL_OPTIONS
+     * or _JAVA_OPTIONS in its environment_variables, which the JVM reads itself) choose a collector: the JVM
+     * refuses two.
+     */
+    List<String> command(Map<String, String> environmentVariables) {
+        List<String> command = new ArrayList<>(List.of(java));
+        if (JVM_OPTION_VARIABLES.stream().map(environmentVariables::get)
+                .noneMatch(options -> options != null && CHOOSES_COLLECTOR.matcher(options).find())) {
+            command.add("-XX:+UseSerialGC");
+        }
+        command.addAll(List.of("-Xshare:auto", "-cp", classPath, JavaInferenceServer.class.getName()));
+        return command;
+    }
+
 }
