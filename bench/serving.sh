@@ -51,11 +51,16 @@ login
 "$AMLITE" configure --defaults group=bench workspace=bench-ws
 
 # The trivial backend: a Java ScoringScript that answers a constant (after DELAY_MS when set).
-mkdir -p "$WORK/java/classes" "$WORK/java/code" "$WORK/java/model/model"
+# scoring_jar CLASS FOLDER JAR: compiles bench/serving/CLASS.java into FOLDER/code/JAR, its manifest naming bench.CLASS.
+scoring_jar() {
+  mkdir -p "$WORK/$2/classes" "$WORK/$2/code"
+  "$(dirname "$JAVA")/javac" -cp "$SERVER_JAR" -d "$WORK/$2/classes" "$BENCH_DIR/serving/$1.java"
+  printf 'Amlite-Scoring-Class: bench.%s\n' "$1" > "$WORK/$2/manifest.txt"
+  "$(dirname "$JAVA")/jar" cfm "$WORK/$2/code/$3" "$WORK/$2/manifest.txt" -C "$WORK/$2/classes" .
+}
+mkdir -p "$WORK/java/model/model"
 echo x > "$WORK/java/model/model/none.txt"
-"$(dirname "$JAVA")/javac" -cp "$SERVER_JAR" -d "$WORK/java/classes" "$BENCH_DIR/serving/Constant.java"
-printf 'Amlite-Scoring-Class: bench.Constant\n' > "$WORK/java/manifest.txt"
-"$(dirname "$JAVA")/jar" cfm "$WORK/java/code/constant.jar" "$WORK/java/manifest.txt" -C "$WORK/java/classes" .
+scoring_jar Constant java constant.jar
 printf 'name: bench\nauth_mode: key\n' > "$WORK/endpoint.yml"
 "$AMLITE" ml online-endpoint create -f "$WORK/endpoint.yml" -o none
 java_deployment() { # name variable value [code folder] [jar] [instances]: one environment variable set
@@ -222,6 +227,10 @@ run_wrk() { # label url [connections] [pids whose CPU per request to report] [in
 median_ratio() { python3 -c "import statistics, sys; a, b = sys.argv[1].split(), sys.argv[2].split(); \
 r = sorted(float(x) / float(y) for x, y in zip(a, b)); print(f'{statistics.median(r):.2f}x (pairs: ' \
 + ', '.join(f'{x:.2f}' for x in r) + ')')" "$1" "$2"; }
+# median_rounds LABEL "x1 x2 x3": LABEL, the median of the rounds' microseconds and each round's.
+median_rounds() { python3 -c "import statistics, sys; a = sys.argv[2].split(); \
+print('%s, median of rounds: %.0f us (rounds %s)' % (sys.argv[1], statistics.median(map(float, a)), \
+', '.join('%.0f' % float(x) for x in a)))" "$1" "$2"; }
 # wrk prints latencies with units (us, ms, s): in microseconds for the arithmetic.
 micros() { python3 -c "import re,sys; v,u=re.match(r'([0-9.]+)(us|ms|s)',sys.argv[1]).groups(); \
 print(float(v)*{'us':1,'ms':1e3,'s':1e6}[u])" "$1"; }
@@ -368,15 +377,9 @@ python3 -c "import statistics, sys; a, n = sys.argv[1].split(), sys.argv[2].spli
 print('p99 added over the backend, median of rounds: amlite %.0f us (rounds %s), nginx %.0f us (rounds %s)' % ( \
 statistics.median(map(float, a)), ', '.join('%.0f' % float(x) for x in a), \
 statistics.median(map(float, n)), ', '.join('%.0f' % float(x) for x in n)))" "$ADDED_AMLITE" "$ADDED_NGINX"
-[[ -n "${AGAIN:-}" ]] && python3 -c "import statistics, sys; a = sys.argv[1].split(); \
-print('p99 added by amlite run again at once (b2), median of rounds: %.0f us (rounds %s)' % ( \
-statistics.median(map(float, a)), ', '.join('%.0f' % float(x) for x in a)))" "$ADDED_AGAIN"
-[[ -n "$BLUE_SOCK" ]] && python3 -c "import statistics, sys; a = sys.argv[1].split(); \
-print('p99 added by nginx to the local sockets (g), median of rounds: %.0f us (rounds %s)' % ( \
-statistics.median(map(float, a)), ', '.join('%.0f' % float(x) for x in a)))" "$ADDED_NGINX_LOCAL"
-[[ -n "${LOOP:-}" ]] && python3 -c "import statistics, sys; a = sys.argv[1].split(); \
-print('p99 added by the event-loop reference, median of rounds: %.0f us (rounds %s)' % ( \
-statistics.median(map(float, a)), ', '.join('%.0f' % float(x) for x in a)))" "$ADDED_LOOP"
+[[ -n "${AGAIN:-}" ]] && median_rounds "p99 added by amlite run again at once (b2)" "$ADDED_AGAIN"
+[[ -n "$BLUE_SOCK" ]] && median_rounds "p99 added by nginx to the local sockets (g)" "$ADDED_NGINX_LOCAL"
+[[ -n "${LOOP:-}" ]] && median_rounds "p99 added by the event-loop reference" "$ADDED_LOOP"
 for d in blue green; do
   echo "upstream exchanges as the router timed them${FLOOR:+ (with the pinned requests of (d))}, $d: $("$AMLITE" ml online-deployment get-metrics -n "$d" -e bench \
     --query latencyMs -o json | tr -d '\n ')"
@@ -520,10 +523,7 @@ if part 8; then
 echo "== 8. a Java model that computes (bench/serving/Mlp.java, ~82,000 multiply-adds a request), $N instances:"
 echo "   the default JIT (tiered, C1 then C2) vs C1 only (JDK_JAVA_OPTIONS=-XX:TieredStopAtLevel=1), pinned, 64 connections"
 echo "   (650-byte requests: the server runs with a 1 GB/s endpoint bandwidth quota when part 8 is in PARTS)"
-mkdir -p "$WORK/mlp/classes" "$WORK/mlp/code"
-"$(dirname "$JAVA")/javac" -cp "$SERVER_JAR" -d "$WORK/mlp/classes" "$BENCH_DIR/serving/Mlp.java"
-printf 'Amlite-Scoring-Class: bench.Mlp\n' > "$WORK/mlp/manifest.txt"
-"$(dirname "$JAVA")/jar" cfm "$WORK/mlp/code/mlp.jar" "$WORK/mlp/manifest.txt" -C "$WORK/mlp/classes" .
+scoring_jar Mlp mlp mlp.jar
 mlp_deployment() { # name JDK_JAVA_OPTIONS
   local t0 t1; t0=$(date +%s.%N)
   java_deployment "$1" JDK_JAVA_OPTIONS "$2" "$WORK/mlp/code" mlp.jar "$N"
