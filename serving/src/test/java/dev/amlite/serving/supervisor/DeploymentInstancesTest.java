@@ -51,6 +51,21 @@ class DeploymentInstancesTest {
         return instances;
     }
 
+    /**
+     * The last 50 log lines once one of them matches, or after 10 s. An instance's output reaches the log through a
+     * reader thread, so a line the instance wrote before it answered may land a moment after the answer (CI saw it).
+     */
+    private static List<String> logsOnceTheyShow(DeploymentInstances instances,
+            java.util.function.Predicate<String> expected) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        List<String> logs = instances.logs(50);
+        while (logs.stream().noneMatch(expected) && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+            logs = instances.logs(50);
+        }
+        return logs;
+    }
+
     private String score(int port, String body) throws Exception {
         HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/score"))
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
@@ -66,7 +81,8 @@ class DeploymentInstancesTest {
         for (DeploymentInstances.ReadyInstance instance : ready) {
             assertThat(score(instance.port(), "{\"data\": [1, 2]}")).isEqualTo("200 [3, 6]");
         }
-        assertThat(blue.logs(50)).anyMatch(line -> line.startsWith("[blue-0]") && line.contains("loaded weight 3"))
+        assertThat(logsOnceTheyShow(blue, line -> line.startsWith("[blue-1]") && line.contains("loaded weight 3")))
+                .anyMatch(line -> line.startsWith("[blue-0]") && line.contains("loaded weight 3"))
                 .anyMatch(line -> line.startsWith("[blue-1]") && line.contains("loaded weight 3"));
 
         List<Long> pids = blue.pids();
@@ -81,7 +97,8 @@ class DeploymentInstancesTest {
         blue.scaleTo(1);
         assertThat(score(blue.ready().getFirst().port(), "{\"data\": [1]}"))
                 .isEqualTo("500 {\"error\": \"ValueError: no such column: age\"}");
-        assertThat(blue.logs(50)).anyMatch(line -> line.contains("ValueError: no such column: age"));
+        assertThat(logsOnceTheyShow(blue, line -> line.contains("ValueError: no such column: age")))
+                .anyMatch(line -> line.contains("ValueError: no such column: age"));
     }
 
     @Test
