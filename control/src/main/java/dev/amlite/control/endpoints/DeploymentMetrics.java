@@ -3,11 +3,11 @@ package dev.amlite.control.endpoints;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.amlite.core.Json;
 import dev.amlite.serving.routing.LatencyHistogram;
-import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.FunctionTimer;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
-import io.micrometer.core.instrument.Timer;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
@@ -16,6 +16,10 @@ import java.util.function.IntSupplier;
 /**
  * A deployment's request counts, errors and latencies (EP-10), live and mirrored apart, kept here for
  * {@code online-deployment show} and published to {@code /metrics} with the endpoint and deployment as tags.
+ * Recording a request touches only this class's adders and histograms, on the event loop that answered it; the
+ * {@code /metrics} series read them when scraped. Micrometer's own counters and timer on the scoring path were a
+ * second copy of the same counts, and the timer's windowed maximum (a ring rotated by the clock) was one of the
+ * places the JIT deoptimized when traffic came back after an idle spell (docs/benchmarks.md).
  */
 final class DeploymentMetrics {
     private final LongAdder requests = new LongAdder();
@@ -30,25 +34,22 @@ final class DeploymentMetrics {
     private final LongAdder mirrorDropped = new LongAdder();
     private final LatencyHistogram latency = new LatencyHistogram();
     private final LatencyHistogram mirrorLatency = new LatencyHistogram();
+    private final LongAdder latencyNanos = new LongAdder();
     private final MeterRegistry registry;
-    private final Counter liveCounter;
-    private final Counter mirrorCounter;
-    private final Counter droppedCounter;
-    private final Timer timer;
     private final List<io.micrometer.core.instrument.Meter> meters;
 
     DeploymentMetrics(MeterRegistry registry, String endpoint, String deployment, IntSupplier inFlight) {
         this.registry = registry;
         Tags tags = Tags.of("endpoint", endpoint, "deployment", deployment);
-        this.liveCounter = Counter.builder("amlite_scoring_requests").description("Scoring requests answered")
-                .tags(tags.and("traffic", "live")).register(registry);
-        this.mirrorCounter = Counter.builder("amlite_scoring_requests").description("Scoring requests answered")
-                .tags(tags.and("traffic", "mirror")).register(registry);
-        this.droppedCounter = Counter.builder("amlite_scoring_mirror_dropped")
-                .description("Mirrored requests dropped because the mirror was at capacity").tags(tags).register(registry);
-        // Percentiles come from the deployment's own lock-free histogram: Micrometer's percentile publishing takes
-        // a lock per recording, which the router's hot path cannot afford.
-        this.timer = Timer.builder("amlite_scoring_latency").description("Scoring latency of live requests")
+        FunctionCounter live = FunctionCounter.builder("amlite_scoring_requests", requests, LongAdder::sum)
+                .description("Scoring requests answered").tags(tags.and("traffic", "live")).register(registry);
+        FunctionCounter copies = FunctionCounter.builder("amlite_scoring_requests", mirrored, LongAdder::sum)
+                .description("Scoring requests answered").tags(tags.and("traffic", "mirror")).register(registry);
+        FunctionCounter dropped = FunctionCounter.builder("amlite_scoring_mirror_dropped", mirrorDropped,
+                        LongAdder::sum).description("Mirrored requests dropped because the mirror was at capacity")
+                .tags(tags).register(registry);
+        FunctionTimer timer = FunctionTimer.builder("amlite_scoring_latency", this, m -> m.requests.sum(),
+                        m -> m.latencyNanos.sum(), TimeUnit.NANOSECONDS).description("Scoring latency of live requests")
                 .tags(tags).register(registry);
         Gauge gauge = Gauge.builder("amlite_scoring_in_flight", inFlight::getAsInt).tags(tags)
                 .description("Scoring requests in flight").register(registry);
@@ -56,13 +57,12 @@ final class DeploymentMetrics {
                 .register(registry);
         Gauge p99 = Gauge.builder("amlite_scoring_latency_p99_ms", () -> latency.percentileMillis(0.99)).tags(tags)
                 .register(registry);
-        this.meters = List.of(liveCounter, mirrorCounter, droppedCounter, timer, gauge, p50, p99);
+        this.meters = List.of(live, copies, dropped, timer, gauge, p50, p99);
     }
 
     void record(int status, long nanos, boolean mirror) {
         if (mirror) {
             mirrored.increment();
-            mirrorCounter.increment();
             mirrorLatency.record(nanos);
             if (status >= 400) {
                 mirrorFailed.increment();
@@ -70,9 +70,8 @@ final class DeploymentMetrics {
             return;
         }
         requests.increment();
-        liveCounter.increment();
         latency.record(nanos);
-        timer.record(nanos, TimeUnit.NANOSECONDS);
+        latencyNanos.add(nanos);
         if (status < 400) {
             succeeded.increment();
         } else if (status == 408) {
@@ -90,7 +89,6 @@ final class DeploymentMetrics {
 
     void mirrorDropped() {
         mirrorDropped.increment();
-        droppedCounter.increment();
     }
 
     long requests() {
