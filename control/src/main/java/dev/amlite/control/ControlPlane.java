@@ -31,6 +31,7 @@ import dev.amlite.control.move.MoveValidation;
 import dev.amlite.control.move.Moves;
 import dev.amlite.control.jobs.JobsConfig;
 import dev.amlite.control.tracking.MlflowApi;
+import dev.amlite.control.tracking.RunTokens;
 import dev.amlite.control.tracking.Tracking;
 import dev.amlite.store.TrackingStore;
 import dev.amlite.store.QuotaStore;
@@ -143,7 +144,8 @@ public final class ControlPlane implements AutoCloseable {
         Assets assets = new Assets(tracked, workspaces, blobAccounts, config.pendingUploadTtl());
 
         Tracking tracking = new Tracking(new TrackingStore(database), clock);
-        MlflowApi mlflow = new MlflowApi(tracking, tokens, authorizer, store, assets);
+        RunTokens runTokens = new RunTokens();
+        MlflowApi mlflow = new MlflowApi(tracking, tokens, runTokens, authorizer, store, assets);
         Computes computes = new Computes(tracked, operations, new LocalNodeBackend(), clock);
         Moves moves = new Moves(new MoveValidation(store, catalog, registrations, authorizer, policy), operations, store,
                 authorizer, config.crashPoints(), clock);
@@ -153,7 +155,7 @@ public final class ControlPlane implements AutoCloseable {
         Endpoints endpoints = new Endpoints(tracked, resourceSecrets, assets, workspaces, operations, serving, loops,
                 meters, clock, quotas);
         Jobs jobs = new Jobs(tracked, assets, computes, tracking, jobsConfig,
-                signIn -> directory.principal(signIn).map(principal -> tokens.issue(principal).accessToken()), clock);
+                directory::principal, runTokens, clock);
 
         HandlerRegistry.Builder registry = HandlerRegistry.builder();
         workspaces.register(registry);

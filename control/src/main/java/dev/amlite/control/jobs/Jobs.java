@@ -7,11 +7,13 @@ import dev.amlite.control.compute.ComputePool;
 import dev.amlite.control.compute.Computes;
 import dev.amlite.control.resources.DocumentEdit;
 import dev.amlite.control.resources.TrackedResources;
+import dev.amlite.control.tracking.RunTokens;
 import dev.amlite.control.tracking.Tracking;
 import dev.amlite.control.workspace.Workspaces;
 import dev.amlite.core.ArmException;
 import dev.amlite.core.Json;
 import dev.amlite.core.ResourceId;
+import dev.amlite.store.Principal;
 import dev.amlite.store.ResourceStore;
 import dev.amlite.store.StoredResource;
 import java.io.IOException;
@@ -46,10 +48,10 @@ public final class Jobs implements AutoCloseable {
     static final String TYPE_KEY = TYPE.toLowerCase(Locale.ROOT);
     private static final Logger LOG = LoggerFactory.getLogger(Jobs.class);
 
-    /** A bearer token for the MLflow API in the name of a job's submitter (by sign-in name). */
+    /** A job's submitter, by the sign-in name recorded in its systemData, if still in the directory. */
     @FunctionalInterface
-    public interface TokenIssuer {
-        Optional<String> tokenFor(String signInName);
+    public interface Submitters {
+        Optional<Principal> principal(String signInName);
     }
 
     private final TrackedResources tracked;
@@ -58,7 +60,8 @@ public final class Jobs implements AutoCloseable {
     private final Computes computes;
     private final Tracking tracking;
     private final JobsConfig config;
-    private final TokenIssuer tokens;
+    private final Submitters submitters;
+    private final RunTokens runTokens;
     private final Clock clock;
     private final JobHandler handler;
     private final Map<String, ResourceId> queue = new LinkedHashMap<>();
@@ -70,14 +73,15 @@ public final class Jobs implements AutoCloseable {
     private Thread dispatcher;
 
     public Jobs(TrackedResources tracked, Assets assets, Computes computes, Tracking tracking, JobsConfig config,
-                TokenIssuer tokens, Clock clock) {
+                Submitters submitters, RunTokens runTokens, Clock clock) {
         this.tracked = tracked;
         this.store = tracked.store();
         this.assets = assets;
         this.computes = computes;
         this.tracking = tracking;
         this.config = config;
-        this.tokens = tokens;
+        this.submitters = submitters;
+        this.runTokens = runTokens;
         this.clock = clock;
         this.handler = new JobHandler(tracked, this);
     }
@@ -197,12 +201,14 @@ public final class Jobs implements AutoCloseable {
             Files.createDirectories(log.getParent());
         } catch (IOException e) {
             computes.release(acquisition.lease());
+            runTokens.revoke(jobId);
             report(jobId, JobStatus.FAILED, Map.of("error", Map.of("code", "SystemError", "message",
                     "The log folder cannot be made: " + e)));
             return;
         }
         JobExecution execution = new JobExecution(jobId, spec, acquisition.lease(), computes.backend(), assets, config,
                 log, environment, this::report, () -> {
+                    runTokens.revoke(jobId);
                     computes.release(acquisition.lease());
                     executions.remove(jobId.key());
                     lock.lock();
@@ -242,7 +248,8 @@ public final class Jobs implements AutoCloseable {
                     .ifPresent(run -> environment.put("MLFLOW_EXPERIMENT_ID", run.experimentId()));
             String submitter = job.document().path("systemData").path("createdBy").asText(null);
             if (submitter != null) {
-                tokens.tokenFor(submitter).ifPresent(token -> environment.put("MLFLOW_TRACKING_TOKEN", token));
+                submitters.principal(submitter).ifPresent(principal ->
+                        environment.put("MLFLOW_TRACKING_TOKEN", runTokens.issue(job.id(), principal)));
             }
             if (config.caFile() != null) {
                 environment.put("SSL_CERT_FILE", config.caFile().toAbsolutePath().toString());

@@ -44,7 +44,7 @@ import static java.util.Objects.requireNonNull;
  * {@code /mlflow/v1.0/<workspace ARM id>/api/2.0/mlflow/…} — experiments, runs, log-batch and the single loggers,
  * metric history, artifacts (listed, and up- and downloaded through {@code mlflow-artifacts}, stored in the
  * workspace's default datastore below {@code mlflow/}), registered models and versions. Authenticated with amlite
- * bearer tokens (MLFLOW_TRACKING_TOKEN); reads need {@code workspaces/experiments/read}, writes
+ * bearer tokens, or in a job with the job's own token ({@link RunTokens}; both as MLFLOW_TRACKING_TOKEN); reads need {@code workspaces/experiments/read}, writes
  * {@code workspaces/experiments/runs/write} (models: {@code workspaces/models/read|write}). Requests are at most
  * 1 MB (MLflow's limit); an artifact at most {@link #MAX_ARTIFACT} bytes.
  */
@@ -61,10 +61,13 @@ public final class MlflowApi implements HttpService {
     private final Authorizer authorizer;
     private final ResourceStore resources;
     private final Assets assets;
+    private final RunTokens runTokens;
 
-    public MlflowApi(Tracking tracking, TokenService tokens, Authorizer authorizer, ResourceStore resources, Assets assets) {
+    public MlflowApi(Tracking tracking, TokenService tokens, RunTokens runTokens, Authorizer authorizer,
+                     ResourceStore resources, Assets assets) {
         this.tracking = requireNonNull(tracking, "tracking is null");
         this.tokens = requireNonNull(tokens, "tokens is null");
+        this.runTokens = requireNonNull(runTokens, "runTokens is null");
         this.authorizer = requireNonNull(authorizer, "authorizer is null");
         this.resources = requireNonNull(resources, "resources is null");
         this.assets = requireNonNull(assets, "assets is null");
@@ -91,7 +94,7 @@ public final class MlflowApi implements HttpService {
             }
             ResourceId workspaceId = ResourceId.parse(URLDecoder.decode(matcher.group(1), StandardCharsets.UTF_8));
             String method = request.prologue().method().text().toUpperCase(Locale.ROOT);
-            Caller caller = authenticate(request);
+            Caller caller = authenticate(request, workspaceId);
             dev.amlite.store.StoredResource workspace = resources.get(workspaceId).orElseThrow(() ->
                     MlflowException.missing("Workspace '" + workspaceId.name() + "' does not exist."));
             dev.amlite.control.workspace.NetworkGate.refuseWhileMoving(workspace);
@@ -135,14 +138,15 @@ public final class MlflowApi implements HttpService {
         response.send(Json.bytes(body));
     }
 
-    private Caller authenticate(ServerRequest request) {
+    private Caller authenticate(ServerRequest request, ResourceId workspaceId) {
         String header = request.headers().first(HttpSupport.AUTHORIZATION).orElseThrow(() -> new MlflowException(
                 "UNAUTHENTICATED", 401, "The Authorization header is missing: give an amlite token as "
                 + "MLFLOW_TRACKING_TOKEN ('amlite account get-access-token --query accessToken -o tsv')."));
         if (!header.regionMatches(true, 0, "Bearer ", 0, 7)) {
             throw new MlflowException("UNAUTHENTICATED", 401, "The Authorization header is not 'Bearer <token>'.");
         }
-        return tokens.verify(header.substring(7).trim());
+        String token = header.substring(7).trim();
+        return RunTokens.isRunToken(token) ? runTokens.verify(token, workspaceId) : tokens.verify(token);
     }
 
     private void require(Call call, String action) {
