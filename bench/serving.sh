@@ -32,6 +32,8 @@
 # (g) in parts 1 and 7: nginx with the same split and mirror to the instances' Unix domain sockets, the transport
 # amlite's router uses (run when the server log names the sockets);
 # SCORING_IO (the server's --scoring-io: io_uring, epoll or nio; default the server's own choice);
+# INSTANCE_TCP (the deployments set AMLITE_LOCAL_SOCKET to 0: the router reaches the instances over loopback TCP,
+# as nginx (c) and the reference (f) do; (g) is then not run);
 # LOOP (parts 1 and 7: also (f) bench/serving/LoopRouter.java, a reference event-loop router on Netty with the same
 # key check, split and mirror, in front of the same instances; LOOP_THREADS its event loops, default 2).
 source "$(dirname "$0")/common.sh"
@@ -76,6 +78,7 @@ instance_type: Standard_DS2_v2
 instance_count: ${6:-1}
 environment_variables:
   $2: "$3"
+${INSTANCE_TCP:+  AMLITE_LOCAL_SOCKET: "0"}
 request_settings:
   max_concurrent_requests_per_instance: 256
 YAML

@@ -56,7 +56,9 @@ public final class PythonRuntime {
         environment.put("AZUREML_ENTRY_SCRIPT", scoringScript);
         environment.put("AZUREML_MODEL_DIR", modelDir.toAbsolutePath().toString());
         environment.put("AMLITE_PORT", "0");
-        environment.put("AMLITE_LOCAL_SOCKET", "1"); // the router's way in; the port stays for probes and people
+        // The router's way in (the port stays for probes and people); a deployment may set it to 0 in its
+        // environment_variables to be reached over loopback TCP only.
+        environment.putIfAbsent("AMLITE_LOCAL_SOCKET", "1");
         environment.put("AMLITE_MAX_CONCURRENT", Integer.toString(maxConcurrentRequests));
         // Instances end with the server, even one killed with SIGKILL: no orphaned processes holding ports.
         environment.put("AMLITE_EXIT_WITH_PARENT", "1");

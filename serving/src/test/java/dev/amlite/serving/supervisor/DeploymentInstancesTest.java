@@ -41,13 +41,17 @@ class DeploymentInstancesTest {
     }
 
     private DeploymentInstances deployment(String score) throws Exception {
+        return deployment(score, Map.of("GREETING", "hi"));
+    }
+
+    private DeploymentInstances deployment(String score, Map<String, String> environmentVariables) throws Exception {
         Path code = Files.createDirectories(temporary.resolve("code"));
         Path model = Files.createDirectories(temporary.resolve("model"));
         Files.writeString(code.resolve("score.py"), score);
         Files.writeString(model.resolve("weights.json"), "{\"w\": 3}");
         PythonRuntime python = PythonRuntime.install("python3", temporary.resolve("runtime"));
-        instances = new DeploymentInstances("blue", python.instance(code, "score.py", model, Map.of("GREETING", "hi"),
-                1, FAST, FAST), http, Duration.ofSeconds(30), Duration.ofSeconds(2));
+        instances = new DeploymentInstances("blue", python.instance(code, "score.py", model, environmentVariables, 1,
+                FAST, FAST), http, Duration.ofSeconds(30), Duration.ofSeconds(2));
         return instances;
     }
 
@@ -190,6 +194,15 @@ class DeploymentInstancesTest {
 
         blue.close();
         assertThat(disappears(next.getParent())).isTrue();
+    }
+
+    @Test
+    void aDeploymentThatSetsAmliteLocalSocketTo0IsServedOverTcpOnly() throws Exception {
+        DeploymentInstances blue = deployment(SCORE, Map.of("AMLITE_LOCAL_SOCKET", "0"));
+        blue.scaleTo(1);
+        DeploymentInstances.ReadyInstance only = blue.ready().getFirst();
+        assertThat(only.socketFile()).as("no socket announced").isNull();
+        assertThat(score(only.port(), "{\"data\": [2]}")).isEqualTo("200 [6]");
     }
 
     /** Whether a process is gone or only a zombie waiting for its (new) parent to reap it; waits up to 5 s. */
