@@ -3,6 +3,7 @@ package dev.amlite.serving.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.amlite.scoring.ScoringScript;
+import dev.amlite.serving.ProcessWaits;
 import dev.amlite.serving.supervisor.InstanceSpec;
 import dev.amlite.serving.supervisor.Probe;
 import java.io.BufferedReader;
@@ -106,8 +107,9 @@ class ExitWithParentTest {
 
             parent.destroyForcibly(); // SIGKILL: the "server" stops nothing on its way out
             parent.waitFor();
-            assertThat(gone(child)).as("the instance exits once its server is gone").isTrue();
-            assertThat(disappears(socket.getParent())).as("and takes its socket folder with it").isTrue();
+            assertThat(ProcessWaits.gone(child, Duration.ofSeconds(10)))
+                    .as("the instance exits once its server is gone").isTrue();
+            assertThat(ProcessWaits.disappears(socket.getParent())).as("and takes its socket folder with it").isTrue();
         } finally {
             parent.destroyForcibly();
             if (child > 0) {
@@ -118,30 +120,5 @@ class ExitWithParentTest {
                 Files.deleteIfExists(socket.getParent());
             }
         }
-    }
-
-    /** Whether a process is gone or only a zombie waiting for its new parent to reap it; waits up to 10 s. */
-    private static boolean gone(long pid) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (System.nanoTime() < deadline) {
-            Path stat = Path.of("/proc/" + pid + "/stat");
-            try {
-                if (Files.readString(stat).replaceFirst("^.*\\) ", "").startsWith("Z")) {
-                    return true;
-                }
-            } catch (java.nio.file.NoSuchFileException e) {
-                return true;
-            }
-            Thread.sleep(20);
-        }
-        return false;
-    }
-
-    private static boolean disappears(Path path) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-        while (Files.exists(path) && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
-        return !Files.exists(path);
     }
 }

@@ -1,5 +1,6 @@
 package dev.amlite.serving.supervisor;
 
+import dev.amlite.serving.ProcessWaits;
 import dev.amlite.serving.runtime.PythonRuntime;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -150,14 +151,6 @@ class DeploymentInstancesTest {
         }
     }
 
-    private static boolean disappears(Path path) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-        while (Files.exists(path) && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
-        return !Files.exists(path);
-    }
-
     @Test
     void theSupervisorTakesOnlyASocketShapedAsTheRuntimesMakeIt() {
         // It deletes the announced socket when the process is gone, so an instance must not name any other file.
@@ -183,7 +176,8 @@ class DeploymentInstancesTest {
 
         long pid = blue.pids().getFirst();
         ProcessHandle.of(pid).orElseThrow().destroyForcibly(); // killed: the instance cannot clean up after itself
-        assertThat(disappears(socket.getParent())).as("the supervisor removes a dead instance's socket").isTrue();
+        assertThat(ProcessWaits.disappears(socket.getParent()))
+                .as("the supervisor removes a dead instance's socket").isTrue();
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
         while ((blue.ready().isEmpty() || blue.pids().contains(pid)) && System.nanoTime() < deadline) {
             Thread.sleep(50);
@@ -193,7 +187,7 @@ class DeploymentInstancesTest {
         assertThat(scoreLocally(next, "{\"data\": [5]}")).endsWith("[15]");
 
         blue.close();
-        assertThat(disappears(next.getParent())).isTrue();
+        assertThat(ProcessWaits.disappears(next.getParent())).isTrue();
     }
 
     @Test
@@ -203,19 +197,6 @@ class DeploymentInstancesTest {
         DeploymentInstances.ReadyInstance only = blue.ready().getFirst();
         assertThat(only.socketFile()).as("no socket announced").isNull();
         assertThat(score(only.port(), "{\"data\": [2]}")).isEqualTo("200 [6]");
-    }
-
-    /** Whether a process is gone or only a zombie waiting for its (new) parent to reap it; waits up to 5 s. */
-    private static boolean gone(long pid) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-        while (System.nanoTime() < deadline) {
-            Path stat = Path.of("/proc/" + pid + "/stat");
-            if (!Files.exists(stat) || Files.readString(stat).replaceFirst("^.*\\) ", "").startsWith("Z")) {
-                return true;
-            }
-            Thread.sleep(20);
-        }
-        return false;
     }
 
     @Test
@@ -231,6 +212,6 @@ class DeploymentInstancesTest {
         long child = Long.parseLong(Files.readString(temporary.resolve("code/child.pid")).strip());
         assertThat(ProcessHandle.of(child).map(ProcessHandle::isAlive).orElse(false)).isTrue();
         blue.close();
-        assertThat(gone(child)).isTrue();
+        assertThat(ProcessWaits.gone(child, Duration.ofSeconds(5))).isTrue();
     }
 }
