@@ -7,6 +7,7 @@ import dev.amlite.serving.routing.InFlightLimit;
 import dev.amlite.serving.supervisor.DeploymentInstances;
 import dev.amlite.serving.supervisor.InstanceStartException;
 import dev.amlite.serving.port.EventLoops;
+import dev.amlite.serving.port.Stages;
 import dev.amlite.serving.port.Upstream;
 import dev.amlite.serving.port.UpstreamResponse;
 import dev.amlite.serving.port.UpstreamTimeoutException;
@@ -16,7 +17,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -218,8 +218,7 @@ final class DeploymentRuntime implements AutoCloseable {
         if (failure == null) {
             return map(response, generation);
         }
-        Throwable cause = failure instanceof CompletionException && failure.getCause() != null
-                ? failure.getCause() : failure;
+        Throwable cause = Stages.cause(failure);
         String what = mirror ? "the mirrored copy" : "the request";
         if (cause instanceof UpstreamTimeoutException) {
             return ScoreAnswer.error(408, "RequestTimeout", "Deployment '" + name + "' did not answer " + what

@@ -6,6 +6,7 @@ import dev.amlite.core.ResourceId;
 import dev.amlite.serving.listener.BodyTooLargeException;
 import dev.amlite.serving.listener.InferenceReply;
 import dev.amlite.serving.port.ScoringHandler;
+import dev.amlite.serving.port.Stages;
 import dev.amlite.serving.port.ScoringRequest;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
@@ -24,7 +25,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -137,8 +137,7 @@ public final class ScoringService implements HttpService, ScoringHandler {
             if (failure == null) {
                 return route(route, request, body, requestId, started);
             }
-            Throwable cause = failure instanceof CompletionException && failure.getCause() != null
-                    ? failure.getCause() : failure;
+            Throwable cause = Stages.cause(failure);
             if (cause instanceof BodyTooLargeException tooLarge) {
                 return done(reply(requestId, tooLarge(tooLarge.size()), null));
             }

@@ -182,8 +182,7 @@ final class PortConnection extends ChannelInboundHandlerAdapter {
             return;
         }
         if (failure != null || reply == null) {
-            Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
-                    ? failure.getCause() : failure;
+            Throwable cause = Stages.cause(failure);
             LOG.error("The scoring handler failed on {} {}", exchange.head.method(), exchange.head.path(), cause);
             reply = HttpWire.internalError(cause);
         }
