@@ -33,6 +33,7 @@ import dev.amlite.control.jobs.JobsConfig;
 import dev.amlite.control.tracking.MlflowApi;
 import dev.amlite.control.tracking.RunTokens;
 import dev.amlite.control.tracking.Tracking;
+import dev.amlite.control.tracking.TrackingPurge;
 import dev.amlite.store.TrackingStore;
 import dev.amlite.store.QuotaStore;
 import dev.amlite.control.endpoints.ScoringService;
@@ -143,7 +144,9 @@ public final class ControlPlane implements AutoCloseable {
         BlobAccounts blobAccounts = new BlobAccounts(store, resourceSecrets, config.blobRoot(), clock);
         Assets assets = new Assets(tracked, workspaces, blobAccounts, config.pendingUploadTtl());
 
-        Tracking tracking = new Tracking(new TrackingStore(database), clock);
+        TrackingStore trackingStore = new TrackingStore(database);
+        Tracking tracking = new Tracking(trackingStore, clock);
+        workspaces.addData(new TrackingPurge(trackingStore));
         RunTokens runTokens = new RunTokens();
         MlflowApi mlflow = new MlflowApi(tracking, tokens, runTokens, authorizer, store, assets);
         Computes computes = new Computes(tracked, operations, new LocalNodeBackend(), clock);

@@ -402,6 +402,13 @@ public final class TrackingStore {
                 r.getLong("creation_time"), r.getLong("last_updated_time"));
     }
 
+    /** The keys of the workspaces that have any tracking data (lower-cased, as stored). */
+    public java.util.Set<String> workspaceKeys() {
+        return jdbi.withHandle(h -> new java.util.HashSet<>(h.createQuery("SELECT workspace_key FROM mlflow_experiments "
+                + "UNION SELECT workspace_key FROM mlflow_runs UNION SELECT workspace_key FROM mlflow_registered_models")
+                .mapTo(String.class).list()));
+    }
+
     /** Everything of a workspace goes (the workspace was deleted for good). */
     public void deleteWorkspace(String workspace) {
         jdbi.useTransaction(h -> {

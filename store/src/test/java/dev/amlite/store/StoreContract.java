@@ -219,6 +219,40 @@ abstract class StoreContract {
     }
 
     @Test
+    void aWorkspacesTrackingDataGoesWholeAndOnlyItsOwn() {
+        TrackingStore tracking = new TrackingStore(database());
+        String gone = "Gone-" + subscription;
+        String kept = "kept-" + subscription;
+        String modelsOnly = "models-" + subscription;
+        for (String workspace : List.of(gone, kept)) {
+            tracking.createExperiment(workspace, "1", "Exp", "mlflow-artifacts:/1", 10);
+            tracking.createRun(workspace, new TrackingStore.Run("r1", "1", "first", "alice", "FINISHED", 100, 200L,
+                    "active", "mlflow-artifacts:/1/r1/artifacts"), java.util.Map.of("mlflow.user", "alice"));
+            tracking.logBatch(workspace, "r1", List.of(new TrackingStore.Metric("loss", 0.5, 1, 0)),
+                    java.util.Map.of("lr", "0.1"), java.util.Map.of());
+            tracking.createRegisteredModel(workspace, "m", null, 1);
+            tracking.createModelVersion(workspace, "m", "runs:/r1/model", "r1", null, 2);
+        }
+        tracking.createRegisteredModel(modelsOnly, "m", null, 1);
+        assertThat(tracking.workspaceKeys()).contains(gone.toLowerCase(java.util.Locale.ROOT),
+                kept.toLowerCase(java.util.Locale.ROOT), modelsOnly.toLowerCase(java.util.Locale.ROOT));
+
+        tracking.deleteWorkspace(gone);
+
+        assertThat(tracking.workspaceKeys()).doesNotContain(gone.toLowerCase(java.util.Locale.ROOT))
+                .contains(kept.toLowerCase(java.util.Locale.ROOT));
+        assertThat(tracking.experiment(gone, "1")).isEmpty();
+        assertThat(tracking.run(gone, "r1")).isEmpty();
+        assertThat(tracking.metricHistory(gone, "r1", "loss")).isEmpty();
+        assertThat(tracking.registeredModel(gone, "m")).isEmpty();
+        assertThat(tracking.modelVersion(gone, "m", 1)).isEmpty();
+        assertThat(tracking.run(kept, "r1")).isPresent();
+        assertThat(tracking.metricHistory(kept, "r1", "loss")).hasSize(1);
+        assertThat(tracking.data(kept, "r1").params()).containsEntry("lr", "0.1");
+        assertThat(tracking.modelVersion(kept, "m", 1)).isPresent();
+    }
+
+    @Test
     void aSubtreeMovesWholeWithItsSecretsLeavingTheStayingTypesAndAConflictMovesNothing() {
         SecretStore secrets = new SecretStore(database(), Clock.systemUTC());
         String target = UUID.randomUUID().toString();

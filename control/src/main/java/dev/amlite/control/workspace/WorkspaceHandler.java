@@ -23,6 +23,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import static java.util.Objects.requireNonNull;
 
 /**
@@ -44,7 +46,9 @@ public final class WorkspaceHandler implements ResourceTypeHandler {
     private final WorkspaceDiagnosis diagnosis;
     private final CmkResources cmkResources;
     private final Duration retention;
+    private static final Logger LOG = LoggerFactory.getLogger(WorkspaceHandler.class);
     private final List<WorkspaceListener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<WorkspaceData> data = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     WorkspaceHandler(TrackedResources tracked, WorkspaceDependencies dependencies, WorkspaceKeys keys,
                      WorkspaceEncryption encryption, WorkspaceDiagnosis diagnosis, CmkResources cmkResources,
@@ -56,6 +60,10 @@ public final class WorkspaceHandler implements ResourceTypeHandler {
         this.diagnosis = requireNonNull(diagnosis, "diagnosis is null");
         this.cmkResources = requireNonNull(cmkResources, "cmkResources is null");
         this.retention = requireNonNull(retention, "retention is null");
+    }
+
+    void addData(WorkspaceData owner) {
+        data.add(owner);
     }
 
     void addListener(WorkspaceListener listener) {
@@ -160,6 +168,27 @@ public final class WorkspaceHandler implements ResourceTypeHandler {
             tracked.store().deleteTree(ResourceId.parse(managed));
         }
         tracked.store().deleteTree(workspace.id());
+        for (WorkspaceData owner : data) {
+            try {
+                owner.forget(workspace);
+            } catch (RuntimeException e) { // the workspace is gone either way; the next sweep forgets the rest
+                LOG.warn("Data of purged workspace {} is left for the next purge sweep", workspace.id(), e);
+            }
+        }
+    }
+
+    /** The workspaces in the store, active or soft-deleted: whose data is kept. */
+    List<StoredResource> stored() {
+        List<StoredResource> all = new ArrayList<>(tracked.store().listByTypeInState(TYPE, ResourceState.ACTIVE));
+        all.addAll(tracked.store().listByTypeInState(TYPE, ResourceState.SOFT_DELETED));
+        return all;
+    }
+
+    /** Lets every owner of workspace data forget the workspaces no longer stored (a deleted group's). */
+    void forgetGone() {
+        for (WorkspaceData owner : data) {
+            owner.forgetAllBut(this::stored);
+        }
     }
 
     private StoredResource create(ArmRequest request, TrackedResources.Placement placement, ObjectNode body) {

@@ -104,14 +104,19 @@ public final class Workspaces implements AutoCloseable {
         return storage;
     }
 
-    /** Calls {@code listener} whenever a workspace is created or updated. */
     /** The rule of public network access, for data planes outside ARM (scoring) to apply too. */
     public NetworkGate gate() {
         return gate;
     }
 
+    /** Calls {@code listener} whenever a workspace is created or updated. */
     public void addListener(WorkspaceListener listener) {
         workspaces.addListener(listener);
+    }
+
+    /** Has {@code owner} forget a workspace's data when the workspace is purged or its group deleted. */
+    public void addData(WorkspaceData owner) {
+        workspaces.addData(owner);
     }
 
     /** The handler behind public-network-access enforcement, for types below workspaces. */
@@ -136,7 +141,10 @@ public final class Workspaces implements AutoCloseable {
         };
     }
 
-    /** Starts the maintenance task: key sync every {@code keySync}, purge sweeps at most a minute apart. */
+    /**
+     * Starts the maintenance task: key sync every {@code keySync}, purge sweeps at most a minute apart (each also
+     * has other features forget the data of workspaces no longer stored).
+     */
     public void start(Duration keySync, Duration retention) {
         maintenance.scheduleWithFixedDelay(this::syncAll, keySync.toMillis(), keySync.toMillis(), TimeUnit.MILLISECONDS);
         long sweep = Math.max(1000, Math.min(60_000, retention.toMillis() / 2));
@@ -164,6 +172,7 @@ public final class Workspaces implements AutoCloseable {
         try {
             int workspacesPurged = workspaces.purgeExpired();
             int vaultsPurged = deletedVaults.purgeExpired();
+            workspaces.forgetGone();
             if (workspacesPurged + vaultsPurged > 0) {
                 LOG.info("Soft-delete sweep purged {} workspace(s) and {} vault(s) past their retention",
                         workspacesPurged, vaultsPurged);
