@@ -142,6 +142,7 @@ public final class ControlPlane implements AutoCloseable {
         ResourceSecrets resourceSecrets = new ResourceSecrets(new SecretStore(database, clock), secretBox, random);
         Workspaces workspaces = Workspaces.create(tracked, resourceSecrets, authorizer, config.softDeleteRetention());
         BlobAccounts blobAccounts = new BlobAccounts(store, resourceSecrets, config.blobRoot(), clock);
+        blobAccounts.adoptFoldersNamedByAccount(settings);
         Assets assets = new Assets(tracked, workspaces, blobAccounts, config.pendingUploadTtl());
 
         TrackingStore trackingStore = new TrackingStore(database);

@@ -240,7 +240,8 @@ public final class Assets implements AutoCloseable {
 
     /**
      * Deletes {@code LocalUpload/<id>/} folders in workspaces' blob datastores that no version refers to and that
-     * nobody has written to for the TTL; and temporary files of writes a crash cut off.
+     * nobody has written to for the TTL; temporary files of writes a crash cut off; and the blob folders of storage
+     * accounts that no longer exist.
      */
     int sweep() {
         int removed = 0;
@@ -263,6 +264,10 @@ public final class Assets implements AutoCloseable {
             }
             if (removed > 0) {
                 LOG.info("Pending-upload sweep removed {} file(s) of uploads that no asset version took up", removed);
+            }
+            int folders = storage.blobs().removeOrphanFolders();
+            if (folders > 0) {
+                LOG.info("Removed the blob folders of {} storage account(s) that no longer exist", folders);
             }
         } catch (RuntimeException e) {
             LOG.warn("Pending-upload sweep failed; it runs again later", e);

@@ -5,17 +5,28 @@ import dev.amlite.core.ArmException;
 import dev.amlite.core.ErrorCode;
 import dev.amlite.core.ResourceId;
 import dev.amlite.store.ResourceStore;
+import dev.amlite.store.Settings;
 import dev.amlite.store.StoredResource;
 import dev.amlite.store.blob.AzureBlobStore;
 import dev.amlite.store.blob.BlobStore;
 import dev.amlite.store.blob.LocalBlobStore;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.util.Base64;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import static java.util.Objects.requireNonNull;
 
 /**
@@ -27,6 +38,9 @@ public final class BlobAccounts {
     /** The sealed secret that holds an account's external connection string. */
     public static final String CONNECTION_SECRET = "blobConnectionString";
     private static final String STORAGE_TYPE_KEY = "microsoft.storage/storageaccounts";
+    private static final String FOLDER_MARK = "@";
+    private static final String LAYOUT_SETTING = "blobFolderLayout";
+    private static final Logger LOG = LoggerFactory.getLogger(BlobAccounts.class);
     private final ResourceStore store;
     private final ResourceSecrets secrets;
     private final Path root;
@@ -63,8 +77,99 @@ public final class BlobAccounts {
 
     /** The amlite-served blobs of the account with this name, for the blob endpoint; empty for external ones. */
     public Optional<LocalBlobStore> localByName(String accountName) {
-        return account(accountName).filter(account -> secrets.get(account.id(), CONNECTION_SECRET).isEmpty())
-                .map(this::local);
+        return account(accountName).filter(this::held).map(this::local);
+    }
+
+    /**
+     * The folder below the blob root that holds an amlite-held account's blobs: its name and the millisecond its
+     * row was made. An account made later under a deleted one's name gets a folder of its own and starts empty, as
+     * on Azure, whatever became of the old folder.
+     */
+    static String folderName(StoredResource account) {
+        return account.id().name().toLowerCase(Locale.ROOT) + FOLDER_MARK + account.createdAt().toEpochMilli();
+    }
+
+    /**
+     * Once per data directory: blobs written before folders were named by {@link #folderName} (one folder per account
+     * name) go to the folder of the account that has the name now. A folder whose account is gone is left for
+     * {@link #removeOrphanFolders()}.
+     */
+    public void adoptFoldersNamedByAccount(Settings settings) {
+        if (settings.get(LAYOUT_SETTING).isPresent()) {
+            return;
+        }
+        int adopted = 0;
+        for (Path folder : folders()) {
+            String name = folder.getFileName().toString();
+            if (name.contains(FOLDER_MARK)) {
+                continue;
+            }
+            Optional<StoredResource> account = account(name).filter(this::held);
+            if (account.isPresent()) {
+                Path target = root.resolve(folderName(account.get()));
+                try {
+                    if (!Files.exists(target)) {
+                        Files.move(folder, target, StandardCopyOption.ATOMIC_MOVE);
+                        adopted++;
+                    }
+                } catch (NoSuchFileException e) {
+                    // another server on the same directory moved it first
+                } catch (IOException e) {
+                    throw new UncheckedIOException("Moving the blobs of storage account '" + name + "' from " + folder
+                            + " to " + target + " failed", e);
+                }
+            }
+        }
+        settings.put(LAYOUT_SETTING, "account-and-creation-time");
+        if (adopted > 0) {
+            LOG.info("Blob folders of {} storage account(s) renamed to <account>{}<created-millis>", adopted, FOLDER_MARK);
+        }
+    }
+
+    /**
+     * Deletes the blob folders of accounts that no longer exist (deleted by themselves or with their group), and
+     * returns how many. The folders are listed before the accounts are looked up: a folder appears only once its
+     * account's row exists, so a new account's folder is never taken for a gone one.
+     */
+    public int removeOrphanFolders() {
+        int removed = 0;
+        for (Path folder : folders()) {
+            String name = folder.getFileName().toString();
+            int mark = name.indexOf(FOLDER_MARK);
+            String accountName = mark < 0 ? name : name.substring(0, mark);
+            boolean live = account(accountName).filter(this::held).map(BlobAccounts::folderName)
+                    .filter(name::equals).isPresent();
+            if (!live) {
+                deleteTree(folder);
+                removed++;
+            }
+        }
+        return removed;
+    }
+
+    private boolean held(StoredResource account) {
+        return secrets.get(account.id(), CONNECTION_SECRET).isEmpty();
+    }
+
+    private List<Path> folders() {
+        if (!Files.isDirectory(root)) {
+            return List.of();
+        }
+        try (Stream<Path> entries = Files.list(root)) {
+            return entries.filter(Files::isDirectory).toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("Listing " + root + " failed", e);
+        }
+    }
+
+    private static void deleteTree(Path folder) {
+        try (Stream<Path> walk = Files.walk(folder)) {
+            for (Path path : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("Deleting " + folder + " failed", e);
+        }
     }
 
     private LocalBlobStore local(StoredResource account) {
@@ -74,7 +179,7 @@ public final class BlobAccounts {
                     + "' of kind " + account.document().path("kind").asText() + " has no blob service.");
         }
         ResourceId id = account.id();
-        return new LocalBlobStore(id.name(), root.resolve(id.name()), endpoint,
+        return new LocalBlobStore(id.name(), root.resolve(folderName(account)), endpoint,
                 () -> Base64.getDecoder().decode(secrets.require(id, "key1")), clock);
     }
 }
