@@ -134,7 +134,9 @@ final class TlsMaterial {
                         + " (PKCS#1, PKCS#8 or EC PEM expected)");
             }
         }
-        KeyStore store = KeyStore.getInstance("PKCS12");
+        // In memory only, so the store's own protection of the key buys nothing: JKS wraps it in a few SHA-1 rounds,
+        // where PKCS12 runs PBKDF2 twice (to store it and to read it back), ~0.1 s of every start.
+        KeyStore store = KeyStore.getInstance("JKS");
         store.load(null, null);
         char[] password = new char[0];
         store.setKeyEntry("server", privateKey, password, chain.toArray(Certificate[]::new));

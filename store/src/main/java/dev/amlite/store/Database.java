@@ -13,6 +13,8 @@ import org.slf4j.LoggerFactory;
 /** The connection pool, migrated schema and JDBI handle of one store. Closing it closes the pool. */
 public final class Database implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Database.class);
+    /** The version of the newest migration in {@code db/migration} (a test keeps the two in step). */
+    static final int SCHEMA_VERSION = 6;
     private final HikariDataSource dataSource;
     private final Jdbi jdbi;
     private final StoreVendor vendor;
@@ -44,13 +46,40 @@ public final class Database implements AutoCloseable {
         hikari.setPoolName("amlite-store");
         HikariDataSource dataSource = new HikariDataSource(hikari);
         try {
-            Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
+            if (!atSchemaVersion(dataSource)) {
+                Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
+            }
         } catch (RuntimeException e) {
             dataSource.close();
             throw e;
         }
         LOG.info("Store ready: {} ({})", vendor, config.jdbcUrl());
         return new Database(dataSource, vendor);
+    }
+
+    /**
+     * Whether the store's schema history ends, without a failed step, at {@link #SCHEMA_VERSION}: then there is
+     * nothing to migrate, and Flyway (which scans the classpath for migrations and checks each one's checksum, about
+     * 0.3 s of every start) is not loaded. Anything else — a new store, one an upgrade must migrate, a failed step, a
+     * history this cannot read — goes through Flyway as before.
+     */
+    static boolean atSchemaVersion(HikariDataSource dataSource) {
+        try (var connection = dataSource.getConnection(); var statement = connection.createStatement();
+             var rows = statement.executeQuery("SELECT \"version\", \"success\" FROM \"flyway_schema_history\"")) {
+            int newest = -1;
+            while (rows.next()) {
+                if (!rows.getBoolean(2)) {
+                    return false;
+                }
+                String version = rows.getString(1);
+                if (version != null) {
+                    newest = Math.max(newest, Integer.parseInt(version));
+                }
+            }
+            return newest == SCHEMA_VERSION;
+        } catch (SQLException | NumberFormatException e) {
+            return false;
+        }
     }
 
     public Jdbi jdbi() {

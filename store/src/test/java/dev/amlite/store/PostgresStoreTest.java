@@ -1,7 +1,11 @@
 package dev.amlite.store;
 
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 class PostgresStoreTest extends StoreContract {
     private static TestPostgres postgres;
@@ -17,6 +21,17 @@ class PostgresStoreTest extends StoreContract {
     static void close() throws Exception {
         database.close();
         postgres.close();
+    }
+
+    @Test
+    void aStoreAtTheSchemaVersionIsSeenToBeSo() {
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(postgres.jdbcUrl());
+        config.setUsername("postgres");
+        config.setMaximumPoolSize(1);
+        try (HikariDataSource migrated = new HikariDataSource(config)) {
+            assertThat(Database.atSchemaVersion(migrated)).isTrue();
+        }
     }
 
     @Override
