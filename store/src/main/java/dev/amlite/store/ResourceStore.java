@@ -64,9 +64,7 @@ public final class ResourceStore {
 
     /** Creates a row; a row with the same id (in any state) makes this fail with Conflict. */
     public StoredResource insert(ResourceId id, String location, ObjectNode document) {
-        // Whole milliseconds: what every vendor's TIMESTAMP keeps exactly, so the row returned here and the row read
-        // back later have the same createdAt (blob folders are named by it).
-        Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        Instant now = clock.instant();
         String etag = newEtag();
         ObjectNode body = withIdentity(id, document, etag);
         String json = Json.write(body);

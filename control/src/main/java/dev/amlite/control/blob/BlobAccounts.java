@@ -17,6 +17,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.Comparator;
 import java.util.List;
@@ -81,12 +82,19 @@ public final class BlobAccounts {
     }
 
     /**
-     * The folder below the blob root that holds an amlite-held account's blobs: its name and the millisecond its
-     * row was made. An account made later under a deleted one's name gets a folder of its own and starts empty, as
-     * on Azure, whatever became of the old folder.
+     * The folder below the blob root that holds an amlite-held account's blobs: its name and the millisecond it was
+     * created ({@code properties.creationTime}, set once when the account is made and kept by every update). An
+     * account made later under a deleted one's name gets a folder of its own and starts empty, as on Azure,
+     * whatever became of the old folder. An account without a creation time (none is made so) keeps the folder
+     * named by its name alone.
      */
     static String folderName(StoredResource account) {
-        return account.id().name().toLowerCase(Locale.ROOT) + FOLDER_MARK + account.createdAt().toEpochMilli();
+        String name = account.id().name().toLowerCase(Locale.ROOT);
+        String created = account.document().path("properties").path("creationTime").asText("");
+        if (created.isEmpty()) {
+            return name;
+        }
+        return name + FOLDER_MARK + Instant.parse(created).toEpochMilli();
     }
 
     /**
@@ -105,7 +113,7 @@ public final class BlobAccounts {
                 continue;
             }
             Optional<StoredResource> account = account(name).filter(this::held);
-            if (account.isPresent()) {
+            if (account.isPresent() && !folderName(account.get()).equals(name)) {
                 Path target = root.resolve(folderName(account.get()));
                 try {
                     if (!Files.exists(target)) {
@@ -137,8 +145,11 @@ public final class BlobAccounts {
             String name = folder.getFileName().toString();
             int mark = name.indexOf(FOLDER_MARK);
             String accountName = mark < 0 ? name : name.substring(0, mark);
-            boolean live = account(accountName).filter(this::held).map(BlobAccounts::folderName)
-                    .filter(name::equals).isPresent();
+            // An account that exists keeps its folder even when its blobs now live elsewhere (an external service),
+            // and so does a folder named by an existing account's name alone (one the first start of this version
+            // could not rename): only the folders of accounts that are gone, or were made again, are deleted.
+            boolean live = account(accountName).map(account -> mark < 0 || folderName(account).equals(name))
+                    .orElse(false);
             if (!live) {
                 deleteTree(folder);
                 removed++;
