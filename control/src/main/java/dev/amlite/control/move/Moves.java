@@ -200,7 +200,7 @@ public final class Moves {
                         List<StoredResource> dropped, ObjectNode leftBehind) {
         ObjectNode properties = document.with("properties");
         properties.remove("amliteMoving");
-        ObjectNode entry = properties.withArray("amliteMoveHistory").addObject();
+        ObjectNode entry = MoveHistory.append(properties);
         entry.put("from", root.source().id()).put("to", root.target().id()).put("at", clock.instant().toString())
                 .put("operation", operation.id());
         ArrayNode assignments = entry.putArray("removedRoleAssignments");
