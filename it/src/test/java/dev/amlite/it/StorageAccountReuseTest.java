@@ -107,9 +107,8 @@ class StorageAccountReuseTest {
                 server.adminToken(), "{\"pendingUploadId\":\"" + id + "\",\"pendingUploadType\":\"TemporaryBlobReference\"}");
         assertThat(started.status()).as(String.valueOf(started.body())).isEqualTo(200);
         JsonNode reference = started.body().path("blobReferenceForConsumption");
-        String sas = reference.path("credential").path("sasUri").asText();
-        HttpResponse<String> written = http.send(HttpRequest.newBuilder(URI.create(sas.substring(0, sas.indexOf('?'))
-                        + "/" + blob + sas.substring(sas.indexOf('?')))).header("x-ms-blob-type", "BlockBlob")
+        HttpResponse<String> written = http.send(HttpRequest.newBuilder(URI.create(AssetsStorageTest.blobUrl(
+                        reference, blob))).header("x-ms-blob-type", "BlockBlob")
                 .PUT(HttpRequest.BodyPublishers.ofString(content)).build(), HttpResponse.BodyHandlers.ofString());
         TestServer.Answer registered = server.call("PUT", workspace + "/models/m/versions/1" + API, server.adminToken(),
                 "{\"properties\":{\"modelUri\":\"" + reference.path("datastoreUri").asText() + "\"}}");

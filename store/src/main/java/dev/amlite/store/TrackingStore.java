@@ -402,7 +402,12 @@ public final class TrackingStore {
                 r.getLong("creation_time"), r.getLong("last_updated_time"));
     }
 
-    /** The keys of the workspaces that have any tracking data (lower-cased, as stored). */
+    /** A workspace key as this store keeps it (and as {@link #workspaceKeys()} gives it back). */
+    public static String storedKey(String workspace) {
+        return key(workspace);
+    }
+
+    /** The keys of the workspaces that have any tracking data, as stored ({@link #storedKey}). */
     public java.util.Set<String> workspaceKeys() {
         return jdbi.withHandle(h -> new java.util.HashSet<>(h.createQuery("SELECT workspace_key FROM mlflow_experiments "
                 + "UNION SELECT workspace_key FROM mlflow_runs UNION SELECT workspace_key FROM mlflow_registered_models")

@@ -1,5 +1,6 @@
 package dev.amlite.control.blob;
 
+import dev.amlite.control.FileTrees;
 import dev.amlite.control.resources.ResourceSecrets;
 import dev.amlite.core.ArmException;
 import dev.amlite.core.ErrorCode;
@@ -19,7 +20,6 @@ import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Base64;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -174,10 +174,8 @@ public final class BlobAccounts {
     }
 
     private static void deleteTree(Path folder) {
-        try (Stream<Path> walk = Files.walk(folder)) {
-            for (Path path : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(path);
-            }
+        try {
+            FileTrees.delete(folder);
         } catch (IOException e) {
             throw new UncheckedIOException("Deleting " + folder + " failed", e);
         }

@@ -1,5 +1,6 @@
 package dev.amlite.control.endpoints;
 
+import dev.amlite.control.FileTrees;
 import dev.amlite.control.assets.Assets;
 import dev.amlite.core.ArmException;
 import dev.amlite.core.ErrorCode;
@@ -17,12 +18,10 @@ import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -163,19 +162,10 @@ final class ServingHost implements AutoCloseable {
     }
 
     private static void delete(Path directory) {
-        if (!Files.exists(directory)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(directory)) {
-            walk.sorted(Comparator.reverseOrder()).forEach(path -> {
-                try {
-                    Files.deleteIfExists(path);
-                } catch (IOException e) {
-                    LOG.warn("Could not delete {}: {}", path, e.toString());
-                }
-            });
+        try {
+            FileTrees.delete(directory);
         } catch (IOException e) {
-            LOG.warn("Could not delete {}: {}", directory, e.toString());
+            LOG.warn("Could not delete all of {}: {}", directory, e.toString());
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.amlite.control.jobs;
 
+import dev.amlite.control.FileTrees;
 import dev.amlite.control.assets.Assets;
 import dev.amlite.control.compute.ComputePool;
 import dev.amlite.control.compute.NodeBackend;
@@ -12,7 +13,6 @@ import java.nio.file.Path;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -254,19 +254,10 @@ final class JobExecution implements Runnable {
     }
 
     static void deleteTree(Path root) {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(root)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException e) {
-                    LOG.debug("Could not delete {}", p);
-                }
-            });
+        try {
+            FileTrees.delete(root);
         } catch (IOException e) {
-            LOG.debug("Could not delete {}", root);
+            LOG.debug("Could not delete all of {}: {}", root, e.toString());
         }
     }
 

@@ -5,7 +5,6 @@ import dev.amlite.store.StoredResource;
 import dev.amlite.store.TrackingStore;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -36,7 +35,7 @@ public final class TrackingPurge implements WorkspaceData {
             return;
         }
         for (StoredResource workspace : stored.get()) {
-            orphans.remove(Tracking.workspaceKey(workspace).toLowerCase(Locale.ROOT));
+            orphans.remove(TrackingStore.storedKey(Tracking.workspaceKey(workspace)));
         }
         for (String key : orphans) {
             store.deleteWorkspace(key);

@@ -1,0 +1,39 @@
+package dev.amlite.control;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+
+/** The one way the control plane removes a folder with everything in it (job work folders, deployment files, blobs). */
+public final class FileTrees {
+    private FileTrees() {
+    }
+
+    /**
+     * Deletes {@code root} and everything below it, deepest first; nothing happens when it does not exist. A path
+     * that cannot be deleted does not stop the others: the first such failure is thrown once all were tried.
+     */
+    public static void delete(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        List<Path> paths;
+        try (Stream<Path> walk = Files.walk(root)) {
+            paths = walk.sorted(Comparator.reverseOrder()).toList();
+        }
+        IOException first = null;
+        for (Path path : paths) {
+            try {
+                Files.deleteIfExists(path);
+            } catch (IOException e) {
+                first = first == null ? e : first;
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
+    }
+}
