@@ -14,7 +14,7 @@ import org.slf4j.LoggerFactory;
 public final class Database implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Database.class);
     /** The version of the newest migration in {@code db/migration} (a test keeps the two in step). */
-    static final int SCHEMA_VERSION = 6;
+    static final int SCHEMA_VERSION = 7;
     private final HikariDataSource dataSource;
     private final Jdbi jdbi;
     private final StoreVendor vendor;
@@ -24,6 +24,7 @@ public final class Database implements AutoCloseable {
         this.dataSource = dataSource;
         this.vendor = vendor;
         this.jdbi = Jdbi.create(dataSource);
+        StoredTimes.register(jdbi);
         if (vendor == StoreVendor.H2) {
             H2GroupCommit durable = new H2GroupCommit();
             jdbi.setHandleCallbackDecorator(durable::writtenBeforeReturn);

@@ -56,10 +56,9 @@ public final class OperationStore {
 
     private static Operation map(java.sql.ResultSet row, org.jdbi.v3.core.statement.StatementContext context)
             throws java.sql.SQLException {
-        java.sql.Timestamp ended = row.getTimestamp("ended_at");
         return new Operation(row.getString("id"), row.getString("kind"), row.getString("resource_id"),
                 row.getString("subscription_key"), OperationStatus.valueOf(row.getString("status")),
-                row.getString("request"), row.getString("error"), row.getTimestamp("created_at").toInstant(),
-                row.getTimestamp("updated_at").toInstant(), ended == null ? null : ended.toInstant());
+                row.getString("request"), row.getString("error"), StoredTimes.read(row, "created_at"),
+                StoredTimes.read(row, "updated_at"), StoredTimes.read(row, "ended_at"));
     }
 }

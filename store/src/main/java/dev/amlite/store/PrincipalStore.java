@@ -87,8 +87,8 @@ public final class PrincipalStore {
                         WHERE object_id = :id ORDER BY created_at""")
                 .bind("id", objectId)
                 .map((row, context) -> new PrincipalSecret(row.getString("secret_id"), row.getString("object_id"),
-                        row.getString("hash"), row.getString("hint"), row.getTimestamp("created_at").toInstant(),
-                        row.getTimestamp("expires_at").toInstant()))
+                        row.getString("hash"), row.getString("hint"), StoredTimes.read(row, "created_at"),
+                        StoredTimes.read(row, "expires_at")))
                 .list());
     }
 
@@ -96,6 +96,6 @@ public final class PrincipalStore {
             throws java.sql.SQLException {
         return new Principal(row.getString("object_id"), row.getString("tenant_id"),
                 PrincipalKind.valueOf(row.getString("kind")), row.getString("display_name"),
-                row.getString("sign_in_name"), row.getTimestamp("created_at").toInstant());
+                row.getString("sign_in_name"), StoredTimes.read(row, "created_at"));
     }
 }

@@ -122,10 +122,9 @@ public final class QuotaStore {
 
     private static QuotaRequest map(java.sql.ResultSet row, org.jdbi.v3.core.statement.StatementContext ctx)
             throws java.sql.SQLException {
-        java.sql.Timestamp decided = row.getTimestamp("decided_at");
         return new QuotaRequest(row.getString("id"), row.getString("subscription_key"), row.getString("region"),
                 row.getString("family"), row.getInt("requested_limit"), row.getString("justification"),
                 row.getString("status"), row.getString("requested_by"), row.getString("decided_by"),
-                row.getTimestamp("created_at").toInstant(), decided == null ? null : decided.toInstant());
+                StoredTimes.read(row, "created_at"), StoredTimes.read(row, "decided_at"));
     }
 }

@@ -788,7 +788,7 @@ public final class ResourceStore {
         }
         return new StoredResource(ResourceId.parse(id), row.getString("location"), body,
                 row.getString("etag"), ResourceState.valueOf(row.getString("state")),
-                row.getTimestamp("created_at").toInstant(), row.getTimestamp("updated_at").toInstant());
+                StoredTimes.read(row, "created_at"), StoredTimes.read(row, "updated_at"));
     }
 
     private static ObjectNode withIdentity(ResourceId id, ObjectNode document, String etag) {

@@ -18,6 +18,15 @@ final class TestPostgres implements AutoCloseable {
         return server.getJdbcUrl("postgres", "postgres");
     }
 
+    /** The URL of a database {@code name} of this server, created empty on first use. */
+    String jdbcUrl(String name) throws java.sql.SQLException {
+        try (var connection = server.getPostgresDatabase().getConnection();
+             var statement = connection.createStatement()) {
+            statement.execute("CREATE DATABASE " + name);
+        }
+        return server.getJdbcUrl("postgres", name);
+    }
+
     @Override
     public void close() throws Exception {
         server.close();
