@@ -86,10 +86,7 @@ class StorageAccountReuseTest {
             String read = server.call("POST", workspace + "/models/m/versions/1/getBlobReferenceSAS" + API,
                     server.adminToken(), "{}").body().path("blobReferenceForConsumption").path("credential")
                     .path("sasUri").asText();
-            assertThat(read).isNotEmpty();
-            // The account's blob endpoint names the port of the server that made it; this one listens elsewhere.
-            URI signed = URI.create(read);
-            read = server.url() + signed.getRawPath() + "?" + signed.getRawQuery();
+            assertThat(read).startsWith(server.url());
             HttpResponse<String> got = http.send(HttpRequest.newBuilder(URI.create(read.substring(0, read.indexOf('?'))
                     + "/model.txt" + read.substring(read.indexOf('?')))).build(), HttpResponse.BodyHandlers.ofString());
             assertThat(got.statusCode()).isEqualTo(200);

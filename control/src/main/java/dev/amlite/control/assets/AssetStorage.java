@@ -1,6 +1,7 @@
 package dev.amlite.control.assets;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.amlite.control.arm.ServedUrls;
 import dev.amlite.control.blob.BlobAccounts;
 import dev.amlite.core.ArmException;
 import dev.amlite.core.ErrorCode;
@@ -54,13 +55,17 @@ final class AssetStorage {
             return blobAccount(datastore).map(account -> new Location(datastore, account,
                     datastore.document().path("properties").path("containerName").asText(), parsed.get().path()));
         }
+        // The URL may name amlite at another address than the account's document does (a restart on another port):
+        // an account amlite serves itself is matched at the URL's own address.
+        String origin = uri.substring(0, uri.length() - ServedUrls.served(uri).length());
         for (StoredResource datastore : store.listChildren(workspace, DATASTORE_TYPE)) {
             Optional<StoredResource> account = blobAccount(datastore);
             if (account.isEmpty()) {
                 continue;
             }
             String container = datastore.document().path("properties").path("containerName").asText();
-            String base = blobs.of(account.get()).endpoint() + "/" + container + "/";
+            BlobStore served = origin.isEmpty() ? blobs.of(account.get()) : blobs.of(account.get(), origin);
+            String base = served.endpoint() + "/" + container + "/";
             if (uri.startsWith(base)) {
                 return Optional.of(new Location(datastore, account.get(), container, stripQuery(uri.substring(base.length()))));
             }
@@ -109,8 +114,9 @@ final class AssetStorage {
         return blobs.account(name);
     }
 
-    String signedUrl(Location location, String permissions, Duration validity) {
-        BlobStore store = blobs.of(location.account());
+    /** A signed URL for the blobs at {@code location}, reaching amlite at {@code baseUrl} when amlite holds them. */
+    String signedUrl(Location location, String permissions, Duration validity, String baseUrl) {
+        BlobStore store = blobs.of(location.account(), baseUrl);
         return store.signedUrl(location.container(), trimSlash(location.path()), permissions, validity);
     }
 

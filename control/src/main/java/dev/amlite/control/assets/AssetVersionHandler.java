@@ -206,7 +206,7 @@ final class AssetVersionHandler implements TrackedTypeHandler {
                 datastore.document().path("properties").path("containerName").asText(), path);
         ObjectNode result = Json.object();
         ObjectNode reference = result.putObject("blobReferenceForConsumption");
-        String sasUri = storage.signedUrl(location, "rcwl", UPLOAD_VALIDITY);
+        String sasUri = storage.signedUrl(location, "rcwl", UPLOAD_VALIDITY, request.baseUrl());
         reference.put("blobUri", sasUri.substring(0, sasUri.indexOf('?')));
         reference.put("storageAccountArmId", account.id().id());
         reference.putObject("credential").put("credentialType", "SAS").put("sasUri", sasUri);
@@ -231,7 +231,7 @@ final class AssetVersionHandler implements TrackedTypeHandler {
                 + "', which is not on a blob account amlite holds; read them from there with your own credentials."));
         ObjectNode result = Json.object();
         ObjectNode reference = result.putObject("blobReferenceForConsumption");
-        String sasUri = storage.signedUrl(location, "rl", READ_VALIDITY);
+        String sasUri = storage.signedUrl(location, "rl", READ_VALIDITY, request.baseUrl());
         reference.put("blobUri", sasUri.substring(0, sasUri.indexOf('?')));
         reference.put("storageAccountArmId", location.account().id().id());
         reference.putObject("credential").put("credentialType", "SAS").put("sasUri", sasUri);

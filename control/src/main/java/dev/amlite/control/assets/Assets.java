@@ -198,12 +198,16 @@ public final class Assets implements AutoCloseable {
                 datastore.document().path("properties").path("containerName").asText(), datastore.id().name());
     }
 
-    /** A read-and-list signed URL for the files at a datastore URI, for clients to download them directly. */
-    public String signedReadUrl(dev.amlite.core.ResourceId workspace, String uri, java.time.Duration validity) {
+    /**
+     * A read-and-list signed URL for the files at a datastore URI, for clients to download them directly from
+     * amlite at {@code baseUrl} (the address their request reached).
+     */
+    public String signedReadUrl(dev.amlite.core.ResourceId workspace, String uri, java.time.Duration validity,
+                                String baseUrl) {
         AssetStorage.Location location = storage.locate(workspace, uri).orElseThrow(() ->
                 new dev.amlite.core.ArmException(dev.amlite.core.ErrorCode.UnsupportedStorageAccount, "'" + uri
                         + "' is not on a blob datastore amlite holds."));
-        return storage.signedUrl(location, "rl", validity);
+        return storage.signedUrl(location, "rl", validity, baseUrl);
     }
 
     private int copy(AssetStorage.Location location, java.nio.file.Path target, boolean keepTop) {

@@ -1,6 +1,7 @@
 package dev.amlite.control.blob;
 
 import dev.amlite.control.FileTrees;
+import dev.amlite.control.arm.ServedUrls;
 import dev.amlite.control.resources.ResourceSecrets;
 import dev.amlite.core.ArmException;
 import dev.amlite.core.ErrorCode;
@@ -55,15 +56,28 @@ public final class BlobAccounts {
         this.clock = requireNonNull(clock, "clock is null");
     }
 
-    /** The blob service of an account that exists. */
+    /** The blob service of an account that exists, at the address its document was made with. */
     public BlobStore of(StoredResource account) {
+        return service(account, null);
+    }
+
+    /**
+     * The blob service of an account that exists, as a client that reached amlite at {@code baseUrl} sees it: an
+     * amlite-held account's signed URLs and endpoint take that address instead of the one its document was made
+     * with (see {@link ServedUrls}).
+     */
+    public BlobStore of(StoredResource account, String baseUrl) {
+        return service(account, requireNonNull(baseUrl, "baseUrl is null"));
+    }
+
+    private BlobStore service(StoredResource account, String baseUrl) {
         Optional<String> connection = secrets.get(account.id(), CONNECTION_SECRET);
         if (connection.isPresent()) {
             // Keyed by the connection string too, so a replaced one takes effect at once.
             return external.computeIfAbsent(account.id().key() + "\n" + connection.get(),
                     key -> AzureBlobStore.connect(connection.get(), clock));
         }
-        return local(account);
+        return local(account, baseUrl);
     }
 
     public BlobStore of(ResourceId account) {
@@ -78,7 +92,7 @@ public final class BlobAccounts {
 
     /** The amlite-served blobs of the account with this name, for the blob endpoint; empty for external ones. */
     public Optional<LocalBlobStore> localByName(String accountName) {
-        return account(accountName).filter(this::held).map(this::local);
+        return account(accountName).filter(this::held).map(account -> local(account, null));
     }
 
     /**
@@ -181,14 +195,16 @@ public final class BlobAccounts {
         }
     }
 
-    private LocalBlobStore local(StoredResource account) {
+    /** The amlite-held blobs of {@code account}, at its stored endpoint or, given a base URL, rebased onto it. */
+    private LocalBlobStore local(StoredResource account, String baseUrl) {
         String endpoint = account.document().path("properties").path("primaryEndpoints").path("blob").asText("");
         if (endpoint.isEmpty()) {
             throw new ArmException(ErrorCode.UnsupportedStorageAccount, "The storage account '" + account.id().name()
                     + "' of kind " + account.document().path("kind").asText() + " has no blob service.");
         }
         ResourceId id = account.id();
-        return new LocalBlobStore(id.name(), root.resolve(folderName(account)), endpoint,
+        return new LocalBlobStore(id.name(), root.resolve(folderName(account)),
+                baseUrl == null ? endpoint : ServedUrls.rebase(endpoint, baseUrl),
                 () -> Base64.getDecoder().decode(secrets.require(id, "key1")), clock);
     }
 }

@@ -1,5 +1,7 @@
 package dev.amlite.control.blob;
 
+import dev.amlite.control.arm.HttpSupport;
+import dev.amlite.control.arm.ServedUrls;
 import dev.amlite.store.blob.BlobException;
 import dev.amlite.store.blob.BlobItem;
 import dev.amlite.store.blob.LocalBlobStore;
@@ -191,7 +193,8 @@ public final class BlobEndpoint implements HttpService {
                 .filter(item -> marker.isEmpty() || item.name().compareTo(marker) > 0).toList();
         List<BlobItem> page = all.subList(0, Math.min(max, all.size()));
         StringBuilder xml = new StringBuilder("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<EnumerationResults "
-                + "ServiceEndpoint=\"" + escape(blobs.endpoint()) + "/\" ContainerName=\"" + escape(target.container())
+                + "ServiceEndpoint=\"" + escape(ServedUrls.rebase(blobs.endpoint(), HttpSupport.baseUrl(request)))
+                + "/\" ContainerName=\"" + escape(target.container())
                 + "\"><Prefix>" + escape(prefix) + "</Prefix><Marker>" + escape(marker) + "</Marker><MaxResults>" + max
                 + "</MaxResults><Blobs>");
         for (BlobItem item : page) {

@@ -69,7 +69,8 @@ final class OnlineEndpointHandler implements TrackedTypeHandler {
      * The stored document with the scoring URIs: the host the client reached, on the inference port (the main
      * port when there is none of its own).
      */
-    ObjectNode present(StoredResource row, ArmRequest request) {
+    @Override
+    public ObjectNode present(StoredResource row, ArmRequest request) {
         ObjectNode document = row.documentCopy();
         document.remove("etag");
         ObjectNode properties = document.with("properties");

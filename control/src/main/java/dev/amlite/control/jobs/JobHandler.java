@@ -188,7 +188,8 @@ final class JobHandler implements TrackedTypeHandler {
                     String uri = e.getValue().path("uri").asText(null);
                     if (uri != null && jobs.assets().exists(id.parent(), uri)) {
                         outputs.putObject(e.getKey()).put("uri", uri).put("sasUri",
-                                jobs.assets().signedReadUrl(id.parent(), uri, Duration.ofHours(1)));
+                                jobs.assets().signedReadUrl(id.parent(), uri, Duration.ofHours(1),
+                                        request.baseUrl()));
                     }
                 });
                 String logs = "ExperimentRun/dcid." + id.name() + "/user_logs/";
@@ -196,7 +197,8 @@ final class JobHandler implements TrackedTypeHandler {
                     String uri = jobs.assets().defaultDatastoreUri(id.parent(), logs);
                     if (jobs.assets().exists(id.parent(), uri)) {
                         answer.putObject("logs").put("uri", uri).put("sasUri",
-                                jobs.assets().signedReadUrl(id.parent(), uri, Duration.ofHours(1)));
+                                jobs.assets().signedReadUrl(id.parent(), uri, Duration.ofHours(1),
+                                        request.baseUrl()));
                     }
                 } catch (ArmException e) {
                     // no default datastore: no stored log to offer

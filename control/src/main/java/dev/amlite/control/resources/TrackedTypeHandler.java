@@ -22,6 +22,14 @@ public interface TrackedTypeHandler extends ResourceTypeHandler {
         return row.documentCopy();
     }
 
+    /**
+     * The document a read returns to {@code request}: {@link #present(StoredResource)} unless the type shows URLs it
+     * serves, which take the address the request reached (see {@link dev.amlite.control.arm.ServedUrls}).
+     */
+    default ObjectNode present(StoredResource row, ArmRequest request) {
+        return present(row);
+    }
+
     /** The document without its etag, for types whose ARM contract has none. */
     static ObjectNode withoutEtag(StoredResource row) {
         ObjectNode document = row.documentCopy();
@@ -31,12 +39,12 @@ public interface TrackedTypeHandler extends ResourceTypeHandler {
 
     @Override
     default ArmResponse get(ArmRequest request) {
-        return ArmResponse.ok(present(tracked().existing(request.resource())));
+        return ArmResponse.ok(present(tracked().existing(request.resource()), request));
     }
 
     @Override
     default ArmResponse list(ArmRequest request) {
-        return ArmResponse.list(tracked().list(request.resource(), type()).stream().map(this::present).toList());
+        return ArmResponse.list(tracked().list(request.resource(), type()).stream().map(row -> present(row, request)).toList());
     }
 
     @Override

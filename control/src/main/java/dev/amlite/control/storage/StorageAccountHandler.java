@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.amlite.control.arm.ArmRequest;
 import dev.amlite.control.arm.ArmResponse;
 import dev.amlite.control.arm.Documents;
+import dev.amlite.control.arm.ServedUrls;
 import dev.amlite.control.blob.BlobAccounts;
 import dev.amlite.control.resources.ResourceSecrets;
 import dev.amlite.control.resources.TrackedResources;
@@ -141,7 +142,19 @@ public final class StorageAccountHandler implements TrackedTypeHandler {
             secrets.put(id, "key1", external.accountKey());
             ((ObjectNode) properties.path("keyCreationTime")).put("key1", now);
         }
-        return tracked.save(request.caller(), placement, document, this::present);
+        return tracked.save(request.caller(), placement, document, row -> present(row, request));
+    }
+
+    /** The document, with the endpoints amlite serves at the address {@code request} reached. */
+    @Override
+    public ObjectNode present(StoredResource row, ArmRequest request) {
+        ObjectNode document = row.documentCopy();
+        ObjectNode properties = (ObjectNode) document.path("properties");
+        if (!properties.has("amliteBlobService") && properties.path("primaryEndpoints") instanceof ObjectNode endpoints) {
+            endpoints.fieldNames().forEachRemaining(service -> endpoints.put(service,
+                    ServedUrls.rebase(endpoints.path(service).asText(), request.baseUrl())));
+        }
+        return document;
     }
 
     @Override
@@ -170,7 +183,7 @@ public final class StorageAccountHandler implements TrackedTypeHandler {
                 ((ObjectNode) document.path("properties")).set(member, properties.get(member));
             }
         }
-        return ArmResponse.ok(present(tracked.update(request.caller(), current, document)));
+        return ArmResponse.ok(present(tracked.update(request.caller(), current, document), request));
     }
 
     @Override

@@ -7,6 +7,7 @@ import dev.amlite.control.arm.ArmRequest;
 import dev.amlite.control.arm.ArmResponse;
 import dev.amlite.control.arm.Documents;
 import dev.amlite.control.arm.ResourceTypeHandler;
+import dev.amlite.control.arm.ServedUrls;
 import dev.amlite.control.keyvault.KeyVaults;
 import dev.amlite.control.resources.TrackedResources;
 import dev.amlite.control.workspace.WorkspaceDependencies.Kind;
@@ -72,12 +73,13 @@ public final class WorkspaceHandler implements ResourceTypeHandler {
 
     @Override
     public ArmResponse get(ArmRequest request) {
-        return ArmResponse.ok(present(existing(request.resource())));
+        return ArmResponse.ok(present(existing(request.resource()), request));
     }
 
     @Override
     public ArmResponse list(ArmRequest request) {
-        return ArmResponse.list(tracked.list(request.resource(), TYPE).stream().map(this::present).toList());
+        return ArmResponse.list(tracked.list(request.resource(), TYPE).stream().map(row -> present(row, request))
+                .toList());
     }
 
     @Override
@@ -87,18 +89,19 @@ public final class WorkspaceHandler implements ResourceTypeHandler {
         ObjectNode body = request.bodyObject();
         Optional<StoredResource> softDeleted = tracked.store().getSoftDeleted(id);
         if (softDeleted.isPresent()) {
-            return ArmResponse.ok(present(recover(request, body, softDeleted.get())));
+            return ArmResponse.ok(present(recover(request, body, softDeleted.get()), request));
         }
         TrackedResources.Placement placement = tracked.place(request, id, body);
         if (placement.current().isPresent()) {
-            return ArmResponse.ok(present(update(request, placement.current().get(), body, true)));
+            return ArmResponse.ok(present(update(request, placement.current().get(), body, true), request));
         }
-        return ArmResponse.created(present(create(request, placement, body)));
+        return ArmResponse.created(present(create(request, placement, body), request));
     }
 
     @Override
     public ArmResponse patch(ArmRequest request) {
-        return ArmResponse.ok(present(update(request, existing(request.resource()), request.bodyObject(), false)));
+        return ArmResponse.ok(present(update(request, existing(request.resource()), request.bodyObject(), false),
+                request));
     }
 
     @Override
@@ -423,10 +426,18 @@ public final class WorkspaceHandler implements ResourceTypeHandler {
                 + " --permanently-delete --yes'.");
     }
 
-    /** The ARM document with what is computed on read: private endpoint connections and their count. */
-    ObjectNode present(StoredResource row) {
+    /**
+     * The ARM document with what is computed on read: private endpoint connections and their count, and the URLs
+     * amlite serves (discovery, MLflow tracking) at the address {@code request} reached.
+     */
+    ObjectNode present(StoredResource row, ArmRequest request) {
         ObjectNode document = row.documentCopy();
         ObjectNode properties = (ObjectNode) document.path("properties");
+        for (String served : List.of("discoveryUrl", "mlFlowTrackingUri")) {
+            if (properties.hasNonNull(served)) {
+                properties.put(served, ServedUrls.rebase(properties.path(served).asText(), request.baseUrl()));
+            }
+        }
         ArrayNode connections = properties.putArray("privateEndpointConnections");
         for (StoredResource connection : tracked.store().listChildren(row.id(), PE_CONNECTION_TYPE)) {
             ObjectNode shown = connection.documentCopy();
