@@ -9,7 +9,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** A stop in the middle of jobs: the running one's processes die and it fails saying why; the queued one runs after. */
+/**
+ * A stop in the middle of jobs: the running one's processes die and it fails saying why; the queued one runs after,
+ * and reaches MLflow on the restarted server's port.
+ */
 class JobRestartTest {
     @TempDir
     Path temporary;
@@ -25,9 +28,24 @@ class JobRestartTest {
         Cli cli;
         Path long1 = temporary.resolve("long.yml");
         Files.writeString(long1, "command: sleep 4141\nenvironment:\n  image: python:3.11\ncompute: azureml:one\n");
+        // The queued job logs to MLflow at the URI it was given: on the restarted server's port, not the first one's.
+        Path code = Files.createDirectories(temporary.resolve("src"));
+        Files.writeString(code.resolve("log.py"), """
+                import json, os, time, urllib.request
+                print("after the restart", flush=True)
+                body = {"run_id": os.environ["MLFLOW_RUN_ID"], "key": "after", "value": 1,
+                        "timestamp": int(time.time() * 1000), "step": 0}
+                urllib.request.urlopen(urllib.request.Request(
+                    os.environ["MLFLOW_TRACKING_URI"] + "/api/2.0/mlflow/runs/log-metric", data=json.dumps(body).encode(),
+                    headers={"Authorization": "Bearer " + os.environ["MLFLOW_TRACKING_TOKEN"],
+                             "Content-Type": "application/json"})).close()
+                """);
         Path quick = temporary.resolve("quick.yml");
-        Files.writeString(quick, "command: echo after the restart\nenvironment:\n  image: python:3.11\ncompute: azureml:one\n");
+        Files.writeString(quick, "command: python log.py\ncode: ./src\nenvironment:\n  image: python:3.11\n"
+                + "compute: azureml:one\n");
+        String before;
         try (TestServer server = TestServer.start(data)) {
+            before = server.url();
             cli = Cli.withWorkspace(server, temporary.resolve("config"));
             cli.ok("ml", "compute", "create", "-n", "one", "--type", "amlcompute", "--size", "Standard_DS1_v2",
                     "--max-instances", "1", "-o", "none");
@@ -46,6 +64,7 @@ class JobRestartTest {
         }
         assertThat(sleeps()).as("the stop took the job's processes with it").isEmpty();
         try (TestServer server = TestServer.start(data)) {
+            assertThat(server.url()).as("the restarted server's address").isNotEqualTo(before);
             cli.ok("login", "--server", server.url(), "--username", "admin", "--password", TestServer.ADMIN_PASSWORD,
                     "--data-dir", server.dataDirectory().toString());
             JsonNode interrupted = Json.parse(cli.ok("ml", "job", "show", "-n", "interrupted"));
@@ -57,8 +76,10 @@ class JobRestartTest {
                 Thread.sleep(250);
                 after = Json.parse(cli.ok("ml", "job", "show", "-n", "waiting"));
             }
-            assertThat(after.path("status").asText()).isEqualTo("Completed");
+            assertThat(after.path("status").asText()).as(cli.run("ml", "job", "stream", "-n", "waiting").out())
+                    .isEqualTo("Completed");
             assertThat(cli.run("ml", "job", "stream", "-n", "waiting").out()).contains("after the restart");
+            assertThat(after.path("metrics").path("after").asDouble()).as("the metric the job logged").isEqualTo(1.0);
         }
     }
 }

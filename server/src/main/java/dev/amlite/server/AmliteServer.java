@@ -35,6 +35,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -118,8 +119,10 @@ public final class AmliteServer implements AutoCloseable {
                     .withPython(options.python()).withTokenLifetime(options.endpointTokenLifetime())
                     .withMirrorCapacity(options.mirrorCapacity()).withBandwidth(options.endpointBandwidth())
                     .withScoringPort(inference == null ? 0 : inference.port());
+            // Jobs learn the main port once it is bound (below); the dispatcher holds them until then.
+            AtomicInteger mainPort = new AtomicInteger();
             JobsConfig jobs = new JobsConfig(dataDirectory.resolve("jobs"), options.python(), Duration.ofSeconds(5),
-                    certificate);
+                    certificate, mainPort::get);
             controlPlane = ControlPlane.create(database, config, serving, jobs, loops, meters, Clock.systemUTC());
             Optional<String> adminPassword = options.adminPasswordFile().isPresent()
                     ? Optional.of(Files.readString(options.adminPasswordFile().get()).strip()) : Optional.empty();
@@ -152,6 +155,7 @@ public final class AmliteServer implements AutoCloseable {
                 builder.tls(Tls.builder().sslContext(tlsContext).enabledProtocols(List.of("TLSv1.3", "TLSv1.2")).build());
             }
             WebServer webServer = builder.build().start();
+            mainPort.set(webServer.port());
             if (inference != null) {
                 inference.start(plane.scoringService());
                 ScoringPort listener = inference;

@@ -24,6 +24,27 @@ public final class ServedUrls {
     }
 
     /**
+     * {@code url} on port {@code port} of the same host: for the server's own processes (jobs), which reach it on
+     * the machine it runs on, where the port is the part of an address that a restart may change. A port of 0 or
+     * less, or text that is not an absolute URL, leaves it as it is.
+     */
+    public static String onPort(String url, int port) {
+        if (port <= 0 || url == null || url.isEmpty()) {
+            return url;
+        }
+        URI parsed;
+        try {
+            parsed = URI.create(url);
+        } catch (IllegalArgumentException e) {
+            return url;
+        }
+        if (parsed.getHost() == null || parsed.getPort() == port) {
+            return url;
+        }
+        return rebase(url, parsed.getScheme() + "://" + parsed.getHost() + ":" + port);
+    }
+
+    /**
      * The part of {@code url} after its authority (path and query): what names a served thing whatever address it
      * was reached at. Null stays null; text that is not an absolute URL is returned as it is.
      */

@@ -2,6 +2,7 @@ package dev.amlite.control.jobs;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.amlite.control.arm.HandlerRegistry;
+import dev.amlite.control.arm.ServedUrls;
 import dev.amlite.control.assets.Assets;
 import dev.amlite.control.compute.ComputePool;
 import dev.amlite.control.compute.Computes;
@@ -147,7 +148,8 @@ public final class Jobs implements AutoCloseable {
             List<ResourceId> pending;
             lock.lock();
             try {
-                pending = List.copyOf(queue.values());
+                // Until the server's listener is bound, a job could not be told the port to reach MLflow on.
+                pending = config.serverPort().getAsInt() > 0 ? List.copyOf(queue.values()) : List.of();
             } finally {
                 lock.unlock();
             }
@@ -239,8 +241,8 @@ public final class Jobs implements AutoCloseable {
         environment.put("AZUREML_ARM_RESOURCEGROUP", workspace.resourceGroup());
         environment.put("AZUREML_ARM_WORKSPACE_NAME", workspace.name());
         environment.put("AZUREML_EXPERIMENT_NAME", spec.experimentName());
-        String trackingUri = job.document().path("properties").path("services").path("Tracking").path("endpoint")
-                .asText(null);
+        String trackingUri = ServedUrls.onPort(job.document().path("properties").path("services").path("Tracking")
+                .path("endpoint").asText(null), config.serverPort().getAsInt());
         if (trackingUri != null) {
             environment.put("MLFLOW_TRACKING_URI", trackingUri);
             environment.put("MLFLOW_RUN_ID", job.id().name());

@@ -27,4 +27,14 @@ class ServedUrlsTest {
                 .isEqualTo(ServedUrls.served("http://b.example:2/storage/x/blob/c/"))
                 .isEqualTo("/storage/x/blob/c/");
     }
+
+    @Test
+    void onAnotherPortTheHostPathAndQueryStay() {
+        assertThat(ServedUrls.onPort("https://amlite.example:8443/mlflow/v1.0/subscriptions/s?x=1", 9443))
+                .isEqualTo("https://amlite.example:9443/mlflow/v1.0/subscriptions/s?x=1");
+        assertThat(ServedUrls.onPort("https://[::1]:8443/mlflow", 9443)).isEqualTo("https://[::1]:9443/mlflow");
+        assertThat(ServedUrls.onPort("http://localhost/mlflow", 8080)).isEqualTo("http://localhost:8080/mlflow");
+        assertThat(ServedUrls.onPort("https://h:8443/mlflow", 0)).isEqualTo("https://h:8443/mlflow");
+        assertThat(ServedUrls.onPort(null, 1)).isNull();
+    }
 }
