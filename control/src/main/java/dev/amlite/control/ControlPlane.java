@@ -26,6 +26,7 @@ import dev.amlite.control.compute.Computes;
 import dev.amlite.control.compute.LocalNodeBackend;
 import dev.amlite.control.quota.QuotaHandlers;
 import dev.amlite.control.quota.Quotas;
+import dev.amlite.control.jobs.JobLogsPurge;
 import dev.amlite.control.jobs.Jobs;
 import dev.amlite.control.move.MoveValidation;
 import dev.amlite.control.move.Moves;
@@ -148,6 +149,7 @@ public final class ControlPlane implements AutoCloseable {
         TrackingStore trackingStore = new TrackingStore(database);
         Tracking tracking = new Tracking(trackingStore, clock);
         workspaces.addData(new TrackingPurge(trackingStore));
+        workspaces.addData(new JobLogsPurge(jobsConfig));
         RunTokens runTokens = new RunTokens();
         MlflowApi mlflow = new MlflowApi(tracking, tokens, runTokens, authorizer, store, assets);
         Computes computes = new Computes(tracked, operations, new LocalNodeBackend(), clock);

@@ -201,6 +201,9 @@ public final class Jobs implements AutoCloseable {
         Path log = logFile(jobId);
         try {
             Files.createDirectories(log.getParent());
+            // A job runs once, so a file already here is another job's: one of the same name in an earlier workspace
+            // at this id, whose output must not show in this one's log.
+            Files.deleteIfExists(log);
         } catch (IOException e) {
             computes.release(acquisition.lease());
             runTokens.revoke(jobId);
