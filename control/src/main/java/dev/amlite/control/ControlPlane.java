@@ -160,6 +160,7 @@ public final class ControlPlane implements AutoCloseable {
         computes.useQuotas(quotas);
         Endpoints endpoints = new Endpoints(tracked, resourceSecrets, assets, workspaces, operations, serving, loops,
                 meters, clock, quotas);
+        workspaces.addTeardown(endpoints::tearDown);
         Jobs jobs = new Jobs(tracked, assets, computes, tracking, jobsConfig,
                 directory::principal, runTokens, clock);
 
@@ -175,7 +176,7 @@ public final class ControlPlane implements AutoCloseable {
                 .register("Microsoft.Subscription/aliases", new SubscriptionAliasHandler(store, subscriptions))
                 .register(ResourceId.RESOURCE_GROUP_TYPE,
                         new ResourceGroupHandler(store, catalog, policy, operations, authorizer, clock)
-                                .withActions(moves::action))
+                                .withActions(moves::action).withAfterDelete(endpoints::stopGone))
                 .register("Microsoft.Resources/providers", new ProviderHandler(catalog, registrations, store))
                 .register("Microsoft.Resources/locations", new LocationHandler(catalog))
                 .register("Microsoft.Resources/resources", new ResourceListHandler(store))

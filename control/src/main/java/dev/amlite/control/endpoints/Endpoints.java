@@ -16,7 +16,14 @@ import dev.amlite.store.ResourceStore;
 import dev.amlite.store.StoredResource;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,6 +43,8 @@ public final class Endpoints implements AutoCloseable {
     private final OnlineDeploymentHandler deployments;
     private final DeploymentSkuHandler skus;
     private final ScoringService scoring;
+    private final ScheduledExecutorService reconciler = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().daemon().name("endpoint-reconciler").factory());
 
     public Endpoints(TrackedResources tracked, ResourceSecrets secrets, Assets assets, Workspaces workspaces,
                      OperationRunner operations, ServingConfig config, EventLoops loops, MeterRegistry meters,
@@ -89,8 +98,18 @@ public final class Endpoints implements AutoCloseable {
         return scoring;
     }
 
-    /** Starts what was serving before the last stop; instances come up in the background. */
+    /**
+     * Starts what was serving before the last stop (instances come up in the background), and a check every second
+     * that stops serving what left the store ({@link #stopGone()}).
+     */
     public void start() {
+        reconciler.scheduleWithFixedDelay(() -> {
+            try {
+                stopGone();
+            } catch (RuntimeException e) {
+                LOG.warn("Checking the endpoints against the store failed", e);
+            }
+        }, 1, 1, TimeUnit.SECONDS);
         for (StoredResource endpoint : store.listByType(OnlineEndpointHandler.TYPE)) {
             if ("Deleting".equals(endpoint.provisioningState())) {
                 continue;
@@ -143,6 +162,49 @@ public final class Endpoints implements AutoCloseable {
         routes.refresh(id.parent());
     }
 
+    /**
+     * Hard-deletes the online endpoints of a workspace being deleted, soft or for good, as Azure does (its soft
+     * delete keeps models and runs, not inference endpoints): their rows and keys go, their instances stop, and their
+     * scoring URIs answer 404 before the workspace's delete returns.
+     */
+    public synchronized void tearDown(StoredResource workspace) {
+        for (StoredResource endpoint : store.listChildren(workspace.id(), OnlineEndpointHandler.TYPE)) {
+            List<StoredResource> deployed = store.listChildren(endpoint.id(), OnlineDeploymentHandler.TYPE);
+            store.deleteTree(endpoint.id());
+            routes.refresh(endpoint.id());
+            deployed.forEach(deployment -> host.remove(deployment.id()));
+            auth.delete(endpoint.id());
+            LOG.info("Online endpoint {} deleted with its workspace", endpoint.id().id());
+        }
+    }
+
+    /**
+     * Stops serving what is no longer in the store: endpoints and deployments deleted with their resource group, or
+     * by any path that deletes rows without this feature (a deployment's start that outlived its row). A gone
+     * endpoint's keys open nothing from then on. What runs is read before the store, so that what starts meanwhile
+     * (its row is written first) is never taken for gone.
+     */
+    public synchronized void stopGone() {
+        Set<String> routed = routes.routedIds();
+        Set<String> hosted = host.hostedIds();
+        Set<String> stored = new HashSet<>();
+        store.listByType(OnlineEndpointHandler.TYPE).forEach(row -> stored.add(row.id().id().toLowerCase(Locale.ROOT)));
+        store.listByType(OnlineDeploymentHandler.TYPE)
+                .forEach(row -> stored.add(row.id().id().toLowerCase(Locale.ROOT)));
+        for (String endpoint : routed) {
+            if (!stored.contains(endpoint)) {
+                routes.refresh(ResourceId.parse(endpoint));
+                LOG.info("Online endpoint {} is gone from the store; it no longer serves", endpoint);
+            }
+        }
+        for (String deployment : hosted) {
+            if (!stored.contains(deployment)) {
+                host.remove(ResourceId.parse(deployment));
+                LOG.info("Deployment {} is gone from the store; its instances stopped", deployment);
+            }
+        }
+    }
+
     private void deleteEndpoint(ResourceId id) {
         routes.refresh(id);
         for (StoredResource deployment : store.listChildren(id, OnlineDeploymentHandler.TYPE)) {
@@ -173,6 +235,7 @@ public final class Endpoints implements AutoCloseable {
 
     @Override
     public void close() {
+        reconciler.shutdownNow();
         scoring.close();
         host.close();
     }

@@ -8,9 +8,11 @@ import dev.amlite.serving.routing.WeightedSplit;
 import dev.amlite.store.ResourceStore;
 import dev.amlite.store.StoredResource;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -87,6 +89,13 @@ final class ScoringRoutes {
                 Map.copyOf(deployments), limit, log);
         routes.values().removeIf(r -> r.id().equalsIgnoreCase(endpointId.id()));
         routes.put(key(endpoint.location(), endpoint.id().name()), route);
+    }
+
+    /** The ids (lower-case) of the endpoints with a route now. */
+    Set<String> routedIds() {
+        Set<String> ids = new HashSet<>();
+        routes.values().forEach(route -> ids.add(route.id().toLowerCase(Locale.ROOT)));
+        return ids;
     }
 
     Optional<RequestLog> log(ResourceId endpointId) {

@@ -20,6 +20,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
@@ -52,6 +53,11 @@ final class ServingHost implements AutoCloseable {
 
     DeploymentRuntime runtime(ResourceId deployment) {
         return runtimes.get(key(deployment));
+    }
+
+    /** The ids (lower-case) of the deployments with a runtime here now. */
+    Set<String> hostedIds() {
+        return Set.copyOf(runtimes.keySet());
     }
 
     private static String key(ResourceId deployment) {

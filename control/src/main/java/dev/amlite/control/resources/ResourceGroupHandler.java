@@ -49,10 +49,20 @@ public final class ResourceGroupHandler implements ResourceTypeHandler {
     }
 
     private GroupActions actions = (request, action) -> null;
+    private Runnable afterDelete = () -> { };
 
     /** Gives the group's POST actions to {@code actions} (set once by the composing code). */
     public ResourceGroupHandler withActions(GroupActions actions) {
         this.actions = requireNonNull(actions, "actions is null");
+        return this;
+    }
+
+    /**
+     * Runs {@code afterDelete} once a group's rows are deleted, before its delete operation ends (set once by the
+     * composing code): features that run things for resources stop those of the group's.
+     */
+    public ResourceGroupHandler withAfterDelete(Runnable afterDelete) {
+        this.afterDelete = requireNonNull(afterDelete, "afterDelete is null");
         return this;
     }
 
@@ -212,6 +222,7 @@ public final class ResourceGroupHandler implements ResourceTypeHandler {
             int removed = store.deleteTree(group);
             authorizer.invalidate();
             policy.invalidate();
+            afterDelete.run();
             LOG.info("Resource group {} deleted with {} rows (operation {})", group.id(), removed, operation.id());
         }
 

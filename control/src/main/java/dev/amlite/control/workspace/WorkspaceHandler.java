@@ -50,6 +50,7 @@ public final class WorkspaceHandler implements ResourceTypeHandler {
     private static final Logger LOG = LoggerFactory.getLogger(WorkspaceHandler.class);
     private final List<WorkspaceListener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final List<WorkspaceData> data = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<WorkspaceTeardown> teardowns = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     WorkspaceHandler(TrackedResources tracked, WorkspaceDependencies dependencies, WorkspaceKeys keys,
                      WorkspaceEncryption encryption, WorkspaceDiagnosis diagnosis, CmkResources cmkResources,
@@ -61,6 +62,10 @@ public final class WorkspaceHandler implements ResourceTypeHandler {
         this.diagnosis = requireNonNull(diagnosis, "diagnosis is null");
         this.cmkResources = requireNonNull(cmkResources, "cmkResources is null");
         this.retention = requireNonNull(retention, "retention is null");
+    }
+
+    void addTeardown(WorkspaceTeardown teardown) {
+        teardowns.add(teardown);
     }
 
     void addData(WorkspaceData owner) {
@@ -120,6 +125,7 @@ public final class WorkspaceHandler implements ResourceTypeHandler {
             purge(deleted.get());
             return ArmResponse.ok(null);
         }
+        teardowns.forEach(teardown -> teardown.tearDown(active.get()));
         if (purge) {
             purge(active.get());
             return ArmResponse.ok(null);

@@ -119,6 +119,11 @@ public final class Workspaces implements AutoCloseable {
         workspaces.addData(owner);
     }
 
+    /** Has {@code teardown} run when a workspace is deleted, soft or for good, before its rows change. */
+    public void addTeardown(WorkspaceTeardown teardown) {
+        workspaces.addTeardown(teardown);
+    }
+
     /** The handler behind public-network-access enforcement, for types below workspaces. */
     public ResourceTypeHandler guard(ResourceTypeHandler handler) {
         return gate.guard(handler);

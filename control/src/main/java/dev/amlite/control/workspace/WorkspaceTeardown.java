@@ -1,0 +1,13 @@
+package dev.amlite.control.workspace;
+
+import dev.amlite.store.StoredResource;
+
+/**
+ * What another feature runs in a workspace that goes as soon as the workspace is deleted, soft or for good: online
+ * endpoints, which Azure hard-deletes with a workspace's soft delete. Called before the workspace's rows change; a
+ * teardown that throws fails the delete, so nothing keeps serving for a workspace that is gone.
+ */
+@FunctionalInterface
+public interface WorkspaceTeardown {
+    void tearDown(StoredResource workspace);
+}
