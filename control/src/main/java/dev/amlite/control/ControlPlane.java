@@ -163,6 +163,7 @@ public final class ControlPlane implements AutoCloseable {
         workspaces.addTeardown(endpoints::tearDown);
         Jobs jobs = new Jobs(tracked, assets, computes, tracking, jobsConfig,
                 directory::principal, runTokens, clock);
+        workspaces.addTeardown(jobs::tearDown);
 
         HandlerRegistry.Builder registry = HandlerRegistry.builder();
         workspaces.register(registry);

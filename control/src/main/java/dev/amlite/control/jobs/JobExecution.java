@@ -72,6 +72,15 @@ final class JobExecution implements Runnable {
         }
     }
 
+    ResourceId job() {
+        return job;
+    }
+
+    /** Whether {@link #cancel()} was called: the process is being killed or is gone. */
+    boolean cancelling() {
+        return cancelled;
+    }
+
     void cancel() {
         cancelled = true;
         NodeBackend.Running process = running;

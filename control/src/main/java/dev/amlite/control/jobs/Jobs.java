@@ -160,6 +160,11 @@ public final class Jobs implements AutoCloseable {
                     LOG.warn("Dispatching job {} failed", job.id(), e);
                 }
             }
+            try {
+                stopGone();
+            } catch (RuntimeException e) {
+                LOG.warn("Checking running jobs against the store failed", e);
+            }
             lock.lock();
             try {
                 // Nodes free up and clusters shrink without a signal: look again within half a second.
@@ -317,6 +322,46 @@ public final class Jobs implements AutoCloseable {
                         tracking.store().updateRun(workspace, job.name(), "RUNNING", null, null, null));
             } else {
                 tracking.endRun(workspace, job.name(), runStatus);
+            }
+        }
+    }
+
+    /**
+     * Ends the jobs of a workspace being deleted (a {@code WorkspaceTeardown}): queued ones are canceled, running
+     * ones have their processes killed and are canceled. Waits, up to the cancel grace and 5 s more, for them to
+     * record that while the workspace's rows are still active, so that recovering the workspace shows them Canceled
+     * rather than running.
+     */
+    public void tearDown(StoredResource workspace) {
+        List<ResourceId> ending = new ArrayList<>();
+        for (StoredResource job : store.listChildren(workspace.id(), TYPE_KEY)) {
+            if (!JobStatus.terminal(status(job))) {
+                cancel(job.id());
+                ending.add(job.id());
+            }
+        }
+        long deadline = System.nanoTime() + config.cancelGrace().toNanos() + 5_000_000_000L;
+        while (ending.stream().anyMatch(id -> executions.containsKey(id.key())) && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    /**
+     * Kills the running jobs whose rows are gone (deleted with their resource group): nothing could record their
+     * end, and their processes would otherwise run on.
+     */
+    private void stopGone() {
+        for (Map.Entry<String, JobExecution> entry : executions.entrySet()) {
+            ResourceId job = entry.getValue().job();
+            if (!entry.getValue().cancelling() && store.get(job).isEmpty()) {
+                LOG.info("Job {} is gone from the store (its resource group was deleted); its processes are killed",
+                        job.id());
+                Thread.ofVirtual().start(entry.getValue()::cancel);
             }
         }
     }

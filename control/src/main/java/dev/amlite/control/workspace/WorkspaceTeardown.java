@@ -3,9 +3,10 @@ package dev.amlite.control.workspace;
 import dev.amlite.store.StoredResource;
 
 /**
- * What another feature runs in a workspace that goes as soon as the workspace is deleted, soft or for good: online
- * endpoints, which Azure hard-deletes with a workspace's soft delete. Called before the workspace's rows change; a
- * teardown that throws fails the delete, so nothing keeps serving for a workspace that is gone.
+ * What another feature runs in a workspace that stops as soon as the workspace is deleted, soft or for good: online
+ * endpoints (which Azure hard-deletes with a workspace's soft delete) and jobs (canceled). Called before the
+ * workspace's rows change; a teardown that throws fails the delete, so nothing keeps running for a workspace that is
+ * gone.
  */
 @FunctionalInterface
 public interface WorkspaceTeardown {
