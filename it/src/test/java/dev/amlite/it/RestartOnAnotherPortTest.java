@@ -2,6 +2,10 @@ package dev.amlite.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.amlite.core.Json;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -43,6 +47,21 @@ class RestartOnAnotherPortTest {
             JsonNode workspace = Json.parse(cli.ok("ml", "workspace", "show", "-n", "mlw"));
             assertThat(workspace.path("mlflow_tracking_uri").asText()).startsWith(server.url() + "/mlflow/");
             assertThat(workspace.path("discovery_url").asText()).startsWith(server.url() + "/discovery/");
+
+            // The blob listing names the service at the address the request reached, too.
+            String workspaceId = workspace.path("id").asText();
+            String sas = server.call("POST", workspaceId + "/models/reg/versions/1/getBlobReferenceSAS"
+                    + "?api-version=2024-04-01", server.adminToken(), "{}").body().path("blobReferenceForConsumption")
+                    .path("credential").path("sasUri").asText();
+            URI signed = URI.create(sas);
+            String[] path = signed.getRawPath().split("/", 6); // "", storage, account, blob, container, prefix
+            String list = server.url() + "/storage/" + path[2] + "/blob/" + path[4] + "?restype=container&comp=list"
+                    + "&prefix=" + path[5] + "&" + signed.getRawQuery();
+            HttpResponse<String> listed = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(list))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(listed.statusCode()).as(listed.body()).isEqualTo(200);
+            assertThat(listed.body()).contains("ServiceEndpoint=\"" + server.url() + "/storage/" + path[2] + "/blob/\"")
+                    .contains("weights.txt");
 
             Path out = temporary.resolve("out");
             cli.ok("ml", "model", "download", "-n", "reg", "-v", "1", "--download-path", out.toString());
