@@ -48,7 +48,14 @@ public final class Database implements AutoCloseable {
         HikariDataSource dataSource = new HikariDataSource(hikari);
         try {
             if (!atSchemaVersion(dataSource)) {
-                Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
+                // Flyway itself is logged at ERROR only; an upgrade of a large store takes seconds (schema 7
+                // rewrites every table with times), so say what the wait is.
+                LOG.info("Bringing the store's schema to version {} ...", SCHEMA_VERSION);
+                long started = System.nanoTime();
+                var result = Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load()
+                        .migrate();
+                LOG.info("Store schema at version {}: {} migration(s) applied in {} ms", SCHEMA_VERSION,
+                        result.migrationsExecuted, (System.nanoTime() - started) / 1_000_000);
             }
         } catch (RuntimeException e) {
             dataSource.close();
