@@ -164,6 +164,7 @@ public final class ControlPlane implements AutoCloseable {
         Jobs jobs = new Jobs(tracked, assets, computes, tracking, jobsConfig,
                 directory::principal, runTokens, clock);
         workspaces.addTeardown(jobs::tearDown);
+        workspaces.addTeardown(computes::tearDown); // after the jobs' teardown: it ends the jobs on them
 
         HandlerRegistry.Builder registry = HandlerRegistry.builder();
         workspaces.register(registry);

@@ -10,8 +10,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A workspace's jobs end when the workspace is deleted: its soft delete cancels the queued ones and kills and
- * cancels the running ones before it returns (recovering it shows them Canceled), and its group's delete kills what
- * still runs. Before, a running job's processes ran on after either.
+ * cancels the running ones before it returns (recovering it shows them Canceled) and deletes its computes, as
+ * Azure's does; its group's delete kills what still runs. Before, a running job's processes ran on after either.
  */
 class JobsGoWithTheirWorkspaceTest {
     @TempDir
@@ -37,6 +37,11 @@ class JobsGoWithTheirWorkspaceTest {
                 assertThat(shown.path("status").asText()).as("job %s after the recovery", name).isEqualTo("Canceled");
             }
 
+            assertThat(cli.ok("ml", "compute", "list").strip()).as("computes of the recovered workspace, hard-deleted "
+                    + "with its soft delete as on Azure").isEqualTo("[]");
+
+            cli.ok("ml", "compute", "create", "-n", "one", "--type", "amlcompute", "--size", "Standard_DS1_v2",
+                    "--max-instances", "1", "-o", "none");
             cli.ok("ml", "job", "create", "-f", job.toString(), "-n", "again", "-o", "none");
             awaitSleeps(1);
             cli.ok("group", "delete", "-n", "rg1", "--yes");

@@ -286,6 +286,19 @@ public final class Computes implements AutoCloseable {
         pool.release(lease, clock.instant());
     }
 
+    /**
+     * Deletes the computes of a workspace being deleted, soft or for good (a {@code WorkspaceTeardown}), as Azure
+     * hard-deletes computes with a workspace's soft delete: their nodes stop, and a recovered workspace holds no
+     * quota it did not ask for again. Runs after the jobs' teardown, which ended the jobs on them.
+     */
+    public void tearDown(StoredResource workspace) {
+        for (StoredResource compute : store.listChildren(workspace.id(), TYPE_KEY)) {
+            store.deleteTree(compute.id());
+            deleted(compute.id());
+            LOG.info("Compute {} deleted with its workspace", compute.id().id());
+        }
+    }
+
     /** For the handler: nodes leave with their compute. */
     void deleted(ResourceId id) {
         pool.stopAll(id, clock.instant());
