@@ -7,9 +7,22 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
 
-/** The one way the control plane removes a folder with everything in it (job work folders, deployment files, blobs). */
+/**
+ * The one way the control plane lists the folders in a folder and removes a folder with everything in it (job work
+ * folders and logs, deployment files, blobs).
+ */
 public final class FileTrees {
     private FileTrees() {
+    }
+
+    /** The folders directly in {@code root}; none when it does not exist. */
+    public static List<Path> folders(Path root) throws IOException {
+        if (!Files.isDirectory(root)) {
+            return List.of();
+        }
+        try (Stream<Path> entries = Files.list(root)) {
+            return entries.filter(Files::isDirectory).toList();
+        }
     }
 
     /**

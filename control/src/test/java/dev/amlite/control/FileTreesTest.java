@@ -27,4 +27,14 @@ class FileTreesTest {
         FileTrees.delete(temporary.resolve("never"));
         assertThat(temporary).exists();
     }
+
+    @Test
+    void theFoldersInAFolderAreListedWithoutItsFiles() throws Exception {
+        Files.createDirectories(temporary.resolve("one/inner"));
+        Files.createDirectories(temporary.resolve("two"));
+        Files.writeString(temporary.resolve("file.txt"), "x");
+        assertThat(FileTrees.folders(temporary)).containsExactlyInAnyOrder(temporary.resolve("one"),
+                temporary.resolve("two"));
+        assertThat(FileTrees.folders(temporary.resolve("never"))).isEmpty();
+    }
 }

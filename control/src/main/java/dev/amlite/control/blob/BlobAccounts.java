@@ -26,7 +26,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import static java.util.Objects.requireNonNull;
@@ -177,11 +176,8 @@ public final class BlobAccounts {
     }
 
     private List<Path> folders() {
-        if (!Files.isDirectory(root)) {
-            return List.of();
-        }
-        try (Stream<Path> entries = Files.list(root)) {
-            return entries.filter(Files::isDirectory).toList();
+        try {
+            return FileTrees.folders(root);
         } catch (IOException e) {
             throw new UncheckedIOException("Listing " + root + " failed", e);
         }

@@ -17,7 +17,6 @@ import dev.amlite.store.StoredResource;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
@@ -169,11 +168,7 @@ public final class Endpoints implements AutoCloseable {
      */
     public synchronized void tearDown(StoredResource workspace) {
         for (StoredResource endpoint : store.listChildren(workspace.id(), OnlineEndpointHandler.TYPE)) {
-            List<StoredResource> deployed = store.listChildren(endpoint.id(), OnlineDeploymentHandler.TYPE);
-            store.deleteTree(endpoint.id());
-            routes.refresh(endpoint.id());
-            deployed.forEach(deployment -> host.remove(deployment.id()));
-            auth.delete(endpoint.id());
+            deleteEndpoint(endpoint.id());
             LOG.info("Online endpoint {} deleted with its workspace", endpoint.id().id());
         }
     }
@@ -206,7 +201,7 @@ public final class Endpoints implements AutoCloseable {
     }
 
     private void deleteEndpoint(ResourceId id) {
-        routes.refresh(id);
+        routes.drop(id);
         for (StoredResource deployment : store.listChildren(id, OnlineDeploymentHandler.TYPE)) {
             host.remove(deployment.id());
         }

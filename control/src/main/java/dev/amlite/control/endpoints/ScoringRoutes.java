@@ -45,11 +45,16 @@ final class ScoringRoutes {
         return Optional.ofNullable(routes.get(key(region, endpoint)));
     }
 
+    /** Stops routing to one endpoint, whatever its row says: the first step of deleting it. */
+    synchronized void drop(ResourceId endpointId) {
+        routes.values().removeIf(route -> route.id().equalsIgnoreCase(endpointId.id()));
+    }
+
     /** Rebuilds the route of one endpoint from the store (or drops it when the endpoint is gone or going). */
     synchronized void refresh(ResourceId endpointId) {
         Optional<StoredResource> row = store.get(endpointId);
         if (row.isEmpty() || "Deleting".equals(row.get().provisioningState())) {
-            routes.values().removeIf(route -> route.id().equalsIgnoreCase(endpointId.id()));
+            drop(endpointId);
             if (row.isEmpty()) {
                 String id = endpointId.id().toLowerCase(Locale.ROOT);
                 bandwidth.remove(id);

@@ -4,13 +4,11 @@ import dev.amlite.control.FileTrees;
 import dev.amlite.control.workspace.WorkspaceData;
 import dev.amlite.store.StoredResource;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Supplier;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,11 +46,8 @@ public final class JobLogsPurge implements WorkspaceData {
     }
 
     private Set<Path> folders() {
-        if (!Files.isDirectory(logs)) {
-            return new HashSet<>();
-        }
-        try (Stream<Path> entries = Files.list(logs)) {
-            return new HashSet<>(entries.filter(Files::isDirectory).toList());
+        try {
+            return new HashSet<>(FileTrees.folders(logs));
         } catch (IOException e) {
             LOG.warn("Listing {} failed: {}", logs, e.toString());
             return new HashSet<>();

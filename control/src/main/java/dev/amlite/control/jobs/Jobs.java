@@ -340,8 +340,13 @@ public final class Jobs implements AutoCloseable {
                 ending.add(job.id());
             }
         }
+        awaitEnd(() -> ending.stream().anyMatch(id -> executions.containsKey(id.key())));
+    }
+
+    /** Waits, up to the cancel grace and 5 s more, while {@code running} holds: for executions to record their end. */
+    private void awaitEnd(java.util.function.BooleanSupplier running) {
         long deadline = System.nanoTime() + config.cancelGrace().toNanos() + 5_000_000_000L;
-        while (ending.stream().anyMatch(id -> executions.containsKey(id.key())) && System.nanoTime() < deadline) {
+        while (running.getAsBoolean() && System.nanoTime() < deadline) {
             try {
                 Thread.sleep(50);
             } catch (InterruptedException e) {
@@ -440,14 +445,6 @@ public final class Jobs implements AutoCloseable {
             entry.getValue().stopForShutdown();
         }
         // Let the executions record their end while the store is still open; a restart fails what did not.
-        long deadline = System.nanoTime() + config.cancelGrace().toNanos() + 5_000_000_000L;
-        while (!executions.isEmpty() && System.nanoTime() < deadline) {
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-        }
+        awaitEnd(() -> !executions.isEmpty());
     }
 }
