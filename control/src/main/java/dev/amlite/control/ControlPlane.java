@@ -178,7 +178,10 @@ public final class ControlPlane implements AutoCloseable {
                 .register("Microsoft.Subscription/aliases", new SubscriptionAliasHandler(store, subscriptions))
                 .register(ResourceId.RESOURCE_GROUP_TYPE,
                         new ResourceGroupHandler(store, catalog, policy, operations, authorizer, clock)
-                                .withActions(moves::action).withAfterDelete(endpoints::stopGone))
+                                .withActions(moves::action).withAfterDelete(() -> {
+                                    endpoints.stopGone();
+                                    computes.forgetGone();
+                                }))
                 .register("Microsoft.Resources/providers", new ProviderHandler(catalog, registrations, store))
                 .register("Microsoft.Resources/locations", new LocationHandler(catalog))
                 .register("Microsoft.Resources/resources", new ResourceListHandler(store))

@@ -76,6 +76,28 @@ class ComputeAndQuotaTest {
     }
 
     @Test
+    void aClusterMadeAgainAfterItsGroupsDeleteHasNoneOfTheOldOnesNodes() {
+        int before = usage("standardDSv2Family").path("currentValue").asInt();
+        String[] scope = {"-w", "mlw-again", "-g", "rg-again"};
+        for (int minimum : new int[] {2, 0}) {
+            cli.ok("group", "create", "-n", "rg-again", "-l", "japaneast", "-o", "none");
+            cli.ok("ml", "workspace", "create", "-n", "mlw-again", "-g", "rg-again", "-o", "none");
+            JsonNode cluster = Json.parse(cli.ok("ml", "compute", "create", "-n", "cpu", "--type", "amlcompute",
+                    "--size", "Standard_DS1_v2", "--min-instances", String.valueOf(minimum), "--max-instances", "2",
+                    scope[0], scope[1], scope[2], scope[3]));
+            assertThat(cluster.path("current_node_count").asInt()).as("min_instances %d", minimum).isEqualTo(minimum);
+            assertThat(Json.parse(cli.ok("ml", "compute", "list-nodes", "-n", "cpu", scope[0], scope[1], scope[2],
+                    scope[3]))).hasSize(minimum);
+            assertThat(usage("standardDSv2Family").path("currentValue").asInt()).isEqualTo(before + minimum);
+            if (minimum > 0) {
+                cli.ok("group", "delete", "-n", "rg-again", "--yes");
+                assertThat(usage("standardDSv2Family").path("currentValue").asInt()).isEqualTo(before);
+            }
+        }
+        cli.ok("group", "delete", "-n", "rg-again", "--yes");
+    }
+
+    @Test
     void aGpuClusterNeedsQuotaThatOnlyAnAdministratorGrants() throws Exception {
         String error = refused("ml", "compute", "create", "-n", "gpu", "--type", "amlcompute", "--size",
                 "Standard_NC6s_v3", "-w", "mlw", "-g", "rg1");

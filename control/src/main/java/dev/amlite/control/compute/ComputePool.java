@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -154,6 +155,16 @@ public final class ComputePool {
 
     public synchronized void forget(ResourceId compute) {
         computes.remove(compute.key());
+    }
+
+    /** The keys of the computes the pool holds nodes or state for. */
+    public synchronized Set<String> computeKeys() {
+        return Set.copyOf(computes.keySet());
+    }
+
+    /** Forgets the state of a compute by its key (one whose row went by another path than its own delete). */
+    public synchronized void forgetKey(String key) {
+        computes.remove(key);
     }
 
     public synchronized int nodeCount(ResourceId compute) {

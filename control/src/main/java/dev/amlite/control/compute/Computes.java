@@ -17,8 +17,10 @@ import dev.amlite.store.ResourceStore;
 import dev.amlite.store.StoredResource;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -180,6 +182,7 @@ public final class Computes implements AutoCloseable {
     public synchronized void tick(Instant now) {
         Instant previous = lastTick == null ? now : lastTick;
         lastTick = now;
+        forgetGone();
         for (StoredResource compute : store.listByType(TYPE_KEY)) {
             Optional<ComputeSpec> parsed = spec(compute);
             if (parsed.isEmpty()) {
@@ -296,6 +299,27 @@ public final class Computes implements AutoCloseable {
             store.deleteTree(compute.id());
             deleted(compute.id());
             LOG.info("Compute {} deleted with its workspace", compute.id().id());
+        }
+    }
+
+    /**
+     * Forgets the nodes of computes no longer stored: those deleted with their resource group or moved with their
+     * workspace, whose rows go without the compute's own delete. Without this a compute made again under the same
+     * name inherited the old one's nodes: its node count, its quota and its node-seconds. The pool is read before the
+     * store, so that a compute made meanwhile (its row is written before it gets nodes) is never taken for gone.
+     */
+    public synchronized void forgetGone() {
+        Set<String> held = pool.computeKeys();
+        if (held.isEmpty()) {
+            return;
+        }
+        Set<String> stored = new HashSet<>();
+        store.listByType(TYPE_KEY).forEach(compute -> stored.add(compute.id().key()));
+        for (String key : held) {
+            if (!stored.contains(key)) {
+                pool.forgetKey(key);
+                LOG.info("Compute {} is gone from the store; its nodes stopped", key);
+            }
         }
     }
 
