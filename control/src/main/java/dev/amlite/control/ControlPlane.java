@@ -165,6 +165,8 @@ public final class ControlPlane implements AutoCloseable {
                 directory::principal, runTokens, clock);
         workspaces.addTeardown(jobs::tearDown);
         workspaces.addTeardown(computes::tearDown); // after the jobs' teardown: it ends the jobs on them
+        assets.addUser(endpoints::assetUsers);
+        assets.addUser(jobs::assetUsers);
 
         HandlerRegistry.Builder registry = HandlerRegistry.builder();
         workspaces.register(registry);

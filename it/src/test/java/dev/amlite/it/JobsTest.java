@@ -180,6 +180,40 @@ class JobsTest {
     }
 
     @Test
+    void theAssetsOfAJobYetToEndCannotBeDeletedUntilItEnds() throws Exception {
+        String data = Json.parse(cli.ok("ml", "data", "create", "-n", "held", "-v", "1", "-t", "uri_folder", "-p",
+                jobs.resolve("data").toString())).path("id").asText();
+        Path file = yaml("holding", """
+                command: ls ${{inputs.values}}; sleep 3141
+                code: %s
+                environment:
+                  image: python:3.11
+                compute: azureml:cpu-cluster
+                inputs:
+                  values:
+                    type: uri_folder
+                    path: azureml:held:1
+                """.formatted(jobs.resolve("src")));
+        cli.ok("ml", "job", "create", "-f", file.toString(), "-n", "holding1", "-o", "none");
+        String code = show("holding1").path("code").asText().replaceFirst("^azureml:", "");
+        assertThat(code).contains("/codes/");
+        awaitJob("holding1", j -> j.path("status").asText().equals("Running"), 60);
+
+        for (String asset : List.of(data, data.replaceFirst("/versions/1$", ""), code)) {
+            Cli.Result refused = cli.run("resource", "delete", "--ids", asset);
+            assertThat(refused.exitCode()).as(asset).isNotZero();
+            assertThat(refused.err()).contains("Conflict").contains("job 'holding1' (Running)");
+        }
+        assertThat(cli.run("resource", "show", "--ids", data).exitCode()).as("still registered").isZero();
+
+        cli.ok("ml", "job", "cancel", "-n", "holding1", "-o", "none");
+        cli.ok("resource", "delete", "--ids", data);
+        cli.ok("resource", "delete", "--ids", code);
+        assertThat(cli.run("resource", "show", "--ids", data).exitCode()).isEqualTo(3);
+        assertThat(cli.run("resource", "show", "--ids", code).exitCode()).isEqualTo(3);
+    }
+
+    @Test
     void aFailingCommandFailsTheJobWithTheEndOfItsLog() throws Exception {
         Path file = yaml("fail", """
                 command: echo about to fail; python -c "import sys; print('no such column', file=sys.stderr); sys.exit(3)"

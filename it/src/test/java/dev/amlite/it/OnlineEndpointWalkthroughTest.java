@@ -140,8 +140,15 @@ class OnlineEndpointWalkthroughTest {
         assertThat(Json.parse(cli.ok("ml", "online-endpoint", "invoke", "--name", E, "--request-file", SAMPLE_2)))
                 .isEqualTo(green);
 
+        String blueModel = blue.path("model").asText().replaceFirst("^azureml:", "");
+        Cli.Result inUse = cli.run("resource", "delete", "--ids", blueModel);
+        assertThat(inUse.exitCode()).as("a serving deployment's model is not deleted under it").isNotZero();
+        assertThat(inUse.err()).contains("Conflict").contains("online deployment 'blue' of endpoint '" + E + "'")
+                .contains("amlite ml model archive");
         cli.ok("ml", "online-deployment", "delete", "--name", "blue", "--endpoint", E, "--yes", "--no-wait");
         awaitGone("online-deployment", "show", "--name", "blue", "--endpoint", E);
+        cli.ok("resource", "delete", "--ids", blueModel);
+        assertThat(cli.run("resource", "show", "--ids", blueModel).exitCode()).isEqualTo(3);
         assertThat(Json.parse(cli.ok("ml", "online-endpoint", "invoke", "--name", E, "--request-file", SAMPLE_2)))
                 .as("deleting blue leaves green serving").isEqualTo(green);
         Cli.Result deleted = cli.run("ml", "online-endpoint", "invoke", "--name", E, "--deployment-name", "blue",

@@ -21,16 +21,19 @@ import static java.util.Objects.requireNonNull;
 /**
  * The container of a versioned asset ({@code models/<name>}, {@code environments/<name>}, …): description, tags,
  * archive state, and {@code latestVersion}/{@code nextVersion}, which a client reads to number a new version.
- * Containers appear when their first version is registered; deleting one deletes its versions.
+ * Containers appear when their first version is registered; deleting one deletes its versions, unless one
+ * of them is in use ({@link AssetUses}).
  */
 final class AssetContainerHandler implements TrackedTypeHandler {
     static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,254}");
     private final TrackedResources tracked;
     private final AssetKind kind;
+    private final AssetUses uses;
 
-    AssetContainerHandler(TrackedResources tracked, AssetKind kind) {
+    AssetContainerHandler(TrackedResources tracked, AssetKind kind, AssetUses uses) {
         this.tracked = requireNonNull(tracked, "tracked is null");
         this.kind = requireNonNull(kind, "kind is null");
+        this.uses = requireNonNull(uses, "uses is null");
     }
 
     @Override
@@ -41,6 +44,12 @@ final class AssetContainerHandler implements TrackedTypeHandler {
     @Override
     public String type() {
         return kind.containerType();
+    }
+
+    @Override
+    public ArmResponse delete(ArmRequest request) {
+        uses.refuseAssetDelete(kind, request.resource());
+        return TrackedTypeHandler.super.delete(request);
     }
 
     @Override

@@ -38,12 +38,15 @@ final class AssetVersionHandler implements TrackedTypeHandler {
     private final AssetKind kind;
     private final AssetContainerHandler containers;
     private final AssetStorage storage;
+    private final AssetUses uses;
 
-    AssetVersionHandler(TrackedResources tracked, AssetKind kind, AssetContainerHandler containers, AssetStorage storage) {
+    AssetVersionHandler(TrackedResources tracked, AssetKind kind, AssetContainerHandler containers, AssetStorage storage,
+                        AssetUses uses) {
         this.tracked = requireNonNull(tracked, "tracked is null");
         this.kind = requireNonNull(kind, "kind is null");
         this.containers = requireNonNull(containers, "containers is null");
         this.storage = requireNonNull(storage, "storage is null");
+        this.uses = requireNonNull(uses, "uses is null");
     }
 
     @Override
@@ -68,6 +71,13 @@ final class AssetVersionHandler implements TrackedTypeHandler {
                         + (tracked.store().exists(id.parent()) ? "" : " (there is no " + kind.label().toLowerCase(Locale.ROOT)
                         + " of that name)") + ". 'amlite ml " + kind.label().toLowerCase(Locale.ROOT) + " list -n "
                         + id.parent().name() + "' shows its versions."));
+    }
+
+    /** Deletes a version nothing uses ({@link AssetUses}); its files go with the sweep of unreferenced uploads. */
+    @Override
+    public ArmResponse delete(ArmRequest request) {
+        uses.refuseVersionDelete(kind, request.resource());
+        return TrackedTypeHandler.super.delete(request);
     }
 
     @Override

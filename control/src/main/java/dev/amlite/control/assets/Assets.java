@@ -40,6 +40,7 @@ public final class Assets implements AutoCloseable {
     private final DatastoreHandler datastores;
     private final Map<AssetKind, AssetContainerHandler> containers = new HashMap<>();
     private final Map<AssetKind, AssetVersionHandler> versions = new HashMap<>();
+    private final AssetUses uses = new AssetUses();
 
     public Assets(TrackedResources tracked, Workspaces workspaces, BlobAccounts blobs, Duration pendingUploadTtl) {
         this.tracked = tracked;
@@ -47,13 +48,18 @@ public final class Assets implements AutoCloseable {
         this.pendingUploadTtl = pendingUploadTtl;
         this.datastores = new DatastoreHandler(tracked, workspaces.secrets(), workspaces.storageAccounts(), storage);
         for (AssetKind kind : AssetKind.values()) {
-            AssetContainerHandler container = new AssetContainerHandler(tracked, kind);
+            AssetContainerHandler container = new AssetContainerHandler(tracked, kind, uses);
             containers.put(kind, container);
-            versions.put(kind, new AssetVersionHandler(tracked, kind, container, storage));
+            versions.put(kind, new AssetVersionHandler(tracked, kind, container, storage, uses));
         }
         workspaces.addListener(datastores::systemDatastores);
         this.sweeper = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon()
                 .name("pending-upload-sweep").factory());
+    }
+
+    /** Has {@code user} asked before an asset version is deleted, so that what it uses is not (see {@link AssetUses}). */
+    public void addUser(AssetUses.User user) {
+        uses.add(user);
     }
 
     public void register(HandlerRegistry.Builder registry, Workspaces workspaces) {

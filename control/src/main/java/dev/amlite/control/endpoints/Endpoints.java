@@ -1,7 +1,9 @@
 package dev.amlite.control.endpoints;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.amlite.control.arm.HandlerRegistry;
+import dev.amlite.control.assets.AssetUses;
 import dev.amlite.control.assets.Assets;
 import dev.amlite.control.operations.OperationRunner;
 import dev.amlite.control.operations.OperationWorker;
@@ -16,13 +18,16 @@ import dev.amlite.store.ResourceStore;
 import dev.amlite.store.StoredResource;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -171,6 +176,27 @@ public final class Endpoints implements AutoCloseable {
             deleteEndpoint(endpoint.id());
             LOG.info("Online endpoint {} deleted with its workspace", endpoint.id().id());
         }
+    }
+
+    /**
+     * The deployments in {@code workspace} that start from an asset version {@code deleted} accepts (an
+     * {@code AssetUses.User}): a deployment needs its model, code and environment again whenever its instances start,
+     * after a restart of the server or an update, so those are not deleted under it.
+     */
+    public List<String> assetUsers(ResourceId workspace, Predicate<ResourceId> deleted) {
+        List<String> users = new ArrayList<>();
+        for (StoredResource endpoint : store.listChildren(workspace, OnlineEndpointHandler.TYPE)) {
+            for (StoredResource deployment : store.listChildren(endpoint.id(), OnlineDeploymentHandler.TYPE)) {
+                JsonNode properties = deployment.document().path("properties");
+                if (AssetUses.names(properties.path("model").asText(null), deleted)
+                        || AssetUses.names(properties.path("codeConfiguration").path("codeId").asText(null), deleted)
+                        || AssetUses.names(properties.path("environmentId").asText(null), deleted)) {
+                    users.add("online deployment '" + deployment.id().name() + "' of endpoint '"
+                            + endpoint.id().name() + "'");
+                }
+            }
+        }
+        return users;
     }
 
     /**

@@ -3,6 +3,7 @@ package dev.amlite.control.jobs;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.amlite.control.arm.HandlerRegistry;
 import dev.amlite.control.arm.ServedUrls;
+import dev.amlite.control.assets.AssetUses;
 import dev.amlite.control.assets.Assets;
 import dev.amlite.control.compute.ComputePool;
 import dev.amlite.control.compute.Computes;
@@ -324,6 +325,35 @@ public final class Jobs implements AutoCloseable {
                 tracking.endRun(workspace, job.name(), runStatus);
             }
         }
+    }
+
+    /**
+     * The jobs in {@code workspace} yet to end that name an asset version {@code deleted} accepts (an
+     * {@code AssetUses.User}): a queued job copies its code and inputs when it starts, and a running one's record
+     * should still lead to what it ran.
+     */
+    public List<String> assetUsers(ResourceId workspace, java.util.function.Predicate<ResourceId> deleted) {
+        List<String> users = new ArrayList<>();
+        for (StoredResource job : store.listChildren(workspace, TYPE_KEY)) {
+            String status = status(job);
+            if (JobStatus.terminal(status)) {
+                continue;
+            }
+            JobSpec spec;
+            try {
+                spec = JobSpec.parse(workspace, job.document().path("properties"));
+            } catch (ArmException e) { // checked when submitted; a job that no longer parses fails when it starts
+                continue;
+            }
+            boolean uses = AssetUses.names(spec.codeId(), deleted) || AssetUses.names(spec.environmentId(), deleted);
+            for (JobSpec.Input input : spec.inputs().values()) {
+                uses |= !input.literal() && AssetUses.names(input.uri(), deleted);
+            }
+            if (uses) {
+                users.add("job '" + job.id().name() + "' (" + status + ")");
+            }
+        }
+        return users;
     }
 
     /**
