@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.amlite.core.Json;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -21,6 +22,7 @@ class EndpointRestartTest {
         Path request = temporary.resolve("r.json");
         Files.writeString(request, "{\"data\": [2]}");
         String key;
+        String uploads;
         try (TestServer server = TestServer.start(data)) {
             cli = Cli.withWorkspace(server, temporary.resolve("config"));
             cli.ok("ml", "online-endpoint", "create", "-n", "again");
@@ -48,6 +50,33 @@ class EndpointRestartTest {
             assertThat(cli.ok("ml", "online-endpoint", "get-credentials", "-n", "again", "-o", "tsv", "--query",
                     "primaryKey")).isEqualTo(key);
             assertThat(cli.ok("ml", "online-deployment", "show", "-n", "blue", "-e", "again")).contains("Succeeded");
+            String code = cli.ok("ml", "online-deployment", "show", "-n", "blue", "-e", "again", "-o", "tsv",
+                    "--query", "code_configuration.code").strip().replaceFirst("^azureml:", "");
+            uploads = cli.ok("resource", "show", "--ids", code, "-o", "tsv", "--query", "properties.codeUri")
+                    .replaceFirst(".*/LocalUpload/([0-9a-f]+)/.*", "$1").strip();
+        }
+        // The code's files lost while the server was down: the deployment cannot start again, and says why.
+        try (var folders = Files.walk(data)) {
+            List<Path> lost = folders.filter(p -> p.endsWith(Path.of("LocalUpload", uploads))).toList();
+            assertThat(lost).as("the code's upload folder (and its checksums')").isNotEmpty();
+            for (Path folder : lost) {
+                try (var files = Files.walk(folder)) {
+                    files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                }
+            }
+        }
+        try (TestServer server = TestServer.start(data)) {
+            cli.ok("login", "--server", server.url(), "--username", "admin", "--password", TestServer.ADMIN_PASSWORD,
+                    "--data-dir", data.toString());
+            String state = "";
+            for (int i = 0; i < 100 && !state.equals("Failed"); i++) {
+                Thread.sleep(100);
+                state = cli.ok("ml", "online-deployment", "show", "-n", "blue", "-e", "again", "-o", "tsv", "--query",
+                        "provisioning_state").strip();
+            }
+            assertThat(state).isEqualTo("Failed");
+            assertThat(cli.ok("ml", "online-deployment", "get-logs", "-n", "blue", "-e", "again"))
+                    .contains("[amlite] could not start: No files are at").contains(uploads);
         }
     }
 }

@@ -2,6 +2,7 @@ package dev.amlite.control.endpoints;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.amlite.core.ArmException;
 import dev.amlite.core.Json;
 import dev.amlite.serving.routing.InFlightLimit;
 import dev.amlite.serving.supervisor.DeploymentInstances;
@@ -113,6 +114,14 @@ final class DeploymentRuntime implements AutoCloseable {
         lines.add("[amlite] " + e.getMessage().lines().findFirst().orElse(""));
         lines.addAll(e.lastLines());
         failure = List.copyOf(lines);
+    }
+
+    /**
+     * Remembers why the last start failed before any instance ran (its model or code could not be laid out): after a
+     * server restart there is no operation to carry the error, so get-logs is where a user finds it.
+     */
+    void failed(ArmException e) {
+        failure = e.getMessage().lines().map(line -> "[amlite] could not start: " + line).toList();
     }
 
     private void awaitIdle(int port) throws InterruptedException {

@@ -93,6 +93,9 @@ final class ServingHost implements AutoCloseable {
                     throw new ArmException(ErrorCode.Conflict, "Deployment '" + deployment.name() + "' was deleted "
                             + "while it started.");
                 }
+            } catch (ArmException e) {
+                runtime.failed(e);
+                throw e;
             } catch (InstanceStartException e) {
                 runtime.failed(e);
                 throw new ArmException(ErrorCode.ResourceNotReady, "Deployment '" + deployment.name() + "' could not "
