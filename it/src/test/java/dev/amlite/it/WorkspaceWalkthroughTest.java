@@ -234,11 +234,22 @@ class WorkspaceWalkthroughTest {
     @Order(9)
     void deleteWithAllResourcesRemovesTheDependents() {
         JsonNode ws = Json.parse(cli.ok("ml", "workspace", "create", "-n", "mlw-all", "-g", "rg1"));
+        String account = ws.path("storage_account").asText();
+        assertThat(error(cli.run("storage", "account", "delete", "-n", account.replaceAll(".*/", ""), "-g", "rg1",
+                "--yes"), 1)).as("a workspace's files are not deleted under it").contains("Conflict")
+                .contains("workspace 'mlw-all' (group rg1)")
+                .contains("amlite ml workspace delete -n mlw-all -g rg1 --all-resources");
+        cli.ok("resource", "show", "--ids", account, "-o", "none");
         cli.ok("ml", "workspace", "delete", "-n", "mlw-all", "-g", "rg1", "--yes", "--all-resources", "--permanently-delete");
         for (String member : new String[] {"storage_account", "key_vault", "application_insights"}) {
             error(cli.run("resource", "show", "--ids", ws.path(member).asText()), 3);
         }
         assertThat(cli.ok("keyvault", "list-deleted")).contains(ws.path("key_vault").asText().replaceAll(".*/", ""));
+
+        JsonNode soft = Json.parse(cli.ok("ml", "workspace", "create", "-n", "mlw-all-soft", "-g", "rg1"));
+        cli.ok("ml", "workspace", "delete", "-n", "mlw-all-soft", "-g", "rg1", "--yes", "--all-resources");
+        error(cli.run("resource", "show", "--ids", soft.path("storage_account").asText()), 3);
+        cli.ok("ml", "workspace", "delete", "-n", "mlw-all-soft", "-g", "rg1", "--yes", "--permanently-delete");
     }
 
     @Test

@@ -19,6 +19,7 @@ import dev.amlite.store.StoredResource;
 import dev.amlite.store.blob.AzureBlobStore;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import static java.util.Objects.requireNonNull;
 
@@ -37,10 +38,24 @@ public final class StorageAccountHandler implements TrackedTypeHandler {
 
     private final TrackedResources tracked;
     private final ResourceSecrets secrets;
+    private final Consumer<ResourceId> beforeDelete;
 
-    public StorageAccountHandler(TrackedResources tracked, ResourceSecrets secrets) {
+    /**
+     * {@code beforeDelete} may refuse a delete (by throwing): the features that keep files in accounts say which
+     * accounts may not go.
+     */
+    public StorageAccountHandler(TrackedResources tracked, ResourceSecrets secrets, Consumer<ResourceId> beforeDelete) {
         this.tracked = requireNonNull(tracked, "tracked is null");
         this.secrets = requireNonNull(secrets, "secrets is null");
+        this.beforeDelete = requireNonNull(beforeDelete, "beforeDelete is null");
+    }
+
+    @Override
+    public ArmResponse delete(ArmRequest request) {
+        if (tracked.store().exists(request.resource())) {
+            beforeDelete.accept(request.resource());
+        }
+        return TrackedTypeHandler.super.delete(request);
     }
 
     @Override

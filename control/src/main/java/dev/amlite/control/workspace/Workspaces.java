@@ -62,7 +62,8 @@ public final class Workspaces implements AutoCloseable {
 
     public static Workspaces create(TrackedResources tracked, ResourceSecrets secrets, Authorizer authorizer,
                                     Duration retention) {
-        StorageAccountHandler storage = new StorageAccountHandler(tracked, secrets);
+        StorageAccountHandler storage = new StorageAccountHandler(tracked, secrets,
+                account -> WorkspaceDependencies.refuseStorageDeleteWhileUsed(tracked.store(), account));
         KeyVaults vaults = new KeyVaults(tracked, secrets);
         VaultHandler vault = new VaultHandler(tracked);
         ContainerRegistryHandler registry = new ContainerRegistryHandler(tracked, secrets);
