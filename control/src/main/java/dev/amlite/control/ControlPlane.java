@@ -152,7 +152,8 @@ public final class ControlPlane implements AutoCloseable {
         workspaces.addData(new JobLogsPurge(jobsConfig));
         RunTokens runTokens = new RunTokens();
         MlflowApi mlflow = new MlflowApi(tracking, tokens, runTokens, authorizer, store, assets);
-        Computes computes = new Computes(tracked, operations, new LocalNodeBackend(), clock);
+        Computes computes = new Computes(tracked, operations,
+                new LocalNodeBackend(jobsConfig.root().resolve("processes")), clock);
         Moves moves = new Moves(new MoveValidation(store, catalog, registrations, authorizer, policy), operations, store,
                 authorizer, config.crashPoints(), clock);
         Quotas quotas = new Quotas(new QuotaStore(database, clock), catalog,

@@ -1,5 +1,7 @@
 package dev.amlite.it;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.amlite.core.Json;
 import dev.amlite.sdk.HttpTransport;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -158,6 +160,56 @@ class ServerProcessTest {
         for (ProcessHandle instance : instances) {
             instance.onExit().get(10, TimeUnit.SECONDS);
             assertThat(instance.isAlive()).as("instance %d outlived the killed server", instance.pid()).isFalse();
+        }
+    }
+
+    @Test
+    void jobProcessesAServerKilledDashNineLeftRunningAreStoppedByTheNext() throws Exception {
+        Path data = temporary.resolve("job-orphans");
+        Started server = startFresh(data, "Orphan-test-pa55word");
+        Cli cli = new Cli(temporary.resolve("job-orphans-config"));
+        cli.ok("login", "--server", server.url(), "--username", "admin", "--password", "Orphan-test-pa55word",
+                "--data-dir", data.toString());
+        cli.ok("group", "create", "-n", "rg1", "-l", "japaneast", "-o", "none");
+        cli.ok("ml", "workspace", "create", "-n", "mlw", "-g", "rg1", "-o", "none");
+        cli.ok("configure", "--defaults", "workspace=mlw", "group=rg1");
+        cli.ok("ml", "compute", "create", "-n", "cpu", "--type", "amlcompute", "--size", "Standard_DS1_v2",
+                "--max-instances", "1", "-o", "none");
+        // One process leaves the job's session and process group: only the job's mark still finds it.
+        Path job = temporary.resolve("orphan-job.yml");
+        Files.writeString(job, """
+                command: (setsid sleep 5252 &); sleep 5353
+                environment:
+                  image: python:3.11
+                compute: azureml:cpu
+                """);
+        cli.ok("ml", "job", "create", "-f", job.toString(), "-n", "orphan1", "-o", "none");
+        List<ProcessHandle> sleeps = List.of();
+        for (int i = 0; i < 300 && sleeps.size() < 2; i++) {
+            Thread.sleep(100);
+            sleeps = ProcessHandle.allProcesses().filter(p -> p.info().command().orElse("").endsWith("/sleep")
+                    && p.info().arguments().map(a -> a.length == 1 && a[0].matches("5252|5353")).orElse(false))
+                    .toList();
+        }
+        assertThat(sleeps).as("the job's two sleeps").hasSize(2);
+        server.process().destroyForcibly();
+        assertThat(server.process().waitFor(30, TimeUnit.SECONDS)).isTrue();
+        Thread.sleep(1000);
+        assertThat(sleeps).as("a killed server cannot stop them itself").allMatch(ProcessHandle::isAlive);
+
+        Started next = start("--data-dir", data.toString(), "--port", "0");
+        try {
+            for (ProcessHandle sleep : sleeps) {
+                sleep.onExit().get(10, TimeUnit.SECONDS);
+            }
+            cli.ok("login", "--server", next.url(), "--username", "admin", "--password", "Orphan-test-pa55word",
+                    "--data-dir", data.toString());
+            JsonNode shown = Json.parse(cli.ok("ml", "job", "show", "-n", "orphan1"));
+            assertThat(shown.path("status").asText()).isEqualTo("Failed");
+            assertThat(shown.path("error").path("code").asText()).isEqualTo("ServiceStopped");
+        } finally {
+            sleeps.forEach(ProcessHandle::destroyForcibly);
+            stop(next.process());
         }
     }
 

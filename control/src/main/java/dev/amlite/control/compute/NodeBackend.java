@@ -33,4 +33,12 @@ public interface NodeBackend {
     }
 
     Running launch(ComputePool.NodeLease lease, Launch launch) throws IOException;
+
+    /**
+     * Stops what an earlier server left running when it did not stop cleanly (killed, or the machine's power): called
+     * once at start, before any job is dispatched. Returns how many commands it stopped.
+     */
+    default int stopLeftovers() {
+        return 0;
+    }
 }

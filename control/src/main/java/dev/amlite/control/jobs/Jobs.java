@@ -119,8 +119,12 @@ public final class Jobs implements AutoCloseable {
         return assets.dataUri(ResourceId.parse(versionId));
     }
 
-    /** Starts the dispatcher; jobs a stop interrupted fail, queued ones wait again. */
+    /**
+     * Starts the dispatcher; jobs a stop interrupted fail, queued ones wait again. Processes of jobs that a server
+     * killed without a clean stop left running are stopped first.
+     */
     public void start() {
+        computes.backend().stopLeftovers();
         for (StoredResource job : store.listByType(TYPE_KEY)) {
             String status = job.document().path("properties").path("status").asText();
             if (status.equals(JobStatus.NOT_STARTED) || status.equals(JobStatus.QUEUED)) {
