@@ -5,6 +5,7 @@ import dev.amlite.control.arm.HandlerRegistry;
 import dev.amlite.control.blob.BlobAccounts;
 import dev.amlite.control.resources.TrackedResources;
 import dev.amlite.control.workspace.Workspaces;
+import dev.amlite.store.ResourceState;
 import dev.amlite.store.StoredResource;
 import dev.amlite.store.blob.BlobItem;
 import dev.amlite.store.blob.BlobStore;
@@ -251,21 +252,26 @@ public final class Assets implements AutoCloseable {
     /**
      * Deletes {@code LocalUpload/<id>/} folders in workspaces' blob datastores that no version refers to and that
      * nobody has written to for the TTL; temporary files of writes a crash cut off; and the blob folders of storage
-     * accounts that no longer exist.
+     * accounts that no longer exist. A version anywhere keeps its upload: a container can be several workspaces'
+     * datastore (one registers another's container), and a soft-deleted workspace may be recovered.
      */
     int sweep() {
         int removed = 0;
         try {
             Instant before = tracked.clock().instant().minus(pendingUploadTtl);
+            Set<String> referenced = referencedUploads();
+            Set<String> swept = new HashSet<>();
             for (StoredResource workspace : tracked.store().listByType(AssetKind.WORKSPACE_TYPE)) {
-                Set<String> referenced = referencedUploads(workspace);
                 for (StoredResource datastore : tracked.store().listChildren(workspace.id(), DatastoreHandler.TYPE)) {
                     Optional<StoredResource> account = storage.blobAccount(datastore);
                     if (account.isEmpty()) {
                         continue;
                     }
-                    BlobStore blobs = storage.blobs().of(account.get());
                     String container = datastore.document().path("properties").path("containerName").asText();
+                    if (!swept.add(account.get().id().key() + "/" + container)) {
+                        continue;
+                    }
+                    BlobStore blobs = storage.blobs().of(account.get());
                     removed += sweep(blobs, container, referenced, before);
                     if (blobs instanceof LocalBlobStore local) {
                         local.deleteStaleWrites(pendingUploadTtl);
@@ -302,13 +308,13 @@ public final class Assets implements AutoCloseable {
         return removed;
     }
 
-    private Set<String> referencedUploads(StoredResource workspace) {
+    /** The upload ids that versions of every workspace, soft-deleted ones' included, refer to. */
+    private Set<String> referencedUploads() {
         Set<String> ids = new HashSet<>();
         for (AssetKind kind : AssetKind.values()) {
-            for (StoredResource container : tracked.store().listChildren(workspace.id(), kind.containerType())) {
-                for (StoredResource version : tracked.store().listChildren(container.id(), kind.versionType())) {
-                    JsonNode properties = version.document().path("properties");
-                    String uri = kind.filesUri(properties);
+            for (ResourceState state : ResourceState.values()) {
+                for (StoredResource version : tracked.store().listByTypeInState(kind.versionType(), state)) {
+                    String uri = kind.filesUri(version.document().path("properties"));
                     if (uri != null) {
                         Matcher m = UPLOAD.matcher(uri);
                         while (m.find()) {
