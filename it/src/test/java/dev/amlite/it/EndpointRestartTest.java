@@ -23,6 +23,7 @@ class EndpointRestartTest {
         Files.writeString(request, "{\"data\": [2]}");
         String key;
         String uploads;
+        String code;
         try (TestServer server = TestServer.start(data)) {
             cli = Cli.withWorkspace(server, temporary.resolve("config"));
             cli.ok("ml", "online-endpoint", "create", "-n", "again");
@@ -50,7 +51,7 @@ class EndpointRestartTest {
             assertThat(cli.ok("ml", "online-endpoint", "get-credentials", "-n", "again", "-o", "tsv", "--query",
                     "primaryKey")).isEqualTo(key);
             assertThat(cli.ok("ml", "online-deployment", "show", "-n", "blue", "-e", "again")).contains("Succeeded");
-            String code = cli.ok("ml", "online-deployment", "show", "-n", "blue", "-e", "again", "-o", "tsv",
+            code = cli.ok("ml", "online-deployment", "show", "-n", "blue", "-e", "again", "-o", "tsv",
                     "--query", "code_configuration.code").strip().replaceFirst("^azureml:", "");
             uploads = cli.ok("resource", "show", "--ids", code, "-o", "tsv", "--query", "properties.codeUri")
                     .replaceFirst(".*/LocalUpload/([0-9a-f]+)/.*", "$1").strip();
@@ -77,6 +78,9 @@ class EndpointRestartTest {
             assertThat(state).isEqualTo("Failed");
             assertThat(cli.ok("ml", "online-deployment", "get-logs", "-n", "blue", "-e", "again"))
                     .contains("[amlite] could not start: No files are at").contains(uploads);
+            Cli.Result read = cli.run("resource", "invoke-action", "--action", "getBlobReferenceSAS", "--ids", code);
+            assertThat(read.exitCode()).as("a download would find nothing to fetch").isNotZero();
+            assertThat(read.err()).contains("UploadIncomplete").contains("removed from storage");
         }
     }
 }

@@ -239,6 +239,12 @@ final class AssetVersionHandler implements TrackedTypeHandler {
                 ErrorCode.UnsupportedStorageAccount, "The files of " + kind.label().toLowerCase(Locale.ROOT) + " '"
                 + version.id().parent().name() + "' version '" + version.id().name() + "' are at '" + files
                 + "', which is not on a blob account amlite holds; read them from there with your own credentials."));
+        if (!storage.blobs().of(location.account()).anyAt(location.container(), AssetStorage.trimSlash(location.path()))) {
+            // Else a download finds nothing to fetch and reports success with no files.
+            throw new ArmException(ErrorCode.UploadIncomplete, "No files are at '" + files + "' for "
+                    + kind.label().toLowerCase(Locale.ROOT) + " '" + version.id().parent().name() + "' version '"
+                    + version.id().name() + "': they were removed from storage after it was registered.");
+        }
         ObjectNode result = Json.object();
         ObjectNode reference = result.putObject("blobReferenceForConsumption");
         String sasUri = storage.signedUrl(location, "rl", READ_VALIDITY, request.baseUrl());
