@@ -32,7 +32,11 @@ class EndpointRestartTest {
             assertThat(Json.parse(cli.ok("ml", "online-endpoint", "invoke", "-n", "again", "--request-file",
                     request.toString())).path("score").asDouble()).isEqualTo(2.5);
         }
+        // What a server killed with SIGKILL leaves: its deployments' copies of models and code.
+        Path leftover = Files.createDirectories(data.resolve("serving/mlw-again-blue-0badf00d/azureml-models"));
+        Files.writeString(leftover.resolve("weights.bin"), "a crashed server's copy");
         try (TestServer server = TestServer.start(data)) {
+            assertThat(leftover.getParent()).as("removed at start").doesNotExist();
             cli.ok("login", "--server", server.url(), "--username", "admin", "--password", TestServer.ADMIN_PASSWORD,
                     "--data-dir", data.toString());
             JsonNode answer = null;

@@ -107,6 +107,9 @@ public final class Endpoints implements AutoCloseable {
      * that stops serving what left the store ({@link #stopGone()}).
      */
     public void start() {
+        // Folder times are the file system's: compared with the wall clock, not the injected one. Taken before any
+        // deployment starts here (operations resume after this), so nothing of this server's is taken for a leftover.
+        host.removeLeftovers(java.time.Instant.now());
         reconciler.scheduleWithFixedDelay(() -> {
             try {
                 stopGone();

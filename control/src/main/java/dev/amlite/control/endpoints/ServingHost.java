@@ -34,6 +34,7 @@ import org.slf4j.LoggerFactory;
 final class ServingHost implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ServingHost.class);
     private static final Duration MAX_BACK_OFF = Duration.ofSeconds(30);
+    private static final String RUNTIME_FOLDER = "runtime";
     private final ServingConfig config;
     private final Assets assets;
     private final MeterRegistry meters;
@@ -53,6 +54,38 @@ final class ServingHost implements AutoCloseable {
 
     DeploymentRuntime runtime(ResourceId deployment) {
         return runtimes.get(key(deployment));
+    }
+
+    /**
+     * Removes the deployment folders (copies of models and code) that an earlier server left: one killed without a
+     * clean stop never removed them, and each restart lays out new ones, so they would pile up a model's size per
+     * crash. Only folders made before {@code startedAt} and not in use go; the runtimes' shared folder stays.
+     */
+    int removeLeftovers(java.time.Instant startedAt) {
+        Set<Path> inUse = new java.util.HashSet<>();
+        runtimes.values().forEach(runtime -> {
+            DeploymentRuntime.Generation running = runtime.current();
+            if (running != null) {
+                inUse.add(running.directory());
+            }
+        });
+        int removed = 0;
+        try {
+            for (Path folder : FileTrees.folders(config.root())) {
+                if (folder.getFileName().toString().equals(RUNTIME_FOLDER) || inUse.contains(folder)
+                        || !Files.getLastModifiedTime(folder).toInstant().isBefore(startedAt)) {
+                    continue;
+                }
+                delete(folder);
+                removed++;
+            }
+        } catch (IOException e) {
+            LOG.warn("Could not look for deployment folders left by an earlier server: {}", e.toString());
+        }
+        if (removed > 0) {
+            LOG.info("Removed {} deployment folder(s) an earlier server left behind", removed);
+        }
+        return removed;
     }
 
     /** The ids (lower-case) of the deployments with a runtime here now. */
@@ -151,7 +184,7 @@ final class ServingHost implements AutoCloseable {
     }
 
     private PythonRuntime python(String interpreter) {
-        return pythons.computeIfAbsent(interpreter, i -> PythonRuntime.install(i, config.root().resolve("runtime")));
+        return pythons.computeIfAbsent(interpreter, i -> PythonRuntime.install(i, config.root().resolve(RUNTIME_FOLDER)));
     }
 
     /** Stops a deployment's instances and removes its files. */
