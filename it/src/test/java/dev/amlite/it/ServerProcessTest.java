@@ -178,10 +178,13 @@ class ServerProcessTest {
         // One process leaves the job's session and process group: only the job's mark still finds it.
         Path job = temporary.resolve("orphan-job.yml");
         Files.writeString(job, """
-                command: (setsid sleep 5252 &); sleep 5353
+                command: echo epoch 3 > ${{outputs.model}}/checkpoint.txt; (setsid sleep 5252 &); sleep 5353
                 environment:
                   image: python:3.11
                 compute: azureml:cpu
+                outputs:
+                  model:
+                    type: uri_folder
                 """);
         cli.ok("ml", "job", "create", "-f", job.toString(), "-n", "orphan1", "-o", "none");
         List<ProcessHandle> sleeps = List.of();
@@ -207,6 +210,16 @@ class ServerProcessTest {
             JsonNode shown = Json.parse(cli.ok("ml", "job", "show", "-n", "orphan1"));
             assertThat(shown.path("status").asText()).isEqualTo("Failed");
             assertThat(shown.path("error").path("code").asText()).isEqualTo("ServiceStopped");
+            assertThat(shown.path("error").path("message").asText()).contains("what its outputs held then was stored");
+            // What the job had written when its server died is kept, as a finished job's outputs are.
+            Path out = temporary.resolve("orphan-out");
+            cli.ok("ml", "job", "download", "-n", "orphan1", "--download-path", out.toString());
+            assertThat(out.resolve("orphan1/named-outputs/model/checkpoint.txt")).hasContent("epoch 3");
+            assertThat(out.resolve("orphan1/artifacts")).isNotEmptyDirectory();
+            try (var work = Files.walk(data.resolve("jobs/work"))) {
+                assertThat(work.filter(p -> p.getFileName().toString().equals("orphan1")).toList())
+                        .as("the job's work folder").isEmpty();
+            }
         } finally {
             sleeps.forEach(ProcessHandle::destroyForcibly);
             stop(next.process());

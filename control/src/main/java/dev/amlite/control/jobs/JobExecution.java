@@ -101,7 +101,7 @@ final class JobExecution implements Runnable {
     @Override
     public void run() {
         ResourceId workspace = job.parent();
-        Path work = config.root().resolve("work").resolve(Jobs.folder(workspace)).resolve(job.name());
+        Path work = workFolder(config, job);
         String outcome = JobStatus.FAILED;
         Map<String, Object> details = new LinkedHashMap<>();
         try {
@@ -187,19 +187,7 @@ final class JobExecution implements Runnable {
                         + ". The end of its log:\n" + tail(20)));
             }
             reporter.status(job, JobStatus.FINALIZING, Map.of());
-            Map<String, String> stored = new LinkedHashMap<>();
-            for (Map.Entry<String, String> output : outputPaths.entrySet()) {
-                Path folder = Path.of(output.getValue());
-                try (Stream<Path> files = Files.walk(folder)) {
-                    if (files.noneMatch(Files::isRegularFile)) {
-                        continue;
-                    }
-                }
-                String uri = assets.upload(workspace, folder, "azureml/" + job.name() + "/" + output.getKey());
-                stored.put(output.getKey(), uri);
-                log("output " + output.getKey() + " stored at " + uri);
-            }
-            details.put("outputs", stored);
+            details.put("outputs", storeOutputs(assets, job, outputPaths, this::log));
         } catch (JobFailure e) {
             details.put("error", Map.of("code", e.code, "message", e.getMessage()));
             log(e.getMessage());
@@ -260,6 +248,32 @@ final class JobExecution implements Runnable {
         } catch (IOException | UncheckedIOException e) {
             return "(the log could not be read: " + e.getMessage() + ")";
         }
+    }
+
+    /** Where a job's code, inputs and outputs are while it runs. */
+    static Path workFolder(JobsConfig config, ResourceId job) {
+        return config.root().resolve("work").resolve(Jobs.folder(job.parent())).resolve(job.name());
+    }
+
+    /**
+     * Stores the outputs that have files (name → local folder) in the workspace's default datastore, below
+     * {@code azureml/<job>/<output>}, saying so through {@code log}; returns name → datastore URI.
+     */
+    static Map<String, String> storeOutputs(Assets assets, ResourceId job, Map<String, String> outputPaths,
+                                            java.util.function.Consumer<String> log) throws IOException {
+        Map<String, String> stored = new LinkedHashMap<>();
+        for (Map.Entry<String, String> output : outputPaths.entrySet()) {
+            Path folder = Path.of(output.getValue());
+            try (Stream<Path> files = Files.walk(folder)) {
+                if (files.noneMatch(Files::isRegularFile)) {
+                    continue;
+                }
+            }
+            String uri = assets.upload(job.parent(), folder, "azureml/" + job.name() + "/" + output.getKey());
+            stored.put(output.getKey(), uri);
+            log.accept("output " + output.getKey() + " stored at " + uri);
+        }
+        return stored;
     }
 
     static void deleteTree(Path root) {

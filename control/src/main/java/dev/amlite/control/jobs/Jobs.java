@@ -130,12 +130,51 @@ public final class Jobs implements AutoCloseable {
             if (status.equals(JobStatus.NOT_STARTED) || status.equals(JobStatus.QUEUED)) {
                 enqueue(job.id());
             } else if (!JobStatus.terminal(status)) {
-                report(job.id(), JobStatus.FAILED, Map.of("error", Map.of("code", "ServiceStopped", "message",
-                        "amlite stopped while the job was " + status.toLowerCase(Locale.ROOT) + "; its processes ended "
-                                + "with it. Submit the job again.")));
+                Map<String, String> salvaged = salvage(job.id());
+                report(job.id(), JobStatus.FAILED, Map.of("outputs", salvaged, "error", Map.of("code",
+                        "ServiceStopped", "message", "amlite stopped while the job was " + status.toLowerCase(Locale.ROOT)
+                                + "; its processes ended with it" + (salvaged.isEmpty() ? "" : ", and what its outputs "
+                                + "held then was stored") + ". Submit the job again.")));
             }
         }
         dispatcher = Thread.ofPlatform().daemon().name("job-dispatcher").start(this::dispatchLoop);
+    }
+
+    /**
+     * What a job cut off by a server that did not stop cleanly leaves: the files its outputs held (a checkpoint is
+     * worth keeping) are stored as a finished job's are, its log too, and its work folder goes. Returns the stored
+     * outputs.
+     */
+    private Map<String, String> salvage(ResourceId job) {
+        Path work = JobExecution.workFolder(config, job);
+        Map<String, String> stored = Map.of();
+        java.util.function.Consumer<String> log = line -> appendLog(job, line);
+        try {
+            Map<String, String> outputs = new LinkedHashMap<>();
+            for (Path folder : dev.amlite.control.FileTrees.folders(work.resolve("outputs"))) {
+                outputs.put(folder.getFileName().toString(), folder.toString());
+            }
+            stored = JobExecution.storeOutputs(assets, job, outputs, log);
+            log.accept("job ended: Failed (the server stopped while it ran)");
+            if (Files.exists(logFile(job))) {
+                assets.uploadFile(job.parent(), "ExperimentRun/dcid." + job.name() + "/user_logs/std_log.txt",
+                        logFile(job));
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("What job {} left could not all be stored: {}", job.id(), e.toString());
+        }
+        JobExecution.deleteTree(work);
+        return stored;
+    }
+
+    private void appendLog(ResourceId job, String line) {
+        try {
+            Files.createDirectories(logFile(job).getParent());
+            Files.writeString(logFile(job), "[amlite] " + clock.instant() + " " + line + "\n", StandardCharsets.UTF_8,
+                    java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            LOG.warn("Cannot write the log of job {}: {}", job.name(), e.toString());
+        }
     }
 
     void enqueue(ResourceId job) {
