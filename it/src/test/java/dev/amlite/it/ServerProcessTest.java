@@ -243,6 +243,27 @@ class ServerProcessTest {
     }
 
     @Test
+    void aSecondServerOnTheSameDataDirectoryRefusesToStartAndSaysWhy() throws Exception {
+        Path data = temporary.resolve("shared");
+        Started first = startFresh(data, "Shared-dir-pa55word");
+        try {
+            Path log = temporary.resolve("second-server.log");
+            ProcessBuilder builder = new ProcessBuilder(Cli.root().resolve("amlite").toString(), "server", "start",
+                    "--data-dir", data.toString(), "--port", "0").redirectErrorStream(true).redirectOutput(log.toFile());
+            builder.environment().put("AMLITE_NO_BUILD", "1");
+            Process second = builder.start();
+            assertThat(second.waitFor(60, TimeUnit.SECONDS)).as("the second server gives up").isTrue();
+            assertThat(second.exitValue()).isEqualTo(1);
+            assertThat(Files.readString(log)).contains("is in use by another process")
+                    .contains("another amlite server on the same data directory");
+            assertThat(get(HttpTransport.client(data.resolve("tls").resolve("server.crt")), first.url() + "/readyz")
+                    .statusCode()).as("the first one still serves").isEqualTo(200);
+        } finally {
+            stop(first.process());
+        }
+    }
+
+    @Test
     void adminPasswordFileKeepsSecretsOutOfTheBanner() throws Exception {
         Path passwordFile = temporary.resolve("admin-password");
         Files.writeString(passwordFile, "File-given-pa55word\n");

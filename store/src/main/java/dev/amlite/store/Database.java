@@ -15,6 +15,7 @@ public final class Database implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Database.class);
     /** The version of the newest migration in {@code db/migration} (a test keeps the two in step). */
     static final int SCHEMA_VERSION = 7;
+    private static final int H2_DATABASE_ALREADY_OPEN = 90020;
     private final HikariDataSource dataSource;
     private final Jdbi jdbi;
     private final StoreVendor vendor;
@@ -45,7 +46,14 @@ public final class Database implements AutoCloseable {
         }
         hikari.setMaximumPoolSize(config.maxPoolSize());
         hikari.setPoolName("amlite-store");
-        HikariDataSource dataSource = new HikariDataSource(hikari);
+        HikariDataSource dataSource;
+        try {
+            dataSource = new HikariDataSource(hikari);
+        } catch (RuntimeException e) {
+            throw inUse(e).<RuntimeException>map(cause -> new IllegalStateException("The store " + config.jdbcUrl()
+                    + " is in use by another process: most likely another amlite server on the same data directory. "
+                    + "Stop that one first, or give this one its own --data-dir.", cause)).orElse(e);
+        }
         try {
             if (!atSchemaVersion(dataSource)) {
                 // Flyway itself is logged at ERROR only; an upgrade of a large store takes seconds (schema 7
@@ -63,6 +71,16 @@ public final class Database implements AutoCloseable {
         }
         LOG.info("Store ready: {} ({})", vendor, config.jdbcUrl());
         return new Database(dataSource, vendor);
+    }
+
+    /** H2's "database already open" (error 90020) anywhere in the causes of a failed open. */
+    private static java.util.Optional<java.sql.SQLException> inUse(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof java.sql.SQLException sql && sql.getErrorCode() == H2_DATABASE_ALREADY_OPEN) {
+                return java.util.Optional.of(sql);
+            }
+        }
+        return java.util.Optional.empty();
     }
 
     /**
