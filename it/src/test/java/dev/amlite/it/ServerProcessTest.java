@@ -207,7 +207,13 @@ class ServerProcessTest {
             }
             cli.ok("login", "--server", next.url(), "--username", "admin", "--password", "Orphan-test-pa55word",
                     "--data-dir", data.toString());
+            // Its outputs are stored after the server is ready (Finalizing meanwhile), then it fails.
             JsonNode shown = Json.parse(cli.ok("ml", "job", "show", "-n", "orphan1"));
+            for (int i = 0; i < 100 && !shown.path("status").asText().equals("Failed"); i++) {
+                assertThat(shown.path("status").asText()).isIn("Running", "Finalizing");
+                Thread.sleep(200);
+                shown = Json.parse(cli.ok("ml", "job", "show", "-n", "orphan1"));
+            }
             assertThat(shown.path("status").asText()).isEqualTo("Failed");
             assertThat(shown.path("error").path("code").asText()).isEqualTo("ServiceStopped");
             assertThat(shown.path("error").path("message").asText()).contains("what its outputs held then was stored");

@@ -90,11 +90,17 @@ final class JobExecution implements Runnable {
     }
 
     private void log(String line) {
+        appendLog(logFile, line);
+    }
+
+    /** Adds one of amlite's own lines ({@code [amlite] <time> …}) to a job's log. */
+    static void appendLog(Path logFile, String line) {
         try {
+            Files.createDirectories(logFile.getParent());
             Files.writeString(logFile, "[amlite] " + Instant.now() + " " + line + "\n", StandardCharsets.UTF_8,
                     java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
         } catch (IOException e) {
-            LOG.warn("Cannot write the log of job {}: {}", job.name(), e.toString());
+            LOG.warn("Cannot write the log {}: {}", logFile, e.toString());
         }
     }
 

@@ -125,19 +125,30 @@ public final class Jobs implements AutoCloseable {
      */
     public void start() {
         computes.backend().stopLeftovers();
+        Map<ResourceId, String> cutOff = new LinkedHashMap<>();
         for (StoredResource job : store.listByType(TYPE_KEY)) {
             String status = job.document().path("properties").path("status").asText();
             if (status.equals(JobStatus.NOT_STARTED) || status.equals(JobStatus.QUEUED)) {
                 enqueue(job.id());
             } else if (!JobStatus.terminal(status)) {
-                Map<String, String> salvaged = salvage(job.id());
-                report(job.id(), JobStatus.FAILED, Map.of("outputs", salvaged, "error", Map.of("code",
-                        "ServiceStopped", "message", "amlite stopped while the job was " + status.toLowerCase(Locale.ROOT)
-                                + "; its processes ended with it" + (salvaged.isEmpty() ? "" : ", and what its outputs "
-                                + "held then was stored") + ". Submit the job again.")));
+                report(job.id(), JobStatus.FINALIZING, Map.of());
+                cutOff.put(job.id(), status);
             }
         }
+        if (!cutOff.isEmpty()) {
+            // Outputs may be large: the server does not wait for them to be stored before it serves.
+            Thread.ofVirtual().name("job-salvage").start(() -> cutOff.forEach(this::endCutOff));
+        }
         dispatcher = Thread.ofPlatform().daemon().name("job-dispatcher").start(this::dispatchLoop);
+    }
+
+    /** Ends a job a stop cut off (it was {@code status}), keeping what it left. */
+    private void endCutOff(ResourceId job, String status) {
+        Map<String, String> salvaged = salvage(job);
+        report(job, JobStatus.FAILED, Map.of("outputs", salvaged, "error", Map.of("code", "ServiceStopped",
+                "message", "amlite stopped while the job was " + status.toLowerCase(Locale.ROOT) + "; its processes "
+                        + "ended with it" + (salvaged.isEmpty() ? "" : ", and what its outputs held then was stored")
+                        + ". Submit the job again.")));
     }
 
     /**
@@ -148,7 +159,7 @@ public final class Jobs implements AutoCloseable {
     private Map<String, String> salvage(ResourceId job) {
         Path work = JobExecution.workFolder(config, job);
         Map<String, String> stored = Map.of();
-        java.util.function.Consumer<String> log = line -> appendLog(job, line);
+        java.util.function.Consumer<String> log = line -> JobExecution.appendLog(logFile(job), line);
         try {
             Map<String, String> outputs = new LinkedHashMap<>();
             for (Path folder : dev.amlite.control.FileTrees.folders(work.resolve("outputs"))) {
@@ -165,16 +176,6 @@ public final class Jobs implements AutoCloseable {
         }
         JobExecution.deleteTree(work);
         return stored;
-    }
-
-    private void appendLog(ResourceId job, String line) {
-        try {
-            Files.createDirectories(logFile(job).getParent());
-            Files.writeString(logFile(job), "[amlite] " + clock.instant() + " " + line + "\n", StandardCharsets.UTF_8,
-                    java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
-        } catch (IOException e) {
-            LOG.warn("Cannot write the log of job {}: {}", job.name(), e.toString());
-        }
     }
 
     void enqueue(ResourceId job) {
