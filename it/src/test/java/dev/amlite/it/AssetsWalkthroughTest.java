@@ -190,6 +190,9 @@ class AssetsWalkthroughTest {
                 .contains("version '1' already exists and it differs in modelUri").contains("immutable");
         assertThat(error(cli.run("ml", "model", "create", "--name", "ghost", "--path", work.resolve("nowhere").toString())))
                 .contains("does not exist");
+        Path empty = Files.createDirectories(work.resolve("empty").resolve("inner"));
+        assertThat(error(cli.run("ml", "model", "create", "--name", "ghost", "--path", empty.getParent().toString())))
+                .contains("has no files: there is nothing to upload");
         assertThat(error(cli.run("ml", "model", "create", "--name", "ghost", "--path",
                 "azureml://datastores/workspaceblobstore/paths/LocalUpload/none/model/")))
                 .contains("UploadIncomplete").contains("No files are at");

@@ -104,6 +104,17 @@ public final class AssetOperations {
         if (!Files.exists(localFiles)) {
             throw new IllegalArgumentException("The path '" + localFiles + "' does not exist.");
         }
+        if (Files.isDirectory(localFiles)) {
+            try (Stream<Path> files = Files.walk(localFiles)) {
+                if (files.noneMatch(Files::isRegularFile)) {
+                    // Said here: the server could only say that nothing arrived, after the upload seemed to work.
+                    throw new IllegalArgumentException("The folder '" + localFiles + "' has no files: there is "
+                            + "nothing to upload. An asset needs at least one file.");
+                }
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
         ObjectNode request = Json.object();
         request.put("pendingUploadId", uploadId(localFiles));
         request.put("pendingUploadType", "TemporaryBlobReference");
