@@ -292,13 +292,19 @@ final class MlCommands {
         boolean yes;
         @Option(names = "--permanently-delete", description = "Purge now instead of soft-deleting.")
         boolean purge;
-        @Option(names = "--all-resources", description = "Also delete the storage account, key vault, insights and registry.")
+        @Option(names = "--all-resources", description = "Also delete the storage account, key vault, insights and "
+                + "registry (with --permanently-delete only: a soft-deleted workspace needs them to be recovered).")
         boolean allResources;
         @Option(names = "--no-wait", description = "Do not wait for the deletion to finish.")
         boolean noWait;
 
         @Override
         JsonNode run(Session session) {
+            if (allResources && !purge) {
+                // As Azure's: dependent resources go only with a workspace deleted for good.
+                throw new CliError("--all-resources needs --permanently-delete: a soft-deleted workspace keeps its "
+                        + "storage account and key vault, which its recovery needs.", 2);
+            }
             String path = path(session);
             Confirm.require(yes, "Deleting workspace '" + workspaceName(session, name) + "'"
                     + (allResources ? " and its dependent resources" : "") + (purge ? " permanently" : "") + ".");

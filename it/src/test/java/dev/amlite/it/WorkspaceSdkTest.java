@@ -120,6 +120,9 @@ class WorkspaceSdkTest {
         assertThat(ws.privateEndpoints()).isEmpty();
         assertThat(Workspace.setup(client, WorkspaceOptions.named("sdk-ws").resourceGroup("sdkrg")).id()).isEqualTo(ws.id());
 
+        assertThatThrownBy(() -> ws.delete(true, false)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("needs a permanent delete");
+        assertThat(Workspace.get(client, "sdk-ws", "sdkrg").id()).as("nothing was deleted").isEqualTo(ws.id());
         ws.delete(true, true);
         assertThatThrownBy(() -> Workspace.get(client, "sdk-ws", "sdkrg")).isInstanceOf(AmliteException.class);
         String storage = ws.getDetails().get("storageAccount").toString();

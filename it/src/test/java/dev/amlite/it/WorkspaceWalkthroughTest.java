@@ -238,7 +238,7 @@ class WorkspaceWalkthroughTest {
         assertThat(error(cli.run("storage", "account", "delete", "-n", account.replaceAll(".*/", ""), "-g", "rg1",
                 "--yes"), 1)).as("a workspace's files are not deleted under it").contains("Conflict")
                 .contains("workspace 'mlw-all' (group rg1)")
-                .contains("amlite ml workspace delete -n mlw-all -g rg1 --all-resources");
+                .contains("amlite ml workspace delete -n mlw-all -g rg1 --permanently-delete --all-resources");
         cli.ok("resource", "show", "--ids", account, "-o", "none");
         cli.ok("ml", "workspace", "delete", "-n", "mlw-all", "-g", "rg1", "--yes", "--all-resources", "--permanently-delete");
         for (String member : new String[] {"storage_account", "key_vault", "application_insights"}) {
@@ -246,10 +246,19 @@ class WorkspaceWalkthroughTest {
         }
         assertThat(cli.ok("keyvault", "list-deleted")).contains(ws.path("key_vault").asText().replaceAll(".*/", ""));
 
+        // As on Azure, dependent resources go only with a workspace deleted for good: a soft-deleted one needs them.
         JsonNode soft = Json.parse(cli.ok("ml", "workspace", "create", "-n", "mlw-all-soft", "-g", "rg1"));
-        cli.ok("ml", "workspace", "delete", "-n", "mlw-all-soft", "-g", "rg1", "--yes", "--all-resources");
-        error(cli.run("resource", "show", "--ids", soft.path("storage_account").asText()), 3);
+        assertThat(error(cli.run("ml", "workspace", "delete", "-n", "mlw-all-soft", "-g", "rg1", "--yes",
+                "--all-resources"), 2)).contains("--all-resources needs --permanently-delete");
+        cli.ok("ml", "workspace", "show", "-n", "mlw-all-soft", "-g", "rg1", "-o", "none");
+        cli.ok("ml", "workspace", "delete", "-n", "mlw-all-soft", "-g", "rg1", "--yes");
+        String softAccount = soft.path("storage_account").asText();
+        assertThat(error(cli.run("storage", "account", "delete", "-n", softAccount.replaceAll(".*/", ""), "-g", "rg1",
+                "--yes"), 1)).contains("soft-deleted: recovering it needs them")
+                .contains("amlite ml workspace delete -n mlw-all-soft -g rg1 --permanently-delete'");
         cli.ok("ml", "workspace", "delete", "-n", "mlw-all-soft", "-g", "rg1", "--yes", "--permanently-delete");
+        cli.ok("storage", "account", "delete", "-n", softAccount.replaceAll(".*/", ""), "-g", "rg1", "--yes");
+        error(cli.run("resource", "show", "--ids", softAccount), 3);
     }
 
     @Test

@@ -13,6 +13,7 @@ import dev.amlite.core.ArmException;
 import dev.amlite.core.ErrorCode;
 import dev.amlite.core.Json;
 import dev.amlite.core.ResourceId;
+import dev.amlite.store.ResourceState;
 import dev.amlite.store.ResourceStore;
 import dev.amlite.store.StoredResource;
 import java.util.ArrayList;
@@ -102,25 +103,33 @@ final class WorkspaceDependencies {
 
     /**
      * Refuses deleting a storage account that a workspace keeps its files in (models, code, data, job outputs): on
-     * Azure that delete is allowed and breaks the workspace; here the account's blobs would be removed for good.
-     * A soft-deleted workspace does not hold its account, so that 'ml workspace delete --all-resources' (which
-     * deletes the workspace first) goes through; recovering one without its account is what diagnose reports.
+     * Azure that delete is allowed and breaks the workspace; here the account's blobs would be removed for good. A
+     * soft-deleted workspace holds its account too, as on Azure, where dependent resources go only with a workspace
+     * deleted for good: its recovery needs them.
      */
     static void refuseStorageDeleteWhileUsed(ResourceStore store, ResourceId account) {
-        List<ResourceId> users = store.listByType(WorkspaceHandler.TYPE).stream()
-                .filter(workspace -> workspace.document().path("properties").path(Kind.STORAGE.property).asText("")
-                        .equalsIgnoreCase(account.id()))
-                .map(StoredResource::id).toList();
+        List<StoredResource> users = new ArrayList<>();
+        for (ResourceState state : ResourceState.values()) {
+            store.listByTypeInState(WorkspaceHandler.TYPE, state).stream()
+                    .filter(workspace -> workspace.document().path("properties").path(Kind.STORAGE.property)
+                            .asText("").equalsIgnoreCase(account.id()))
+                    .forEach(users::add);
+        }
         if (users.isEmpty()) {
             return;
         }
-        ResourceId first = users.get(0);
+        StoredResource first = users.get(0);
+        boolean soft = first.state() == ResourceState.SOFT_DELETED;
         throw new ArmException(ErrorCode.Conflict, "Storage account '" + account.name() + "' holds the files of "
-                + "workspace" + (users.size() == 1 ? " " : "s ") + String.join(", ", users.stream()
-                .map(w -> "'" + w.name() + "' (group " + w.resourceGroup() + ")").toList()) + ": models, code, data "
-                + "and job outputs, which its delete would remove for good. Delete the workspace first: 'amlite ml "
-                + "workspace delete -n " + first.name() + " -g " + first.resourceGroup() + " --all-resources' deletes "
-                + "it with its storage account, key vault, insights and registry.");
+                + "workspace" + (users.size() == 1 ? " " : "s ") + String.join(", ", users.stream().map(w -> "'"
+                + w.id().name() + "' (group " + w.id().resourceGroup() + (w.state() == ResourceState.SOFT_DELETED
+                ? ", soft-deleted: recovering it needs them" : "") + ")").toList()) + ": models, code, data and job "
+                + "outputs, which its delete would remove for good. " + (soft ? "Purge the workspace first ('amlite "
+                + "ml workspace delete -n " + first.id().name() + " -g " + first.id().resourceGroup()
+                + " --permanently-delete'), then delete the account." : "Delete the workspace for good first: 'amlite "
+                + "ml workspace delete -n " + first.id().name() + " -g " + first.id().resourceGroup()
+                + " --permanently-delete --all-resources' deletes it with its storage account, key vault, insights "
+                + "and registry."));
     }
 
     /** Storage rules of seed 001, which apply to the workspace's default storage account. */

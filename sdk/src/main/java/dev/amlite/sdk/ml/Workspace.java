@@ -214,8 +214,15 @@ public final class Workspace {
         return update(WorkspaceOptions.named(name()).containerRegistry(containerRegistry));
     }
 
-    /** Soft delete (or purge with {@code permanently}); optionally the dependent resources too. */
+    /**
+     * Soft delete (or purge with {@code permanently}); with {@code permanently} only, the dependent resources too: a
+     * soft-deleted workspace needs them to be recovered (as on Azure).
+     */
     public void delete(boolean deleteDependentResources, boolean permanently) {
+        if (deleteDependentResources && !permanently) {
+            throw new IllegalArgumentException("Deleting the dependent resources needs a permanent delete: a "
+                    + "soft-deleted workspace keeps its storage account and key vault, which its recovery needs.");
+        }
         List<String> dependents = new ArrayList<>();
         if (deleteDependentResources) {
             for (String member : List.of("storageAccount", "keyVault", "applicationInsights", "containerRegistry")) {
