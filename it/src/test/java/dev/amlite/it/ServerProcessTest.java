@@ -67,6 +67,17 @@ class ServerProcessTest {
         return start("--data-dir", data.toString(), "--port", "0", "--admin-password-file", passwordFile.toString());
     }
 
+    /** A CLI of its own logged in to {@code server} as admin, with group rg1 and workspace mlw as its defaults. */
+    private Cli withWorkspace(Started server, Path data, String adminPassword) {
+        Cli cli = new Cli(temporary.resolve(data.getFileName() + "-config"));
+        cli.ok("login", "--server", server.url(), "--username", "admin", "--password", adminPassword,
+                "--data-dir", data.toString());
+        cli.ok("group", "create", "-n", "rg1", "-l", "japaneast", "-o", "none");
+        cli.ok("ml", "workspace", "create", "-n", "mlw", "-g", "rg1", "-o", "none");
+        cli.ok("configure", "--defaults", "workspace=mlw", "group=rg1");
+        return cli;
+    }
+
     private static int stop(Process process) throws Exception {
         process.destroy();
         assertThat(process.waitFor(30, TimeUnit.SECONDS)).as("server exits on SIGTERM").isTrue();
@@ -144,11 +155,7 @@ class ServerProcessTest {
     void deploymentInstancesEndWithAServerKilledDashNine() throws Exception {
         Path data = temporary.resolve("orphans");
         Started server = startFresh(data, "Orphan-test-pa55word");
-        Cli cli = new Cli(temporary.resolve("orphans-config"));
-        cli.ok("login", "--server", server.url(), "--username", "admin", "--password", "Orphan-test-pa55word",
-                "--data-dir", data.toString());
-        cli.ok("group", "create", "-n", "rg1", "-l", "japaneast");
-        cli.ok("ml", "workspace", "create", "-n", "mlw", "-g", "rg1");
+        Cli cli = withWorkspace(server, data, "Orphan-test-pa55word");
         cli.ok("ml", "online-endpoint", "create", "-n", "orphans", "-w", "mlw", "-g", "rg1");
         Path yaml = BehavingDeployment.yaml(temporary, "orphans", "dep", "instance_count: 2\n");
         cli.ok("ml", "online-deployment", "create", "-f", yaml.toString(), "-w", "mlw", "-g", "rg1");
@@ -167,12 +174,7 @@ class ServerProcessTest {
     void jobProcessesAServerKilledDashNineLeftRunningAreStoppedByTheNext() throws Exception {
         Path data = temporary.resolve("job-orphans");
         Started server = startFresh(data, "Orphan-test-pa55word");
-        Cli cli = new Cli(temporary.resolve("job-orphans-config"));
-        cli.ok("login", "--server", server.url(), "--username", "admin", "--password", "Orphan-test-pa55word",
-                "--data-dir", data.toString());
-        cli.ok("group", "create", "-n", "rg1", "-l", "japaneast", "-o", "none");
-        cli.ok("ml", "workspace", "create", "-n", "mlw", "-g", "rg1", "-o", "none");
-        cli.ok("configure", "--defaults", "workspace=mlw", "group=rg1");
+        Cli cli = withWorkspace(server, data, "Orphan-test-pa55word");
         cli.ok("ml", "compute", "create", "-n", "cpu", "--type", "amlcompute", "--size", "Standard_DS1_v2",
                 "--max-instances", "1", "-o", "none");
         // One process leaves the job's session and process group: only the job's mark still finds it.

@@ -18,6 +18,7 @@ import dev.amlite.store.StoredResource;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
@@ -182,8 +183,10 @@ public final class Computes implements AutoCloseable {
     public synchronized void tick(Instant now) {
         Instant previous = lastTick == null ? now : lastTick;
         lastTick = now;
-        forgetGone();
-        for (StoredResource compute : store.listByType(TYPE_KEY)) {
+        Set<String> held = pool.computeKeys();
+        List<StoredResource> stored = store.listByType(TYPE_KEY);
+        forgetAllBut(held, stored);
+        for (StoredResource compute : stored) {
             Optional<ComputeSpec> parsed = spec(compute);
             if (parsed.isEmpty()) {
                 continue;
@@ -310,13 +313,17 @@ public final class Computes implements AutoCloseable {
      */
     public synchronized void forgetGone() {
         Set<String> held = pool.computeKeys();
-        if (held.isEmpty()) {
-            return;
+        if (!held.isEmpty()) {
+            forgetAllBut(held, store.listByType(TYPE_KEY));
         }
-        Set<String> stored = new HashSet<>();
-        store.listByType(TYPE_KEY).forEach(compute -> stored.add(compute.id().key()));
+    }
+
+    /** Forgets those of {@code held} (pool keys, read before {@code stored}) that have no row in {@code stored}. */
+    private void forgetAllBut(Set<String> held, List<StoredResource> stored) {
+        Set<String> kept = new HashSet<>();
+        stored.forEach(compute -> kept.add(compute.id().key()));
         for (String key : held) {
-            if (!stored.contains(key)) {
+            if (!kept.contains(key)) {
                 pool.forgetKey(key);
                 LOG.info("Compute {} is gone from the store; its nodes stopped", key);
             }

@@ -59,20 +59,14 @@ final class ServingHost implements AutoCloseable {
     /**
      * Removes the deployment folders (copies of models and code) that an earlier server left: one killed without a
      * clean stop never removed them, and each restart lays out new ones, so they would pile up a model's size per
-     * crash. Only folders made before {@code startedAt} and not in use go; the runtimes' shared folder stays.
+     * crash. Only folders made before {@code startedAt}, taken before this server lays out any, go; the runtimes'
+     * shared folder stays.
      */
     int removeLeftovers(java.time.Instant startedAt) {
-        Set<Path> inUse = new java.util.HashSet<>();
-        runtimes.values().forEach(runtime -> {
-            DeploymentRuntime.Generation running = runtime.current();
-            if (running != null) {
-                inUse.add(running.directory());
-            }
-        });
         int removed = 0;
         try {
             for (Path folder : FileTrees.folders(config.root())) {
-                if (folder.getFileName().toString().equals(RUNTIME_FOLDER) || inUse.contains(folder)
+                if (folder.getFileName().toString().equals(RUNTIME_FOLDER)
                         || !Files.getLastModifiedTime(folder).toInstant().isBefore(startedAt)) {
                     continue;
                 }

@@ -1,6 +1,7 @@
 package dev.amlite.control.jobs;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.amlite.control.FileTrees;
 import dev.amlite.control.arm.HandlerRegistry;
 import dev.amlite.control.arm.ServedUrls;
 import dev.amlite.control.assets.AssetUses;
@@ -162,7 +163,7 @@ public final class Jobs implements AutoCloseable {
         java.util.function.Consumer<String> log = line -> JobExecution.appendLog(logFile(job), line);
         try {
             Map<String, String> outputs = new LinkedHashMap<>();
-            for (Path folder : dev.amlite.control.FileTrees.folders(work.resolve("outputs"))) {
+            for (Path folder : FileTrees.folders(work.resolve("outputs"))) {
                 outputs.put(folder.getFileName().toString(), folder.toString());
             }
             stored = JobExecution.storeOutputs(assets, job, outputs, log);
