@@ -165,6 +165,7 @@ public final class ControlPlane implements AutoCloseable {
         Jobs jobs = new Jobs(tracked, assets, computes, tracking, jobsConfig,
                 directory::principal, runTokens, clock);
         workspaces.addTeardown(jobs::tearDown);
+        computes.useWaitingJobs(jobs::waitingFor);
         workspaces.addTeardown(computes::tearDown); // after the jobs' teardown: it ends the jobs on them
         assets.addUser(endpoints::assetUsers);
         assets.addUser(jobs::assetUsers);

@@ -16,6 +16,7 @@ import dev.amlite.core.ResourceId;
 import dev.amlite.store.Operation;
 import dev.amlite.store.StoredResource;
 import java.time.Instant;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -23,7 +24,7 @@ import java.util.Optional;
  * {@code workspaces/computes} (CP-1): create or update checks the name, the size against the region and the quota,
  * the node range and the schedules before anything is stored; reads add the live node counts and a cost estimate
  * (the size's price in the region × node-hours). Actions: {@code start}, {@code stop}, {@code restart} (instances,
- * 202 as in Azure) and {@code listNodes}. Delete refuses a compute a job runs on.
+ * 202 as in Azure) and {@code listNodes}. Delete refuses a compute a job runs on or waits for.
  */
 final class ComputeHandler implements TrackedTypeHandler {
     private final TrackedResources tracked;
@@ -182,6 +183,12 @@ final class ComputeHandler implements TrackedTypeHandler {
         if (busy > 0) {
             throw new ArmException(ErrorCode.Conflict, "Compute '" + id.name() + "' runs " + busy + " job(s); cancel "
                     + "them ('amlite ml job cancel') or wait for them to finish before deleting it.");
+        }
+        List<String> waiting = computes.waitingJobs(id);
+        if (!waiting.isEmpty()) {
+            throw new ArmException(ErrorCode.Conflict, "Compute '" + id.name() + "' has " + waiting.size() + " job(s) "
+                    + "waiting for a node: " + String.join(", ", waiting) + ". Cancel them ('amlite ml job cancel -n "
+                    + "NAME') before deleting it; they would otherwise fail.");
         }
         tracked.store().deleteTree(id);
         computes.deleted(id);

@@ -27,8 +27,22 @@ public final class ComputePool {
     public record NodeView(String nodeId, String state, String job, Instant since) {
     }
 
-    /** The outcome of asking for a node: a lease, or why the job waits. */
-    public record Acquisition(NodeLease lease, String waitingFor, boolean scaledUp) {
+    /**
+     * The outcome of asking for a node: a lease, or why the job waits. {@code hopeless} says waiting cannot help (the
+     * compute is gone), so the job should fail rather than wait.
+     */
+    public record Acquisition(NodeLease lease, String waitingFor, boolean scaledUp, boolean hopeless) {
+        static Acquisition granted(NodeLease lease, boolean scaledUp) {
+            return new Acquisition(lease, null, scaledUp, false);
+        }
+
+        static Acquisition waiting(String reason) {
+            return new Acquisition(null, reason, false, false);
+        }
+
+        static Acquisition never(String reason) {
+            return new Acquisition(null, reason, false, true);
+        }
     }
 
     private static final class Node {
@@ -62,28 +76,28 @@ public final class ComputePool {
     public synchronized Acquisition acquire(ResourceId compute, ComputeSpec spec, boolean running, String job,
                                             Instant now, java.util.function.IntPredicate quotaAllows) {
         if (!running) {
-            return new Acquisition(null, "compute '" + compute.name() + "' is not running; start it with 'amlite ml "
-                    + "compute start -n " + compute.name() + "'", false);
+            return Acquisition.waiting("compute '" + compute.name() + "' is not running; start it with 'amlite ml "
+                    + "compute start -n " + compute.name() + "'");
         }
         Nodes state = nodes(compute);
         for (Node node : state.nodes) {
             if (node.job == null) {
                 node.job = job;
-                return new Acquisition(new NodeLease(compute, node.id, job), null, false);
+                return Acquisition.granted(new NodeLease(compute, node.id, job), false);
             }
         }
         if (state.nodes.size() >= spec.maxNodes()) {
-            return new Acquisition(null, "all " + state.nodes.size() + " node(s) of '" + compute.name() + "' are busy "
-                    + "(max_instances " + spec.maxNodes() + ")", false);
+            return Acquisition.waiting("all " + state.nodes.size() + " node(s) of '" + compute.name() + "' are busy "
+                    + "(max_instances " + spec.maxNodes() + ")");
         }
         if (!quotaAllows.test(spec.size().vCpus())) {
-            return new Acquisition(null, "no quota for another " + spec.size().name() + " node of '" + compute.name()
-                    + "' (family " + spec.size().family() + ")", false);
+            return Acquisition.waiting("no quota for another " + spec.size().name() + " node of '" + compute.name()
+                    + "' (family " + spec.size().family() + ")");
         }
         Node node = new Node(nodeId(compute), now);
         node.job = job;
         state.nodes.add(node);
-        return new Acquisition(new NodeLease(compute, node.id, job), null, true);
+        return Acquisition.granted(new NodeLease(compute, node.id, job), true);
     }
 
     private String nodeId(ResourceId compute) {

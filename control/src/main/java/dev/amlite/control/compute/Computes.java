@@ -26,6 +26,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,6 +50,7 @@ public final class Computes implements AutoCloseable {
     private final Clock clock;
     private final ComputeHandler handler;
     private Quotas quotas;
+    private Function<ResourceId, List<String>> waitingJobs = compute -> List.of();
     private Instant lastTick;
     private ScheduledExecutorService ticker;
 
@@ -84,6 +86,18 @@ public final class Computes implements AutoCloseable {
     /** The quota computes are checked against; set once by the composing code (the quotas count computes too). */
     public void useQuotas(Quotas quotas) {
         this.quotas = quotas;
+    }
+
+    /**
+     * Names the jobs waiting for a node of a compute; set once by the composing code (jobs depend on computes, not
+     * the other way), so that a compute is not deleted from under jobs that wait for it.
+     */
+    public void useWaitingJobs(Function<ResourceId, List<String>> jobs) {
+        this.waitingJobs = jobs;
+    }
+
+    List<String> waitingJobs(ResourceId compute) {
+        return waitingJobs.apply(compute);
     }
 
     Quotas quotas() {
@@ -265,12 +279,13 @@ public final class Computes implements AutoCloseable {
     public ComputePool.Acquisition acquire(ResourceId computeId, String job) {
         StoredResource compute = store.get(computeId).orElse(null);
         if (compute == null) {
-            return new ComputePool.Acquisition(null, "compute '" + computeId.name() + "' does not exist any more", false);
+            return ComputePool.Acquisition.never("compute '" + computeId.name() + "' was deleted after the job was "
+                    + "submitted");
         }
         Optional<ComputeSpec> parsed = spec(compute);
         if (parsed.isEmpty()) {
-            return new ComputePool.Acquisition(null, "compute '" + computeId.name() + "' has a size amlite no longer "
-                    + "offers", false);
+            return ComputePool.Acquisition.never("compute '" + computeId.name() + "' has a size amlite no longer "
+                    + "offers");
         }
         ComputeSpec spec = parsed.get();
         boolean running = spec.kind() == ComputeKind.AML_COMPUTE || !"Stopped".equals(instanceState(compute));

@@ -14,6 +14,7 @@ import dev.amlite.control.tracking.RunTokens;
 import dev.amlite.control.tracking.Tracking;
 import dev.amlite.control.workspace.Workspaces;
 import dev.amlite.core.ArmException;
+import dev.amlite.core.ErrorCode;
 import dev.amlite.core.Json;
 import dev.amlite.core.ResourceId;
 import dev.amlite.store.Principal;
@@ -238,6 +239,14 @@ public final class Jobs implements AutoCloseable {
             return;
         }
         ComputePool.Acquisition acquisition = computes.acquire(spec.computeId(), jobId.name());
+        if (acquisition.hopeless()) {
+            dequeue(jobId);
+            waiting.remove(jobId.key());
+            report(jobId, JobStatus.FAILED, Map.of("error", Map.of("code", ErrorCode.InvalidResourceReference.name(),
+                    "message", "The job cannot run: " + acquisition.waitingFor() + ". Submit it again to a compute "
+                            + "that exists ('amlite ml compute list').")));
+            return;
+        }
         if (acquisition.lease() == null) {
             String reason = acquisition.waitingFor();
             if (!reason.equals(waiting.put(jobId.key(), reason))) {
@@ -377,6 +386,19 @@ public final class Jobs implements AutoCloseable {
      * {@code AssetUses.User}): a queued job copies its code and inputs when it starts, and a running one's record
      * should still lead to what it ran.
      */
+    /** The jobs (by name) not yet given a node of {@code compute}, as a compute's delete names them. */
+    public List<String> waitingFor(ResourceId compute) {
+        List<String> names = new ArrayList<>();
+        for (StoredResource job : store.listChildren(compute.parent(), TYPE_KEY)) {
+            String status = status(job);
+            if ((status.equals(JobStatus.NOT_STARTED) || status.equals(JobStatus.QUEUED))
+                    && compute.id().equalsIgnoreCase(job.document().path("properties").path("computeId").asText())) {
+                names.add(job.id().name());
+            }
+        }
+        return names;
+    }
+
     public List<String> assetUsers(ResourceId workspace, java.util.function.Predicate<ResourceId> deleted) {
         List<String> users = new ArrayList<>();
         for (StoredResource job : store.listChildren(workspace, TYPE_KEY)) {
