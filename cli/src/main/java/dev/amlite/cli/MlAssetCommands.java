@@ -338,12 +338,14 @@ final class MlAssetCommands {
                     : yaml.path("build").hasNonNull("path") ? AssetYaml.local(file, yaml.path("build").path("path").asText()) : null;
             AssetOperations ops = operations(session);
             String envName = yaml.path("name").asText();
-            String v = yaml.hasNonNull("version") ? yaml.path("version").asText()
-                    : ops.container(envName).map(c -> c.path("properties").path("nextVersion").asText("1")).orElse("1");
+            // Without a version the SDK numbers it (the next free one, even with other registrations at once).
+            String v = yaml.hasNonNull("version") ? yaml.path("version").asText() : null;
             if (context != null) {
-                // Build contexts are stored like code: once per content.
+                // Build contexts are stored like code: once per content, whatever version they end up in.
+                String uploadVersion = v != null ? v : ops.container(envName)
+                        .map(c -> c.path("properties").path("nextVersion").asText("1")).orElse("1");
                 String uri = AssetOperations.of(session.arm(), workspacePath(session), "code")
-                        .withProgress(progress(session)).upload(envName, v, context);
+                        .withProgress(progress(session)).upload(envName, uploadVersion, context);
                 properties.putObject("build").put("contextUri", uri).put("dockerfilePath", dockerfilePath != null
                         ? dockerfilePath : yaml.path("build").path("dockerfile_path").asText("Dockerfile"));
             }

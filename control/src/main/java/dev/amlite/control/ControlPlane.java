@@ -62,6 +62,7 @@ import dev.amlite.store.PrincipalKind;
 import dev.amlite.store.PrincipalStore;
 import dev.amlite.store.ResourceStore;
 import dev.amlite.store.Settings;
+import dev.amlite.store.StoredResource;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -208,7 +209,7 @@ public final class ControlPlane implements AutoCloseable {
         computes.start();
         jobs.start();
         FrontDoor frontDoor = new FrontDoor(tokens, authorizer, new Throttle(config.throttle(), System::nanoTime),
-                catalog, handlers, meters, config.maxManagementBody());
+                catalog, handlers, meters, config.maxManagementBody(), id -> store.get(id).map(StoredResource::etag));
         return new ControlPlane(frontDoor, new TokenEndpoint(directory, tokens, clock),
                 new DirectoryApi(directory, tokens, authorizer, config.secretValidity()), operations, subscriptions,
                 directory, settings, random, workspaces, assets, new BlobEndpoint(blobAccounts), endpoints, computes, mlflow, jobs,

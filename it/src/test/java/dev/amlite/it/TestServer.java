@@ -105,7 +105,14 @@ final class TestServer implements AutoCloseable {
     }
 
     Answer call(String method, String pathAndQuery, String token, String body) throws IOException, InterruptedException {
+        return call(method, pathAndQuery, token, body, java.util.Map.of());
+    }
+
+    /** A call with extra headers (If-Match, If-None-Match). */
+    Answer call(String method, String pathAndQuery, String token, String body, java.util.Map<String, String> headers)
+            throws IOException, InterruptedException {
         HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(url() + pathAndQuery));
+        headers.forEach(builder::header);
         if (token != null) {
             builder.header("Authorization", "Bearer " + token);
         }

@@ -64,17 +64,27 @@ public final class ArmClient {
     }
 
     public Response send(String method, String path, String apiVersion, Map<String, String> query, JsonNode body) {
+        return send(method, path, apiVersion, query, body, Map.of());
+    }
+
+    /** A request with extra headers, such as {@code If-None-Match: *} for a create that must not replace. */
+    public Response send(String method, String path, String apiVersion, Map<String, String> query, JsonNode body,
+                         Map<String, String> headers) {
         Map<String, String> parameters = new LinkedHashMap<>(query);
         if (apiVersion != null) {
             parameters.put("api-version", apiVersion);
         }
-        return sendUrl(method, url(path, parameters), body);
+        return sendUrl(method, url(path, parameters), body, headers);
     }
 
     /** Sends to an absolute URL (as given in Location headers) or a path on the endpoint. */
     public Response sendUrl(String method, String url, JsonNode body) {
+        return sendUrl(method, url, body, Map.of());
+    }
+
+    private Response sendUrl(String method, String url, JsonNode body, Map<String, String> headers) {
         for (int attempt = 0; ; attempt++) {
-            Response response = once(method, url, body);
+            Response response = once(method, url, body, headers);
             if (response.status() == 429 && attempt < MAX_THROTTLE_RETRIES) {
                 long wait = response.header("Retry-After").map(Long::parseLong).orElse(1L);
                 debug.accept("Throttled; retrying after " + wait + " s");
@@ -88,12 +98,13 @@ public final class ArmClient {
         }
     }
 
-    private Response once(String method, String url, JsonNode body) {
+    private Response once(String method, String url, JsonNode body, Map<String, String> headers) {
         HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(url))
                 .timeout(Duration.ofMinutes(2))
                 .header("Authorization", "Bearer " + credential.getToken().token())
                 .header("Accept", "application/json")
                 .header("User-Agent", "amlite-sdk-java/0.1");
+        headers.forEach(builder::header);
         if (body != null) {
             builder.header("Content-Type", "application/json");
             builder.method(method, HttpRequest.BodyPublishers.ofString(Json.write(body)));

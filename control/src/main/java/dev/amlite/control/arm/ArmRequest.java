@@ -12,14 +12,17 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * One authenticated management request as handlers see it. {@code baseUrl} is how the client reached us and
- * {@code clientAddress} the IP address it came from (private endpoints decide on it).
+ * {@code clientAddress} the IP address it came from (private endpoints decide on it); {@code preconditions} its
+ * If-Match and If-None-Match, which the front door checked against the stored resource before the handler ran.
  */
 public record ArmRequest(String method, ArmPath path, String apiVersion, JsonNode body, Map<String, String> query,
-                         Caller caller, String requestId, String baseUrl, String clientAddress) {
+                         Caller caller, String requestId, String baseUrl, String clientAddress,
+                         Preconditions preconditions) {
     public ArmRequest {
         requireNonNull(method, "method is null");
         requireNonNull(path, "path is null");
         query = Map.copyOf(query);
+        preconditions = preconditions == null ? Preconditions.NONE : preconditions;
     }
 
     public ResourceId resource() {
@@ -51,7 +54,7 @@ public record ArmRequest(String method, ArmPath path, String apiVersion, JsonNod
     /** The same caller and connection asking for something else: how one provider drives another's handler. */
     public ArmRequest derived(String method, ResourceId resource, String apiVersion, JsonNode body) {
         return new ArmRequest(method, new ArmPath(resource, null, null), apiVersion, body, Map.of(), caller, requestId,
-                baseUrl, clientAddress);
+                baseUrl, clientAddress, Preconditions.NONE);
     }
 
     /** An absolute URL on this server for an ARM path, carrying the request's api-version. */

@@ -11,6 +11,8 @@ import dev.amlite.core.ArmException;
 import dev.amlite.core.ArmPath;
 import dev.amlite.core.ErrorCode;
 import dev.amlite.core.Json;
+import dev.amlite.core.ResourceId;
+import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
@@ -23,6 +25,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import static java.util.Objects.requireNonNull;
@@ -42,9 +45,12 @@ public final class FrontDoor implements HttpService {
     private final HandlerRegistry handlers;
     private final MeterRegistry meters;
     private final long maxBodyBytes;
+    private final Function<ResourceId, Optional<String>> etags;
 
+    /** {@code etags} gives a resource's current etag (empty when it does not exist), for If-Match and If-None-Match. */
     public FrontDoor(TokenService tokens, Authorizer authorizer, Throttle throttle, Catalog catalog,
-                     HandlerRegistry handlers, MeterRegistry meters, long maxBodyBytes) {
+                     HandlerRegistry handlers, MeterRegistry meters, long maxBodyBytes,
+                     Function<ResourceId, Optional<String>> etags) {
         this.tokens = requireNonNull(tokens, "tokens is null");
         this.authorizer = requireNonNull(authorizer, "authorizer is null");
         this.throttle = requireNonNull(throttle, "throttle is null");
@@ -52,6 +58,7 @@ public final class FrontDoor implements HttpService {
         this.handlers = requireNonNull(handlers, "handlers is null");
         this.meters = requireNonNull(meters, "meters is null");
         this.maxBodyBytes = maxBodyBytes;
+        this.etags = requireNonNull(etags, "etags is null");
     }
 
     @Override
@@ -120,8 +127,15 @@ public final class FrontDoor implements HttpService {
         if (route.rbacAction() != null) {
             authorizer.check(caller, route.rbacAction(), route.scope());
         }
+        Preconditions preconditions = new Preconditions(request.headers().first(HeaderNames.IF_MATCH).orElse(null),
+                request.headers().first(HeaderNames.IF_NONE_MATCH).orElse(null));
+        boolean write = method.equals("PUT") || method.equals("PATCH") || method.equals("DELETE");
+        if (write && route.kind() == Route.RouteKind.RESOURCE && !preconditions.equals(Preconditions.NONE)) {
+            preconditions.check(path.resource(), etags.apply(path.resource()));
+        }
         ArmRequest armRequest = new ArmRequest(method, path, apiVersion, body, query, caller, requestId,
-                HttpSupport.baseUrl(request), HttpSupport.clientAddress(request));
+                HttpSupport.baseUrl(request), HttpSupport.clientAddress(request),
+                write ? preconditions : Preconditions.NONE);
         ResourceTypeHandler handler = handlers.handlerFor(route.handlerType());
         return switch (route.kind()) {
             case COLLECTION -> handler.list(armRequest);

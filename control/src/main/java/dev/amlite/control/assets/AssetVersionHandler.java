@@ -33,6 +33,8 @@ final class AssetVersionHandler implements TrackedTypeHandler {
     static final Duration UPLOAD_VALIDITY = Duration.ofHours(8);
     static final Duration READ_VALIDITY = Duration.ofHours(1);
     static final String UPLOAD_FOLDER = "LocalUpload";
+    /** Passes of a PUT overtaken by others registering the same version; a handful is plenty in practice. */
+    private static final int MAX_ATTEMPTS = 20;
     private static final Pattern UPLOAD_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9-]{0,63}");
     private final TrackedResources tracked;
     private final AssetKind kind;
@@ -61,7 +63,8 @@ final class AssetVersionHandler implements TrackedTypeHandler {
 
     @Override
     public ArmResponse get(ArmRequest request) {
-        return ArmResponse.ok(present(existing(request.resource())));
+        StoredResource row = existing(request.resource());
+        return ArmResponse.ok(present(row)).withHeader("ETag", row.etag());
     }
 
     /** A version that must exist; the error names the asset and says how to see its versions. */
@@ -116,32 +119,62 @@ final class AssetVersionHandler implements TrackedTypeHandler {
         tracked.requireParent(containerId);
         Optional<StoredResource> container = tracked.store().get(containerId);
         kind.check(properties, container.map(StoredResource::document).orElse(null));
-        Optional<StoredResource> current = tracked.store().get(id);
-        if (current.isPresent()) {
-            return ArmResponse.ok(present(update(request, current.get(), properties)));
-        }
         String files = kind.filesUri(properties);
-        if (files != null) {
-            storage.datastoreOf(workspaceId, files);
-            storage.requireFiles(workspaceId, files, kind.label().toLowerCase(Locale.ROOT) + " version " + id.name());
-        }
-        if (container.isEmpty()) {
-            containers.recordVersion(request.caller(), request, containerId, id.name(), properties);
-        }
-        properties.put("provisioningState", "Succeeded");
-        ObjectNode document = Json.object();
-        document.set("properties", properties);
-        StoredResource saved;
-        try {
-            saved = tracked.write(request.caller(), tracked.place(request, id, Json.object()), document);
-        } catch (ArmException e) {
-            if (e.code() == ErrorCode.Conflict) {
+        boolean filesChecked = false;
+        // A version is made once: a PUT that finds it made (or is overtaken by another PUT making it) compares instead
+        // of replacing it, so that two registrations at once never leave the second one's files in the first one's
+        // place. Each pass reads the version again.
+        for (int attempt = 0; ; attempt++) {
+            Optional<StoredResource> current = tracked.store().get(id);
+            if (current.isPresent()) {
+                // Made after the front door checked If-None-Match: still not this request's to replace.
+                request.preconditions().check(id, current.map(StoredResource::etag));
+                try {
+                    StoredResource updated = update(request, current.get(), properties);
+                    return ArmResponse.ok(present(updated)).withHeader("ETag", updated.etag());
+                } catch (ArmException e) {
+                    // The same version PUT twice at once (a retried registration): the one overtaken reads it again,
+                    // as a client that sent no If-Match expects, instead of failing with a conflict it did not cause.
+                    if (e.code() != ErrorCode.PreconditionFailed || request.preconditions().ifMatch() != null
+                            || attempt >= MAX_ATTEMPTS) {
+                        throw e;
+                    }
+                    continue;
+                }
+            }
+            request.preconditions().check(id, Optional.empty());
+            if (files != null && !filesChecked) {
+                storage.datastoreOf(workspaceId, files);
+                storage.requireFiles(workspaceId, files, kind.label().toLowerCase(Locale.ROOT) + " version " + id.name());
+                filesChecked = true;
+            }
+            if (container.isEmpty()) {
+                containers.recordVersion(request.caller(), request, containerId, id.name(), properties);
+            }
+            ObjectNode document = Json.object();
+            document.set("properties", properties.deepCopy().put("provisioningState", "Succeeded"));
+            TrackedResources.Placement placement = tracked.place(request, id, Json.object());
+            if (placement.current().isPresent()) {
+                if (attempt < MAX_ATTEMPTS) {
+                    continue; // made since this pass read it
+                }
                 throw duplicate(id, "it was registered by another request at the same moment");
             }
-            throw e;
+            StoredResource saved;
+            try {
+                saved = tracked.write(request.caller(), placement, document);
+            } catch (ArmException e) {
+                if (e.code() != ErrorCode.Conflict) {
+                    throw e;
+                }
+                if (attempt < MAX_ATTEMPTS) {
+                    continue; // inserted by another request at the same moment
+                }
+                throw duplicate(id, "it was registered by another request at the same moment");
+            }
+            containers.recordVersion(request.caller(), request, containerId, id.name(), properties);
+            return ArmResponse.created(present(saved)).withHeader("ETag", saved.etag());
         }
-        containers.recordVersion(request.caller(), request, containerId, id.name(), properties);
-        return ArmResponse.created(present(saved));
     }
 
     /** A second PUT of a version: the same content again is fine, changes only to what may change. */

@@ -39,7 +39,9 @@ public interface TrackedTypeHandler extends ResourceTypeHandler {
 
     @Override
     default ArmResponse get(ArmRequest request) {
-        return ArmResponse.ok(present(tracked().existing(request.resource()), request));
+        StoredResource row = tracked().existing(request.resource());
+        // The etag of the row shown, for a write conditioned on it (If-Match): read with the body, never after it.
+        return ArmResponse.ok(present(row, request)).withHeader("ETag", row.etag());
     }
 
     @Override

@@ -1,0 +1,62 @@
+package dev.amlite.control.arm;
+
+import dev.amlite.core.ArmException;
+import dev.amlite.core.ErrorCode;
+import dev.amlite.core.ResourceId;
+import java.util.Optional;
+
+/**
+ * A write's {@code If-Match} and {@code If-None-Match} headers, as ARM resource providers honour them: {@code
+ * If-None-Match: *} creates only, {@code If-Match: *} changes only what exists, {@code If-Match: <etag>} changes only
+ * the version the client read. Null members were not sent.
+ */
+public record Preconditions(String ifMatch, String ifNoneMatch) {
+    public static final Preconditions NONE = new Preconditions(null, null);
+
+    public Preconditions {
+        ifMatch = blankToNull(ifMatch);
+        ifNoneMatch = blankToNull(ifNoneMatch);
+        if (ifNoneMatch != null && !ifNoneMatch.equals("*")) {
+            throw new ArmException(ErrorCode.InvalidRequestContent, "If-None-Match is '" + ifNoneMatch + "'; on a "
+                    + "write only '*' (create, do not replace) is allowed.");
+        }
+    }
+
+    /** Whether the client asked that the resource be made, never replaced. */
+    public boolean createOnly() {
+        return ifNoneMatch != null;
+    }
+
+    /**
+     * Checks the conditions against what is stored: {@code etag} is the resource's current etag, empty when it does
+     * not exist. Fails with 412 PreconditionFailed saying which condition failed.
+     */
+    public void check(ResourceId resource, Optional<String> etag) {
+        if (createOnly() && etag.isPresent()) {
+            throw new ArmException(ErrorCode.PreconditionFailed, "The resource '" + resource.id() + "' exists already, "
+                    + "and the request asked to create it only (If-None-Match: *).");
+        }
+        if (ifMatch == null) {
+            return;
+        }
+        if (etag.isEmpty()) {
+            throw new ArmException(ErrorCode.PreconditionFailed, "The resource '" + resource.id() + "' does not exist, "
+                    + "and the request asked to change it only as it was (If-Match: " + ifMatch + ").");
+        }
+        if (!ifMatch.equals("*") && !unquoted(ifMatch).equals(unquoted(etag.get()))) {
+            throw new ArmException(ErrorCode.PreconditionFailed, "The resource '" + resource.id() + "' has etag "
+                    + etag.get() + ", not " + ifMatch + " (If-Match): it changed since it was read. Read it again and "
+                    + "retry.");
+        }
+    }
+
+    private static String unquoted(String etag) {
+        String value = etag.startsWith("W/") ? etag.substring(2) : etag;
+        return value.length() >= 2 && value.startsWith("\"") && value.endsWith("\"")
+                ? value.substring(1, value.length() - 1) : value;
+    }
+
+    private static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value.strip();
+    }
+}
