@@ -37,6 +37,8 @@ import static java.util.Objects.requireNonNull;
  */
 public final class FrontDoor implements HttpService {
     private static final Logger LOG = LoggerFactory.getLogger(FrontDoor.class);
+    /** Tries of a write overtaken by others on the same resource; each pass reads it again. */
+    private static final int WRITE_ATTEMPTS = 8;
 
     private final TokenService tokens;
     private final Authorizer authorizer;
@@ -137,15 +139,34 @@ public final class FrontDoor implements HttpService {
                 HttpSupport.baseUrl(request), HttpSupport.clientAddress(request),
                 write ? preconditions : Preconditions.NONE);
         ResourceTypeHandler handler = handlers.handlerFor(route.handlerType());
+        boolean unconditionalWrite = write && route.kind() == Route.RouteKind.RESOURCE
+                && armRequest.preconditions().equals(Preconditions.NONE);
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return dispatch(handler, route, method, armRequest);
+            } catch (ArmException e) {
+                // Another request changed the resource between the handler's read and its write. A client that
+                // sent no If-Match asked for last-writer-wins, as ARM gives it: the server reads again and applies
+                // the request again (PUT, PATCH and DELETE are idempotent) instead of handing the race to it.
+                if (!unconditionalWrite || e.code() != ErrorCode.PreconditionFailed || attempt >= WRITE_ATTEMPTS) {
+                    throw e;
+                }
+                LOG.debug("Request {} {} overtaken by another write (attempt {}); applying it again", requestId,
+                        path.resource().id(), attempt);
+            }
+        }
+    }
+
+    private static ArmResponse dispatch(ResourceTypeHandler handler, Route route, String method, ArmRequest request) {
         return switch (route.kind()) {
-            case COLLECTION -> handler.list(armRequest);
-            case ACTION -> handler.action(armRequest, route.actionName());
+            case COLLECTION -> handler.list(request);
+            case ACTION -> handler.action(request, route.actionName());
             case RESOURCE -> switch (method) {
-                case "GET" -> handler.get(armRequest);
-                case "HEAD" -> handler.head(armRequest);
-                case "PUT" -> handler.put(armRequest);
-                case "PATCH" -> handler.patch(armRequest);
-                case "DELETE" -> handler.delete(armRequest);
+                case "GET" -> handler.get(request);
+                case "HEAD" -> handler.head(request);
+                case "PUT" -> handler.put(request);
+                case "PATCH" -> handler.patch(request);
+                case "DELETE" -> handler.delete(request);
                 default -> throw new ArmException(ErrorCode.MethodNotAllowed, "The method '" + method
                         + "' is not supported here.");
             };
