@@ -258,6 +258,30 @@ class JobsTest {
     }
 
     @Test
+    void aTakenNameTakesTheSameJobAgainButNotAnotherOne() throws Exception {
+        Path first = yaml("named", "command: echo first-run\nenvironment:\n  image: python:3.11\n"
+                + "compute: azureml:cpu-cluster\n");
+        cli.ok("ml", "job", "create", "-f", first.toString(), "-n", "taken", "-o", "none");
+        awaitJob("taken", j -> j.path("status").asText().equals("Completed"), 60);
+        // The same submission again (a retried submit) is the same job, ended as it was.
+        JsonNode again = Json.parse(cli.ok("ml", "job", "create", "-f", first.toString(), "-n", "taken"));
+        assertThat(again.path("status").asText()).isEqualTo("Completed");
+
+        Path other = yaml("other", "command: echo second-run\nenvironment:\n  image: python:3.11\n"
+                + "compute: azureml:cpu-cluster\nenvironment_variables:\n  MODE: fast\n");
+        Cli.Result refused = cli.run("ml", "job", "create", "-f", other.toString(), "-n", "taken");
+        assertThat(refused.exitCode()).isNotZero();
+        assertThat(refused.err()).contains("A job named 'taken' exists already (Completed)")
+                .contains("differs in command, environment_variables")
+                .contains("only its display name, description and tags can");
+        assertThat(show("taken").path("command").asText()).isEqualTo("echo first-run");
+        assertThat(cli.ok("ml", "job", "stream", "-n", "taken")).contains("first-run").doesNotContain("second-run");
+        // Its name, description and tags still change.
+        cli.ok("ml", "job", "update", "-n", "taken", "--set", "display_name=renamed", "--set", "tags.k=v", "-o", "none");
+        assertThat(show("taken").path("display_name").asText()).isEqualTo("renamed");
+    }
+
+    @Test
     void jobsThatCannotRunAreRefusedAndNothingIsStored() throws Exception {
         String env = "environment:\n  image: python:3.11\n";
         assertThat(cli.run("ml", "job", "create", "-n", "bad1", "-f", yaml("bad1",

@@ -17,6 +17,7 @@ import dev.amlite.store.StoredResource;
 import dev.amlite.store.TrackingStore;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 
@@ -81,6 +82,19 @@ final class JobHandler implements TrackedTypeHandler {
                 : Json.object();
         if (placement.current().isPresent()) {
             StoredResource current = placement.current().get();
+            if (given.hasNonNull("command")) {
+                // A submission again (not a change of name, description or tags): the same job is fine, as a retried
+                // submit is; another one under a taken name would be answered with the old job and never run.
+                List<String> changed = JobSpec.parse(id.parent(), current.document().path("properties"))
+                        .unchangeable(JobSpec.parse(id.parent(), given));
+                if (!changed.isEmpty()) {
+                    throw new ArmException(ErrorCode.Conflict, "A job named '" + id.name() + "' exists already ("
+                            + current.document().path("properties").path("status").asText() + "), and this one "
+                            + "differs in " + String.join(", ", changed) + ". A submitted job's " + String.join(", ",
+                            changed) + " cannot change: only its display name, description and tags can. Submit it "
+                            + "under another name (leave out --name for a new one each time).");
+                }
+            }
             ObjectNode document = current.documentCopy();
             ObjectNode properties = document.with("properties");
             for (String field : new String[] {"displayName", "description"}) {

@@ -5,6 +5,7 @@ import dev.amlite.control.assets.AssetReference;
 import dev.amlite.core.ArmException;
 import dev.amlite.core.ErrorCode;
 import dev.amlite.core.ResourceId;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -108,6 +109,53 @@ public record JobSpec(String command, String codeId, String environmentId, Resou
         return new JobSpec(command, code, environment, compute, Map.copyOf(inputs), outputs, variables,
                 properties.path("experimentName").asText("Default"), properties.path("displayName").asText(null),
                 timeout);
+    }
+
+    /**
+     * What {@code requested} changes of this submitted job that cannot change once it is submitted (all but its
+     * display name; description and tags are not part of a spec), named as the job's YAML names them. An output's
+     * path is left out: amlite fills it in when the job stores its outputs.
+     */
+    public List<String> unchangeable(JobSpec requested) {
+        List<String> changed = new ArrayList<>();
+        if (!command.equals(requested.command)) {
+            changed.add("command");
+        }
+        if (!sameId(codeId, requested.codeId)) {
+            changed.add("code");
+        }
+        if (!sameId(environmentId, requested.environmentId)) {
+            changed.add("environment");
+        }
+        if (!computeId.key().equals(requested.computeId.key())) {
+            changed.add("compute");
+        }
+        if (!inputs.equals(requested.inputs)) {
+            changed.add("inputs");
+        }
+        if (!outputKinds(outputs).equals(outputKinds(requested.outputs))) {
+            changed.add("outputs");
+        }
+        if (!environmentVariables.equals(requested.environmentVariables)) {
+            changed.add("environment_variables");
+        }
+        if (!experimentName.equals(requested.experimentName)) {
+            changed.add("experiment_name");
+        }
+        if (!java.util.Objects.equals(timeout, requested.timeout)) {
+            changed.add("limits.timeout");
+        }
+        return changed;
+    }
+
+    private static boolean sameId(String a, String b) {
+        return a == null ? b == null : a.equalsIgnoreCase(b);
+    }
+
+    private static Map<String, String> outputKinds(Map<String, Output> outputs) {
+        Map<String, String> kinds = new LinkedHashMap<>();
+        outputs.forEach((name, output) -> kinds.put(name, output.type() + "/" + output.mode()));
+        return kinds;
     }
 
     private static String name(String name, String what) {

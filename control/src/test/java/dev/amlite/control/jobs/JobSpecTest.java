@@ -32,6 +32,27 @@ class JobSpecTest {
     }
 
     @Test
+    void aSubmissionAgainDiffersOnlyInWhatItChangesNotInHowItNamesThings() {
+        JobSpec stored = parse("""
+                {"command":"python train.py --out ${{outputs.model}}","displayName":"first",
+                 "environmentId":"/subscriptions/s/resourceGroups/g/providers/Microsoft.MachineLearningServices/workspaces/w/environments/env/versions/1",
+                 "computeId":"/subscriptions/s/resourceGroups/g/providers/Microsoft.MachineLearningServices/workspaces/w/computes/cpu",
+                 "outputs":{"model":{"jobOutputType":"uri_folder","mode":"ReadWriteMount","uri":"azureml://datastores/workspaceblobstore/paths/out"}}}""");
+        String again = """
+                {"command":"python train.py --out ${{outputs.model}}","displayName":"second",
+                 "environmentId":"azureml:env:1","computeId":"azureml:cpu",
+                 "outputs":{"model":{"jobOutputType":"uri_folder","mode":"ReadWriteMount"}}}""";
+        assertThat(stored.unchangeable(parse(again))).as("short names, a new display name, no output path yet")
+                .isEmpty();
+        assertThat(stored.unchangeable(parse(again.replace("train.py", "eval.py").replace("azureml:cpu", "azureml:gpu")
+                .replace("\"displayName\"", "\"environmentVariables\":{\"A\":\"1\"},\"displayName\""))))
+                .containsExactly("command", "compute", "environment_variables");
+        assertThat(stored.unchangeable(parse(again.replace("azureml:env:1", "azureml:env:2")
+                .replace("\"uri_folder\"", "\"uri_file\""))))
+                .containsExactly("environment", "outputs");
+    }
+
+    @Test
     void aJobThatCannotRunIsRefusedBeforeItIsStored() {
         assertThatThrownBy(() -> parse("{\"command\":\"echo ${{inputs.x}}\",\"environmentId\":\"azureml:e:1\","
                 + "\"computeId\":\"c1\"}")).hasMessageContaining("has no input 'x'");
