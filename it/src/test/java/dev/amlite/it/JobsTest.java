@@ -282,6 +282,38 @@ class JobsTest {
     }
 
     @Test
+    void theSameJobSubmittedSeveralTimesAtOnceIsOneJobRunOnce() throws Exception {
+        cli.ok("ml", "environment", "create", "-n", "plain", "--version", "1", "--image", "python:3.11", "-o", "none");
+        String workspace = "/subscriptions/" + server.subscriptionId()
+                + "/resourceGroups/rg1/providers/Microsoft.MachineLearningServices/workspaces/mlw";
+        String body = "{\"properties\":{\"jobType\":\"Command\",\"command\":\"echo ran-once-$RANDOM\","
+                + "\"environmentId\":\"azureml:plain:1\",\"computeId\":\"azureml:cpu-cluster\"}}";
+        String token = server.adminToken();
+        // Eight submissions released together over HTTP, as a client's retries racing its first try would be.
+        java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+        List<java.util.concurrent.Future<TestServer.Answer>> submits = new java.util.ArrayList<>();
+        try (var threads = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int i = 0; i < 8; i++) {
+                submits.add(threads.submit(() -> {
+                    go.await();
+                    return server.callAlone("PUT", workspace + "/jobs/atonce?api-version=2024-04-01", token, body);
+                }));
+            }
+            go.countDown();
+            List<Integer> statuses = new java.util.ArrayList<>();
+            for (var submit : submits) {
+                statuses.add(submit.get().status());
+            }
+            assertThat(statuses).as("one made it, the others got it").containsOnly(200, 201);
+            assertThat(statuses).containsOnlyOnce(201);
+        }
+        awaitJob("atonce", j -> j.path("status").asText().equals("Completed"), 60);
+        String log = cli.ok("ml", "job", "stream", "-n", "atonce");
+        assertThat(log.lines().filter(line -> line.matches("ran-once-\\d+"))).as("the command ran once: %s", log)
+                .hasSize(1);
+    }
+
+    @Test
     void jobsThatCannotRunAreRefusedAndNothingIsStored() throws Exception {
         String env = "environment:\n  image: python:3.11\n";
         assertThat(cli.run("ml", "job", "create", "-n", "bad1", "-f", yaml("bad1",

@@ -85,15 +85,7 @@ final class JobHandler implements TrackedTypeHandler {
             if (given.hasNonNull("command")) {
                 // A submission again (not a change of name, description or tags): the same job is fine, as a retried
                 // submit is; another one under a taken name would be answered with the old job and never run.
-                List<String> changed = JobSpec.parse(id.parent(), current.document().path("properties"))
-                        .unchangeable(JobSpec.parse(id.parent(), given));
-                if (!changed.isEmpty()) {
-                    throw new ArmException(ErrorCode.Conflict, "A job named '" + id.name() + "' exists already ("
-                            + current.document().path("properties").path("status").asText() + "), and this one "
-                            + "differs in " + String.join(", ", changed) + ". A submitted job's " + String.join(", ",
-                            changed) + " cannot change: only its display name, description and tags can. Submit it "
-                            + "under another name (leave out --name for a new one each time).");
-                }
+                requireSameJob(current, given);
             }
             ObjectNode document = current.documentCopy();
             ObjectNode properties = document.with("properties");
@@ -150,7 +142,19 @@ final class JobHandler implements TrackedTypeHandler {
         }
         ObjectNode document = Json.object();
         document.set("properties", given);
-        StoredResource saved = tracked.write(request.caller(), placement, document);
+        StoredResource saved;
+        try {
+            saved = tracked.write(request.caller(), placement, document);
+        } catch (ArmException e) {
+            StoredResource meanwhile = e.code() == ErrorCode.Conflict ? tracked.store().get(id).orElse(null) : null;
+            if (meanwhile == null) {
+                throw e;
+            }
+            // Submitted by another request at the same moment (a client's retry racing its first try): the same job
+            // is that one, which runs once; another one is refused as a later submission would be.
+            requireSameJob(meanwhile, given);
+            return ArmResponse.ok(present(meanwhile));
+        }
         String creator = request.caller().signInName() != null ? request.caller().signInName()
                 : request.caller().objectId();
         Tracking tracking = jobs.tracking();
@@ -161,6 +165,20 @@ final class JobHandler implements TrackedTypeHandler {
         tracking.store().updateRun(trackingKey, id.name(), "SCHEDULED", null, null, null);
         jobs.enqueue(id);
         return ArmResponse.created(present(saved));
+    }
+
+    /** Refuses a submission under the name of {@code current} that is not the same job. */
+    private static void requireSameJob(StoredResource current, ObjectNode given) {
+        ResourceId workspace = current.id().parent();
+        List<String> changed = JobSpec.parse(workspace, current.document().path("properties"))
+                .unchangeable(JobSpec.parse(workspace, given));
+        if (!changed.isEmpty()) {
+            throw new ArmException(ErrorCode.Conflict, "A job named '" + current.id().name() + "' exists already ("
+                    + current.document().path("properties").path("status").asText() + "), and this one differs in "
+                    + String.join(", ", changed) + ". A submitted job's " + String.join(", ", changed) + " cannot "
+                    + "change: only its display name, description and tags can. Submit it under another name (leave "
+                    + "out --name for a new one each time).");
+        }
     }
 
     @Override
