@@ -110,14 +110,15 @@ final class TestServer implements AutoCloseable {
 
     /** A call on a connection of its own (HTTP/1.1, not one shared HTTP/2 connection), as separate clients make. */
     Answer callAlone(String method, String pathAndQuery, String token, String body) throws Exception {
-        HttpClient alone = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .sslContext(server.certificate().isPresent()
-                        ? HttpTransport.trusting(server.certificate().get()) : javax.net.ssl.SSLContext.getDefault())
-                .build();
         HttpRequest request = HttpRequest.newBuilder(URI.create(url() + pathAndQuery))
                 .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
                 .method(method, HttpRequest.BodyPublishers.ofString(body)).build();
-        return answer(alone.send(request, HttpResponse.BodyHandlers.ofString()));
+        try (HttpClient alone = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .sslContext(server.certificate().isPresent()
+                        ? HttpTransport.trusting(server.certificate().get()) : javax.net.ssl.SSLContext.getDefault())
+                .build()) {
+            return answer(alone.send(request, HttpResponse.BodyHandlers.ofString()));
+        }
     }
 
     /** A call with extra headers (If-Match, If-None-Match). */

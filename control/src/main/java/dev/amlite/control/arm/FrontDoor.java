@@ -129,18 +129,18 @@ public final class FrontDoor implements HttpService {
         if (route.rbacAction() != null) {
             authorizer.check(caller, route.rbacAction(), route.scope());
         }
-        Preconditions preconditions = new Preconditions(request.headers().first(HeaderNames.IF_MATCH).orElse(null),
-                request.headers().first(HeaderNames.IF_NONE_MATCH).orElse(null));
-        boolean write = method.equals("PUT") || method.equals("PATCH") || method.equals("DELETE");
-        if (write && route.kind() == Route.RouteKind.RESOURCE && !preconditions.equals(Preconditions.NONE)) {
+        // A read's If-None-Match is a cache's (an etag to compare), not a create-only condition: reads ignore both.
+        boolean write = route.kind() == Route.RouteKind.RESOURCE
+                && (method.equals("PUT") || method.equals("PATCH") || method.equals("DELETE"));
+        Preconditions preconditions = write ? new Preconditions(request.headers().first(HeaderNames.IF_MATCH)
+                .orElse(null), request.headers().first(HeaderNames.IF_NONE_MATCH).orElse(null)) : Preconditions.NONE;
+        boolean unconditional = preconditions.equals(Preconditions.NONE);
+        if (!unconditional) {
             preconditions.check(path.resource(), etags.apply(path.resource()));
         }
         ArmRequest armRequest = new ArmRequest(method, path, apiVersion, body, query, caller, requestId,
-                HttpSupport.baseUrl(request), HttpSupport.clientAddress(request),
-                write ? preconditions : Preconditions.NONE);
+                HttpSupport.baseUrl(request), HttpSupport.clientAddress(request), preconditions);
         ResourceTypeHandler handler = handlers.handlerFor(route.handlerType());
-        boolean unconditionalWrite = write && route.kind() == Route.RouteKind.RESOURCE
-                && armRequest.preconditions().equals(Preconditions.NONE);
         for (int attempt = 1; ; attempt++) {
             try {
                 return dispatch(handler, route, method, armRequest);
@@ -148,7 +148,7 @@ public final class FrontDoor implements HttpService {
                 // Another request changed the resource between the handler's read and its write. A client that
                 // sent no If-Match asked for last-writer-wins, as ARM gives it: the server reads again and applies
                 // the request again (PUT, PATCH and DELETE are idempotent) instead of handing the race to it.
-                if (!unconditionalWrite || e.code() != ErrorCode.PreconditionFailed || attempt >= WRITE_ATTEMPTS) {
+                if (!write || !unconditional || e.code() != ErrorCode.PreconditionFailed || attempt >= WRITE_ATTEMPTS) {
                     throw e;
                 }
                 LOG.debug("Request {} {} overtaken by another write (attempt {}); applying it again", requestId,

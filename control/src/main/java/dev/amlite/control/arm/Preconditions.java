@@ -34,14 +34,16 @@ public record Preconditions(String ifMatch, String ifNoneMatch) {
     public void check(ResourceId resource, Optional<String> etag) {
         if (createOnly() && etag.isPresent()) {
             throw new ArmException(ErrorCode.PreconditionFailed, "The resource '" + resource.id() + "' exists already, "
-                    + "and the request asked to create it only (If-None-Match: *).");
+                    + "and the request asked to create it only (If-None-Match: *). Leave the header out to replace it, or "
+                    + "choose another name.");
         }
         if (ifMatch == null) {
             return;
         }
         if (etag.isEmpty()) {
             throw new ArmException(ErrorCode.PreconditionFailed, "The resource '" + resource.id() + "' does not exist, "
-                    + "and the request asked to change it only as it was (If-Match: " + ifMatch + ").");
+                    + "and the request asked to change it only as it was (If-Match: " + ifMatch + "). Leave the header out "
+                    + "to create it.");
         }
         if (!ifMatch.equals("*") && !unquoted(ifMatch).equals(unquoted(etag.get()))) {
             throw new ArmException(ErrorCode.PreconditionFailed, "The resource '" + resource.id() + "' has etag "

@@ -381,11 +381,6 @@ public final class Jobs implements AutoCloseable {
         }
     }
 
-    /**
-     * The jobs in {@code workspace} yet to end that name an asset version {@code deleted} accepts (an
-     * {@code AssetUses.User}): a queued job copies its code and inputs when it starts, and a running one's record
-     * should still lead to what it ran.
-     */
     /** The jobs (by name) not yet given a node of {@code compute}, as a compute's delete names them. */
     public List<String> waitingFor(ResourceId compute) {
         List<String> names = new ArrayList<>();
@@ -399,6 +394,11 @@ public final class Jobs implements AutoCloseable {
         return names;
     }
 
+    /**
+     * The jobs in {@code workspace} yet to end that name an asset version {@code deleted} accepts (an
+     * {@code AssetUses.User}): a queued job copies its code and inputs when it starts, and a running one's record
+     * should still lead to what it ran.
+     */
     public List<String> assetUsers(ResourceId workspace, java.util.function.Predicate<ResourceId> deleted) {
         List<String> users = new ArrayList<>();
         for (StoredResource job : store.listChildren(workspace, TYPE_KEY)) {
