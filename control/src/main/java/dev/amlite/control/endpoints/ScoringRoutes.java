@@ -92,8 +92,18 @@ final class ScoringRoutes {
                 properties.path("authMode").asText(EndpointRoute.KEY),
                 auth.credentials(endpointId), new WeightedSplit(weights), mirrorTo, new ShareSampler(mirrorPercent),
                 Map.copyOf(deployments), limit, log);
-        routes.values().removeIf(r -> r.id().equalsIgnoreCase(endpointId.id()));
-        routes.put(key(endpoint.location(), endpoint.id().name()), route);
+        replace(routes, key(endpoint.location(), endpoint.id().name()), route);
+    }
+
+    /**
+     * Puts an endpoint's new route in place of its old one. The new one goes in first and only then are other keys of
+     * the same endpoint removed: removing first left a moment in which a request found no route and was answered
+     * 404 EndpointNotFound, which a rolling update under load showed.
+     */
+    static void replace(Map<String, EndpointRoute> routes, String key, EndpointRoute route) {
+        routes.put(key, route);
+        routes.entrySet().removeIf(entry -> !entry.getKey().equals(key)
+                && entry.getValue().id().equalsIgnoreCase(route.id()));
     }
 
     /** The ids (lower-case) of the endpoints with a route now. */
