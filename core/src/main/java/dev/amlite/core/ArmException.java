@@ -11,16 +11,38 @@ public final class ArmException extends RuntimeException {
     private final ErrorCode code;
     private final String target;
     private final List<ArmError> details;
+    /** The resource a create found already made (by another request at the same moment), or null. */
+    private final ResourceId alreadyMade;
 
     public ArmException(ErrorCode code, String message) {
         this(code, message, null, List.of());
     }
 
     public ArmException(ErrorCode code, String message, String target, List<ArmError> details) {
+        this(code, message, target, details, null);
+    }
+
+    private ArmException(ErrorCode code, String message, String target, List<ArmError> details,
+                         ResourceId alreadyMade) {
         super(message, null, false, false);
         this.code = requireNonNull(code, "code is null");
         this.target = target;
         this.details = List.copyOf(details);
+        this.alreadyMade = alreadyMade;
+    }
+
+    /**
+     * Conflict: creating {@code id} found it made in the meantime. The front door tells it from other conflicts: a
+     * PUT that lost the race to create its own resource is applied again, to what is there now.
+     */
+    public static ArmException alreadyMade(ResourceId id) {
+        return new ArmException(ErrorCode.Conflict, "The resource '" + id.id() + "' already exists.", null, List.of(),
+                id);
+    }
+
+    /** Whether this is {@link #alreadyMade(ResourceId)} of {@code id}. */
+    public boolean isAlreadyMade(ResourceId id) {
+        return alreadyMade != null && alreadyMade.key().equals(id.key());
     }
 
     public ErrorCode code() {

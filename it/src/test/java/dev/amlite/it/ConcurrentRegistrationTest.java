@@ -191,4 +191,45 @@ class ConcurrentRegistrationTest {
         assertThat(missing.status()).isEqualTo(412);
         assertThat(missing.message()).contains("does not exist");
     }
+
+    @Test
+    void firstCreatesOfOneResourceAtOnceAllLandAsOne() throws Exception {
+        String subscription = "/subscriptions/" + server.subscriptionId();
+        String workspaces = subscription + "/resourceGroups/racerg/providers/Microsoft.MachineLearningServices/workspaces/";
+        for (int round = 1; round <= 3; round++) {
+            Map<String, String> resources = new java.util.LinkedHashMap<>();
+            resources.put(subscription + "/resourceGroups/together" + round + "?api-version=2021-04-01",
+                    "{\"location\":\"japaneast\"}");
+            resources.put(base + "/models/first" + round + API, "{\"properties\":{\"description\":\"d\"}}");
+            resources.put(base + "/onlineEndpoints/ep-first" + round + API,
+                    "{\"location\":\"japaneast\",\"properties\":{\"authMode\":\"Key\"}}");
+            resources.put(workspaces + "first" + round + API, "{\"location\":\"japaneast\",\"properties\":{}}");
+            for (Map.Entry<String, String> resource : resources.entrySet()) {
+                List<Callable<TestServer.Answer>> tasks = new ArrayList<>();
+                for (int i = 0; i < AT_ONCE; i++) {
+                    tasks.add(() -> server.callAlone("PUT", resource.getKey(), token, resource.getValue()));
+                }
+                List<Integer> statuses = atOnce(tasks).stream().map(TestServer.Answer::status).toList();
+                // Before, whichever lost the race to insert the row was answered 409 'already exists', though the
+                // same PUT a moment later is answered 200 with what is there.
+                assertThat(statuses).as("round %d, %s", round, resource.getKey()).containsOnly(200, 201);
+                assertThat(statuses.stream().filter(s -> s == 201)).as("made once").hasSize(1);
+            }
+            // The workspace's losers made storage accounts of their own and gave them back.
+            assertThat(server.call("GET", subscription + "/resourceGroups/racerg/providers/Microsoft.Storage/"
+                    + "storageAccounts?api-version=2023-01-01", token, (String) null).body().path("value"))
+                    .as("one storage account per workspace").hasSize(1 + round);
+
+            String createOnly = subscription + "/resourceGroups/once" + round + "?api-version=2021-04-01";
+            List<Callable<TestServer.Answer>> tasks = new ArrayList<>();
+            for (int i = 0; i < AT_ONCE; i++) {
+                tasks.add(() -> server.callAlone("PUT", createOnly, token, "{\"location\":\"japaneast\"}",
+                        Map.of("If-None-Match", "*")));
+            }
+            List<TestServer.Answer> answers = atOnce(tasks);
+            assertThat(answers.stream().filter(a -> a.status() == 201)).as("created once").hasSize(1);
+            assertThat(answers.stream().filter(a -> a.status() != 201).map(TestServer.Answer::code))
+                    .as("the others asked to create only").containsOnly("PreconditionFailed");
+        }
+    }
 }

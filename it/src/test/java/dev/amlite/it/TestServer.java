@@ -110,9 +110,17 @@ final class TestServer implements AutoCloseable {
 
     /** A call on a connection of its own (HTTP/1.1, not one shared HTTP/2 connection), as separate clients make. */
     Answer callAlone(String method, String pathAndQuery, String token, String body) throws Exception {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(url() + pathAndQuery))
+        return callAlone(method, pathAndQuery, token, body, java.util.Map.of());
+    }
+
+    /** {@link #callAlone(String, String, String, String)} with extra headers (If-None-Match). */
+    Answer callAlone(String method, String pathAndQuery, String token, String body,
+                     java.util.Map<String, String> headers) throws Exception {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(url() + pathAndQuery))
                 .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
-                .method(method, HttpRequest.BodyPublishers.ofString(body)).build();
+                .method(method, HttpRequest.BodyPublishers.ofString(body));
+        headers.forEach(builder::header);
+        HttpRequest request = builder.build();
         try (HttpClient alone = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .sslContext(server.certificate().isPresent()
                         ? HttpTransport.trusting(server.certificate().get()) : javax.net.ssl.SSLContext.getDefault())

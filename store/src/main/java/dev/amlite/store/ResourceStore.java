@@ -94,7 +94,7 @@ public final class ResourceStore {
             }
         } catch (RuntimeException e) {
             if (Database.isUniqueViolation(e)) {
-                throw new ArmException(ErrorCode.Conflict, "The resource '" + id.id() + "' already exists.");
+                throw ArmException.alreadyMade(id);
             }
             throw e;
         }

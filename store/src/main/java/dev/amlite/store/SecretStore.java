@@ -5,6 +5,7 @@ import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import static java.util.Objects.requireNonNull;
 
@@ -22,18 +23,52 @@ public final class SecretStore {
     }
 
     public void put(ResourceId owner, String name, String sealed) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                update(owner, name, sealed);
+                return;
+            } catch (RuntimeException e) {
+                // Another put made the row between this one's UPDATE and its INSERT: the UPDATE finds it now.
+                if (!Database.isUniqueViolation(e) || attempt == 3) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /**
+     * Stores the value unless the owner has one under that name already; false then, and the stored value stays. For
+     * values made once (an endpoint's keys): of requests making them at the same moment, one value wins for all.
+     */
+    public boolean putIfAbsent(ResourceId owner, String name, String sealed) {
+        try {
+            jdbi.useHandle(handle -> insert(handle, owner, name, sealed));
+            return true;
+        } catch (RuntimeException e) {
+            if (Database.isUniqueViolation(e)) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    private void update(ResourceId owner, String name, String sealed) {
         jdbi.useTransaction(handle -> {
             int updated = handle.createUpdate("UPDATE secrets SET sealed = :sealed, updated_at = :now"
                             + " WHERE owner_key = :owner AND secret_name = :name")
                     .bind("sealed", sealed).bind("now", clock.instant()).bind("owner", owner.key()).bind("name", name)
                     .execute();
             if (updated == 0) {
-                handle.createUpdate("INSERT INTO secrets (owner_key, secret_name, sealed, updated_at)"
-                                + " VALUES (:owner, :name, :sealed, :now)")
-                        .bind("owner", owner.key()).bind("name", name).bind("sealed", sealed).bind("now", clock.instant())
-                        .execute();
+                insert(handle, owner, name, sealed);
             }
         });
+    }
+
+    private void insert(Handle handle, ResourceId owner, String name, String sealed) {
+        handle.createUpdate("INSERT INTO secrets (owner_key, secret_name, sealed, updated_at)"
+                        + " VALUES (:owner, :name, :sealed, :now)")
+                .bind("owner", owner.key()).bind("name", name).bind("sealed", sealed).bind("now", clock.instant())
+                .execute();
     }
 
     public Optional<String> get(ResourceId owner, String name) {

@@ -13,7 +13,8 @@ import static java.util.Objects.requireNonNull;
 /**
  * One authenticated management request as handlers see it. {@code baseUrl} is how the client reached us and
  * {@code clientAddress} the IP address it came from (private endpoints decide on it); {@code preconditions} its
- * If-Match and If-None-Match, which the front door checked against the stored resource before the handler ran.
+ * If-Match and If-None-Match, which the front door checked against the stored resource before the handler ran
+ * and {@code TrackedResources.place} checks again against the row a PUT will write.
  */
 public record ArmRequest(String method, ArmPath path, String apiVersion, JsonNode body, Map<String, String> query,
                          Caller caller, String requestId, String baseUrl, String clientAddress,

@@ -134,8 +134,7 @@ public final class FrontDoor implements HttpService {
                 && (method.equals("PUT") || method.equals("PATCH") || method.equals("DELETE"));
         Preconditions preconditions = write ? new Preconditions(request.headers().first(HeaderNames.IF_MATCH)
                 .orElse(null), request.headers().first(HeaderNames.IF_NONE_MATCH).orElse(null)) : Preconditions.NONE;
-        boolean unconditional = preconditions.equals(Preconditions.NONE);
-        if (!unconditional) {
+        if (!preconditions.equals(Preconditions.NONE)) {
             preconditions.check(path.resource(), etags.apply(path.resource()));
         }
         ArmRequest armRequest = new ArmRequest(method, path, apiVersion, body, query, caller, requestId,
@@ -145,10 +144,7 @@ public final class FrontDoor implements HttpService {
             try {
                 return dispatch(handler, route, method, armRequest);
             } catch (ArmException e) {
-                // Another request changed the resource between the handler's read and its write. A client that
-                // sent no If-Match asked for last-writer-wins, as ARM gives it: the server reads again and applies
-                // the request again (PUT, PATCH and DELETE are idempotent) instead of handing the race to it.
-                if (!write || !unconditional || e.code() != ErrorCode.PreconditionFailed || attempt >= WRITE_ATTEMPTS) {
+                if (!write || !preconditions.applyAgain(e, path.resource()) || attempt >= WRITE_ATTEMPTS) {
                     throw e;
                 }
                 LOG.debug("Request {} {} overtaken by another write (attempt {}); applying it again", requestId,

@@ -33,9 +33,7 @@ public record Preconditions(String ifMatch, String ifNoneMatch) {
      */
     public void check(ResourceId resource, Optional<String> etag) {
         if (createOnly() && etag.isPresent()) {
-            throw new ArmException(ErrorCode.PreconditionFailed, "The resource '" + resource.id() + "' exists already, "
-                    + "and the request asked to create it only (If-None-Match: *). Leave the header out to replace it, or "
-                    + "choose another name.");
+            throw existsAlready(resource);
         }
         if (ifMatch == null) {
             return;
@@ -50,6 +48,28 @@ public record Preconditions(String ifMatch, String ifNoneMatch) {
                     + etag.get() + ", not " + ifMatch + " (If-Match): it changed since it was read. Read it again and "
                     + "retry.");
         }
+    }
+
+    /**
+     * Whether a write that failed with {@code failure} is applied again. It is when another request changed its
+     * resource between the handler's read and its write (PreconditionFailed from the store), or made it between the
+     * handler's finding it absent and its create, and the client set no condition: that asks for last-writer-wins,
+     * as ARM gives it, so the server reads again and applies the request again (PUT, PATCH and DELETE are
+     * idempotent) instead of handing the race to the client. A create-only write that lost the race to create fails
+     * with 412, as it would have a moment later; any other failure is the answer.
+     */
+    public boolean applyAgain(ArmException failure, ResourceId resource) {
+        boolean made = failure.isAlreadyMade(resource);
+        if (made && createOnly()) {
+            throw existsAlready(resource);
+        }
+        return equals(NONE) && (made || failure.code() == ErrorCode.PreconditionFailed);
+    }
+
+    private static ArmException existsAlready(ResourceId resource) {
+        return new ArmException(ErrorCode.PreconditionFailed, "The resource '" + resource.id() + "' exists already, "
+                + "and the request asked to create it only (If-None-Match: *). Leave the header out to replace it, or "
+                + "choose another name.");
     }
 
     private static String unquoted(String etag) {

@@ -44,7 +44,7 @@ final class EndpointAuth {
     void ensure(ResourceId endpoint) {
         for (String name : new String[] {PRIMARY, SECONDARY, TOKEN_SECRET}) {
             if (secrets.get(endpoint, name).isEmpty()) {
-                secrets.put(endpoint, name, secrets.newKey(32));
+                secrets.putIfAbsent(endpoint, name, secrets.newKey(32));
             }
         }
     }

@@ -150,7 +150,7 @@ public final class ContainerRegistryHandler implements TrackedTypeHandler {
     private void adminChanged(ResourceId id, boolean enabled) {
         for (String name : PASSWORDS) {
             if (enabled && secrets.get(id, name).isEmpty()) {
-                secrets.put(id, name, secrets.newPassword(32));
+                secrets.putIfAbsent(id, name, secrets.newPassword(32));
             } else if (!enabled) {
                 secrets.delete(id, name);
             }

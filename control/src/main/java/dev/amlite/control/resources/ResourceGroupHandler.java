@@ -124,6 +124,7 @@ public final class ResourceGroupHandler implements ResourceTypeHandler {
         ObjectNode tags = Documents.tags(body.get("tags"));
         policy.enforce(new PolicyEngine.Candidate(id, ResourceId.RESOURCE_GROUP_TYPE, region.name(), tags));
         Optional<StoredResource> current = store.get(id);
+        request.preconditions().check(id, current.map(StoredResource::etag));
         ObjectNode document = Json.object();
         document.put("location", region.name());
         if (body.hasNonNull("managedBy")) {

@@ -27,6 +27,11 @@ public final class ResourceSecrets {
         store.put(owner, name, box.seal(plaintext));
     }
 
+    /** Stores the value unless there is one already (that one stays); whether this one was stored. */
+    public boolean putIfAbsent(ResourceId owner, String name, String plaintext) {
+        return store.putIfAbsent(owner, name, box.seal(plaintext));
+    }
+
     public Optional<String> get(ResourceId owner, String name) {
         return store.get(owner, name).map(box::open);
     }

@@ -69,7 +69,13 @@ public final class TrackedResources {
         ObjectNode tags = Documents.tags(body.get("tags"));
         String canonicalType = provider.namespace() + "/" + typeInfo.resourceType();
         policy.enforce(new PolicyEngine.Candidate(id, canonicalType, location, tags));
-        return new Placement(id, canonicalType, location, tags, parent, store.get(id));
+        Optional<StoredResource> current = store.get(id);
+        if (id.key().equals(request.resource().key())) {
+            // Checked against the row the write will replace (only if its etag is still this one) or create (only if
+            // there is none), so the request's If-Match / If-None-Match hold exactly, not only as the front door saw.
+            request.preconditions().check(id, current.map(StoredResource::etag));
+        }
+        return new Placement(id, canonicalType, location, tags, parent, current);
     }
 
     /** Stores the document (insert when new, replace otherwise) with systemData, and answers 201 or 200. */

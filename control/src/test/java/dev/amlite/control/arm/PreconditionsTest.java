@@ -33,4 +33,22 @@ class PreconditionsTest {
         assertThatCode(() -> new Preconditions(" ", "").check(ID, Optional.empty())).as("blank headers are none")
                 .doesNotThrowAnyException();
     }
+
+    @Test
+    void aWriteThatLostARaceIsAppliedAgainOnlyWhenTheClientSetNoCondition() {
+        ArmException made = ArmException.alreadyMade(ID);
+        ArmException changed = new ArmException(ErrorCode.PreconditionFailed, "etag changed");
+        org.assertj.core.api.Assertions.assertThat(Preconditions.NONE.applyAgain(made, ID)).isTrue();
+        org.assertj.core.api.Assertions.assertThat(Preconditions.NONE.applyAgain(changed, ID)).isTrue();
+        org.assertj.core.api.Assertions.assertThat(Preconditions.NONE.applyAgain(
+                ArmException.alreadyMade(ResourceId.parse("/subscriptions/s/resourceGroups/other")), ID))
+                .as("another resource it made (a workspace's storage account) is not its own race").isFalse();
+        org.assertj.core.api.Assertions.assertThat(Preconditions.NONE.applyAgain(
+                new ArmException(ErrorCode.Conflict, "in use"), ID)).isFalse();
+        org.assertj.core.api.Assertions.assertThat(new Preconditions("\"3f2a\"", null).applyAgain(changed, ID))
+                .as("If-Match: the change it was based on is gone").isFalse();
+        assertThatThrownBy(() -> new Preconditions(null, "*").applyAgain(made, ID))
+                .isInstanceOfSatisfying(ArmException.class, e -> org.assertj.core.api.Assertions.assertThat(e.code())
+                        .isEqualTo(ErrorCode.PreconditionFailed)).hasMessageContaining("exists already");
+    }
 }

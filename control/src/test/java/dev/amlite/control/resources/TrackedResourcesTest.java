@@ -1,0 +1,80 @@
+package dev.amlite.control.resources;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.amlite.control.arm.ArmRequest;
+import dev.amlite.control.arm.Preconditions;
+import dev.amlite.control.catalog.Catalog;
+import dev.amlite.control.identity.Caller;
+import dev.amlite.control.policy.PolicyEngine;
+import dev.amlite.core.ArmException;
+import dev.amlite.core.ArmPath;
+import dev.amlite.core.ErrorCode;
+import dev.amlite.core.Json;
+import dev.amlite.core.ResourceId;
+import dev.amlite.store.Database;
+import dev.amlite.store.DatabaseConfig;
+import dev.amlite.store.PrincipalKind;
+import dev.amlite.store.ResourceStore;
+import dev.amlite.store.StoreVendor;
+import dev.amlite.store.StoredResource;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class TrackedResourcesTest {
+    @TempDir
+    Path temporary;
+
+    private static final Caller ADMIN = new Caller("oid", "tid", PrincipalKind.User, "admin", "Admin",
+            Instant.now().plusSeconds(3600));
+
+    private static ArmRequest put(ResourceId id, Preconditions conditions) {
+        return new ArmRequest("PUT", ArmPath.parse(id.id()), "2024-04-01", Json.parse("{\"location\":\"japaneast\"}"),
+                Map.of(), ADMIN, "r", "https://localhost", "127.0.0.1", conditions);
+    }
+
+    private static void refusedWith412(Runnable place) {
+        assertThatThrownBy(place::run).isInstanceOfSatisfying(ArmException.class,
+                e -> assertThat(e.code()).isEqualTo(ErrorCode.PreconditionFailed));
+    }
+
+    @Test
+    void placeHoldsTheRequestsConditionsAgainstTheRowTheWriteWillReplace() {
+        try (Database database = Database.open(new DatabaseConfig(StoreVendor.embeddedH2Url(temporary), null, null, 2))) {
+            ResourceStore store = new ResourceStore(database, Clock.systemUTC());
+            Catalog catalog = Catalog.standard();
+            ProviderRegistrations registrations = new ProviderRegistrations(store, catalog);
+            TrackedResources tracked = new TrackedResources(store, catalog, registrations,
+                    new PolicyEngine(store, Clock.systemUTC(), Duration.ofMinutes(1)), Clock.systemUTC());
+            store.insert(ResourceId.subscription("s1"), null, Json.object());
+            registrations.setState("s1", catalog.provider("Microsoft.MachineLearningServices").orElseThrow(),
+                    "Registered");
+            ResourceId group = ResourceId.resourceGroup("s1", "g1");
+            store.insert(group, "japaneast", Json.object());
+            ResourceId workspace = group.provider("Microsoft.MachineLearningServices", "workspaces", "w");
+            ObjectNode body = Json.object().put("location", "japaneast");
+
+            Preconditions createOnly = new Preconditions(null, "*");
+            assertThat(tracked.place(put(workspace, createOnly), workspace, body).current()).isEmpty();
+            // Made by another request after the front door found it absent: the create-only request must not
+            // replace it.
+            StoredResource made = store.insert(workspace, "japaneast", Json.object());
+            refusedWith412(() -> tracked.place(put(workspace, createOnly), workspace, body));
+            refusedWith412(() -> tracked.place(put(workspace, new Preconditions("\"stale\"", null)), workspace, body));
+            assertThat(tracked.place(put(workspace, new Preconditions(made.etag(), null)), workspace,
+                    body).current()).isPresent();
+            // The request's conditions are about its own resource, not about others its handler places (a
+            // workspace's storage account).
+            ResourceId other = group.provider("Microsoft.MachineLearningServices", "workspaces", "other");
+            store.insert(other, "japaneast", Json.object());
+            assertThatCode(() -> tracked.place(put(workspace, createOnly), other, body)).doesNotThrowAnyException();
+        }
+    }
+}
