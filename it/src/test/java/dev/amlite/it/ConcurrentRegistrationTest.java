@@ -232,4 +232,38 @@ class ConcurrentRegistrationTest {
                     .as("the others asked to create only").containsOnly("PreconditionFailed");
         }
     }
+
+    @Test
+    void everyResourceReadCarriesTheEtagItsConditionalWritesTake() throws Exception {
+        String group = "/subscriptions/" + server.subscriptionId() + "/resourceGroups/racerg";
+        String endpoint = base + "/onlineEndpoints/ep-etag";
+        assertThat(server.call("PUT", endpoint + API, token,
+                "{\"location\":\"japaneast\",\"properties\":{\"authMode\":\"Key\"}}").status()).isEqualTo(201);
+        String storage = server.call("GET", base + API, token, (String) null).body().path("properties")
+                .path("storageAccount").asText();
+        String assignment = server.call("GET", "/subscriptions/" + server.subscriptionId()
+                + "/providers/Microsoft.Authorization/roleAssignments?api-version=2022-04-01", token, (String) null)
+                .body().path("value").get(0).path("id").asText();
+        Map<String, String> patchable = Map.of(group + "?api-version=2021-04-01", "resource group",
+                base + API, "workspace", endpoint + API, "online endpoint");
+        for (Map.Entry<String, String> resource : patchable.entrySet()) {
+            String path = resource.getKey();
+            String etag = server.call("GET", path, token, (String) null).headers().firstValue("ETag").orElse(null);
+            assertThat(etag).as("the %s's ETag", resource.getValue()).isNotBlank();
+            String tags = "{\"tags\":{\"checked\":\"" + resource.getValue() + "\"}}";
+            assertThat(server.call("PATCH", path, token, tags, Map.of("If-Match", "\"stale\"")).status())
+                    .as(resource.getValue()).isEqualTo(412);
+            TestServer.Answer changed = server.call("PATCH", path, token, tags, Map.of("If-Match", etag));
+            assertThat(changed.status()).as(resource.getValue()).isEqualTo(200);
+            assertThat(server.call("PATCH", path, token, tags, Map.of("If-Match", etag)).status())
+                    .as("%s: the etag read before the change is stale now", resource.getValue()).isEqualTo(412);
+        }
+        for (String path : List.of(storage + "?api-version=2023-01-01", assignment + "?api-version=2022-04-01")) {
+            String etag = server.call("GET", path, token, (String) null).headers().firstValue("ETag").orElse(null);
+            assertThat(etag).as(path).isNotBlank();
+            assertThat(server.call("DELETE", path, token, null, Map.of("If-Match", "\"stale\"")).status()).as(path)
+                    .isEqualTo(412);
+            assertThat(server.call("GET", path, token, (String) null).status()).as(path).isEqualTo(200);
+        }
+    }
 }

@@ -56,7 +56,8 @@ final class OnlineEndpointHandler implements TrackedTypeHandler {
 
     @Override
     public ArmResponse get(ArmRequest request) {
-        return ArmResponse.ok(present(tracked.existing(request.resource()), request));
+        StoredResource row = tracked.existing(request.resource());
+        return ArmResponse.ok(present(row, request)).withHeader("ETag", row.etag());
     }
 
     @Override

@@ -112,11 +112,12 @@ public final class PolicyHandlers {
 
         @Override
         public ArmResponse get(ArmRequest request) {
-            ObjectNode document = store.get(request.resource()).orElseThrow(() -> new ArmException(
+            StoredResource row = store.get(request.resource()).orElseThrow(() -> new ArmException(
                     ErrorCode.ResourceNotFound, "The policy assignment '" + request.resource().name()
-                    + "' is not found.")).documentCopy();
+                    + "' is not found."));
+            ObjectNode document = row.documentCopy();
             document.remove("etag");
-            return ArmResponse.ok(document);
+            return ArmResponse.ok(document).withHeader("ETag", row.etag());
         }
 
         @Override

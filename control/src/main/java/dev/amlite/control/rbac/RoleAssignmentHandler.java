@@ -114,9 +114,10 @@ public final class RoleAssignmentHandler implements ResourceTypeHandler {
 
     @Override
     public ArmResponse get(ArmRequest request) {
-        return ArmResponse.ok(present(store.get(request.resource()).orElseThrow(() -> new ArmException(
+        StoredResource row = store.get(request.resource()).orElseThrow(() -> new ArmException(
                 ErrorCode.RoleAssignmentNotFound, "The role assignment '" + request.resource().name()
-                + "' is not found."))));
+                + "' is not found."));
+        return ArmResponse.ok(present(row)).withHeader("ETag", row.etag());
     }
 
     @Override

@@ -26,7 +26,8 @@ public final class GenericResourceHandler implements ResourceTypeHandler {
 
     @Override
     public ArmResponse get(ArmRequest request) {
-        return ArmResponse.ok(tracked.existing(request.resource()).documentCopy());
+        StoredResource row = tracked.existing(request.resource());
+        return ArmResponse.ok(row.documentCopy()).withHeader("ETag", row.etag());
     }
 
     @Override

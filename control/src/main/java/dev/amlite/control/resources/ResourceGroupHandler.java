@@ -98,7 +98,8 @@ public final class ResourceGroupHandler implements ResourceTypeHandler {
 
     @Override
     public ArmResponse get(ArmRequest request) {
-        return ArmResponse.ok(present(existing(request.resource())));
+        StoredResource row = existing(request.resource());
+        return ArmResponse.ok(present(row)).withHeader("ETag", row.etag());
     }
 
     @Override

@@ -78,7 +78,8 @@ public final class WorkspaceHandler implements ResourceTypeHandler {
 
     @Override
     public ArmResponse get(ArmRequest request) {
-        return ArmResponse.ok(present(existing(request.resource()), request));
+        StoredResource row = existing(request.resource());
+        return ArmResponse.ok(present(row, request)).withHeader("ETag", row.etag());
     }
 
     @Override
