@@ -266,4 +266,32 @@ class ConcurrentRegistrationTest {
             assertThat(server.call("GET", path, token, (String) null).status()).as(path).isEqualTo(200);
         }
     }
+
+    @Test
+    void versionsRegisteredWhileTheirModelIsDeletedLeaveItGoneOrWholeNeverEmpty() throws Exception {
+        for (int round = 1; round <= 20; round++) {
+            String model = base + "/models/doomed" + round;
+            assertThat(server.call("PUT", model + API, token, "{\"properties\":{}}").status()).isEqualTo(201);
+            List<Callable<TestServer.Answer>> tasks = new ArrayList<>();
+            for (int v = 1; v <= 3; v++) {
+                String body = "{\"properties\":{\"modelUri\":\"https://example.org/doomed/" + v + "\"}}";
+                String version = model + "/versions/" + v + API;
+                tasks.add(() -> server.callAlone("PUT", version, token, body));
+            }
+            tasks.add(() -> server.callAlone("DELETE", model + API, token, ""));
+            atOnce(tasks);
+            TestServer.Answer container = server.call("GET", model + API, token, (String) null);
+            if (container.status() == 404) {
+                continue;
+            }
+            // One after another, a version PUT after the DELETE makes the model again with that version. Before, a
+            // version the DELETE took away with its model was recorded after it, bringing the model back empty.
+            List<String> versions = new ArrayList<>();
+            server.call("GET", model + "/versions" + API, token, (String) null).body().path("value")
+                    .forEach(v -> versions.add(v.path("name").asText()));
+            assertThat(versions).as("round %d: the model is back, so a version made it", round).isNotEmpty();
+            assertThat(versions).as("round %d: its latest version is one it has", round)
+                    .contains(container.body().path("properties").path("latestVersion").asText());
+        }
+    }
 }

@@ -89,10 +89,17 @@ final class AssetContainerHandler implements TrackedTypeHandler {
         return tracked.save(request.caller(), placement, document, this::present);
     }
 
-    /** Makes the container of a version being registered, or records the version in the existing one. */
-    StoredResource recordVersion(Caller caller, ArmRequest request, ResourceId containerId, String version,
-                                 JsonNode versionProperties) {
+    /**
+     * Makes the container of a version being registered, or records the version in the existing one. {@code made} is
+     * the version row when it is written already: a DELETE of the asset that came after it took it away with the
+     * container, and recording it then would bring the container back, empty, naming a version that is not there.
+     */
+    void recordVersion(Caller caller, ArmRequest request, ResourceId containerId, String version,
+                       JsonNode versionProperties, ResourceId made) {
         for (int attempt = 0; ; attempt++) {
+            if (made != null && !tracked.store().exists(made)) {
+                return;
+            }
             Optional<StoredResource> current = tracked.store().get(containerId);
             ObjectNode document = current.map(StoredResource::documentCopy).orElseGet(Json::object);
             ObjectNode properties = document.with("properties");
@@ -104,9 +111,11 @@ final class AssetContainerHandler implements TrackedTypeHandler {
             properties.put("nextVersion", next(properties.path("nextVersion").asText(null), version));
             try {
                 if (current.isEmpty()) {
-                    return tracked.write(caller, tracked.place(request, containerId, Json.object()), document);
+                    tracked.write(caller, tracked.place(request, containerId, Json.object()), document);
+                } else {
+                    tracked.update(caller, current.get(), document);
                 }
-                return tracked.update(caller, current.get(), document);
+                return;
             } catch (ArmException e) {
                 // Two versions registered at once: read the container again and retry.
                 boolean race = e.code() == ErrorCode.PreconditionFailed || e.code() == ErrorCode.Conflict;

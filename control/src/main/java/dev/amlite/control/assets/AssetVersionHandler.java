@@ -149,7 +149,7 @@ final class AssetVersionHandler implements TrackedTypeHandler {
                 filesChecked = true;
             }
             if (container.isEmpty()) {
-                containers.recordVersion(request.caller(), request, containerId, id.name(), properties);
+                containers.recordVersion(request.caller(), request, containerId, id.name(), properties, null);
             }
             ObjectNode document = Json.object();
             document.set("properties", properties.deepCopy().put("provisioningState", "Succeeded"));
@@ -172,7 +172,7 @@ final class AssetVersionHandler implements TrackedTypeHandler {
                 }
                 throw duplicate(id, "it was registered by another request at the same moment");
             }
-            containers.recordVersion(request.caller(), request, containerId, id.name(), properties);
+            containers.recordVersion(request.caller(), request, containerId, id.name(), properties, id);
             return ArmResponse.created(present(saved)).withHeader("ETag", saved.etag());
         }
     }
