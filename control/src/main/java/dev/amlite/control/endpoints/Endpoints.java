@@ -194,12 +194,24 @@ public final class Endpoints implements AutoCloseable {
                 if (AssetUses.names(properties.path("model").asText(null), deleted)
                         || AssetUses.names(properties.path("codeConfiguration").path("codeId").asText(null), deleted)
                         || AssetUses.names(properties.path("environmentId").asText(null), deleted)) {
-                    users.add("online deployment '" + deployment.id().name() + "' of endpoint '"
-                            + endpoint.id().name() + "'");
+                    users.add(user(endpoint, deployment));
                 }
             }
         }
         return users;
+    }
+
+    /**
+     * A deployment as an asset's user reads it. One on its way out says so: a delete started with --no-wait still
+     * holds its assets until it ends, and the user who started it should wait rather than look for another user.
+     */
+    static String user(StoredResource endpoint, StoredResource deployment) {
+        String named = "online deployment '" + deployment.id().name() + "' of endpoint '" + endpoint.id().name() + "'";
+        if ("Deleting".equals(endpoint.provisioningState())) {
+            return named + " (being deleted with its endpoint: wait for that delete to end)";
+        }
+        return "Deleting".equals(deployment.provisioningState())
+                ? named + " (being deleted: wait for that delete to end)" : named;
     }
 
     /**
