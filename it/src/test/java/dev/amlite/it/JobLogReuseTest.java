@@ -31,7 +31,25 @@ class JobLogReuseTest {
             cli.ok("group", "delete", "-n", "rg1", "--yes");
             cli.ok("group", "create", "-n", "rg1", "-l", "japaneast", "-o", "none");
             cli.ok("ml", "workspace", "create", "-n", "mlw", "-g", "rg1", "-o", "none");
-            String streamed = run(cli, "new-output");
+            // The new 'echo' waits for the only node, which a blocker holds: its log, read while it is queued, is
+            // its own (empty) and not the old group's job's. Before, the old file stayed until the job started, and
+            // a client streaming from submission showed the old output.
+            cli.ok("ml", "compute", "create", "-n", "cpu", "--type", "amlcompute", "--size", "Standard_DS1_v2",
+                    "--max-instances", "1", "-o", "none");
+            Path blocker = temporary.resolve("blocker.yml");
+            Files.writeString(blocker, "command: sleep 60\nenvironment:\n  image: python:3.11\ncompute: azureml:cpu\n");
+            cli.ok("ml", "job", "create", "-f", blocker.toString(), "-n", "blocker", "-o", "none");
+            Path queued = temporary.resolve("queued.yml");
+            Files.writeString(queued, "command: echo new-output\nenvironment:\n  image: python:3.11\ncompute: azureml:cpu\n");
+            cli.ok("ml", "job", "create", "-f", queued.toString(), "-n", "echo", "-o", "none");
+            String job = "/subscriptions/" + server.subscriptionId() + "/resourceGroups/rg1/providers/"
+                    + "Microsoft.MachineLearningServices/workspaces/mlw/jobs/echo";
+            TestServer.Answer log = server.call("POST", job + "/readLogs?api-version=2024-04-01", server.adminToken(),
+                    "{\"offset\":0}");
+            assertThat(log.body().path("status").asText()).as("echo waits for the blocker's node").isEqualTo("Queued");
+            assertThat(log.body().path("content").asText()).doesNotContain("old-group-output");
+            cli.ok("ml", "job", "cancel", "-n", "blocker", "-o", "none");
+            String streamed = cli.ok("ml", "job", "stream", "-n", "echo");
             assertThat(streamed).contains("new-output").doesNotContain("old-group-output")
                     .doesNotContain("purged-workspace-output");
             assertThat(cli.ok("ml", "job", "stream", "-n", "echo")).contains("new-output")

@@ -163,7 +163,7 @@ final class JobHandler implements TrackedTypeHandler {
         tracking.createRun(trackingKey, id.name(), experiment.id(), given.path("displayName").asText(), creator,
                 jobs.clock().millis(), Map.of("mlflow.source.type", "JOB", "azureml.jobName", id.name()));
         tracking.store().updateRun(trackingKey, id.name(), "SCHEDULED", null, null, null);
-        jobs.enqueue(id);
+        jobs.submitted(id);
         return ArmResponse.created(present(saved));
     }
 

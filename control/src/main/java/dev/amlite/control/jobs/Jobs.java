@@ -180,6 +180,21 @@ public final class Jobs implements AutoCloseable {
         return stored;
     }
 
+    /**
+     * A job just made: a log file already under its name is an earlier job's (one of the same name in a workspace
+     * made again at this id, whose data the sweep has not reached yet). It goes now, not when the job starts, so that
+     * a client streaming the log of a job still queued never shows that output.
+     */
+    void submitted(ResourceId job) {
+        try {
+            Files.deleteIfExists(logFile(job));
+        } catch (IOException e) {
+            // The job is stored and must run: its start deletes the file again, or fails the job saying why.
+            LOG.warn("The earlier log of job {} could not be deleted at submission: {}", job.id(), e.toString());
+        }
+        enqueue(job);
+    }
+
     void enqueue(ResourceId job) {
         lock.lock();
         try {
