@@ -34,7 +34,6 @@ final class AssetVersionHandler implements TrackedTypeHandler {
     static final Duration READ_VALIDITY = Duration.ofHours(1);
     static final String UPLOAD_FOLDER = "LocalUpload";
     /** Passes of a PUT overtaken by others registering the same version; a handful is plenty in practice. */
-    private static final int MAX_ATTEMPTS = 20;
     private static final Pattern UPLOAD_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9-]{0,63}");
     private final TrackedResources tracked;
     private final AssetKind kind;
@@ -120,61 +119,33 @@ final class AssetVersionHandler implements TrackedTypeHandler {
         Optional<StoredResource> container = tracked.store().get(containerId);
         kind.check(properties, container.map(StoredResource::document).orElse(null));
         String files = kind.filesUri(properties);
-        boolean filesChecked = false;
-        // A version is made once: a PUT that finds it made (or is overtaken by another PUT making it) compares instead
-        // of replacing it, so that two registrations at once never leave the second one's files in the first one's
-        // place. Each pass reads the version again.
-        for (int attempt = 0; ; attempt++) {
-            Optional<StoredResource> current = tracked.store().get(id);
-            if (current.isPresent()) {
-                // Made after the front door checked If-None-Match: still not this request's to replace.
-                request.preconditions().check(id, current.map(StoredResource::etag));
-                try {
-                    StoredResource updated = update(request, current.get(), properties);
-                    return ArmResponse.ok(present(updated)).withHeader("ETag", updated.etag());
-                } catch (ArmException e) {
-                    // The same version PUT twice at once (a retried registration): the one overtaken reads it again,
-                    // as a client that sent no If-Match expects, instead of failing with a conflict it did not cause.
-                    if (e.code() != ErrorCode.PreconditionFailed || request.preconditions().ifMatch() != null
-                            || attempt >= MAX_ATTEMPTS) {
-                        throw e;
-                    }
-                    continue;
-                }
-            }
-            request.preconditions().check(id, Optional.empty());
-            if (files != null && !filesChecked) {
-                storage.datastoreOf(workspaceId, files);
-                storage.requireFiles(workspaceId, files, kind.label().toLowerCase(Locale.ROOT) + " version " + id.name());
-                filesChecked = true;
-            }
-            if (container.isEmpty()) {
-                containers.recordVersion(request.caller(), request, containerId, id.name(), properties, null);
-            }
-            ObjectNode document = Json.object();
-            document.set("properties", properties.deepCopy().put("provisioningState", "Succeeded"));
-            TrackedResources.Placement placement = tracked.place(request, id, Json.object());
-            if (placement.current().isPresent()) {
-                if (attempt < MAX_ATTEMPTS) {
-                    continue; // made since this pass read it
-                }
-                throw duplicate(id, "it was registered by another request at the same moment");
-            }
-            StoredResource saved;
-            try {
-                saved = tracked.write(request.caller(), placement, document);
-            } catch (ArmException e) {
-                if (e.code() != ErrorCode.Conflict) {
-                    throw e;
-                }
-                if (attempt < MAX_ATTEMPTS) {
-                    continue; // inserted by another request at the same moment
-                }
-                throw duplicate(id, "it was registered by another request at the same moment");
-            }
-            containers.recordVersion(request.caller(), request, containerId, id.name(), properties, id);
-            return ArmResponse.created(present(saved)).withHeader("ETag", saved.etag());
+        // A version is made once: a PUT that finds it made compares instead of replacing it, so that two registrations
+        // at once never leave the second one's files in the first one's place. A PUT overtaken by another (the version
+        // changed or was made since it was read here) fails with PreconditionFailed or alreadyMade, and the front
+        // door applies it again from the top, where it finds the version and compares.
+        Optional<StoredResource> current = tracked.store().get(id);
+        if (current.isPresent()) {
+            // Made after the front door checked If-None-Match: still not this request's to replace.
+            request.preconditions().check(id, current.map(StoredResource::etag));
+            StoredResource updated = update(request, current.get(), properties);
+            return ArmResponse.ok(present(updated)).withHeader("ETag", updated.etag());
         }
+        if (files != null) {
+            storage.datastoreOf(workspaceId, files);
+            storage.requireFiles(workspaceId, files, kind.label().toLowerCase(Locale.ROOT) + " version " + id.name());
+        }
+        if (container.isEmpty()) {
+            containers.recordVersion(request.caller(), request, containerId, id.name(), properties, null);
+        }
+        ObjectNode document = Json.object();
+        document.set("properties", properties.deepCopy().put("provisioningState", "Succeeded"));
+        TrackedResources.Placement placement = tracked.place(request, id, Json.object());
+        if (placement.current().isPresent()) {
+            throw ArmException.alreadyMade(id); // made since it was read above
+        }
+        StoredResource saved = tracked.write(request.caller(), placement, document);
+        containers.recordVersion(request.caller(), request, containerId, id.name(), properties, id);
+        return ArmResponse.created(present(saved)).withHeader("ETag", saved.etag());
     }
 
     /** A second PUT of a version: the same content again is fine, changes only to what may change. */

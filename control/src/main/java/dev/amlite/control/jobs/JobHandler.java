@@ -142,19 +142,10 @@ final class JobHandler implements TrackedTypeHandler {
         }
         ObjectNode document = Json.object();
         document.set("properties", given);
-        StoredResource saved;
-        try {
-            saved = tracked.write(request.caller(), placement, document);
-        } catch (ArmException e) {
-            StoredResource meanwhile = e.code() == ErrorCode.Conflict ? tracked.store().get(id).orElse(null) : null;
-            if (meanwhile == null) {
-                throw e;
-            }
-            // Submitted by another request at the same moment (a client's retry racing its first try): the same job
-            // is that one, which runs once; another one is refused as a later submission would be.
-            requireSameJob(meanwhile, given);
-            return ArmResponse.ok(present(meanwhile));
-        }
+        // Submitted by another request at the same moment (a client's retry racing its first try), the insert fails
+        // with alreadyMade and the front door applies this request again: the same job is then that one, which runs
+        // once, and another one is refused as a later submission is.
+        StoredResource saved = tracked.write(request.caller(), placement, document);
         String creator = request.caller().signInName() != null ? request.caller().signInName()
                 : request.caller().objectId();
         Tracking tracking = jobs.tracking();
