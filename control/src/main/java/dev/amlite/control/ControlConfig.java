@@ -21,12 +21,14 @@ import static java.util.Objects.requireNonNull;
  * @param blobRoot             where storage accounts without an external blob service keep their blobs
  * @param pendingUploadTtl     how long the files of an upload that no asset took up are kept (AS-6)
  * @param crashPoints          where a crash test stops the server dead (none, but in crash tests)
+ * @param listPageSize         most items one page of a list answer holds; a nextLink leads to the rest
  */
 public record ControlConfig(byte[] masterKey, ThrottleLimits throttle, Duration accessTokenLifetime,
                             Duration refreshTokenLifetime, Duration secretValidity, long maxManagementBody,
                             int passwordHashIterations, Duration cacheRefresh, String issuerBase,
                             Duration keySyncInterval, Duration softDeleteRetention, java.nio.file.Path blobRoot,
-                            Duration pendingUploadTtl, dev.amlite.control.operations.CrashPoints crashPoints) {
+                            Duration pendingUploadTtl, dev.amlite.control.operations.CrashPoints crashPoints,
+                            int listPageSize) {
     public static final long DEFAULT_MAX_BODY = 4L * 1024 * 1024;
 
     public ControlConfig {
@@ -42,6 +44,9 @@ public record ControlConfig(byte[] masterKey, ThrottleLimits throttle, Duration 
         requireNonNull(blobRoot, "blobRoot is null");
         requireNonNull(pendingUploadTtl, "pendingUploadTtl is null");
         requireNonNull(crashPoints, "crashPoints is null");
+        if (listPageSize < 1) {
+            throw new IllegalArgumentException("listPageSize must be at least 1; " + listPageSize + " was given");
+        }
         masterKey = masterKey.clone();
     }
 
@@ -49,37 +54,43 @@ public record ControlConfig(byte[] masterKey, ThrottleLimits throttle, Duration 
         return new ControlConfig(masterKey, ThrottleLimits.standard(), Duration.ofHours(1), Duration.ofDays(14),
                 Duration.ofDays(365), DEFAULT_MAX_BODY, 120_000, Duration.ofSeconds(5), "https://sts.amlite.local/",
                 Duration.ofHours(1), Duration.ofDays(14), blobRoot, Duration.ofDays(1),
-                dev.amlite.control.operations.CrashPoints.none());
+                dev.amlite.control.operations.CrashPoints.none(), dev.amlite.control.arm.ListPages.DEFAULT_PAGE_SIZE);
     }
 
     public ControlConfig withThrottle(ThrottleLimits limits) {
         return new ControlConfig(masterKey, limits, accessTokenLifetime, refreshTokenLifetime, secretValidity,
                 maxManagementBody, passwordHashIterations, cacheRefresh, issuerBase, keySyncInterval, softDeleteRetention,
-                blobRoot, pendingUploadTtl, crashPoints);
+                blobRoot, pendingUploadTtl, crashPoints, listPageSize);
     }
 
     public ControlConfig withAccessTokenLifetime(Duration lifetime) {
         return new ControlConfig(masterKey, throttle, lifetime, refreshTokenLifetime, secretValidity,
                 maxManagementBody, passwordHashIterations, cacheRefresh, issuerBase, keySyncInterval, softDeleteRetention,
-                blobRoot, pendingUploadTtl, crashPoints);
+                blobRoot, pendingUploadTtl, crashPoints, listPageSize);
     }
 
     public ControlConfig withMaxManagementBody(long bytes) {
         return new ControlConfig(masterKey, throttle, accessTokenLifetime, refreshTokenLifetime, secretValidity,
                 bytes, passwordHashIterations, cacheRefresh, issuerBase, keySyncInterval, softDeleteRetention,
-                blobRoot, pendingUploadTtl, crashPoints);
+                blobRoot, pendingUploadTtl, crashPoints, listPageSize);
     }
 
     public ControlConfig withWorkspaceTimers(Duration keySync, Duration retention) {
         return new ControlConfig(masterKey, throttle, accessTokenLifetime, refreshTokenLifetime, secretValidity,
                 maxManagementBody, passwordHashIterations, cacheRefresh, issuerBase, keySync, retention, blobRoot,
-                pendingUploadTtl, crashPoints);
+                pendingUploadTtl, crashPoints, listPageSize);
     }
 
     public ControlConfig withPendingUploadTtl(Duration ttl) {
         return new ControlConfig(masterKey, throttle, accessTokenLifetime, refreshTokenLifetime, secretValidity,
                 maxManagementBody, passwordHashIterations, cacheRefresh, issuerBase, keySyncInterval, softDeleteRetention,
-                blobRoot, ttl, crashPoints);
+                blobRoot, ttl, crashPoints, listPageSize);
+    }
+
+    public ControlConfig withListPageSize(int size) {
+        return new ControlConfig(masterKey, throttle, accessTokenLifetime, refreshTokenLifetime, secretValidity,
+                maxManagementBody, passwordHashIterations, cacheRefresh, issuerBase, keySyncInterval, softDeleteRetention,
+                blobRoot, pendingUploadTtl, crashPoints, size);
     }
 
     @Override
@@ -91,6 +102,6 @@ public record ControlConfig(byte[] masterKey, ThrottleLimits throttle, Duration 
     public ControlConfig withCrashPoints(dev.amlite.control.operations.CrashPoints points) {
         return new ControlConfig(masterKey, throttle, accessTokenLifetime, refreshTokenLifetime, secretValidity,
                 maxManagementBody, passwordHashIterations, cacheRefresh, issuerBase, keySyncInterval, softDeleteRetention,
-                blobRoot, pendingUploadTtl, points);
+                blobRoot, pendingUploadTtl, points, listPageSize);
     }
 }

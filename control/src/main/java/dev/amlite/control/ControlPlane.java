@@ -2,6 +2,7 @@ package dev.amlite.control;
 
 import dev.amlite.control.arm.FrontDoor;
 import dev.amlite.control.arm.HandlerRegistry;
+import dev.amlite.control.arm.ListPages;
 import dev.amlite.control.catalog.Catalog;
 import dev.amlite.control.identity.Directory;
 import dev.amlite.control.identity.DirectoryApi;
@@ -209,7 +210,8 @@ public final class ControlPlane implements AutoCloseable {
         computes.start();
         jobs.start();
         FrontDoor frontDoor = new FrontDoor(tokens, authorizer, new Throttle(config.throttle(), System::nanoTime),
-                catalog, handlers, meters, config.maxManagementBody(), id -> store.get(id).map(StoredResource::etag));
+                catalog, handlers, meters, config.maxManagementBody(), id -> store.get(id).map(StoredResource::etag),
+                new ListPages(config.listPageSize()));
         return new ControlPlane(frontDoor, new TokenEndpoint(directory, tokens, clock),
                 new DirectoryApi(directory, tokens, authorizer, config.secretValidity()), operations, subscriptions,
                 directory, settings, random, workspaces, assets, new BlobEndpoint(blobAccounts), endpoints, computes, mlflow, jobs,

@@ -1,6 +1,8 @@
 package dev.amlite.sdk;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.amlite.core.Json;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -11,10 +13,12 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Consumer;
 import javax.net.ssl.SSLHandshakeException;
 import static java.util.Objects.requireNonNull;
@@ -83,6 +87,56 @@ public final class ArmClient {
     }
 
     private Response sendUrl(String method, String url, JsonNode body, Map<String, String> headers) {
+        Response response = sendOnce(method, url, body, headers);
+        return method.equals("GET") ? withEveryPage(response, headers) : response;
+    }
+
+    /**
+     * A list answered in pages, as one: the pages its nextLink leads to are fetched and their items appended, so
+     * every caller sees the whole list. A link already followed ends it (a server repeating itself).
+     */
+    private Response withEveryPage(Response first, Map<String, String> headers) {
+        JsonNode body = first.body();
+        if (body == null || !body.path("value").isArray() || !body.path("nextLink").isTextual()) {
+            return first;
+        }
+        ObjectNode whole = ((ObjectNode) body).deepCopy();
+        ArrayNode items = (ArrayNode) whole.get("value");
+        Set<String> followed = new HashSet<>();
+        String next = body.get("nextLink").asText();
+        while (!next.isEmpty() && followed.add(next)) {
+            checkSameServer(next);
+            debug.accept("Following nextLink to the list's next page (" + items.size() + " items so far)");
+            JsonNode page = sendOnce("GET", next, null, headers).body();
+            if (page == null || !page.path("value").isArray()) {
+                break;
+            }
+            items.addAll((ArrayNode) page.get("value"));
+            next = page.path("nextLink").asText("");
+        }
+        whole.remove("nextLink");
+        return new Response(first.status(), first.headers(), whole);
+    }
+
+    /** The bearer token goes only where this client was pointed: a link elsewhere is not followed. */
+    private void checkSameServer(String link) {
+        URI target = URI.create(link);
+        URI home = URI.create(endpoint);
+        boolean same = target.getScheme() != null && target.getScheme().equalsIgnoreCase(home.getScheme())
+                && target.getHost() != null && target.getHost().equalsIgnoreCase(home.getHost())
+                && port(target) == port(home);
+        if (!same) {
+            throw new AmliteException(0, "UnexpectedNextLink", "The list's next page is on another server ("
+                    + target.getScheme() + "://" + target.getAuthority() + ", not " + home.getScheme() + "://"
+                    + home.getAuthority() + "); it was not followed, so that the token is not sent there.", null);
+        }
+    }
+
+    private static int port(URI uri) {
+        return uri.getPort() != -1 ? uri.getPort() : "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
+    }
+
+    private Response sendOnce(String method, String url, JsonNode body, Map<String, String> headers) {
         for (int attempt = 0; ; attempt++) {
             Response response = once(method, url, body, headers);
             if (response.status() == 429 && attempt < MAX_THROTTLE_RETRIES) {

@@ -114,6 +114,7 @@ public final class AmliteServer implements AutoCloseable {
                     .withAccessTokenLifetime(options.accessTokenLifetime())
                     .withWorkspaceTimers(options.keySyncInterval(), options.softDeleteRetention())
                     .withPendingUploadTtl(options.pendingUploadTtl())
+                    .withListPageSize(options.listPageSize())
                     .withCrashPoints(options.crashAt().map(CrashPoints::parse).orElse(CrashPoints.none()));
             ServingConfig serving = ServingConfig.defaults(dataDirectory.resolve("serving"))
                     .withPython(options.python()).withTokenLifetime(options.endpointTokenLifetime())

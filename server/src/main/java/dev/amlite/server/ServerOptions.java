@@ -18,7 +18,8 @@ public record ServerOptions(Path dataDirectory, String host, int port, boolean p
                             Duration keySyncInterval, Duration softDeleteRetention,
                             Duration pendingUploadTtl, String python, Duration endpointTokenLifetime,
                             int mirrorCapacity, long endpointBandwidth, int inferencePort,
-                            int inferenceMaxConnections, EventLoops.Transport scoringIo, Optional<String> crashAt) {
+                            int inferenceMaxConnections, EventLoops.Transport scoringIo, int listPageSize,
+                            Optional<String> crashAt) {
     /** {@link #inferencePort()} when scoring has no port of its own (only the main port's /inference). */
     public static final int NO_INFERENCE_PORT = -1;
 
@@ -52,6 +53,8 @@ public record ServerOptions(Path dataDirectory, String host, int port, boolean p
               --scoring-io io_uring|epoll|nio  how scoring traffic's event loops do their I/O (default io_uring where
                                          the kernel allows it, else epoll, else nio; an unavailable choice falls
                                          back in that order and the log says so)
+              --list-page-size N         most items one page of a management list answer holds; ARM clients follow
+                                         the nextLink to the rest (default 1000)
               --crash-at POINT[:N]       crash tests only: stop the process dead (as SIGKILL) the N-th time work
                                          reaches POINT (docs/moves.md lists the points)
             """;
@@ -80,6 +83,7 @@ public record ServerOptions(Path dataDirectory, String host, int port, boolean p
         Integer inferencePort = null;
         int inferenceMaxConnections = 4096;
         EventLoops.Transport scoringIo = EventLoops.Transport.IO_URING;
+        int listPageSize = dev.amlite.control.arm.ListPages.DEFAULT_PAGE_SIZE;
         String crashAt = null;
         List<String> rest = new ArrayList<>(arguments);
         while (!rest.isEmpty()) {
@@ -123,6 +127,7 @@ public record ServerOptions(Path dataDirectory, String host, int port, boolean p
                         throw new UsageException("--scoring-io: " + e.getMessage());
                     }
                 }
+                case "--list-page-size" -> listPageSize = positive(option, value(option, inlineValue, rest));
                 case "--crash-at" -> {
                     crashAt = value(option, inlineValue, rest);
                     try {
@@ -158,7 +163,7 @@ public record ServerOptions(Path dataDirectory, String host, int port, boolean p
                 Optional.ofNullable(adminPassword), Optional.ofNullable(databaseUrl), Optional.ofNullable(databaseUser),
                 Optional.ofNullable(databasePassword), Optional.ofNullable(masterKey), throttling, tokenLifetime, keySync, retention,
                 pendingUploadTtl, python, endpointTokenLifetime, mirrorCapacity, endpointBandwidth,
-                inferencePort, inferenceMaxConnections, scoringIo, Optional.ofNullable(crashAt));
+                inferencePort, inferenceMaxConnections, scoringIo, listPageSize, Optional.ofNullable(crashAt));
     }
 
     private static int positive(String option, String text) {

@@ -27,7 +27,7 @@ public record ArmResponse(int status, JsonNode body, Map<String, String> headers
         return new ArmResponse(status, null, Map.of());
     }
 
-    /** ARM's list envelope. Our lists are small enough to answer in one page, so there is no nextLink. */
+    /** ARM's list envelope with the whole list; the front door cuts it into pages ({@link ListPages}). */
     public static ArmResponse list(List<? extends JsonNode> items) {
         var body = dev.amlite.core.Json.object();
         var array = body.putArray("value");

@@ -48,11 +48,12 @@ public final class FrontDoor implements HttpService {
     private final MeterRegistry meters;
     private final long maxBodyBytes;
     private final Function<ResourceId, Optional<String>> etags;
+    private final ListPages pages;
 
     /** {@code etags} gives a resource's current etag (empty when it does not exist), for If-Match and If-None-Match. */
     public FrontDoor(TokenService tokens, Authorizer authorizer, Throttle throttle, Catalog catalog,
                      HandlerRegistry handlers, MeterRegistry meters, long maxBodyBytes,
-                     Function<ResourceId, Optional<String>> etags) {
+                     Function<ResourceId, Optional<String>> etags, ListPages pages) {
         this.tokens = requireNonNull(tokens, "tokens is null");
         this.authorizer = requireNonNull(authorizer, "authorizer is null");
         this.throttle = requireNonNull(throttle, "throttle is null");
@@ -61,6 +62,7 @@ public final class FrontDoor implements HttpService {
         this.meters = requireNonNull(meters, "meters is null");
         this.maxBodyBytes = maxBodyBytes;
         this.etags = requireNonNull(etags, "etags is null");
+        this.pages = requireNonNull(pages, "pages is null");
     }
 
     @Override
@@ -140,6 +142,9 @@ public final class FrontDoor implements HttpService {
         ArmRequest armRequest = new ArmRequest(method, path, apiVersion, body, query, caller, requestId,
                 HttpSupport.baseUrl(request), HttpSupport.clientAddress(request), preconditions);
         ResourceTypeHandler handler = handlers.handlerFor(route.handlerType());
+        if (route.kind() == Route.RouteKind.COLLECTION) {
+            return pages.page(handler.list(armRequest), armRequest.baseUrl() + request.path().rawPath(), query);
+        }
         for (int attempt = 1; ; attempt++) {
             try {
                 return dispatch(handler, route, method, armRequest);
