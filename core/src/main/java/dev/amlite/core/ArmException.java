@@ -36,7 +36,9 @@ public final class ArmException extends RuntimeException {
      * PUT that lost the race to create its own resource is applied again, to what is there now.
      */
     public static ArmException alreadyMade(ResourceId id) {
-        return new ArmException(ErrorCode.Conflict, "The resource '" + id.id() + "' already exists.", null, List.of(),
+        return new ArmException(ErrorCode.Conflict, "The resource '" + id.id() + "' already exists: another "
+                + "request created it while this one was being applied. Read it (GET) to see what it holds; send this "
+                + "request again to apply it to that resource.", null, List.of(),
                 id);
     }
 

@@ -38,6 +38,8 @@ class PreconditionsTest {
     void aWriteThatLostARaceIsAppliedAgainOnlyWhenTheClientSetNoCondition() {
         ArmException made = ArmException.alreadyMade(ID);
         ArmException changed = new ArmException(ErrorCode.PreconditionFailed, "etag changed");
+        org.assertj.core.api.Assertions.assertThat(made.getMessage()).as("a loser after every retry learns what to do")
+                .contains("another request created it").contains("send this request again");
         org.assertj.core.api.Assertions.assertThat(Preconditions.NONE.applyAgain(made, ID)).isTrue();
         org.assertj.core.api.Assertions.assertThat(Preconditions.NONE.applyAgain(changed, ID)).isTrue();
         org.assertj.core.api.Assertions.assertThat(Preconditions.NONE.applyAgain(
