@@ -187,6 +187,8 @@ public final class ControlPlane implements AutoCloseable {
                                 .withActions(moves::action).withAfterDelete(() -> {
                                     endpoints.stopGone();
                                     computes.forgetGone();
+                                    jobs.stopGone();
+                                    workspaces.forgetGone();
                                 }))
                 .register("Microsoft.Resources/providers", new ProviderHandler(catalog, registrations, store))
                 .register("Microsoft.Resources/locations", new LocationHandler(catalog))

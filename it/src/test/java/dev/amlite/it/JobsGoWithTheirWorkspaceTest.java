@@ -11,7 +11,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * A workspace's jobs end when the workspace is deleted: its soft delete cancels the queued ones and kills and
  * cancels the running ones before it returns (recovering it shows them Canceled) and deletes its computes, as
- * Azure's does; its group's delete kills what still runs. Before, a running job's processes ran on after either.
+ * Azure's does; its group's delete kills what still runs and removes the server's copies of its job logs at once.
+ * Before, a running job's processes ran on after either.
  */
 class JobsGoWithTheirWorkspaceTest {
     @TempDir
@@ -44,8 +45,22 @@ class JobsGoWithTheirWorkspaceTest {
                     "--max-instances", "1", "-o", "none");
             cli.ok("ml", "job", "create", "-f", job.toString(), "-n", "again", "-o", "none");
             awaitSleeps(1);
+            Path logs = temporary.resolve("data").resolve("jobs").resolve("logs");
+            assertThat(folders(logs)).as("the workspace's job log folder on the server").hasSize(1);
             cli.ok("group", "delete", "-n", "rg1", "--yes");
+            assertThat(folders(logs)).as("job logs of the group's workspace, gone with the group's delete "
+                    + "(not a minute later with the sweep)").isEmpty();
             awaitSleeps(0);
+            for (int i = 0; i < 20; i++) { // the killed job's runner ends within ms; it must write nothing more
+                assertThat(folders(logs)).as("%d ms after the job's processes were killed", i * 100).isEmpty();
+                Thread.sleep(100);
+            }
+        }
+    }
+
+    private static java.util.List<Path> folders(Path root) throws java.io.IOException {
+        try (var entries = Files.list(root)) {
+            return entries.filter(Files::isDirectory).toList();
         }
     }
 

@@ -46,6 +46,7 @@ final class JobExecution implements Runnable {
     private final Runnable released;
     private volatile boolean cancelled;
     private volatile boolean stopping;
+    private volatile boolean abandoned;
     private volatile NodeBackend.Running running;
 
     JobExecution(ResourceId job, JobSpec spec, ComputePool.NodeLease lease, NodeBackend backend, Assets assets,
@@ -81,6 +82,15 @@ final class JobExecution implements Runnable {
         return cancelled;
     }
 
+    /**
+     * The job is gone from the store with its workspace (a resource group's delete), and {@link #cancel()} follows:
+     * from now on nothing more is written for it: no log line (its workspace's log folder is being removed) and no
+     * stored copy of the log (its storage account went with the group).
+     */
+    void abandon() {
+        abandoned = true;
+    }
+
     void cancel() {
         cancelled = true;
         NodeBackend.Running process = running;
@@ -90,6 +100,9 @@ final class JobExecution implements Runnable {
     }
 
     private void log(String line) {
+        if (abandoned) {
+            return;
+        }
         appendLog(logFile, line);
     }
 
@@ -211,7 +224,9 @@ final class JobExecution implements Runnable {
         } finally {
             try {
                 log("job ended: " + (cancelled ? JobStatus.CANCELED : outcome));
-                assets.uploadFile(workspace, "ExperimentRun/dcid." + job.name() + "/user_logs/std_log.txt", logFile);
+                if (!abandoned) {
+                    assets.uploadFile(workspace, "ExperimentRun/dcid." + job.name() + "/user_logs/std_log.txt", logFile);
+                }
             } catch (RuntimeException e) {
                 LOG.warn("The log of job {} could not be stored: {}", job.id(), e.toString());
             }

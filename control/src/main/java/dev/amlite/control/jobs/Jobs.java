@@ -470,15 +470,18 @@ public final class Jobs implements AutoCloseable {
 
     /**
      * Kills the running jobs whose rows are gone (deleted with their resource group): nothing could record their
-     * end, and their processes would otherwise run on.
+     * end, and their processes would otherwise run on. The dispatcher calls it twice a second; a group's delete calls
+     * it at once, before the workspaces' job logs are removed, so that no line of a killed job writes them again.
      */
-    private void stopGone() {
+    public void stopGone() {
         for (Map.Entry<String, JobExecution> entry : executions.entrySet()) {
             ResourceId job = entry.getValue().job();
             if (!entry.getValue().cancelling() && store.get(job).isEmpty()) {
                 LOG.info("Job {} is gone from the store (its resource group was deleted); its processes are killed",
                         job.id());
-                Thread.ofVirtual().start(entry.getValue()::cancel);
+                JobExecution execution = entry.getValue();
+                execution.abandon(); // at once: its workspace's log folder may go right after this returns
+                Thread.ofVirtual().start(execution::cancel);
             }
         }
     }
