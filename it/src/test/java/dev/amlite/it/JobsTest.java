@@ -125,6 +125,19 @@ class JobsTest {
         assertThat(experiment.path("experiment").path("experiment_id").asText())
                 .isEqualTo(run.path("info").path("experiment_id").asText());
         assertThat(cli.ok("ml", "job", "list", "-o", "table")).contains("train1").contains("Completed");
+        // A job list shows each job's run as a job show does (read for all jobs at once: TrackingStore.summaries).
+        String jobs = "/subscriptions/" + server.subscriptionId() + "/resourceGroups/rg1/providers/"
+                + "Microsoft.MachineLearningServices/workspaces/mlw/jobs";
+        JsonNode listed = null;
+        for (JsonNode item : server.call("GET", jobs + "?api-version=2024-04-01", token, (String) null).body().path("value")) {
+            listed = item.path("name").asText().equals("train1") ? item : listed;
+        }
+        JsonNode shownRun = server.call("GET", jobs + "/train1?api-version=2024-04-01", token, (String) null).body()
+                .path("properties").path("mlflow");
+        assertThat(listed).isNotNull();
+        assertThat(listed.path("properties").path("mlflow")).isEqualTo(shownRun);
+        assertThat(shownRun.path("metrics").path("loss").asDouble()).isEqualTo(0.1);
+        assertThat(shownRun.path("params").path("lr").asText()).isEqualTo("0.05");
 
         // And from the SDK: Workspace.getRun, as seed 003's ws.get_run.
         dev.amlite.sdk.AmliteClient sdk = new dev.amlite.sdk.AmliteClientBuilder().endpoint(server.url())

@@ -18,6 +18,8 @@ import static java.util.Objects.requireNonNull;
  * belong to the API above it. {@code workspace} is the workspace's lower-case ARM id.
  */
 public final class TrackingStore {
+    /** Run ids per query of {@link #summaries}: well under any database's limit of bound parameters. */
+    private static final int SUMMARY_BATCH = 500;
     private final Jdbi jdbi;
 
     public TrackingStore(Database database) {
@@ -36,6 +38,10 @@ public final class TrackingStore {
     }
 
     public record RunData(List<Metric> latestMetrics, Map<String, String> params, Map<String, String> tags) {
+    }
+
+    /** A run with its latest metrics and its params: what a job list shows of each job's run. */
+    public record RunSummary(Run run, List<Metric> latestMetrics, Map<String, String> params) {
     }
 
     public record RegisteredModel(String name, String description, long creationTime, long lastUpdatedTime) {
@@ -248,6 +254,45 @@ public final class TrackingStore {
                         + "WHERE workspace_key = :w AND run_id = :id AND metric_key = :k ORDER BY step, metric_time")
                 .bind("w", key(workspace)).bind("id", runId).bind("k", metricKey)
                 .map((r, c) -> metricRow(r)).list());
+    }
+
+    /**
+     * The runs of {@code runIds} that exist, with their latest metrics (the rule of {@link #data}) and params, by run
+     * id: three queries for a batch of up to {@value #SUMMARY_BATCH} runs, where {@link #run} and {@link #data} take
+     * four a run.
+     */
+    public Map<String, RunSummary> summaries(String workspace, Collection<String> runIds) {
+        Map<String, RunSummary> found = new LinkedHashMap<>();
+        List<String> ids = List.copyOf(new java.util.LinkedHashSet<>(runIds));
+        for (int from = 0; from < ids.size(); from += SUMMARY_BATCH) {
+            List<String> batch = ids.subList(from, Math.min(ids.size(), from + SUMMARY_BATCH));
+            jdbi.useHandle(h -> {
+                Map<String, Run> runs = new LinkedHashMap<>();
+                h.createQuery("SELECT * FROM mlflow_runs WHERE workspace_key = :w AND run_id IN (<ids>)")
+                        .bind("w", key(workspace)).bindList("ids", batch).map((r, c) -> runRow(r))
+                        .forEach(run -> runs.put(run.runId(), run));
+                if (runs.isEmpty()) {
+                    return;
+                }
+                List<String> present = List.copyOf(runs.keySet());
+                Map<String, Map<String, Metric>> latest = new LinkedHashMap<>();
+                h.createQuery("SELECT run_id, metric_key, metric_value, is_nan, metric_time, step FROM mlflow_metrics "
+                                + "WHERE workspace_key = :w AND run_id IN (<ids>) ORDER BY run_id, metric_key")
+                        .bind("w", key(workspace)).bindList("ids", present)
+                        .map((r, c) -> Map.entry(r.getString("run_id"), metricRow(r)))
+                        .forEach(e -> latest.computeIfAbsent(e.getKey(), k -> new LinkedHashMap<>())
+                                .merge(e.getValue().key(), e.getValue(), (a, b) -> newer(a, b) ? a : b));
+                Map<String, Map<String, String>> params = new LinkedHashMap<>();
+                h.createQuery("SELECT run_id, param_key, param_value FROM mlflow_params WHERE workspace_key = :w "
+                                + "AND run_id IN (<ids>) ORDER BY run_id, param_key")
+                        .bind("w", key(workspace)).bindList("ids", present)
+                        .map((r, c) -> new String[] {r.getString(1), r.getString(2), r.getString(3)})
+                        .forEach(row -> params.computeIfAbsent(row[0], k -> new LinkedHashMap<>()).put(row[1], row[2]));
+                runs.forEach((id, run) -> found.put(id, new RunSummary(run,
+                        new ArrayList<>(latest.getOrDefault(id, Map.of()).values()), params.getOrDefault(id, Map.of()))));
+            });
+        }
+        return found;
     }
 
     /** The latest value of each metric (highest step, then latest time, then largest value — MLflow's rule), params and tags. */

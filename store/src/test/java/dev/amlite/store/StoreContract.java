@@ -258,6 +258,47 @@ abstract class StoreContract {
     }
 
     @Test
+    void runSummariesOfManyRunsAtOnceMatchEachRunsOwnData() {
+        TrackingStore tracking = new TrackingStore(database());
+        String workspace = "/subscriptions/" + subscription + "/resourcegroups/g/providers/x/workspaces/many";
+        String other = workspace + "-other";
+        List<String> ids = new java.util.ArrayList<>();
+        for (int r = 0; r < 1203; r++) { // more than two batches
+            String id = "run" + r;
+            ids.add(id);
+            tracking.createRun(workspace, new TrackingStore.Run(id, "0", id, "alice", "FINISHED", r, (long) r + 1,
+                    "active", "a"), java.util.Map.of());
+            if (r % 100 == 7) {
+                tracking.logBatch(workspace, id, List.of(new TrackingStore.Metric("loss", 1.0 / r, 2, 1),
+                                new TrackingStore.Metric("loss", 5, 1, 0), new TrackingStore.Metric("acc", r, 1, 0)),
+                        java.util.Map.of("lr", "0." + r, "rows", "4"), java.util.Map.of("t", "v"));
+            }
+        }
+        tracking.createRun(other, new TrackingStore.Run("run7", "0", "x", "bob", "RUNNING", 1, null, "active", "a"),
+                java.util.Map.of());
+        tracking.logBatch(other, "run7", List.of(new TrackingStore.Metric("loss", 99, 9, 9)), java.util.Map.of(),
+                java.util.Map.of());
+        ids.add("no-such-run");
+
+        java.util.Map<String, TrackingStore.RunSummary> summaries = tracking.summaries(workspace, ids);
+
+        assertThat(summaries).hasSize(1203).doesNotContainKey("no-such-run");
+        for (String id : List.of("run0", "run7", "run107", "run1107", "run1202")) {
+            TrackingStore.RunSummary summary = summaries.get(id);
+            TrackingStore.RunData data = tracking.data(workspace, id);
+            assertThat(summary.run()).as(id).isEqualTo(tracking.run(workspace, id).orElseThrow());
+            assertThat(summary.latestMetrics()).as(id).containsExactlyInAnyOrderElementsOf(data.latestMetrics());
+            assertThat(summary.params()).as(id).isEqualTo(data.params());
+        }
+        assertThat(summaries.get("run7").latestMetrics()).as("latest by step, this workspace's only")
+                .containsExactlyInAnyOrder(new TrackingStore.Metric("loss", 1.0 / 7, 2, 1),
+                        new TrackingStore.Metric("acc", 7, 1, 0));
+        assertThat(summaries.get("run1107").params()).containsEntry("lr", "0.1107").containsEntry("rows", "4");
+        assertThat(summaries.get("run8").latestMetrics()).isEmpty();
+        assertThat(tracking.summaries(workspace, List.of())).isEmpty();
+    }
+
+    @Test
     void aWorkspacesTrackingDataGoesWholeAndOnlyItsOwn() {
         TrackingStore tracking = new TrackingStore(database());
         String gone = "Gone-" + subscription;

@@ -52,20 +52,34 @@ final class JobHandler implements TrackedTypeHandler {
 
     @Override
     public ObjectNode present(StoredResource row) {
+        String workspace = Tracking.workspaceKey(tracked.store(), row.id().parent());
+        String run = row.id().name();
+        return present(row, jobs.tracking().store().summaries(workspace, List.of(run)).get(run));
+    }
+
+    /** Every job of the workspace, each with its run's metrics and params, read for all of them at once. */
+    @Override
+    public ArmResponse list(ArmRequest request) {
+        List<StoredResource> rows = tracked.list(request.resource(), type());
+        String workspace = Tracking.workspaceKey(tracked.store(), request.resource());
+        Map<String, TrackingStore.RunSummary> runs = jobs.tracking().store().summaries(workspace,
+                rows.stream().map(row -> row.id().name()).toList());
+        return ArmResponse.list(rows.stream().map(row -> present(row, runs.get(row.id().name()))).toList());
+    }
+
+    /** The job's document with, when the job has an MLflow run, the run's status, latest metrics and params. */
+    private static ObjectNode present(StoredResource row, TrackingStore.RunSummary run) {
         ObjectNode document = row.documentCopy();
         document.remove("etag");
-        ObjectNode properties = document.with("properties");
-        TrackingStore store = jobs.tracking().store();
-        String workspace = Tracking.workspaceKey(tracked.store(), row.id().parent());
-        store.run(workspace, row.id().name()).ifPresent(run -> {
-            TrackingStore.RunData data = store.data(workspace, run.runId());
-            ObjectNode mlflow = properties.putObject("mlflow");
-            mlflow.put("runId", run.runId()).put("experimentId", run.experimentId()).put("status", run.status());
+        if (run != null) {
+            ObjectNode mlflow = document.with("properties").putObject("mlflow");
+            mlflow.put("runId", run.run().runId()).put("experimentId", run.run().experimentId())
+                    .put("status", run.run().status());
             ObjectNode metrics = mlflow.putObject("metrics");
-            data.latestMetrics().forEach(m -> metrics.put(m.key(), m.value()));
+            run.latestMetrics().forEach(m -> metrics.put(m.key(), m.value()));
             ObjectNode params = mlflow.putObject("params");
-            data.params().forEach(params::put);
-        });
+            run.params().forEach(params::put);
+        }
         return document;
     }
 
