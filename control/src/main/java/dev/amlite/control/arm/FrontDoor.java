@@ -143,7 +143,8 @@ public final class FrontDoor implements HttpService {
                 HttpSupport.baseUrl(request), HttpSupport.clientAddress(request), preconditions);
         ResourceTypeHandler handler = handlers.handlerFor(route.handlerType());
         if (route.kind() == Route.RouteKind.COLLECTION) {
-            return pages.page(handler.list(armRequest), armRequest.baseUrl() + request.path().rawPath(), query);
+            return pages.page(() -> handler.list(armRequest), caller.objectId(),
+                    armRequest.baseUrl() + request.path().rawPath(), query);
         }
         for (int attempt = 1; ; attempt++) {
             try {
