@@ -44,6 +44,20 @@ start_server() {
   echo "server did not become ready" >&2; return 1
 }
 
+# start_jar LOG JAR [server flags...]: starts a server jar (this build's or another's, e.g. for a before/after
+# comparison) on a free port with those flags, waits for /readyz, sets PORT, URL and SERVER_PID.
+start_jar() {
+  local log="$1" jar="$2"; shift 2
+  PORT="$(free_port)"
+  URL="https://localhost:$PORT"
+  "$JAVA" -jar "$jar" --port "$PORT" "$@" >"$WORK/$log.log" 2>&1 &
+  SERVER_PID=$!
+  until curl -ksf "$URL/readyz" >/dev/null 2>&1; do
+    kill -0 "$SERVER_PID" 2>/dev/null || { cat "$WORK/$log.log" >&2; return 1; }
+    sleep 0.1
+  done
+}
+
 stop_server() {
   [[ -n "$SERVER_PID" ]] || return 0
   kill "$SERVER_PID" 2>/dev/null || true
@@ -61,3 +75,19 @@ login() {
 
 cleanup() { stop_server; [[ -n "${KEEP_WORK:-}" ]] || rm -rf "$WORK"; }
 trap cleanup EXIT
+
+PG_BIN=/usr/lib/postgresql/15/bin
+# start_postgres [DATABASE...]: a PostgreSQL 15 of this run on a free port (PGPORT), trusting local connections as
+# postgres, with DATABASEs made; PG_SETTINGS adds server settings ("-c max_connections=100"). Stopped at exit.
+start_postgres() {
+  PGDATA="$WORK/pgdata"; PGPORT="$(free_port)"
+  mkdir -p "$PGDATA" && chown postgres "$PGDATA" "$WORK"
+  runuser -u postgres -- "$PG_BIN/initdb" -D "$PGDATA" -A trust -U postgres >/dev/null
+  runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$PGDATA" -o "-p $PGPORT -k $PGDATA ${PG_SETTINGS:-}" -l "$WORK/pg.log" \
+    -w start >/dev/null
+  trap 'stop_server; runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$PGDATA" -m fast stop >/dev/null 2>&1; cleanup' EXIT
+  local database
+  for database in "$@"; do
+    runuser -u postgres -- "$PG_BIN/createdb" -h localhost -p "$PGPORT" "$database"
+  done
+}

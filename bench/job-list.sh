@@ -12,13 +12,7 @@ GETS="${4:-20}"
 
 DB=()
 if [[ "${STORE:-h2}" == pg ]]; then
-  PG_BIN=/usr/lib/postgresql/15/bin
-  PGDATA="$WORK/pgdata"; PGPORT="$(free_port)"
-  mkdir -p "$PGDATA" && chown postgres "$PGDATA" "$WORK"
-  runuser -u postgres -- "$PG_BIN/initdb" -D "$PGDATA" -A trust -U postgres >/dev/null
-  runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$PGDATA" -o "-p $PGPORT -k $PGDATA" -l "$WORK/pg.log" -w start >/dev/null
-  trap 'stop_server; runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$PGDATA" -m fast stop >/dev/null 2>&1; rm -rf "$WORK"' EXIT
-  runuser -u postgres -- "$PG_BIN/createdb" -h localhost -p "$PGPORT" amlite
+  start_postgres amlite
   DB=(--db-url "jdbc:postgresql://localhost:$PGPORT/amlite" --db-user postgres)
 fi
 start_server data "${DB[@]}"
@@ -52,16 +46,9 @@ stop_server
 
 # round SIDE JAR: starts JAR on the data directory, warms it with 10 GETs, prints GETS timings in ms.
 round() {
-  local side="$1" jar="$2" port
-  port="$(free_port)"
-  "$JAVA" -jar "$jar" --data-dir "$WORK/data" --port "$port" --inference-port off "${DB[@]}" \
-    --throttling 1000000:1000000,1000000:1000000 > "$WORK/$side.log" 2>&1 &
-  SERVER_PID=$!
-  until curl -ksf "https://localhost:$port/readyz" >/dev/null 2>&1; do
-    kill -0 "$SERVER_PID" 2>/dev/null || { cat "$WORK/$side.log" >&2; exit 1; }
-    sleep 0.1
-  done
-  local list="https://localhost:$port$WS/jobs?api-version=2024-04-01"
+  start_jar "$1" "$2" --data-dir "$WORK/data" --inference-port off "${DB[@]}" \
+    --throttling 1000000:1000000,1000000:1000000 || exit 1
+  local list="$URL$WS/jobs?api-version=2024-04-01"
   for _ in $(seq 1 10); do curl -ks -o /dev/null -H "Authorization: Bearer $TOKEN" "$list"; done
   for _ in $(seq 1 "$GETS"); do
     curl -ks -o "$WORK/list.json" -w '%{time_total}\n' -H "Authorization: Bearer $TOKEN" "$list"

@@ -6,7 +6,6 @@ source "$(dirname "$0")/common.sh"
 JOBS="${1:-30}"
 ROUNDS="${2:-200}"
 CLIENTS="${3:-4}"
-PG_BIN=/usr/lib/postgresql/15/bin
 DRIVE="$BENCH_DIR/tracking/drive.py"
 
 setup_workspace() {
@@ -56,13 +55,7 @@ bench_store h2
 echo "JDBC reference (H2 file, batch + commit + CHECKPOINT): $(reference "jdbc:h2:file:$WORK/ref-h2/db" "")"
 
 if [[ -x "$PG_BIN/postgres" ]]; then
-  PGDATA="$WORK/pgdata"; PGPORT="$(free_port)"
-  mkdir -p "$PGDATA" && chown postgres "$PGDATA" "$WORK"
-  runuser -u postgres -- "$PG_BIN/initdb" -D "$PGDATA" -A trust -U postgres >/dev/null
-  runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$PGDATA" -o "-p $PGPORT -k $PGDATA" -l "$WORK/pg.log" -w start >/dev/null
-  trap 'stop_server; runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$PGDATA" -m fast stop >/dev/null 2>&1; rm -rf "$WORK"' EXIT
-  runuser -u postgres -- "$PG_BIN/createdb" -h localhost -p "$PGPORT" amlite
-  runuser -u postgres -- "$PG_BIN/createdb" -h localhost -p "$PGPORT" reference
+  start_postgres amlite reference
   bench_store pg --db-url "jdbc:postgresql://localhost:$PGPORT/amlite" --db-user postgres
   echo "JDBC reference (PostgreSQL, batch + commit): $(reference "jdbc:postgresql://localhost:$PGPORT/reference" postgres)"
 else

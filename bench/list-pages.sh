@@ -28,19 +28,12 @@ done
 kill "$WRK_PID"; wait "$WRK_PID" 2>/dev/null || true
 stop_server
 
-# round PAGE_SIZE [JAR]: starts the server (this build's, or JAR) with that page size on the data directory and prints READS whole-list read
-# times in ms (python3 follows the nextLinks on one kept-alive connection and checks every version came once).
+# round PAGE_SIZE [JAR]: starts the server (this build's, or JAR) with that page size on the data directory and
+# prints READS whole-list read times in ms (python3 follows the nextLinks on one kept-alive connection and checks every version came once).
 round() {
-  local port
-  port="$(free_port)"
-  "$JAVA" -jar "${2:-$SERVER_JAR}" --data-dir "$WORK/data" --port "$port" --inference-port off --list-page-size "$1" \
-    --throttling 1000000:1000000,1000000:1000000 > "$WORK/round.log" 2>&1 &
-  SERVER_PID=$!
-  until curl -ksf "https://localhost:$port/readyz" >/dev/null 2>&1; do
-    kill -0 "$SERVER_PID" 2>/dev/null || { cat "$WORK/round.log" >&2; exit 1; }
-    sleep 0.1
-  done
-  python3 - "$port" "$WS/environments/many/versions?api-version=2024-04-01" "$TOKEN" "$COUNT" "$READS" <<'PY'
+  start_jar round "${2:-$SERVER_JAR}" --data-dir "$WORK/data" --inference-port off --list-page-size "$1" \
+    --throttling 1000000:1000000,1000000:1000000 || exit 1
+  python3 - "$PORT" "$WS/environments/many/versions?api-version=2024-04-01" "$TOKEN" "$COUNT" "$READS" <<'PY'
 import http.client, json, ssl, statistics, sys, time, urllib.parse
 port, path, token, count, reads = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), int(sys.argv[5])
 context = ssl._create_unverified_context()

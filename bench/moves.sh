@@ -11,7 +11,6 @@ source "$(dirname "$0")/common.sh"
 SCALES="${1:-0.25 0.5 1}"
 ROUNDS="${2:-3}"
 STORES="${STORES:-h2 pg}"
-PG_BIN=/usr/lib/postgresql/15/bin
 DRIVE="$BENCH_DIR/move/drive.py"
 
 # prepare NAME SCALE [server flags...]: a server whose workspace 'mlw' in group 'rg' holds the scaled contents,
@@ -77,11 +76,7 @@ for store in $STORES; do
   if [[ "$store" == h2 ]]; then
     run_store h2
   elif [[ -x "$PG_BIN/postgres" ]]; then
-    PGDATA="$WORK/pgdata"; PGPORT="$(free_port)"
-    mkdir -p "$PGDATA" && chown postgres "$PGDATA" "$WORK"
-    runuser -u postgres -- "$PG_BIN/initdb" -D "$PGDATA" -A trust -U postgres >/dev/null
-    runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$PGDATA" -o "-p $PGPORT -k $PGDATA" -l "$WORK/pg.log" -w start >/dev/null
-    trap 'stop_server; runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$PGDATA" -m fast stop >/dev/null 2>&1; rm -rf "$WORK"' EXIT
+    start_postgres
     JDBC_URL="jdbc:postgresql://localhost:$PGPORT/amlite" JDBC_USER=postgres
     run_store pg --db-url "$JDBC_URL" --db-user postgres
   else

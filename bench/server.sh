@@ -7,7 +7,6 @@ source "$(dirname "$0")/common.sh"
 SECONDS_PER_RUN="${1:-15}"
 ROUNDS="${2:-3}"
 CONNECTIONS=32
-PG_BIN=/usr/lib/postgresql/15/bin
 
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 
@@ -52,12 +51,7 @@ bench_store() { # bench_store LABEL [server flags...]
 : > "$WORK/results.txt"
 bench_store h2
 if [[ -x "$PG_BIN/postgres" ]]; then
-  PGDATA="$WORK/pgdata"; PGPORT="$(free_port)"
-  mkdir -p "$PGDATA" && chown postgres "$PGDATA" "$WORK"
-  runuser -u postgres -- "$PG_BIN/initdb" -D "$PGDATA" -A trust -U postgres >/dev/null
-  runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$PGDATA" -o "-p $PGPORT -k $PGDATA -c max_connections=100" -l "$WORK/pg.log" -w start >/dev/null
-  trap 'stop_server; runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$PGDATA" -m fast stop >/dev/null 2>&1; rm -rf "$WORK"' EXIT
-  runuser -u postgres -- "$PG_BIN/createdb" -h localhost -p "$PGPORT" amlite
+  PG_SETTINGS="-c max_connections=100" start_postgres amlite
   bench_store pg --db-url "jdbc:postgresql://localhost:$PGPORT/amlite" --db-user postgres
 else
   echo "PostgreSQL 15 not installed ($PG_BIN/postgres): PostgreSQL half skipped"

@@ -33,7 +33,6 @@ final class AssetVersionHandler implements TrackedTypeHandler {
     static final Duration UPLOAD_VALIDITY = Duration.ofHours(8);
     static final Duration READ_VALIDITY = Duration.ofHours(1);
     static final String UPLOAD_FOLDER = "LocalUpload";
-    /** Passes of a PUT overtaken by others registering the same version; a handful is plenty in practice. */
     private static final Pattern UPLOAD_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9-]{0,63}");
     private final TrackedResources tracked;
     private final AssetKind kind;

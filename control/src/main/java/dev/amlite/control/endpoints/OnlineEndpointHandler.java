@@ -54,18 +54,6 @@ final class OnlineEndpointHandler implements TrackedTypeHandler {
         return TYPE;
     }
 
-    @Override
-    public ArmResponse get(ArmRequest request) {
-        StoredResource row = tracked.existing(request.resource());
-        return ArmResponse.ok(present(row, request)).withHeader("ETag", row.etag());
-    }
-
-    @Override
-    public ArmResponse list(ArmRequest request) {
-        return ArmResponse.list(tracked.list(request.resource(), TYPE).stream().map(row -> present(row, request))
-                .toList());
-    }
-
     /**
      * The stored document with the scoring URIs: the host the client reached, on the inference port (the main
      * port when there is none of its own).
