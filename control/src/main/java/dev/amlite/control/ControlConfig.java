@@ -28,7 +28,7 @@ public record ControlConfig(byte[] masterKey, ThrottleLimits throttle, Duration 
                             int passwordHashIterations, Duration cacheRefresh, String issuerBase,
                             Duration keySyncInterval, Duration softDeleteRetention, java.nio.file.Path blobRoot,
                             Duration pendingUploadTtl, dev.amlite.control.operations.CrashPoints crashPoints,
-                            int listPageSize) {
+                            int listPageSize, dev.amlite.control.replicas.Replicas.Settings replicas) {
     public static final long DEFAULT_MAX_BODY = 4L * 1024 * 1024;
 
     public ControlConfig {
@@ -44,6 +44,7 @@ public record ControlConfig(byte[] masterKey, ThrottleLimits throttle, Duration 
         requireNonNull(blobRoot, "blobRoot is null");
         requireNonNull(pendingUploadTtl, "pendingUploadTtl is null");
         requireNonNull(crashPoints, "crashPoints is null");
+        requireNonNull(replicas, "replicas is null");
         if (listPageSize < 1) {
             throw new IllegalArgumentException("listPageSize must be at least 1; " + listPageSize + " was given");
         }
@@ -54,43 +55,44 @@ public record ControlConfig(byte[] masterKey, ThrottleLimits throttle, Duration 
         return new ControlConfig(masterKey, ThrottleLimits.standard(), Duration.ofHours(1), Duration.ofDays(14),
                 Duration.ofDays(365), DEFAULT_MAX_BODY, 120_000, Duration.ofSeconds(5), "https://sts.amlite.local/",
                 Duration.ofHours(1), Duration.ofDays(14), blobRoot, Duration.ofDays(1),
-                dev.amlite.control.operations.CrashPoints.none(), dev.amlite.control.arm.ListPages.DEFAULT_PAGE_SIZE);
+                dev.amlite.control.operations.CrashPoints.none(), dev.amlite.control.arm.ListPages.DEFAULT_PAGE_SIZE,
+                dev.amlite.control.replicas.Replicas.Settings.single());
     }
 
     public ControlConfig withThrottle(ThrottleLimits limits) {
         return new ControlConfig(masterKey, limits, accessTokenLifetime, refreshTokenLifetime, secretValidity,
                 maxManagementBody, passwordHashIterations, cacheRefresh, issuerBase, keySyncInterval, softDeleteRetention,
-                blobRoot, pendingUploadTtl, crashPoints, listPageSize);
+                blobRoot, pendingUploadTtl, crashPoints, listPageSize, replicas);
     }
 
     public ControlConfig withAccessTokenLifetime(Duration lifetime) {
         return new ControlConfig(masterKey, throttle, lifetime, refreshTokenLifetime, secretValidity,
                 maxManagementBody, passwordHashIterations, cacheRefresh, issuerBase, keySyncInterval, softDeleteRetention,
-                blobRoot, pendingUploadTtl, crashPoints, listPageSize);
+                blobRoot, pendingUploadTtl, crashPoints, listPageSize, replicas);
     }
 
     public ControlConfig withMaxManagementBody(long bytes) {
         return new ControlConfig(masterKey, throttle, accessTokenLifetime, refreshTokenLifetime, secretValidity,
                 bytes, passwordHashIterations, cacheRefresh, issuerBase, keySyncInterval, softDeleteRetention,
-                blobRoot, pendingUploadTtl, crashPoints, listPageSize);
+                blobRoot, pendingUploadTtl, crashPoints, listPageSize, replicas);
     }
 
     public ControlConfig withWorkspaceTimers(Duration keySync, Duration retention) {
         return new ControlConfig(masterKey, throttle, accessTokenLifetime, refreshTokenLifetime, secretValidity,
                 maxManagementBody, passwordHashIterations, cacheRefresh, issuerBase, keySync, retention, blobRoot,
-                pendingUploadTtl, crashPoints, listPageSize);
+                pendingUploadTtl, crashPoints, listPageSize, replicas);
     }
 
     public ControlConfig withPendingUploadTtl(Duration ttl) {
         return new ControlConfig(masterKey, throttle, accessTokenLifetime, refreshTokenLifetime, secretValidity,
                 maxManagementBody, passwordHashIterations, cacheRefresh, issuerBase, keySyncInterval, softDeleteRetention,
-                blobRoot, ttl, crashPoints, listPageSize);
+                blobRoot, ttl, crashPoints, listPageSize, replicas);
     }
 
     public ControlConfig withListPageSize(int size) {
         return new ControlConfig(masterKey, throttle, accessTokenLifetime, refreshTokenLifetime, secretValidity,
                 maxManagementBody, passwordHashIterations, cacheRefresh, issuerBase, keySyncInterval, softDeleteRetention,
-                blobRoot, pendingUploadTtl, crashPoints, size);
+                blobRoot, pendingUploadTtl, crashPoints, size, replicas);
     }
 
     @Override
@@ -102,6 +104,12 @@ public record ControlConfig(byte[] masterKey, ThrottleLimits throttle, Duration 
     public ControlConfig withCrashPoints(dev.amlite.control.operations.CrashPoints points) {
         return new ControlConfig(masterKey, throttle, accessTokenLifetime, refreshTokenLifetime, secretValidity,
                 maxManagementBody, passwordHashIterations, cacheRefresh, issuerBase, keySyncInterval, softDeleteRetention,
-                blobRoot, pendingUploadTtl, points, listPageSize);
+                blobRoot, pendingUploadTtl, points, listPageSize, replicas);
+    }
+
+    public ControlConfig withReplicas(dev.amlite.control.replicas.Replicas.Settings settings) {
+        return new ControlConfig(masterKey, throttle, accessTokenLifetime, refreshTokenLifetime, secretValidity,
+                maxManagementBody, passwordHashIterations, cacheRefresh, issuerBase, keySyncInterval, softDeleteRetention,
+                blobRoot, pendingUploadTtl, crashPoints, listPageSize, settings);
     }
 }

@@ -14,6 +14,7 @@ import dev.amlite.control.operations.OperationRunner;
 import dev.amlite.control.policy.PolicyEngine;
 import dev.amlite.control.policy.PolicyHandlers;
 import dev.amlite.control.rbac.Authorizer;
+import dev.amlite.control.replicas.Replicas;
 import dev.amlite.control.rbac.RoleAssignmentHandler;
 import dev.amlite.control.rbac.RoleDefinitionHandler;
 import dev.amlite.control.resources.GenericResourceHandler;
@@ -59,6 +60,9 @@ import dev.amlite.control.throttle.Throttle;
 import dev.amlite.core.ResourceId;
 import dev.amlite.store.Database;
 import dev.amlite.store.OperationStore;
+import dev.amlite.store.RunClaims;
+import dev.amlite.store.RunTokenStore;
+import dev.amlite.store.ServerRegistry;
 import dev.amlite.store.PrincipalKind;
 import dev.amlite.store.PrincipalStore;
 import dev.amlite.store.ResourceStore;
@@ -98,12 +102,14 @@ public final class ControlPlane implements AutoCloseable {
     private final MlflowApi mlflow;
     private final Jobs jobs;
     private final MetricsAccess metricsAccess;
+    private final Replicas replicas;
 
     private ControlPlane(FrontDoor frontDoor, TokenEndpoint tokenEndpoint, DirectoryApi directoryApi,
                          OperationRunner operations, Subscriptions subscriptions, Directory directory,
                          Settings settings, SecureRandom random, Workspaces workspaces, Assets assets,
                          BlobEndpoint blobEndpoint, Endpoints endpoints, Computes computes,
-                         MlflowApi mlflow, Jobs jobs, MetricsAccess metricsAccess) {
+                         MlflowApi mlflow, Jobs jobs, MetricsAccess metricsAccess, Replicas replicas) {
+        this.replicas = replicas;
         this.endpoints = endpoints;
         this.computes = computes;
         this.mlflow = mlflow;
@@ -137,7 +143,10 @@ public final class ControlPlane implements AutoCloseable {
                 new PasswordHasher(config.passwordHashIterations(), random), tokens, clock, random);
         Authorizer authorizer = new Authorizer(store, clock, config.cacheRefresh());
         PolicyEngine policy = new PolicyEngine(store, clock, config.cacheRefresh());
-        OperationRunner operations = new OperationRunner(new OperationStore(database, clock), Duration.ofSeconds(1));
+        Replicas replicas = new Replicas(new ServerRegistry(database), config.replicas());
+        replicas.start();
+        OperationRunner operations = new OperationRunner(new OperationStore(database, clock), Duration.ofSeconds(1),
+                replicas);
         ProviderRegistrations registrations = new ProviderRegistrations(store, catalog);
         Subscriptions subscriptions = new Subscriptions(store, catalog, registrations, authorizer, clock);
         TrackedResources tracked = new TrackedResources(store, catalog, registrations, policy, clock);
@@ -152,7 +161,7 @@ public final class ControlPlane implements AutoCloseable {
         Tracking tracking = new Tracking(trackingStore, clock);
         workspaces.addData(new TrackingPurge(trackingStore));
         workspaces.addData(new JobLogsPurge(jobsConfig));
-        RunTokens runTokens = new RunTokens();
+        RunTokens runTokens = new RunTokens(new RunTokenStore(database, clock), directory::principal);
         MlflowApi mlflow = new MlflowApi(tracking, tokens, runTokens, authorizer, store, assets);
         Computes computes = new Computes(tracked, operations,
                 new LocalNodeBackend(jobsConfig.root().resolve("processes")), clock);
@@ -165,7 +174,7 @@ public final class ControlPlane implements AutoCloseable {
                 meters, clock, quotas);
         workspaces.addTeardown(endpoints::tearDown);
         Jobs jobs = new Jobs(tracked, assets, computes, tracking, jobsConfig,
-                directory::principal, runTokens, clock);
+                directory::principal, runTokens, replicas, new RunClaims(database, clock), clock);
         workspaces.addTeardown(jobs::tearDown);
         computes.useWaitingJobs(jobs::waitingFor);
         workspaces.addTeardown(computes::tearDown); // after the jobs' teardown: it ends the jobs on them
@@ -211,13 +220,15 @@ public final class ControlPlane implements AutoCloseable {
         endpoints.start();
         computes.start();
         jobs.start();
+        replicas.onDeparture(operations::takeOverOrphans);
+        replicas.onDeparture(jobs::takeOverOrphans);
         FrontDoor frontDoor = new FrontDoor(tokens, authorizer, new Throttle(config.throttle(), System::nanoTime),
                 catalog, handlers, meters, config.maxManagementBody(), id -> store.get(id).map(StoredResource::etag),
                 new ListPages(config.listPageSize()));
         return new ControlPlane(frontDoor, new TokenEndpoint(directory, tokens, clock),
                 new DirectoryApi(directory, tokens, authorizer, config.secretValidity()), operations, subscriptions,
                 directory, settings, random, workspaces, assets, new BlobEndpoint(blobAccounts), endpoints, computes, mlflow, jobs,
-                new MetricsAccess(tokens, authorizer));
+                new MetricsAccess(tokens, authorizer), replicas);
     }
 
     /** Catalogued types outside the ARM bookkeeping namespaces get the generic handler. */
@@ -319,5 +330,6 @@ public final class ControlPlane implements AutoCloseable {
         assets.close();
         workspaces.close();
         operations.close();
+        replicas.close(); // last: until it leaves, the other replicas leave this server's work alone
     }
 }

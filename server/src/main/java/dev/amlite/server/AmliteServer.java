@@ -5,6 +5,7 @@ import dev.amlite.control.operations.CrashPoints;
 import dev.amlite.control.endpoints.ServingConfig;
 import dev.amlite.control.ControlPlane;
 import dev.amlite.control.jobs.JobsConfig;
+import dev.amlite.control.replicas.Replicas;
 import dev.amlite.control.throttle.ThrottleLimits;
 import dev.amlite.serving.port.EventLoops;
 import dev.amlite.serving.port.ScoringPort;
@@ -115,6 +116,8 @@ public final class AmliteServer implements AutoCloseable {
                     .withWorkspaceTimers(options.keySyncInterval(), options.softDeleteRetention())
                     .withPendingUploadTtl(options.pendingUploadTtl())
                     .withListPageSize(options.listPageSize())
+                    .withReplicas(new Replicas.Settings(serverId(dataDirectory), options.replicaTimeout().dividedBy(6),
+                            options.replicaTimeout()))
                     .withCrashPoints(options.crashAt().map(CrashPoints::parse).orElse(CrashPoints.none()));
             ServingConfig serving = ServingConfig.defaults(dataDirectory.resolve("serving"))
                     .withPython(options.python()).withTokenLifetime(options.endpointTokenLifetime())
@@ -183,6 +186,26 @@ public final class AmliteServer implements AutoCloseable {
             database.close();
             throw e;
         }
+    }
+
+    /**
+     * The id of the server of this data directory among the servers sharing a store (replicas): made on its first
+     * start and kept, so that a restart is the same server and recovers what it ran. A copy of a data directory
+     * must not serve as another replica's: delete its {@code server-id} first.
+     */
+    static String serverId(Path dataDirectory) throws IOException {
+        Path file = dataDirectory.resolve("server-id");
+        if (Files.exists(file)) {
+            String id = Files.readString(file, StandardCharsets.US_ASCII).strip();
+            if (!id.isEmpty()) {
+                return id;
+            }
+        }
+        String id = java.util.UUID.randomUUID().toString();
+        Path written = Files.writeString(dataDirectory.resolve("server-id.new"), id, StandardCharsets.US_ASCII);
+        Files.move(written, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        return id;
     }
 
     /** Reads the master key, or makes one (32 random bytes, owner-only) on the first start. */

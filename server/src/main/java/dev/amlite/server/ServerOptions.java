@@ -19,7 +19,7 @@ public record ServerOptions(Path dataDirectory, String host, int port, boolean p
                             Duration pendingUploadTtl, String python, Duration endpointTokenLifetime,
                             int mirrorCapacity, long endpointBandwidth, int inferencePort,
                             int inferenceMaxConnections, EventLoops.Transport scoringIo, int listPageSize,
-                            Optional<String> crashAt) {
+                            Duration replicaTimeout, Optional<String> crashAt) {
     /** {@link #inferencePort()} when scoring has no port of its own (only the main port's /inference). */
     public static final int NO_INFERENCE_PORT = -1;
 
@@ -55,6 +55,9 @@ public record ServerOptions(Path dataDirectory, String host, int port, boolean p
                                          back in that order and the log says so)
               --list-page-size N         most items one page of a management list answer holds; ARM clients follow
                                          the nextLink to the rest (default 1000)
+              --replica-timeout DURATION  servers sharing one PostgreSQL store: how long one may go unseen (it
+                                         beats every sixth of this) before another takes over its operations and
+                                         ends its jobs (default 30s)
               --crash-at POINT[:N]       crash tests only: stop the process dead (as SIGKILL) the N-th time work
                                          reaches POINT (docs/moves.md lists the points)
             """;
@@ -84,6 +87,7 @@ public record ServerOptions(Path dataDirectory, String host, int port, boolean p
         int inferenceMaxConnections = 4096;
         EventLoops.Transport scoringIo = EventLoops.Transport.IO_URING;
         int listPageSize = dev.amlite.control.arm.ListPages.DEFAULT_PAGE_SIZE;
+        Duration replicaTimeout = dev.amlite.control.replicas.Replicas.Settings.DEFAULT_TIMEOUT;
         String crashAt = null;
         List<String> rest = new ArrayList<>(arguments);
         while (!rest.isEmpty()) {
@@ -128,6 +132,13 @@ public record ServerOptions(Path dataDirectory, String host, int port, boolean p
                     }
                 }
                 case "--list-page-size" -> listPageSize = positive(option, value(option, inlineValue, rest));
+                case "--replica-timeout" -> {
+                    replicaTimeout = duration(value(option, inlineValue, rest));
+                    if (replicaTimeout.compareTo(Duration.ofSeconds(1)) < 0) {
+                        throw new UsageException("--replica-timeout must be at least 1s, not '" + replicaTimeout
+                                .toMillis() + " ms'.");
+                    }
+                }
                 case "--crash-at" -> {
                     crashAt = value(option, inlineValue, rest);
                     try {
@@ -163,7 +174,8 @@ public record ServerOptions(Path dataDirectory, String host, int port, boolean p
                 Optional.ofNullable(adminPassword), Optional.ofNullable(databaseUrl), Optional.ofNullable(databaseUser),
                 Optional.ofNullable(databasePassword), Optional.ofNullable(masterKey), throttling, tokenLifetime, keySync, retention,
                 pendingUploadTtl, python, endpointTokenLifetime, mirrorCapacity, endpointBandwidth,
-                inferencePort, inferenceMaxConnections, scoringIo, listPageSize, Optional.ofNullable(crashAt));
+                inferencePort, inferenceMaxConnections, scoringIo, listPageSize, replicaTimeout,
+                Optional.ofNullable(crashAt));
     }
 
     private static int positive(String option, String text) {

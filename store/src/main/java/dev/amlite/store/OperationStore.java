@@ -19,16 +19,19 @@ public final class OperationStore {
         this.clock = requireNonNull(clock, "clock is null");
     }
 
-    public Operation create(String id, String kind, String resourceId, String subscriptionId, String request) {
+    /** A new InProgress operation, run by the server {@code owner}. */
+    public Operation create(String id, String kind, String resourceId, String subscriptionId, String request,
+                            String owner) {
         Instant now = clock.instant();
         Operation operation = new Operation(id, kind, resourceId, subscriptionId, OperationStatus.InProgress, request,
                 null, now, now, null);
         jdbi.useHandle(handle -> handle.createUpdate("""
-                INSERT INTO operations (id, kind, resource_id, subscription_key, status, request, created_at, updated_at)
-                VALUES (:id, :kind, :resourceId, :subscriptionId, :status, :request, :now, :now)""")
+                INSERT INTO operations (id, kind, resource_id, subscription_key, status, request, created_at, updated_at,
+                    owner)
+                VALUES (:id, :kind, :resourceId, :subscriptionId, :status, :request, :now, :now, :owner)""")
                 .bind("id", id).bind("kind", kind).bind("resourceId", resourceId)
                 .bind("subscriptionId", subscriptionId).bind("status", operation.status().name())
-                .bind("request", request).bind("now", now)
+                .bind("request", request).bind("now", now).bind("owner", owner)
                 .execute());
         return operation;
     }
@@ -48,10 +51,28 @@ public final class OperationStore {
                 .execute()) > 0;
     }
 
-    public List<Operation> inProgress() {
+
+    /** An InProgress operation and the server that runs it (null: made before servers were recorded). */
+    public record Running(Operation operation, String owner) {
+    }
+
+    /** The InProgress operations with their servers, oldest first. */
+    public List<Running> running() {
         return jdbi.withHandle(handle -> handle.createQuery("SELECT " + COLUMNS
-                        + " FROM operations WHERE status = 'InProgress' ORDER BY created_at")
-                .map(OperationStore::map).list());
+                        + ", owner FROM operations WHERE status = 'InProgress' ORDER BY created_at")
+                .map((row, context) -> new Running(map(row, context), row.getString("owner"))).list());
+    }
+
+    /**
+     * Makes {@code to} the server of an InProgress operation, only while {@code from} (null for none) is: of two
+     * replicas taking over the same operation, one gets it.
+     */
+    public boolean takeOver(String id, String from, String to) {
+        return jdbi.withHandle(handle -> handle.createUpdate("UPDATE operations SET owner = :to, updated_at = :now "
+                        + "WHERE id = :id AND status = 'InProgress' AND " + (from == null ? "owner IS NULL" : "owner = :from"))
+                .bind("to", to).bind("now", clock.instant()).bind("id", id)
+                .bindMap(from == null ? java.util.Map.of() : java.util.Map.of("from", from))
+                .execute()) > 0;
     }
 
     private static Operation map(java.sql.ResultSet row, org.jdbi.v3.core.statement.StatementContext context)

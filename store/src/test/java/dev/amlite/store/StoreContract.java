@@ -186,14 +186,88 @@ abstract class StoreContract {
     @Test
     void operationsFinishOnceAndListWhileInProgress() {
         String id = UUID.randomUUID().toString();
-        operations.create(id, "groupDelete", "/subscriptions/" + subscription + "/resourceGroups/g", subscription, "{}");
-        assertThat(operations.inProgress()).extracting(Operation::id).contains(id);
+        operations.create(id, "groupDelete", "/subscriptions/" + subscription + "/resourceGroups/g", subscription, "{}",
+                "server-a");
+        assertThat(operations.running()).filteredOn(running -> running.operation().id().equals(id))
+                .extracting(OperationStore.Running::owner).containsExactly("server-a");
         assertThat(operations.finish(id, OperationStatus.Succeeded, null)).isTrue();
         assertThat(operations.finish(id, OperationStatus.Failed, "{}")).isFalse();
         Operation done = operations.get(id).orElseThrow();
         assertThat(done.status()).isEqualTo(OperationStatus.Succeeded);
         assertThat(done.endedAt()).isNotNull();
-        assertThat(operations.inProgress()).extracting(Operation::id).doesNotContain(id);
+        assertThat(operations.running()).extracting(running -> running.operation().id()).doesNotContain(id);
+        assertThat(operations.takeOver(id, "server-a", "server-b")).as("an ended operation is nobody's").isFalse();
+    }
+
+    @Test
+    void anOperationIsTakenOverOnlyFromTheServerThatRunsIt() {
+        String id = UUID.randomUUID().toString();
+        String legacy = UUID.randomUUID().toString();
+        operations.create(id, "groupDelete", "/subscriptions/" + subscription + "/resourceGroups/g", subscription, "{}",
+                "server-a");
+        operations.create(legacy, "groupDelete", "/subscriptions/" + subscription + "/resourceGroups/h", subscription,
+                "{}", null);
+        assertThat(operations.takeOver(id, "server-b", "server-c")).isFalse();
+        assertThat(operations.takeOver(id, null, "server-c")).isFalse();
+        assertThat(operations.takeOver(id, "server-a", "server-c")).isTrue();
+        assertThat(operations.takeOver(id, "server-a", "server-d")).as("one of two replicas gets it").isFalse();
+        assertThat(operations.takeOver(legacy, null, "server-c")).isTrue();
+        assertThat(operations.running()).filteredOn(running -> List.of(id, legacy).contains(running.operation().id()))
+                .extracting(OperationStore.Running::owner).containsExactly("server-c", "server-c");
+    }
+
+    @Test
+    void serversAreSeenWhileTheyBeatAndGoneWhenTheyLeaveOrFallSilent() throws InterruptedException {
+        ServerRegistry registry = new ServerRegistry(database());
+        String a = "a-" + UUID.randomUUID();
+        String b = "b-" + UUID.randomUUID();
+        registry.register(a);
+        registry.register(b);
+        assertThat(registry.seenWithin(java.time.Duration.ofMinutes(1))).contains(a, b);
+        Thread.sleep(60);
+        assertThat(registry.beat(a)).isTrue();
+        assertThat(registry.seenWithin(java.time.Duration.ofMillis(40))).as("b has not beaten for 60 ms")
+                .contains(a).doesNotContain(b);
+        registry.leave(b);
+        assertThat(registry.seenWithin(java.time.Duration.ofMinutes(1))).contains(a).doesNotContain(b);
+        assertThat(registry.beat(b)).as("a server that left has no row to beat").isFalse();
+        registry.register(a);
+        assertThat(registry.seenWithin(java.time.Duration.ofMinutes(1))).as("registered again, not twice").contains(a);
+        registry.leave(a);
+    }
+
+    @Test
+    void aJobIsClaimedByOneServerAndTakenOverOnlyFromOneNoLongerSeen() {
+        RunClaims claims = new RunClaims(database(), Clock.systemUTC());
+        String job = "/subscriptions/" + subscription + "/jobs/j1";
+        java.util.Set<String> both = java.util.Set.of("a", "b");
+        assertThat(claims.claim(job, "a", both)).isTrue();
+        assertThat(claims.claim(job, "a", both)).as("held already").isTrue();
+        assertThat(claims.claim(job, "b", both)).as("a is seen: its claim stands").isFalse();
+        assertThat(claims.holder(job)).contains("a");
+        assertThat(claims.claim(job, "b", java.util.Set.of("b"))).as("a is not seen: b takes over").isTrue();
+        assertThat(claims.holder(job)).contains("b");
+        assertThat(claims.all()).containsEntry(job, "b");
+        claims.release(job, "a");
+        assertThat(claims.holder(job)).as("only its holder releases a claim").contains("b");
+        claims.release(job, "b");
+        assertThat(claims.holder(job)).isEmpty();
+        assertThat(claims.all()).doesNotContainKey(job);
+    }
+
+    @Test
+    void runTokensAreFoundByDigestUntilTheirJobEnds() {
+        RunTokenStore tokens = new RunTokenStore(database(), Clock.systemUTC());
+        String job = "/subscriptions/" + subscription + "/jobs/j1";
+        String first = UUID.randomUUID().toString().replace("-", "");
+        String second = UUID.randomUUID().toString().replace("-", "");
+        tokens.put(first, job.toLowerCase(Locale.ROOT), job, "alice@example.com");
+        assertThat(tokens.find(first)).contains(new RunTokenStore.Grant(job, "alice@example.com"));
+        tokens.put(second, job.toLowerCase(Locale.ROOT), job, "alice@example.com");
+        assertThat(tokens.find(first)).as("a job's new token replaces its old one").isEmpty();
+        assertThat(tokens.find(second)).isPresent();
+        tokens.revoke(job.toLowerCase(Locale.ROOT));
+        assertThat(tokens.find(second)).isEmpty();
     }
 
     @Test

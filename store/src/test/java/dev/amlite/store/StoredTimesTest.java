@@ -86,7 +86,7 @@ class StoredTimesTest {
             principals.insert(new Principal("p1", "t1", PrincipalKind.ServicePrincipal, "Deployer", "deployer", CREATED));
             principals.addSecret(new PrincipalSecret("s1", "p1", "hash", "abc", CREATED, EXPIRES));
             OperationStore operations = new OperationStore(database, Clock.fixed(CREATED, ZoneOffset.UTC));
-            operations.create("op1", "Create", "/subscriptions/s/resourceGroups/g", "s", "{}");
+            operations.create("op1", "Create", "/subscriptions/s/resourceGroups/g", "s", "{}", "server");
         }
         runIn(READ_IN);
         try (Database database = Database.open(config)) {

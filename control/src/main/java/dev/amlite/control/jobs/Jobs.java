@@ -8,6 +8,7 @@ import dev.amlite.control.assets.AssetUses;
 import dev.amlite.control.assets.Assets;
 import dev.amlite.control.compute.ComputePool;
 import dev.amlite.control.compute.Computes;
+import dev.amlite.control.replicas.Replicas;
 import dev.amlite.control.resources.DocumentEdit;
 import dev.amlite.control.resources.TrackedResources;
 import dev.amlite.control.tracking.RunTokens;
@@ -19,6 +20,7 @@ import dev.amlite.core.Json;
 import dev.amlite.core.ResourceId;
 import dev.amlite.store.Principal;
 import dev.amlite.store.ResourceStore;
+import dev.amlite.store.RunClaims;
 import dev.amlite.store.StoredResource;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -32,6 +34,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -45,7 +48,9 @@ import org.slf4j.LoggerFactory;
  * compute (a cluster grows for it, up to its maximum and quota), the executions, and their status in the job's
  * document: NotStarted → Queued → Preparing → Running → Finalizing → Completed / Failed / Canceled. A job's MLflow
  * run has the job's name as its id. A restart requeues queued jobs and fails the ones it interrupted (their
- * processes died with the server), saying so.
+ * processes died with the server), saying so. Servers sharing a store (replicas) each run the jobs they claimed
+ * ({@link RunClaims}): a replica's start leaves the others' running jobs alone, a cancel asked of one replica is
+ * carried out by the job's own, and the jobs of a replica that stopped being seen are ended by another.
  */
 public final class Jobs implements AutoCloseable {
     public static final String TYPE = "Microsoft.MachineLearningServices/workspaces/jobs";
@@ -66,6 +71,8 @@ public final class Jobs implements AutoCloseable {
     private final JobsConfig config;
     private final Submitters submitters;
     private final RunTokens runTokens;
+    private final Replicas replicas;
+    private final RunClaims claims;
     private final Clock clock;
     private final JobHandler handler;
     private final Map<String, ResourceId> queue = new LinkedHashMap<>();
@@ -77,7 +84,7 @@ public final class Jobs implements AutoCloseable {
     private Thread dispatcher;
 
     public Jobs(TrackedResources tracked, Assets assets, Computes computes, Tracking tracking, JobsConfig config,
-                Submitters submitters, RunTokens runTokens, Clock clock) {
+                Submitters submitters, RunTokens runTokens, Replicas replicas, RunClaims claims, Clock clock) {
         this.tracked = tracked;
         this.store = tracked.store();
         this.assets = assets;
@@ -86,6 +93,8 @@ public final class Jobs implements AutoCloseable {
         this.config = config;
         this.submitters = submitters;
         this.runTokens = runTokens;
+        this.replicas = replicas;
+        this.claims = claims;
         this.clock = clock;
         this.handler = new JobHandler(tracked, this);
     }
@@ -128,11 +137,21 @@ public final class Jobs implements AutoCloseable {
     public void start() {
         computes.backend().stopLeftovers();
         Map<ResourceId, String> cutOff = new LinkedHashMap<>();
+        Set<String> others = replicas.others();
+        Map<String, String> running = claims.all();
         for (StoredResource job : store.listByType(TYPE_KEY)) {
             String status = job.document().path("properties").path("status").asText();
             if (status.equals(JobStatus.NOT_STARTED) || status.equals(JobStatus.QUEUED)) {
                 enqueue(job.id());
             } else if (!JobStatus.terminal(status)) {
+                String holder = running.get(job.id().key());
+                if (holder != null && others.contains(holder)) {
+                    continue; // another replica runs it
+                }
+                if (holder != null && !holder.equals(replicas.me())) {
+                    endOrphan(job.id(), holder);
+                    continue;
+                }
                 report(job.id(), JobStatus.FINALIZING, Map.of());
                 cutOff.put(job.id(), status);
             }
@@ -151,6 +170,43 @@ public final class Jobs implements AutoCloseable {
                 "message", "amlite stopped while the job was " + status.toLowerCase(Locale.ROOT) + "; its processes "
                         + "ended with it" + (salvaged.isEmpty() ? "" : ", and what its outputs held then was stored")
                         + ". Submit the job again.")));
+        claims.release(job.key(), replicas.me());
+        runTokens.revoke(job);
+    }
+
+    /**
+     * Ends a job that a server no longer seen ({@code holder}, a replica that crashed or stopped) ran: its processes
+     * and files were on that server, so there is nothing here to keep; the job fails saying so.
+     */
+    private void endOrphan(ResourceId job, String holder) {
+        if (!claims.takeOver(job.key(), holder, replicas.me())) {
+            return; // another replica took it over first
+        }
+        LOG.info("Job {} ran on server {}, which is no longer seen; it is recorded as failed", job.id(), holder);
+        report(job, JobStatus.FAILED, Map.of("error", Map.of("code", "ServiceStopped", "message", "The amlite "
+                + "server that ran this job (" + holder + ") stopped while it ran; its processes ended with it. Submit "
+                + "the job again.")));
+        claims.release(job.key(), replicas.me());
+        runTokens.revoke(job);
+    }
+
+    /**
+     * A replica stopped being seen: the jobs it ran end here as failed, and the jobs still queued (it may have held
+     * the only queue they were in) join this server's queue.
+     */
+    public void takeOverOrphans() {
+        Set<String> live = replicas.live();
+        claims.all().forEach((key, holder) -> {
+            if (!live.contains(holder)) {
+                endOrphan(ResourceId.parse(key), holder);
+            }
+        });
+        for (StoredResource job : store.listByType(TYPE_KEY)) {
+            String status = job.document().path("properties").path("status").asText();
+            if (status.equals(JobStatus.NOT_STARTED) || status.equals(JobStatus.QUEUED)) {
+                enqueue(job.id());
+            }
+        }
     }
 
     /**
@@ -241,8 +297,9 @@ public final class Jobs implements AutoCloseable {
 
     private void dispatch(ResourceId jobId) {
         Optional<StoredResource> job = store.get(jobId);
-        if (job.isEmpty() || JobStatus.terminal(status(job.get()))) {
-            dequeue(jobId);
+        if (job.isEmpty() || !(status(job.get()).equals(JobStatus.NOT_STARTED)
+                || status(job.get()).equals(JobStatus.QUEUED))) {
+            dequeue(jobId); // ended, or started by another replica
             return;
         }
         JobSpec spec;
@@ -269,6 +326,12 @@ public final class Jobs implements AutoCloseable {
             }
             return;
         }
+        if (!claims.claim(jobId.key(), replicas.me(), replicas.live())) {
+            computes.release(acquisition.lease()); // another replica started it first
+            dequeue(jobId);
+            waiting.remove(jobId.key());
+            return;
+        }
         // A job that got its node at once goes straight to Preparing: its Queued time is recorded with that write.
         dequeue(jobId);
         waiting.remove(jobId.key());
@@ -282,6 +345,7 @@ public final class Jobs implements AutoCloseable {
         } catch (IOException e) {
             computes.release(acquisition.lease());
             runTokens.revoke(jobId);
+            claims.release(jobId.key(), replicas.me());
             report(jobId, JobStatus.FAILED, Map.of("error", Map.of("code", "SystemError", "message",
                     "The log folder cannot be made: " + e)));
             return;
@@ -290,6 +354,7 @@ public final class Jobs implements AutoCloseable {
                 log, environment, this::report, () -> {
                     runTokens.revoke(jobId);
                     computes.release(acquisition.lease());
+                    claims.release(jobId.key(), replicas.me());
                     executions.remove(jobId.key());
                     lock.lock();
                     try {
@@ -329,7 +394,7 @@ public final class Jobs implements AutoCloseable {
             String submitter = job.document().path("systemData").path("createdBy").asText(null);
             if (submitter != null) {
                 submitters.principal(submitter).ifPresent(principal ->
-                        environment.put("MLFLOW_TRACKING_TOKEN", runTokens.issue(job.id(), principal)));
+                        environment.put("MLFLOW_TRACKING_TOKEN", runTokens.issue(job.id(), submitter, principal)));
             }
             if (config.caFile() != null) {
                 environment.put("SSL_CERT_FILE", config.caFile().toAbsolutePath().toString());
@@ -476,23 +541,37 @@ public final class Jobs implements AutoCloseable {
     public void stopGone() {
         for (Map.Entry<String, JobExecution> entry : executions.entrySet()) {
             ResourceId job = entry.getValue().job();
-            if (!entry.getValue().cancelling() && store.get(job).isEmpty()) {
+            JobExecution execution = entry.getValue();
+            if (execution.cancelling()) {
+                continue;
+            }
+            Optional<StoredResource> row = store.get(job);
+            if (row.isEmpty()) {
                 LOG.info("Job {} is gone from the store (its resource group was deleted); its processes are killed",
                         job.id());
-                JobExecution execution = entry.getValue();
                 execution.abandon(); // at once: its workspace's log folder may go right after this returns
+                Thread.ofVirtual().start(execution::cancel);
+            } else if (status(row.get()).equals(JobStatus.CANCEL_REQUESTED)
+                    || status(row.get()).equals(JobStatus.CANCELED)) {
+                LOG.info("Job {} was canceled through another server; its processes are killed", job.id());
                 Thread.ofVirtual().start(execution::cancel);
             }
         }
     }
 
-    /** Cancels a job: a queued one ends at once, a running one has its process tree killed. */
+    /**
+     * Cancels a job: a queued one ends at once, a running one has its process tree killed — by the server that runs
+     * it, which sees the request in the store when that is another replica.
+     */
     void cancel(ResourceId job) {
         dequeue(job);
         JobExecution execution = executions.get(job.key());
-        if (execution != null) {
+        Optional<String> holder = execution == null ? claims.holder(job.key()) : Optional.empty();
+        if (execution != null || (holder.isPresent() && replicas.others().contains(holder.get()))) {
             report(job, JobStatus.CANCEL_REQUESTED, Map.of());
-            Thread.ofVirtual().start(execution::cancel);
+            if (execution != null) {
+                Thread.ofVirtual().start(execution::cancel);
+            }
             return;
         }
         report(job, JobStatus.CANCELED, Map.of());

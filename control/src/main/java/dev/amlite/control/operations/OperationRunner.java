@@ -7,6 +7,7 @@ import dev.amlite.core.ArmError;
 import dev.amlite.core.ArmException;
 import dev.amlite.core.ErrorCode;
 import dev.amlite.core.Json;
+import dev.amlite.control.replicas.Replicas;
 import dev.amlite.core.ResourceId;
 import dev.amlite.store.Operation;
 import dev.amlite.store.OperationStatus;
@@ -33,11 +34,13 @@ public final class OperationRunner implements AutoCloseable {
     private final Map<String, OperationWorker> workers = new HashMap<>();
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
     private final Duration retryAfter;
+    private final Replicas replicas;
     private static final String STATUS_API_VERSION = "2022-09-01";
 
-    public OperationRunner(OperationStore store, Duration retryAfter) {
+    public OperationRunner(OperationStore store, Duration retryAfter, Replicas replicas) {
         this.store = requireNonNull(store, "store is null");
         this.retryAfter = requireNonNull(retryAfter, "retryAfter is null");
+        this.replicas = requireNonNull(replicas, "replicas is null");
     }
 
     /** Wiring step: each provider registers the kinds of operation it starts, before the server starts. */
@@ -52,7 +55,7 @@ public final class OperationRunner implements AutoCloseable {
             throw new IllegalStateException("No worker for operation kind " + kind);
         }
         Operation operation = store.create(UUID.randomUUID().toString(), kind, resource.id(), resource.subscriptionId(),
-                Json.write(request));
+                Json.write(request), replicas.me());
         LOG.info("Operation {} ({}) started for {}", operation.id(), kind, resource.id());
         submit(operation);
         return operation;
@@ -80,14 +83,33 @@ public final class OperationRunner implements AutoCloseable {
         }
     }
 
-    /** Called once at start: resumes or fails what a previous process left InProgress. */
+    /**
+     * Called once at start: resumes or fails what this server's previous process left InProgress, and what servers
+     * no longer seen left. Operations of the other servers that are seen (replicas sharing the store) are theirs.
+     */
     public int recover() {
+        return takeOver(replicas.others());
+    }
+
+    /** A replica stopped being seen: its InProgress operations are resumed or failed here, as after a restart. */
+    public int takeOverOrphans() {
+        return takeOver(replicas.live());
+    }
+
+    private int takeOver(java.util.Set<String> running) {
         int count = 0;
-        for (Operation operation : store.inProgress()) {
+        for (OperationStore.Running orphan : store.running()) {
+            Operation operation = orphan.operation();
+            if ((orphan.owner() != null && running.contains(orphan.owner()))
+                    || !store.takeOver(operation.id(), orphan.owner(), replicas.me())) {
+                continue; // its server runs it, or another replica took it over first
+            }
             OperationWorker worker = workers.get(operation.kind());
+            String after = orphan.owner() == null || orphan.owner().equals(replicas.me()) ? "a restart"
+                    : "its server (" + orphan.owner() + ") stopped";
             if (worker != null && worker.resumable()) {
-                LOG.info("Resuming operation {} ({}) for {} after a restart", operation.id(), operation.kind(),
-                        operation.resourceId());
+                LOG.info("Resuming operation {} ({}) for {} after {}", operation.id(), operation.kind(),
+                        operation.resourceId(), after);
                 submit(operation);
             } else {
                 store.finish(operation.id(), OperationStatus.Failed, Json.write(ArmError.of(
