@@ -143,7 +143,8 @@ public final class ControlPlane implements AutoCloseable {
                 new PasswordHasher(config.passwordHashIterations(), random), tokens, clock, random);
         Authorizer authorizer = new Authorizer(store, clock, config.cacheRefresh());
         PolicyEngine policy = new PolicyEngine(store, clock, config.cacheRefresh());
-        Replicas replicas = new Replicas(new ServerRegistry(database), config.replicas());
+        Replicas replicas = new Replicas(new ServerRegistry(database), config.replicas(),
+                database.vendor() != dev.amlite.store.StoreVendor.H2);
         replicas.start();
         OperationRunner operations = new OperationRunner(new OperationStore(database, clock), Duration.ofSeconds(1),
                 replicas);

@@ -1,10 +1,14 @@
 package dev.amlite.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.amlite.core.Json;
 import dev.amlite.store.Database;
 import dev.amlite.store.DatabaseConfig;
 import dev.amlite.store.ServerRegistry;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -16,7 +20,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Two servers on one PostgreSQL store (OP-2's replicas, --replica-timeout 3s): a job runs on the server it was
  * submitted to; the other replica's restart leaves it running; a cancel asked of the other replica stops it; the
- * job's MLflow token works on either; and the jobs of a server that stops being seen are ended by another.
+ * job's MLflow token works on either; and the jobs of a server that stops being seen are ended by another. An
+ * online deployment made through one replica (its files in an Azure Blob service both reach, Azurite here) is served
+ * by the other's scoring port too, with the keys as they are now.
  */
 class ReplicasTest {
     private static final String API = "?api-version=2024-04-01";
@@ -75,6 +81,62 @@ class ReplicasTest {
                 a.close();
             }
         }
+    }
+
+    @Test
+    void aDeploymentMadeThroughOneReplicaIsServedByTheOtherWithTheCurrentKeys() throws Exception {
+        try (EmbeddedPostgres postgres = EmbeddedPostgres.builder().start();
+             Azurite azurite = Azurite.start(temporary.resolve("azurite"))) {
+            String url = postgres.getJdbcUrl("postgres", "postgres");
+            String[] shared = {"--db-url", url, "--db-user", "postgres", "--master-key-file",
+                    temporary.resolve("master.key").toString()};
+            try (TestServer a = TestServer.start(temporary.resolve("a"), shared);
+                 TestServer b = TestServer.start(temporary.resolve("b"), shared)) {
+                Cli cli = Cli.withWorkspace(a, temporary.resolve("config"));
+                Path connection = temporary.resolve("azurite.conn");
+                Files.writeString(connection, azurite.connectionString());
+                String account = cli.ok("storage", "account", "create", "-n", "azstore", "-g", "rg1",
+                        "--blob-connection-string-file", connection.toString(), "-o", "tsv", "--query", "id").strip();
+                cli.ok("ml", "workspace", "create", "-n", "mlw-az", "-g", "rg1", "--storage-account", account, "-o", "none");
+                cli.ok("configure", "--defaults", "workspace=mlw-az", "group=rg1");
+                cli.ok("ml", "online-endpoint", "create", "-n", "shared-ep", "-o", "none");
+                Path yaml = BehavingDeployment.yaml(temporary, "shared-ep", "blue", "");
+                cli.ok("ml", "online-deployment", "create", "-f", yaml.toString(), "--all-traffic", "-o", "none");
+                String oldKey = cli.ok("ml", "online-endpoint", "get-credentials", "-n", "shared-ep", "-o", "tsv",
+                        "--query", "primaryKey").strip();
+
+                HttpResponse<String> answer = awaitScore(b, oldKey, 200);
+                assertThat(answer.headers().firstValue("azureml-model-deployment")).contains("blue");
+                assertThat(Json.parse(answer.body()).path("score").asDouble()).isEqualTo(2.5);
+
+                cli.ok("ml", "online-endpoint", "regenerate-keys", "-n", "shared-ep", "--key-type", "primary");
+                String newKey = cli.ok("ml", "online-endpoint", "get-credentials", "-n", "shared-ep", "-o", "tsv",
+                        "--query", "primaryKey").strip();
+                assertThat(newKey).isNotEqualTo(oldKey);
+                awaitScore(b, oldKey, 401);
+                assertThat(awaitScore(b, newKey, 200).statusCode()).isEqualTo(200);
+            }
+        }
+    }
+
+    /** Scores through {@code server}'s scoring port until the answer has {@code wanted} status (20 s at most). */
+    private static HttpResponse<String> awaitScore(TestServer server, String key, int wanted) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(server.scoringUrl()
+                        + "/inference/japaneast/shared-ep/score")).header("Authorization", "Bearer " + key)
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{\"data\": [2]}"))
+                .build();
+        List<Integer> seen = new java.util.ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            HttpResponse<String> answer = server.http().send(request, HttpResponse.BodyHandlers.ofString());
+            if (seen.isEmpty() || seen.get(seen.size() - 1) != answer.statusCode()) {
+                seen.add(answer.statusCode());
+            }
+            if (answer.statusCode() == wanted) {
+                return answer;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("scoring through the other replica answered " + seen + " in 20 s, never " + wanted);
     }
 
     private Path submit(Cli cli, String name) throws Exception {

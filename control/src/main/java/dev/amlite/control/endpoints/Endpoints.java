@@ -22,8 +22,10 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -47,6 +49,8 @@ public final class Endpoints implements AutoCloseable {
     private final OnlineDeploymentHandler deployments;
     private final DeploymentSkuHandler skus;
     private final ScoringService scoring;
+    /** Each endpoint's and deployment's etag as this server last followed it (ids in lower case). */
+    private final Map<String, String> followed = new ConcurrentHashMap<>();
     private final ScheduledExecutorService reconciler = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("endpoint-reconciler").factory());
 
@@ -113,6 +117,7 @@ public final class Endpoints implements AutoCloseable {
         reconciler.scheduleWithFixedDelay(() -> {
             try {
                 stopGone();
+                follow();
             } catch (RuntimeException e) {
                 LOG.warn("Checking the endpoints against the store failed", e);
             }
@@ -123,8 +128,10 @@ public final class Endpoints implements AutoCloseable {
             }
             auth.ensure(endpoint.id());
             routes.refresh(endpoint.id());
+            followed.put(key(endpoint), endpoint.etag());
             for (StoredResource deployment : store.listChildren(endpoint.id(), OnlineDeploymentHandler.TYPE)) {
                 if ("Succeeded".equals(deployment.provisioningState())) {
+                    followed.put(key(deployment), deployment.etag());
                     Thread.ofVirtual().name("restore-" + deployment.id().name()).start(() -> restore(deployment));
                 }
             }
@@ -239,6 +246,63 @@ public final class Endpoints implements AutoCloseable {
                 LOG.info("Deployment {} is gone from the store; its instances stopped", deployment);
             }
         }
+    }
+
+    /**
+     * Follows what other servers sharing the store (replicas) changed: an endpoint whose row changed since this
+     * server last routed it (traffic, mirror, auth mode, regenerated keys) is routed again, and a deployment that
+     * succeeded elsewhere with a spec this server does not run yet is started or rolled here, in the background, as
+     * at a restart. Rows this server wrote itself come back unchanged in effect: a route made again, a spec already
+     * running. A deployment that cannot start here is logged and tried again when its row next changes; its state,
+     * shared by every replica, is left as its own server set it.
+     */
+    void follow() {
+        List<StoredResource> endpointRows = store.listByType(OnlineEndpointHandler.TYPE);
+        List<StoredResource> deploymentRows = store.listByType(OnlineDeploymentHandler.TYPE);
+        Set<String> stored = new HashSet<>();
+        endpointRows.forEach(row -> stored.add(key(row)));
+        deploymentRows.forEach(row -> stored.add(key(row)));
+        followed.keySet().retainAll(stored);
+        for (StoredResource endpoint : endpointRows) {
+            if (!"Deleting".equals(endpoint.provisioningState())
+                    && !endpoint.etag().equals(followed.put(key(endpoint), endpoint.etag()))) {
+                routes.refresh(endpoint.id());
+            }
+        }
+        for (StoredResource deployment : deploymentRows) {
+            if (!"Succeeded".equals(deployment.provisioningState())
+                    || deployment.etag().equals(followed.put(key(deployment), deployment.etag()))) {
+                continue;
+            }
+            DeploymentSpec spec;
+            try {
+                spec = DeploymentSpec.parse(deployment.document(), tracked.catalog(), deployment.location());
+            } catch (ArmException e) {
+                LOG.warn("Deployment {} changed in the store but cannot be read: {}", deployment.id().id(), e.getMessage());
+                continue;
+            }
+            DeploymentRuntime runtime = host.runtime(deployment.id());
+            DeploymentRuntime.Generation running = runtime == null ? null : runtime.current();
+            if (running != null && running.spec().equals(spec)) {
+                continue;
+            }
+            Thread.ofVirtual().name("follow-" + deployment.id().name()).start(() -> {
+                try {
+                    host.apply(deployment.id(), spec);
+                    routes.refresh(deployment.id().parent());
+                    LOG.info("Deployment {} serves here as another server changed it", deployment.id().id());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } catch (RuntimeException e) {
+                    LOG.warn("Deployment {}, changed by another server, could not start here: {}",
+                            deployment.id().id(), e.getMessage());
+                }
+            });
+        }
+    }
+
+    private static String key(StoredResource row) {
+        return row.id().id().toLowerCase(Locale.ROOT);
     }
 
     private void deleteEndpoint(ResourceId id) {

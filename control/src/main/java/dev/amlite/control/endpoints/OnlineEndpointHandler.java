@@ -219,6 +219,8 @@ final class OnlineEndpointHandler implements TrackedTypeHandler {
                 JsonNode body = request.bodyObject();
                 auth.regenerate(id, body.path("keyType").asText(""), body.hasNonNull("keyValue")
                         ? body.path("keyValue").asText() : null);
+                // A new etag: the other servers sharing the store see the row change and take the new keys.
+                tracked.update(request.caller(), endpoint, endpoint.documentCopy());
                 routes.refresh(id);
                 yield ArmResponse.ok(null);
             }

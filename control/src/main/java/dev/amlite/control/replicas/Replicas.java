@@ -25,6 +25,7 @@ public final class Replicas implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Replicas.class);
     private final ServerRegistry registry;
     private final Settings settings;
+    private final boolean shared;
     private final List<Runnable> departureListeners = new CopyOnWriteArrayList<>();
     private final ScheduledExecutorService beats = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("replica-beat").factory());
@@ -53,15 +54,23 @@ public final class Replicas implements AutoCloseable {
         }
     }
 
-    public Replicas(ServerRegistry registry, Settings settings) {
+    /**
+     * {@code shared}: whether other servers can use the store at all. An embedded H2 file is this server's alone
+     * (one server per data directory), so it registers but does not beat: no write every few seconds for nothing.
+     */
+    public Replicas(ServerRegistry registry, Settings settings, boolean shared) {
         this.registry = requireNonNull(registry, "registry is null");
         this.settings = requireNonNull(settings, "settings is null");
+        this.shared = shared;
     }
 
     /** Registers this server and starts its heartbeat. Call before any work is recovered. */
     public void start() {
         registry.register(me());
         lastSeen = live();
+        if (!shared) {
+            return;
+        }
         long period = settings.beat().toMillis();
         beats.scheduleWithFixedDelay(this::beat, period, period, TimeUnit.MILLISECONDS);
     }
