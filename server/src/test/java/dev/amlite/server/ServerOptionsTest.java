@@ -74,6 +74,17 @@ class ServerOptionsTest {
     }
 
     @Test
+    void theReplicaTimeoutIsADurationOfASecondOrMore() {
+        assertThat(ServerOptions.parse(List.of(), HOME).replicaTimeout()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(ServerOptions.parse(List.of("--replica-timeout", "2m"), HOME).replicaTimeout())
+                .isEqualTo(Duration.ofMinutes(2));
+        assertThatThrownBy(() -> ServerOptions.parse(List.of("--replica-timeout", "0s"), HOME))
+                .hasMessage("--replica-timeout must be at least 1s, not '0 ms'.");
+        assertThatThrownBy(() -> ServerOptions.parse(List.of("--replica-timeout", "soon"), HOME))
+                .hasMessageContaining("is not a duration");
+    }
+
+    @Test
     void mistakesSayWhatIsAllowed() {
         assertThatThrownBy(() -> ServerOptions.parse(List.of("--port", "99999"), HOME)).hasMessageContaining("0 to 65535");
         assertThatThrownBy(() -> ServerOptions.parse(List.of("--tls-cert", "/c"), HOME)).hasMessageContaining("go together");

@@ -49,7 +49,7 @@ public final class Endpoints implements AutoCloseable {
     private final OnlineDeploymentHandler deployments;
     private final DeploymentSkuHandler skus;
     private final ScoringService scoring;
-    /** Each endpoint's and deployment's etag as this server last followed it (ids in lower case). */
+    /** Each deployment's etag as this server last followed it (ids in lower case). */
     private final Map<String, String> followed = new ConcurrentHashMap<>();
     private final ScheduledExecutorService reconciler = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("endpoint-reconciler").factory());
@@ -128,7 +128,6 @@ public final class Endpoints implements AutoCloseable {
             }
             auth.ensure(endpoint.id());
             routes.refresh(endpoint.id());
-            followed.put(key(endpoint), endpoint.etag());
             for (StoredResource deployment : store.listChildren(endpoint.id(), OnlineDeploymentHandler.TYPE)) {
                 if ("Succeeded".equals(deployment.provisioningState())) {
                     followed.put(key(deployment), deployment.etag());
@@ -260,12 +259,11 @@ public final class Endpoints implements AutoCloseable {
         List<StoredResource> endpointRows = store.listByType(OnlineEndpointHandler.TYPE);
         List<StoredResource> deploymentRows = store.listByType(OnlineDeploymentHandler.TYPE);
         Set<String> stored = new HashSet<>();
-        endpointRows.forEach(row -> stored.add(key(row)));
         deploymentRows.forEach(row -> stored.add(key(row)));
         followed.keySet().retainAll(stored);
         for (StoredResource endpoint : endpointRows) {
-            if (!"Deleting".equals(endpoint.provisioningState())
-                    && !endpoint.etag().equals(followed.put(key(endpoint), endpoint.etag()))) {
+            // Routed at another etag: another server changed it. Not routed at all: it was made through another.
+            if (!"Deleting".equals(endpoint.provisioningState()) && !routes.routedAt(endpoint.id(), endpoint.etag())) {
                 routes.refresh(endpoint.id());
             }
         }

@@ -29,6 +29,8 @@ final class ScoringRoutes {
     private final Map<String, EndpointRoute> routes = new ConcurrentHashMap<>();
     private final Map<String, ByteRateLimit> bandwidth = new ConcurrentHashMap<>();
     private final Map<String, RequestLog> logs = new ConcurrentHashMap<>();
+    /** The etag of the endpoint row each route was built from (ids in lower case). */
+    private final Map<String, String> routedEtags = new ConcurrentHashMap<>();
 
     ScoringRoutes(ResourceStore store, EndpointAuth auth, ServingHost host, ServingConfig config) {
         this.store = store;
@@ -48,6 +50,15 @@ final class ScoringRoutes {
     /** Stops routing to one endpoint, whatever its row says: the first step of deleting it. */
     synchronized void drop(ResourceId endpointId) {
         routes.values().removeIf(route -> route.id().equalsIgnoreCase(endpointId.id()));
+        routedEtags.remove(endpointId.id().toLowerCase(Locale.ROOT));
+    }
+
+    /**
+     * Whether the endpoint's route was built from the row with {@code etag}: a route made again would be the same,
+     * and would only restart its exact split and mirror sampling.
+     */
+    boolean routedAt(ResourceId endpointId, String etag) {
+        return etag.equals(routedEtags.get(endpointId.id().toLowerCase(Locale.ROOT)));
     }
 
     /** Rebuilds the route of one endpoint from the store (or drops it when the endpoint is gone or going). */
@@ -93,6 +104,7 @@ final class ScoringRoutes {
                 auth.credentials(endpointId), new WeightedSplit(weights), mirrorTo, new ShareSampler(mirrorPercent),
                 Map.copyOf(deployments), limit, log);
         replace(routes, key(endpoint.location(), endpoint.id().name()), route);
+        routedEtags.put(id, endpoint.etag());
     }
 
     /**
