@@ -172,7 +172,7 @@ public final class ControlPlane implements AutoCloseable {
                 List.of(new EndpointQuota(store, catalog), computes.usage()));
         computes.useQuotas(quotas);
         Endpoints endpoints = new Endpoints(tracked, resourceSecrets, assets, workspaces, operations, serving, loops,
-                meters, clock, quotas);
+                meters, clock, quotas, replicas);
         workspaces.addTeardown(endpoints::tearDown);
         Jobs jobs = new Jobs(tracked, assets, computes, tracking, jobsConfig,
                 directory::principal, runTokens, replicas, new RunClaims(database, clock), clock);

@@ -90,8 +90,9 @@ class ReplicasTest {
             String url = postgres.getJdbcUrl("postgres", "postgres");
             String[] shared = {"--db-url", url, "--db-user", "postgres", "--master-key-file",
                     temporary.resolve("master.key").toString()};
-            try (TestServer a = TestServer.start(temporary.resolve("a"), shared);
-                 TestServer b = TestServer.start(temporary.resolve("b"), shared)) {
+            TestServer a = TestServer.start(temporary.resolve("a"), shared);
+            TestServer b = TestServer.start(temporary.resolve("b"), shared);
+            try {
                 Cli cli = Cli.withWorkspace(a, temporary.resolve("config"));
                 Path connection = temporary.resolve("azurite.conn");
                 Files.writeString(connection, azurite.connectionString());
@@ -115,6 +116,21 @@ class ReplicasTest {
                 assertThat(newKey).isNotEqualTo(oldKey);
                 awaitScore(b, oldKey, 401);
                 assertThat(awaitScore(b, newKey, 200).statusCode()).isEqualTo(200);
+
+                // The other replica restarted without a working Python: it cannot start the deployment, which a
+                // serves all the same, so the deployment's state (shared by both) stays as a set it.
+                b.close();
+                List<String> broken = new java.util.ArrayList<>(List.of(shared));
+                broken.addAll(List.of("--python", temporary.resolve("no-such-python").toString()));
+                b = TestServer.start(temporary.resolve("b"), broken.toArray(String[]::new));
+                awaitScore(b, newKey, 503);
+                Thread.sleep(2_000);
+                assertThat(cli.ok("ml", "online-deployment", "show", "-n", "blue", "-e", "shared-ep", "-o", "tsv",
+                        "--query", "provisioning_state").strip()).isEqualTo("Succeeded");
+                assertThat(awaitScore(a, newKey, 200).headers().firstValue("azureml-model-deployment")).contains("blue");
+            } finally {
+                b.close();
+                a.close();
             }
         }
     }

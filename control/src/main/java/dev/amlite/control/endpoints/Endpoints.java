@@ -10,6 +10,7 @@ import dev.amlite.control.operations.OperationWorker;
 import dev.amlite.control.resources.ResourceSecrets;
 import dev.amlite.control.resources.TrackedResources;
 import dev.amlite.control.workspace.Workspaces;
+import dev.amlite.control.replicas.Replicas;
 import dev.amlite.core.ArmException;
 import dev.amlite.core.ResourceId;
 import dev.amlite.serving.port.EventLoops;
@@ -41,6 +42,7 @@ import org.slf4j.LoggerFactory;
 public final class Endpoints implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Endpoints.class);
     private final TrackedResources tracked;
+    private final Replicas replicas;
     private final ResourceStore store;
     private final ServingHost host;
     private final ScoringRoutes routes;
@@ -56,8 +58,9 @@ public final class Endpoints implements AutoCloseable {
 
     public Endpoints(TrackedResources tracked, ResourceSecrets secrets, Assets assets, Workspaces workspaces,
                      OperationRunner operations, ServingConfig config, EventLoops loops, MeterRegistry meters,
-                     Clock clock, dev.amlite.control.quota.Quotas quotas) {
+                     Clock clock, dev.amlite.control.quota.Quotas quotas, Replicas replicas) {
         this.tracked = tracked;
+        this.replicas = replicas;
         this.store = tracked.store();
         this.host = new ServingHost(config, assets, loops, meters);
         this.auth = new EndpointAuth(secrets, clock, config.tokenLifetime());
@@ -145,7 +148,10 @@ public final class Endpoints implements AutoCloseable {
             LOG.info("Deployment {} serves again after the restart", deployment.id().id());
         } catch (ArmException e) {
             LOG.warn("Deployment {} could not be started again: {}", deployment.id().id(), e.getMessage());
-            setState(deployment.id(), "Failed");
+            // Its state is every replica's: while other servers are seen, they may serve it, and it stays theirs.
+            if (replicas.others().isEmpty()) {
+                setState(deployment.id(), "Failed");
+            }
             routes.refresh(deployment.id().parent());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

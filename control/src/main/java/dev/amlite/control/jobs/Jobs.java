@@ -184,8 +184,9 @@ public final class Jobs implements AutoCloseable {
         }
         LOG.info("Job {} ran on server {}, which is no longer seen; it is recorded as failed", job.id(), holder);
         report(job, JobStatus.FAILED, Map.of("error", Map.of("code", "ServiceStopped", "message", "The amlite "
-                + "server that ran this job (" + holder + ") stopped while it ran; its processes ended with it. Submit "
-                + "the job again.")));
+                + "server that ran this job (" + holder + ") stopped while it ran and has not been seen since, so the "
+                + "job cannot finish; what its processes left is stopped when that server starts again. Submit the "
+                + "job again.")));
         claims.release(job.key(), replicas.me());
         runTokens.revoke(job);
     }
