@@ -24,9 +24,10 @@ public final class RunClaims {
 
     /**
      * Claims {@code jobKey} for {@code serverId}: true when the claim is now its own, made here or already held. A
-     * claim of a server not in {@code live} is taken over; one of a live server is not.
+     * claim of a server not in {@code live} is taken over; one of a live server is not. {@code live} is asked only
+     * when the job has a claim already (not on the usual path: one insert).
      */
-    public boolean claim(String jobKey, String serverId, Set<String> live) {
+    public boolean claim(String jobKey, String serverId, java.util.function.Supplier<Set<String>> live) {
         try {
             jdbi.useHandle(handle -> handle.createUpdate("INSERT INTO job_runs (job_key, server_id, claimed_at) "
                     + "VALUES (:key, :server, :now)").bind("key", jobKey).bind("server", serverId)
@@ -44,7 +45,7 @@ public final class RunClaims {
         if (holder.get().equals(serverId)) {
             return true;
         }
-        return !live.contains(holder.get()) && takeOver(jobKey, holder.get(), serverId);
+        return !live.get().contains(holder.get()) && takeOver(jobKey, holder.get(), serverId);
     }
 
     /** Moves the claim from {@code from} to {@code to}, only while {@code from} still holds it. */

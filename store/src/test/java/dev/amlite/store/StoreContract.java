@@ -241,11 +241,11 @@ abstract class StoreContract {
         RunClaims claims = new RunClaims(database(), Clock.systemUTC());
         String job = "/subscriptions/" + subscription + "/jobs/j1";
         java.util.Set<String> both = java.util.Set.of("a", "b");
-        assertThat(claims.claim(job, "a", both)).isTrue();
-        assertThat(claims.claim(job, "a", both)).as("held already").isTrue();
-        assertThat(claims.claim(job, "b", both)).as("a is seen: its claim stands").isFalse();
+        assertThat(claims.claim(job, "a", () -> both)).isTrue();
+        assertThat(claims.claim(job, "a", () -> both)).as("held already").isTrue();
+        assertThat(claims.claim(job, "b", () -> both)).as("a is seen: its claim stands").isFalse();
         assertThat(claims.holder(job)).contains("a");
-        assertThat(claims.claim(job, "b", java.util.Set.of("b"))).as("a is not seen: b takes over").isTrue();
+        assertThat(claims.claim(job, "b", () -> java.util.Set.of("b"))).as("a is not seen: b takes over").isTrue();
         assertThat(claims.holder(job)).contains("b");
         assertThat(claims.all()).containsEntry(job, "b");
         claims.release(job, "a");

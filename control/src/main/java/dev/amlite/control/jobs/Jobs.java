@@ -327,7 +327,7 @@ public final class Jobs implements AutoCloseable {
             }
             return;
         }
-        if (!claims.claim(jobId.key(), replicas.me(), replicas.live())) {
+        if (!claims.claim(jobId.key(), replicas.me(), replicas::live)) {
             computes.release(acquisition.lease()); // another replica started it first
             dequeue(jobId);
             waiting.remove(jobId.key());
