@@ -91,6 +91,14 @@ final class JobExecution implements Runnable {
         abandoned = true;
     }
 
+    /**
+     * Marks the job as being canceled, before {@link #cancel()} runs on its own thread: from here on the dispatcher's
+     * check of the store does not take the CancelRequested this server writes for a cancel asked of another.
+     */
+    void markCancelling() {
+        cancelled = true;
+    }
+
     void cancel() {
         cancelled = true;
         NodeBackend.Running process = running;

@@ -569,6 +569,9 @@ public final class Jobs implements AutoCloseable {
         JobExecution execution = executions.get(job.key());
         Optional<String> holder = execution == null ? claims.holder(job.key()) : Optional.empty();
         if (execution != null || (holder.isPresent() && replicas.others().contains(holder.get()))) {
+            if (execution != null) {
+                execution.markCancelling();
+            }
             report(job, JobStatus.CANCEL_REQUESTED, Map.of());
             if (execution != null) {
                 Thread.ofVirtual().start(execution::cancel);
