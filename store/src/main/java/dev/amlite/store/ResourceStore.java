@@ -177,30 +177,51 @@ public final class ResourceStore {
 
     /** Deletes a resource and everything below it in one statement. Returns the number of rows removed. */
     public int deleteTree(ResourceId id) {
+        return jdbi.inTransaction(handle -> deleteTree(handle, id));
+    }
+
+    /**
+     * As {@link #deleteTree(ResourceId)}, only while the resource's etag is {@code expectedEtag} (the version a
+     * conditional DELETE was checked against): another writer's change in between fails it with PreconditionFailed.
+     * The check locks the row until the delete commits.
+     */
+    public int deleteTree(ResourceId id, String expectedEtag) {
         return jdbi.inTransaction(handle -> {
-            handle.createUpdate("DELETE FROM secrets WHERE owner_key = :key OR owner_key LIKE :prefix ESCAPE '\\'")
-                    .bind("key", id.key())
-                    .bind("prefix", likePrefix(id.key()))
-                    .execute();
-            if (anchoring.topAbove(id.key()) != null) {
-                Optional<String> stored = storedKey(handle, id.key());
-                return stored.isEmpty() ? 0 : handle.createUpdate(
-                                "DELETE FROM resources WHERE id_key = :key OR id_key LIKE :prefix ESCAPE '\\'")
-                        .bind("key", stored.get())
-                        .bind("prefix", likePrefix(stored.get()))
-                        .execute();
+            String key = id.key();
+            int held = bindRowKey(handle.createUpdate("UPDATE resources SET etag = etag WHERE id_key = " + rowKey(key)
+                    + " AND etag = :expected"), key).bind("expected", expectedEtag).execute();
+            if (held == 0) {
+                throw new ArmException(ErrorCode.PreconditionFailed, "The resource '" + id.id() + "' was changed or "
+                        + "deleted by another request since it was read (etag " + expectedEtag + "). Read it again "
+                        + "and retry.");
             }
-            int removed = handle.createUpdate("DELETE FROM resources WHERE anchor IN (SELECT anchor FROM anchors "
-                            + "WHERE id_key = :key OR id_key LIKE :prefix ESCAPE '\\')")
-                    .bind("key", id.key()).bind("prefix", likePrefix(id.key())).execute();
-            handle.createUpdate("DELETE FROM anchors WHERE id_key = :key OR id_key LIKE :prefix ESCAPE '\\'")
-                    .bind("key", id.key()).bind("prefix", likePrefix(id.key())).execute();
-            return removed + handle.createUpdate(
-                            "DELETE FROM resources WHERE id_key = :key OR id_key LIKE :prefix ESCAPE '\\'")
-                    .bind("key", id.key())
-                    .bind("prefix", likePrefix(id.key()))
-                    .execute();
+            return deleteTree(handle, id);
         });
+    }
+
+    private int deleteTree(org.jdbi.v3.core.Handle handle, ResourceId id) {
+        handle.createUpdate("DELETE FROM secrets WHERE owner_key = :key OR owner_key LIKE :prefix ESCAPE '\\'")
+                .bind("key", id.key())
+                .bind("prefix", likePrefix(id.key()))
+                .execute();
+        if (anchoring.topAbove(id.key()) != null) {
+            Optional<String> stored = storedKey(handle, id.key());
+            return stored.isEmpty() ? 0 : handle.createUpdate(
+                            "DELETE FROM resources WHERE id_key = :key OR id_key LIKE :prefix ESCAPE '\\'")
+                    .bind("key", stored.get())
+                    .bind("prefix", likePrefix(stored.get()))
+                    .execute();
+        }
+        int removed = handle.createUpdate("DELETE FROM resources WHERE anchor IN (SELECT anchor FROM anchors "
+                        + "WHERE id_key = :key OR id_key LIKE :prefix ESCAPE '\\')")
+                .bind("key", id.key()).bind("prefix", likePrefix(id.key())).execute();
+        handle.createUpdate("DELETE FROM anchors WHERE id_key = :key OR id_key LIKE :prefix ESCAPE '\\'")
+                .bind("key", id.key()).bind("prefix", likePrefix(id.key())).execute();
+        return removed + handle.createUpdate(
+                        "DELETE FROM resources WHERE id_key = :key OR id_key LIKE :prefix ESCAPE '\\'")
+                .bind("key", id.key())
+                .bind("prefix", likePrefix(id.key()))
+                .execute();
     }
 
     /** What {@link #moveTrees} did: how many rows moved (the roots included) and the rows it deleted. */

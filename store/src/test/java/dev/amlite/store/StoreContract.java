@@ -217,6 +217,30 @@ abstract class StoreContract {
     }
 
     @Test
+    void aConditionalDeleteRemovesTheTreeOnlyWhileTheEtagIsTheOneRead() {
+        ResourceId group = ResourceId.resourceGroup(subscription, "g");
+        resources.insert(group, "japaneast", doc("g"));
+        ResourceId workspace = group.provider("Microsoft.MachineLearningServices", "workspaces", "w");
+        resources.insert(workspace, "japaneast", doc("w"));
+        ResourceId model = workspace.child("models", "m");
+        StoredResource read = resources.insert(model, null, doc("m"));
+        resources.insert(model.child("versions", "1"), null, doc("v1"));
+        StoredResource changed = resources.replace(read, null, doc("m2"));
+        for (ResourceId id : List.of(model, workspace)) {
+            String stale = id.equals(model) ? read.etag() : "\"not-its-etag\"";
+            assertThatThrownBy(() -> resources.deleteTree(id, stale)).isInstanceOfSatisfying(ArmException.class,
+                    e -> assertThat(e.code()).isEqualTo(ErrorCode.PreconditionFailed));
+        }
+        assertThat(resources.get(model.child("versions", "1"))).as("nothing removed").isPresent();
+        assertThat(resources.deleteTree(model, changed.etag())).isEqualTo(2);
+        assertThat(resources.get(model)).isEmpty();
+        String workspaceEtag = resources.get(workspace).orElseThrow().etag();
+        assertThat(resources.deleteTree(workspace, workspaceEtag)).isEqualTo(1);
+        assertThatThrownBy(() -> resources.deleteTree(workspace, workspaceEtag)).as("gone")
+                .isInstanceOf(ArmException.class);
+    }
+
+    @Test
     void serversAreSeenWhileTheyBeatAndGoneWhenTheyLeaveOrFallSilent() throws InterruptedException {
         ServerRegistry registry = new ServerRegistry(database());
         String a = "a-" + UUID.randomUUID();

@@ -216,7 +216,7 @@ final class DatastoreHandler implements TrackedTypeHandler {
 
     @Override
     public ArmResponse delete(ArmRequest request) {
-        Optional<StoredResource> datastore = tracked.store().get(request.resource());
+        Optional<StoredResource> datastore = tracked.deleting(request);
         if (datastore.isEmpty()) {
             return ArmResponse.noContent();
         }

@@ -69,7 +69,7 @@ final class OnlineDeploymentHandler implements TrackedTypeHandler {
 
     @Override
     public ArmResponse patch(ArmRequest request) {
-        StoredResource current = tracked.existing(request.resource());
+        StoredResource current = tracked.changing(request);
         ObjectNode merged = current.documentCopy();
         merge(merged, request.bodyObject());
         return write(request, merged, current);

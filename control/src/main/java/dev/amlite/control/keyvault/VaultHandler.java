@@ -108,7 +108,7 @@ public final class VaultHandler implements TrackedTypeHandler {
 
     @Override
     public ArmResponse patch(ArmRequest request) {
-        StoredResource current = tracked.existing(request.resource());
+        StoredResource current = tracked.changing(request);
         ObjectNode body = request.bodyObject();
         ObjectNode document = current.documentCopy();
         if (body.has("tags")) {

@@ -93,7 +93,7 @@ public final class PrivateDnsZoneGroupHandler implements TrackedTypeHandler {
 
     @Override
     public ArmResponse delete(ArmRequest request) {
-        Optional<StoredResource> group = tracked.store().get(request.resource());
+        Optional<StoredResource> group = tracked.deleting(request);
         if (group.isEmpty()) {
             return ArmResponse.noContent();
         }

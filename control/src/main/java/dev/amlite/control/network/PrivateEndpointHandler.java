@@ -100,7 +100,7 @@ public final class PrivateEndpointHandler implements TrackedTypeHandler {
 
     @Override
     public ArmResponse delete(ArmRequest request) {
-        var endpoint = tracked.store().get(request.resource());
+        var endpoint = tracked.deleting(request);
         if (endpoint.isEmpty()) {
             return ArmResponse.noContent();
         }

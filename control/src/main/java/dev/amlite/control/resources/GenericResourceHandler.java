@@ -49,7 +49,7 @@ public final class GenericResourceHandler implements ResourceTypeHandler {
 
     @Override
     public ArmResponse patch(ArmRequest request) {
-        StoredResource current = tracked.existing(request.resource());
+        StoredResource current = tracked.changing(request);
         ObjectNode body = request.bodyObject();
         ObjectNode document = current.documentCopy();
         if (body.has("tags")) {
@@ -65,7 +65,7 @@ public final class GenericResourceHandler implements ResourceTypeHandler {
 
     @Override
     public ArmResponse delete(ArmRequest request) {
-        return tracked.store().deleteTree(request.resource()) > 0 ? ArmResponse.ok(null) : ArmResponse.noContent();
+        return tracked.deleteTree(request);
     }
 
     @Override

@@ -151,6 +151,7 @@ public final class ResourceGroupHandler implements ResourceTypeHandler {
     @Override
     public ArmResponse patch(ArmRequest request) {
         StoredResource group = existing(request.resource());
+        request.preconditions().check(group.id(), Optional.of(group.etag())); // against the row it replaces
         refuseWhileDeleting(group);
         ObjectNode body = request.bodyObject();
         ObjectNode document = group.documentCopy();

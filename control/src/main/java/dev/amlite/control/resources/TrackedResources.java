@@ -140,6 +140,43 @@ public final class TrackedResources {
     }
 
     /**
+     * The resource a PATCH changes, with the request's If-Match / If-None-Match checked against the row read here:
+     * the write that replaces this row (only while its etag is still this one) then holds the condition exactly, not
+     * only as the front door saw it before the handler ran.
+     */
+    public StoredResource changing(ArmRequest request) {
+        StoredResource row = existing(request.resource());
+        request.preconditions().check(row.id(), Optional.of(row.etag()));
+        return row;
+    }
+
+    /**
+     * The resource a DELETE with work of its own removes (secrets, links), empty when it is not there, with the
+     * request's conditions checked against the row read here, before that work: a change in the statements between
+     * this read and the row's delete is the window that remains.
+     */
+    public Optional<StoredResource> deleting(ArmRequest request) {
+        Optional<StoredResource> row = store.get(request.resource());
+        request.preconditions().check(request.resource(), row.map(StoredResource::etag));
+        return row;
+    }
+
+    /**
+     * DELETE of the request's resource and everything below it: 200 when it was there, 204 when not. A conditional
+     * delete is checked against the row it removes, in the delete's own transaction.
+     */
+    public ArmResponse deleteTree(ArmRequest request) {
+        ResourceId id = request.resource();
+        if (request.preconditions().equals(dev.amlite.control.arm.Preconditions.NONE)) {
+            return store.deleteTree(id) > 0 ? ArmResponse.ok(null) : ArmResponse.noContent();
+        }
+        Optional<StoredResource> row = store.get(id);
+        request.preconditions().check(id, row.map(StoredResource::etag));
+        return row.isPresent() && store.deleteTree(id, row.get().etag()) > 0 ? ArmResponse.ok(null)
+                : ArmResponse.noContent();
+    }
+
+    /**
      * The location a resource gets: its parent's when none is given, else the requested region if the type is
      * offered there — otherwise seed 001's "No registered resource provider found for location" error.
      */

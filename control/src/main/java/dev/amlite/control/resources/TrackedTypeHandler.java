@@ -51,6 +51,6 @@ public interface TrackedTypeHandler extends ResourceTypeHandler {
 
     @Override
     default ArmResponse delete(ArmRequest request) {
-        return tracked().store().deleteTree(request.resource()) > 0 ? ArmResponse.ok(null) : ArmResponse.noContent();
+        return tracked().deleteTree(request);
     }
 }

@@ -129,7 +129,7 @@ final class ConnectionHandler implements TrackedTypeHandler {
 
     @Override
     public ArmResponse delete(ArmRequest request) {
-        Optional<StoredResource> connection = tracked.store().get(request.resource());
+        Optional<StoredResource> connection = tracked.deleting(request);
         if (connection.isEmpty()) {
             return ArmResponse.noContent();
         }

@@ -106,7 +106,9 @@ public final class WorkspaceHandler implements ResourceTypeHandler {
 
     @Override
     public ArmResponse patch(ArmRequest request) {
-        return ArmResponse.ok(present(update(request, existing(request.resource()), request.bodyObject(), false),
+        StoredResource current = existing(request.resource());
+        request.preconditions().check(current.id(), Optional.of(current.etag())); // against the row it replaces
+        return ArmResponse.ok(present(update(request, current, request.bodyObject(), false),
                 request));
     }
 

@@ -141,7 +141,7 @@ public final class WorkspacePrivateLink implements ResourceTypeHandler, PrivateL
 
     @Override
     public ArmResponse delete(ArmRequest request) {
-        Optional<StoredResource> connection = tracked.store().get(request.resource());
+        Optional<StoredResource> connection = tracked.deleting(request);
         if (connection.isEmpty()) {
             return ArmResponse.noContent();
         }

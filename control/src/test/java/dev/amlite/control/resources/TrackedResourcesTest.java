@@ -77,4 +77,41 @@ class TrackedResourcesTest {
             assertThatCode(() -> tracked.place(put(workspace, createOnly), other, body)).doesNotThrowAnyException();
         }
     }
+
+    private static ArmRequest request(String method, ResourceId id, Preconditions conditions) {
+        return new ArmRequest(method, ArmPath.parse(id.id()), "2024-04-01", Json.object(), Map.of(), ADMIN, "r",
+                "https://localhost", "127.0.0.1", conditions);
+    }
+
+    @Test
+    void patchAndDeleteHoldTheRequestsConditionsAgainstTheRowTheyChange() {
+        try (Database database = Database.open(new DatabaseConfig(StoreVendor.embeddedH2Url(temporary), null, null, 2))) {
+            ResourceStore store = new ResourceStore(database, Clock.systemUTC());
+            Catalog catalog = Catalog.standard();
+            TrackedResources tracked = new TrackedResources(store, catalog, new ProviderRegistrations(store, catalog),
+                    new PolicyEngine(store, Clock.systemUTC(), Duration.ofMinutes(1)), Clock.systemUTC());
+            ResourceId group = ResourceId.resourceGroup("s1", "g1");
+            store.insert(group, "japaneast", Json.object());
+            ResourceId vault = group.provider("Microsoft.KeyVault", "vaults", "v1");
+            StoredResource read = store.insert(vault, "japaneast", Json.object());
+            // Another request changed it after the front door checked the client's If-Match against `read`.
+            StoredResource changed = store.replace(read, "japaneast", Json.object().put("changed", true));
+            Preconditions stale = new Preconditions(read.etag(), null);
+
+            refusedWith412(() -> tracked.changing(request("PATCH", vault, stale)));
+            assertThat(tracked.changing(request("PATCH", vault, new Preconditions(changed.etag(), null))).etag())
+                    .isEqualTo(changed.etag());
+            assertThat(tracked.changing(request("PATCH", vault, Preconditions.NONE)).etag()).isEqualTo(changed.etag());
+
+            refusedWith412(() -> tracked.deleteTree(request("DELETE", vault, stale)));
+            assertThat(store.get(vault)).as("a delete whose condition failed removes nothing").isPresent();
+            assertThatThrownBy(() -> store.deleteTree(vault, read.etag())).isInstanceOfSatisfying(ArmException.class,
+                    e -> assertThat(e.code()).isEqualTo(ErrorCode.PreconditionFailed));
+            assertThat(tracked.deleteTree(request("DELETE", vault, new Preconditions(changed.etag(), null))).status())
+                    .isEqualTo(200);
+            assertThat(store.get(vault)).isEmpty();
+            refusedWith412(() -> tracked.deleteTree(request("DELETE", vault, new Preconditions("*", null))));
+            assertThat(tracked.deleteTree(request("DELETE", vault, Preconditions.NONE)).status()).isEqualTo(204);
+        }
+    }
 }
