@@ -176,7 +176,8 @@ final class ComputeHandler implements TrackedTypeHandler {
     @Override
     public ArmResponse delete(ArmRequest request) {
         ResourceId id = request.resource();
-        if (tracked.store().get(id).isEmpty()) {
+        Optional<StoredResource> compute = tracked.deleting(request);
+        if (compute.isEmpty()) {
             return ArmResponse.noContent();
         }
         int busy = computes.pool().busyCount(id);
@@ -190,7 +191,7 @@ final class ComputeHandler implements TrackedTypeHandler {
                     + "waiting for a node: " + String.join(", ", waiting) + ". Cancel them ('amlite ml job cancel -n "
                     + "NAME') before deleting it; they would otherwise fail.");
         }
-        tracked.store().deleteTree(id);
+        tracked.store().deleteTree(id, compute.get().etag());
         computes.deleted(id);
         return ArmResponse.ok(null);
     }

@@ -176,7 +176,7 @@ final class OnlineDeploymentHandler implements TrackedTypeHandler {
     @Override
     public ArmResponse delete(ArmRequest request) {
         ResourceId id = request.resource();
-        StoredResource deployment = tracked.store().get(id).orElse(null);
+        StoredResource deployment = tracked.deleting(request).orElse(null);
         if (deployment == null) {
             return ArmResponse.noContent();
         }

@@ -187,7 +187,7 @@ final class OnlineEndpointHandler implements TrackedTypeHandler {
     @Override
     public ArmResponse delete(ArmRequest request) {
         ResourceId id = request.resource();
-        StoredResource endpoint = tracked.store().get(id).orElse(null);
+        StoredResource endpoint = tracked.deleting(request).orElse(null);
         if (endpoint == null) {
             return ArmResponse.noContent();
         }

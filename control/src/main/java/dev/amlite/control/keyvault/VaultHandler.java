@@ -133,7 +133,7 @@ public final class VaultHandler implements TrackedTypeHandler {
     /** Soft delete: the vault and its contents are hidden and kept for the retention period. */
     @Override
     public ArmResponse delete(ArmRequest request) {
-        Optional<StoredResource> vault = tracked.store().get(request.resource());
+        Optional<StoredResource> vault = tracked.deleting(request);
         if (vault.isEmpty()) {
             return ArmResponse.noContent();
         }

@@ -170,6 +170,7 @@ public final class ResourceGroupHandler implements ResourceTypeHandler {
     @Override
     public ArmResponse delete(ArmRequest request) {
         StoredResource group = existing(request.resource());
+        request.preconditions().check(group.id(), Optional.of(group.etag())); // against the row it marks Deleting
         if (!"Deleting".equals(group.provisioningState())) {
             ObjectNode document = group.documentCopy();
             ((ObjectNode) document.path("properties")).put("provisioningState", "Deleting");

@@ -116,7 +116,7 @@ public final class WorkspaceHandler implements ResourceTypeHandler {
     public ArmResponse delete(ArmRequest request) {
         ResourceId id = request.resource();
         boolean purge = "true".equalsIgnoreCase(request.queryParameter("forceToPurge"));
-        Optional<StoredResource> active = tracked.store().get(id);
+        Optional<StoredResource> active = tracked.deleting(request);
         if (active.isEmpty()) {
             Optional<StoredResource> deleted = tracked.store().getSoftDeleted(id);
             if (deleted.isEmpty()) {
