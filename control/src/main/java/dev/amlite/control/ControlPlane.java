@@ -14,9 +14,9 @@ import dev.amlite.control.operations.OperationRunner;
 import dev.amlite.control.policy.PolicyEngine;
 import dev.amlite.control.policy.PolicyHandlers;
 import dev.amlite.control.rbac.Authorizer;
-import dev.amlite.control.replicas.Replicas;
 import dev.amlite.control.rbac.RoleAssignmentHandler;
 import dev.amlite.control.rbac.RoleDefinitionHandler;
+import dev.amlite.control.replicas.Replicas;
 import dev.amlite.control.resources.GenericResourceHandler;
 import dev.amlite.control.resources.ResourceSecrets;
 import dev.amlite.control.resources.TrackedResources;
@@ -60,13 +60,14 @@ import dev.amlite.control.throttle.Throttle;
 import dev.amlite.core.ResourceId;
 import dev.amlite.store.Database;
 import dev.amlite.store.OperationStore;
-import dev.amlite.store.RunClaims;
-import dev.amlite.store.RunTokenStore;
-import dev.amlite.store.ServerRegistry;
 import dev.amlite.store.PrincipalKind;
 import dev.amlite.store.PrincipalStore;
 import dev.amlite.store.ResourceStore;
+import dev.amlite.store.RunClaims;
+import dev.amlite.store.RunTokenStore;
+import dev.amlite.store.ServerRegistry;
 import dev.amlite.store.Settings;
+import dev.amlite.store.StoreVendor;
 import dev.amlite.store.StoredResource;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.security.SecureRandom;
@@ -144,7 +145,7 @@ public final class ControlPlane implements AutoCloseable {
         Authorizer authorizer = new Authorizer(store, clock, config.cacheRefresh());
         PolicyEngine policy = new PolicyEngine(store, clock, config.cacheRefresh());
         Replicas replicas = new Replicas(new ServerRegistry(database), config.replicas(),
-                database.vendor() != dev.amlite.store.StoreVendor.H2);
+                database.vendor() != StoreVendor.H2);
         replicas.start();
         OperationRunner operations = new OperationRunner(new OperationStore(database, clock), Duration.ofSeconds(1),
                 replicas);

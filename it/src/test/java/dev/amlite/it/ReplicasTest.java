@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.amlite.core.Json;
 import dev.amlite.store.Database;
 import dev.amlite.store.DatabaseConfig;
+import dev.amlite.store.OperationStore;
 import dev.amlite.store.ServerRegistry;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.net.URI;
@@ -52,10 +53,25 @@ class ReplicasTest {
                 assertThat(b.call("GET", mlflow + "runs/get?run_id=job1", runToken, (String) null).status())
                         .as("a job's MLflow token, issued by its server, on the other replica").isEqualTo(200);
 
+                // An operation a runs (as a crash of b in the middle of a's group delete would find it).
+                String group = "/subscriptions/" + a.subscriptionId() + "/resourceGroups/kept";
+                cli.ok("group", "create", "-n", "kept", "-l", "japaneast", "-o", "none");
+                String operation = java.util.UUID.randomUUID().toString();
+                try (Database database = Database.open(new DatabaseConfig(url, "postgres", null, 1))) {
+                    new OperationStore(database, java.time.Clock.systemUTC()).create(operation, "resourceGroups.delete",
+                            group, a.subscriptionId(), "{}",
+                            Files.readString(temporary.resolve("a/server-id")).strip());
+                }
+
                 b.close();
                 b = TestServer.start(temporary.resolve("b"), shared);
                 assertThat(status(b, workspace + "/jobs/job1")).as("right after the other replica's restart")
                         .isEqualTo("Running");
+                assertThat(b.call("GET", "/subscriptions/" + a.subscriptionId() + "/providers/Microsoft.Resources/"
+                        + "operationStatuses/" + operation + "?api-version=2022-09-01", b.adminToken(), (String) null)
+                        .body().path("status").asText()).as("a's operation, left to a").isEqualTo("InProgress");
+                assertThat(b.call("GET", group + "?api-version=2022-09-01", b.adminToken(), (String) null).status())
+                        .isEqualTo(200);
                 Thread.sleep(4_000); // past the replica timeout: a, beating, is still the job's server
                 assertThat(status(b, workspace + "/jobs/job1")).isEqualTo("Running");
 

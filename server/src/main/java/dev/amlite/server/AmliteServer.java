@@ -116,8 +116,7 @@ public final class AmliteServer implements AutoCloseable {
                     .withWorkspaceTimers(options.keySyncInterval(), options.softDeleteRetention())
                     .withPendingUploadTtl(options.pendingUploadTtl())
                     .withListPageSize(options.listPageSize())
-                    .withReplicas(new Replicas.Settings(serverId(dataDirectory), options.replicaTimeout().dividedBy(6),
-                            options.replicaTimeout()))
+                    .withReplicas(new Replicas.Settings(serverId(dataDirectory), options.replicaTimeout()))
                     .withCrashPoints(options.crashAt().map(CrashPoints::parse).orElse(CrashPoints.none()));
             ServingConfig serving = ServingConfig.defaults(dataDirectory.resolve("serving"))
                     .withPython(options.python()).withTokenLifetime(options.endpointTokenLifetime())

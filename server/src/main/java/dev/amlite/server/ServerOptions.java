@@ -133,10 +133,10 @@ public record ServerOptions(Path dataDirectory, String host, int port, boolean p
                 }
                 case "--list-page-size" -> listPageSize = positive(option, value(option, inlineValue, rest));
                 case "--replica-timeout" -> {
-                    replicaTimeout = duration(value(option, inlineValue, rest));
+                    String given = value(option, inlineValue, rest);
+                    replicaTimeout = duration(given);
                     if (replicaTimeout.compareTo(Duration.ofSeconds(1)) < 0) {
-                        throw new UsageException("--replica-timeout must be at least 1s, not '" + replicaTimeout
-                                .toMillis() + " ms'.");
+                        throw new UsageException("--replica-timeout must be at least 1s, not '" + given + "'.");
                     }
                 }
                 case "--crash-at" -> {

@@ -79,7 +79,7 @@ class ServerOptionsTest {
         assertThat(ServerOptions.parse(List.of("--replica-timeout", "2m"), HOME).replicaTimeout())
                 .isEqualTo(Duration.ofMinutes(2));
         assertThatThrownBy(() -> ServerOptions.parse(List.of("--replica-timeout", "0s"), HOME))
-                .hasMessage("--replica-timeout must be at least 1s, not '0 ms'.");
+                .hasMessage("--replica-timeout must be at least 1s, not '0s'.");
         assertThatThrownBy(() -> ServerOptions.parse(List.of("--replica-timeout", "soon"), HOME))
                 .hasMessageContaining("is not a duration");
     }

@@ -7,10 +7,10 @@ import dev.amlite.control.assets.AssetUses;
 import dev.amlite.control.assets.Assets;
 import dev.amlite.control.operations.OperationRunner;
 import dev.amlite.control.operations.OperationWorker;
+import dev.amlite.control.replicas.Replicas;
 import dev.amlite.control.resources.ResourceSecrets;
 import dev.amlite.control.resources.TrackedResources;
 import dev.amlite.control.workspace.Workspaces;
-import dev.amlite.control.replicas.Replicas;
 import dev.amlite.core.ArmException;
 import dev.amlite.core.ResourceId;
 import dev.amlite.serving.port.EventLoops;
@@ -119,8 +119,10 @@ public final class Endpoints implements AutoCloseable {
         host.removeLeftovers(java.time.Instant.now());
         reconciler.scheduleWithFixedDelay(() -> {
             try {
-                stopGone();
-                follow();
+                List<StoredResource> endpointRows = store.listByType(OnlineEndpointHandler.TYPE);
+                List<StoredResource> deploymentRows = store.listByType(OnlineDeploymentHandler.TYPE);
+                stopGone(endpointRows, deploymentRows);
+                follow(endpointRows, deploymentRows);
             } catch (RuntimeException e) {
                 LOG.warn("Checking the endpoints against the store failed", e);
             }
@@ -232,13 +234,16 @@ public final class Endpoints implements AutoCloseable {
      * endpoint's keys open nothing from then on. What runs is read before the store, so that what starts meanwhile
      * (its row is written first) is never taken for gone.
      */
-    public synchronized void stopGone() {
+    public void stopGone() {
+        stopGone(store.listByType(OnlineEndpointHandler.TYPE), store.listByType(OnlineDeploymentHandler.TYPE));
+    }
+
+    private synchronized void stopGone(List<StoredResource> endpointRows, List<StoredResource> deploymentRows) {
         Set<String> routed = routes.routedIds();
         Set<String> hosted = host.hostedIds();
         Set<String> stored = new HashSet<>();
-        store.listByType(OnlineEndpointHandler.TYPE).forEach(row -> stored.add(row.id().id().toLowerCase(Locale.ROOT)));
-        store.listByType(OnlineDeploymentHandler.TYPE)
-                .forEach(row -> stored.add(row.id().id().toLowerCase(Locale.ROOT)));
+        endpointRows.forEach(row -> stored.add(key(row)));
+        deploymentRows.forEach(row -> stored.add(key(row)));
         for (String endpoint : routed) {
             if (!stored.contains(endpoint)) {
                 routes.refresh(ResourceId.parse(endpoint));
@@ -261,9 +266,7 @@ public final class Endpoints implements AutoCloseable {
      * running. A deployment that cannot start here is logged and tried again when its row next changes; its state,
      * shared by every replica, is left as its own server set it.
      */
-    void follow() {
-        List<StoredResource> endpointRows = store.listByType(OnlineEndpointHandler.TYPE);
-        List<StoredResource> deploymentRows = store.listByType(OnlineDeploymentHandler.TYPE);
+    private void follow(List<StoredResource> endpointRows, List<StoredResource> deploymentRows) {
         Set<String> stored = new HashSet<>();
         deploymentRows.forEach(row -> stored.add(key(row)));
         followed.keySet().retainAll(stored);

@@ -32,25 +32,28 @@ public final class Replicas implements AutoCloseable {
     private volatile Set<String> lastSeen = Set.of();
     private boolean takeOverPending; // only the heartbeat's thread touches it
 
-    /** {@code serverId}: this server's (its data directory's) id; {@code beat}: how often it says it is alive;
-     * {@code timeout}: how long a server may go unseen before the others take over its work. */
-    public record Settings(String serverId, Duration beat, Duration timeout) {
-        public static final Duration DEFAULT_BEAT = Duration.ofSeconds(5);
+    /**
+     * {@code serverId}: this server's (its data directory's) id; {@code timeout}: how long a server may go unseen
+     * before the others take over its work. A server beats six times within the timeout.
+     */
+    public record Settings(String serverId, Duration timeout) {
         public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
 
         public Settings {
             requireNonNull(serverId, "serverId is null");
-            requireNonNull(beat, "beat is null");
             requireNonNull(timeout, "timeout is null");
-            if (beat.isNegative() || beat.isZero() || timeout.compareTo(beat.multipliedBy(2)) < 0) {
-                throw new IllegalArgumentException("The replica timeout (" + timeout.toSeconds() + " s) must be at "
-                        + "least twice the heartbeat (" + beat.toSeconds() + " s)");
+            if (timeout.toMillis() < 6) {
+                throw new IllegalArgumentException("The replica timeout must be positive; " + timeout + " was given");
             }
         }
 
-        /** A server of its own: a new id each time (tests and tools that make a control plane without a data dir). */
+        Duration beat() {
+            return timeout.dividedBy(6);
+        }
+
+        /** A server of its own: a new id each time (a control plane made without a data directory). */
         public static Settings single() {
-            return new Settings(UUID.randomUUID().toString(), DEFAULT_BEAT, DEFAULT_TIMEOUT);
+            return new Settings(UUID.randomUUID().toString(), DEFAULT_TIMEOUT);
         }
     }
 
@@ -79,8 +82,14 @@ public final class Replicas implements AutoCloseable {
         return settings.serverId();
     }
 
-    /** The servers seen now, this one included: read from the store each time, never a cached view. */
+    /**
+     * The servers seen now, this one included: read from the store each time, never a cached view. A store no other
+     * server can open has this one only.
+     */
     public Set<String> live() {
+        if (!shared) {
+            return Set.of(me());
+        }
         Set<String> live = new HashSet<>(registry.seenWithin(settings.timeout()));
         live.add(me());
         return Set.copyOf(live);

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.amlite.control.arm.ArmRequest;
 import dev.amlite.control.arm.ArmResponse;
 import dev.amlite.control.arm.Documents;
+import dev.amlite.control.arm.Preconditions;
 import dev.amlite.control.catalog.Catalog;
 import dev.amlite.control.catalog.ProviderInfo;
 import dev.amlite.control.catalog.Region;
@@ -167,7 +168,7 @@ public final class TrackedResources {
      */
     public ArmResponse deleteTree(ArmRequest request) {
         ResourceId id = request.resource();
-        if (request.preconditions().equals(dev.amlite.control.arm.Preconditions.NONE)) {
+        if (request.preconditions().equals(Preconditions.NONE)) {
             return store.deleteTree(id) > 0 ? ArmResponse.ok(null) : ArmResponse.noContent();
         }
         Optional<StoredResource> row = store.get(id);
