@@ -24,6 +24,7 @@ import dev.amlite.control.workspace.Workspaces;
 import dev.amlite.control.assets.Assets;
 import dev.amlite.control.endpoints.Endpoints;
 import dev.amlite.control.endpoints.EndpointQuota;
+import dev.amlite.control.compute.ComputePool;
 import dev.amlite.control.compute.Computes;
 import dev.amlite.control.compute.LocalNodeBackend;
 import dev.amlite.control.quota.QuotaHandlers;
@@ -58,6 +59,7 @@ import dev.amlite.control.resources.TenantHandler;
 import dev.amlite.control.resources.VmSizeHandler;
 import dev.amlite.control.throttle.Throttle;
 import dev.amlite.core.ResourceId;
+import dev.amlite.store.ComputeNodes;
 import dev.amlite.store.Database;
 import dev.amlite.store.OperationStore;
 import dev.amlite.store.PrincipalKind;
@@ -166,6 +168,7 @@ public final class ControlPlane implements AutoCloseable {
         RunTokens runTokens = new RunTokens(new RunTokenStore(database, clock), directory::principal);
         MlflowApi mlflow = new MlflowApi(tracking, tokens, runTokens, authorizer, store, assets);
         Computes computes = new Computes(tracked, operations,
+                new ComputePool(new ComputeNodes(database), replicas::me, random),
                 new LocalNodeBackend(jobsConfig.root().resolve("processes")), clock);
         Moves moves = new Moves(new MoveValidation(store, catalog, registrations, authorizer, policy), operations, store,
                 authorizer, config.crashPoints(), clock);

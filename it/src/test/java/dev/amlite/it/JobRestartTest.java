@@ -2,6 +2,9 @@ package dev.amlite.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.amlite.core.Json;
+import dev.amlite.store.Database;
+import dev.amlite.store.DatabaseConfig;
+import dev.amlite.store.StoreVendor;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -63,6 +66,14 @@ class JobRestartTest {
             assertThat(waiting.path("status").asText()).isEqualTo("Queued");
         }
         assertThat(sleeps()).as("the stop took the job's processes with it").isEmpty();
+        // A stop frees the node of the job it cut off; a crash (SIGKILL) leaves it leased. Leave it as a crash would:
+        // the restarted server must free it, or the waiting job never gets the cluster's one node.
+        try (Database database = Database.open(new DatabaseConfig(StoreVendor.embeddedH2Url(data), null, null, 2))) {
+            String server = Files.readString(data.resolve("server-id")).strip();
+            int leased = database.jdbi().withHandle(handle -> handle.createUpdate("UPDATE compute_nodes SET job = "
+                    + "'interrupted', server_id = :server").bind("server", server).execute());
+            assertThat(leased).as("the cluster's one node").isEqualTo(1);
+        }
         try (TestServer server = TestServer.start(data)) {
             assertThat(server.url()).as("the restarted server's address").isNotEqualTo(before);
             cli.ok("login", "--server", server.url(), "--username", "admin", "--password", TestServer.ADMIN_PASSWORD,

@@ -88,10 +88,50 @@ class ReplicasTest {
                     new ServerRegistry(database).register("crashed-replica");
                     database.jdbi().useHandle(handle -> handle.createUpdate("UPDATE job_runs SET server_id = "
                             + "'crashed-replica' WHERE job_key LIKE '%/jobs/job2'").execute());
+                    // and a node of the cluster that server's other job held
+                    database.jdbi().useHandle(handle -> handle.createUpdate("INSERT INTO compute_nodes (compute_key, "
+                            + "slot, node_id, job, server_id, since, idle_since) SELECT compute_key, 7, 'tvmps_ghost', "
+                            + "'ghost-job', 'crashed-replica', since, idle_since FROM compute_nodes WHERE job = 'job2'")
+                            .execute());
                 }
                 JsonNode ended = awaitStatus(b, workspace + "/jobs/job2", "Failed"::equals);
                 assertThat(ended.path("properties").path("error").path("message").asText())
                         .contains("crashed-replica").contains("stopped while it ran");
+                String ghost = "";
+                for (int i = 0; i < 50 && !ghost.contains("idle"); i++) {
+                    Thread.sleep(100);
+                    for (JsonNode node : b.call("POST", workspace + "/computes/cpu/listNodes" + API, b.adminToken(),
+                            "").body().path("nodes")) {
+                        if (node.path("nodeId").asText().equals("tvmps_ghost")) {
+                            ghost = node.toString();
+                        }
+                    }
+                }
+                assertThat(ghost).as("the node the server gone held, free again").contains("\"nodeState\":\"idle\"");
+
+                // A cluster of one node, used through both replicas: its max_instances holds for them together.
+                cli.ok("ml", "compute", "create", "-n", "one", "--type", "amlcompute", "--size", "Standard_DS3_v2",
+                        "--min-instances", "0", "--max-instances", "1", "-o", "none");
+                Cli viaB = new Cli(temporary.resolve("config-b"));
+                viaB.ok("login", "--server", b.url(), "--username", "admin", "--password", TestServer.ADMIN_PASSWORD,
+                        "--data-dir", b.dataDirectory().toString());
+                viaB.ok("configure", "--defaults", "workspace=mlw", "group=rg1");
+                submit(cli, "job3", "one");
+                awaitStatus(a, workspace + "/jobs/job3", "Running"::equals);
+                submit(viaB, "job4", "one");
+                JsonNode waiting = awaitStatus(b, workspace + "/jobs/job4", "Queued"::equals);
+                Thread.sleep(1_500); // b's dispatcher has asked for a node again
+                assertThat(status(b, workspace + "/jobs/job4")).as("job4, while job3 holds the one node on a")
+                        .isEqualTo("Queued");
+                assertThat(waiting.path("properties").path("waitingFor").asText())
+                        .isEqualTo("all 1 node(s) of 'one' are busy (max_instances 1)");
+                assertThat(a.call("POST", workspace + "/jobs/job3/cancel" + API, a.adminToken(), "").status())
+                        .isEqualTo(202);
+                awaitStatus(b, workspace + "/jobs/job4", "Running"::equals);
+                JsonNode nodes = b.call("POST", workspace + "/computes/one/listNodes" + API, b.adminToken(), "")
+                        .body();
+                assertThat(nodes.path("nodes")).as("the one node, now job4's: " + nodes).hasSize(1);
+                assertThat(nodes.path("nodes").get(0).path("runId").asText()).isEqualTo("job4");
             } finally {
                 b.close();
                 a.close();
@@ -172,14 +212,18 @@ class ReplicasTest {
     }
 
     private Path submit(Cli cli, String name) throws Exception {
+        return submit(cli, name, "cpu");
+    }
+
+    private Path submit(Cli cli, String name, String compute) throws Exception {
         Path tokenFile = temporary.resolve(name + "-token");
         Path job = temporary.resolve(name + ".yml");
         Files.writeString(job, """
                 command: echo "$MLFLOW_TRACKING_TOKEN" > %s; sleep 600
                 environment:
                   image: python:3.11
-                compute: azureml:cpu
-                """.formatted(tokenFile));
+                compute: azureml:%s
+                """.formatted(tokenFile, compute));
         cli.ok("ml", "job", "create", "-f", job.toString(), "-n", name, "-o", "none");
         return tokenFile;
     }

@@ -280,6 +280,40 @@ abstract class StoreContract {
     }
 
     @Test
+    void computeNodesTakeASlotOnceAndChangeOnlyFromTheStateTheWriterSaw() {
+        ComputeNodes nodes = new ComputeNodes(database());
+        String compute = "/subscriptions/" + subscription + "/computes/c1";
+        String a = "a-" + UUID.randomUUID();
+        String b = "b-" + UUID.randomUUID();
+        Instant t0 = Instant.parse("2026-12-05T10:00:00Z");
+        assertThat(nodes.add(compute, 0, "n0", "job1", a, t0)).isTrue();
+        assertThat(nodes.add(compute, 0, "n0-other", null, null, t0)).as("slot 0 is taken").isFalse();
+        assertThat(nodes.add(compute, 1, "n1", null, null, t0)).isTrue();
+        assertThat(nodes.list(compute)).extracting(ComputeNodes.Node::nodeId, ComputeNodes.Node::job,
+                ComputeNodes.Node::serverId).containsExactly(org.assertj.core.groups.Tuple.tuple("n0", "job1", a),
+                org.assertj.core.groups.Tuple.tuple("n1", null, null));
+        assertThat(nodes.counts()).containsEntry(compute, 2);
+
+        assertThat(nodes.lease(compute, "n0", "job2", b)).as("n0 is leased").isFalse();
+        assertThat(nodes.lease(compute, "n1", "job2", b)).isTrue();
+        assertThat(nodes.removeIdle(compute, "n1")).as("a leased node stays").isFalse();
+        nodes.release(compute, "n1", "job-other", t0);
+        assertThat(nodes.list(compute).get(1).job()).as("only its job releases a node").isEqualTo("job2");
+
+        Instant t1 = t0.plusSeconds(60);
+        assertThat(nodes.releaseAllBut(java.util.Set.of(a), t1)).as("b's lease is freed, a's kept").isEqualTo(1);
+        assertThat(nodes.list(compute)).extracting(ComputeNodes.Node::job).containsExactly("job1", null);
+        assertThat(nodes.list(compute).get(1).idleSince()).isEqualTo(t1);
+        assertThat(nodes.removeIdle(compute, "n1")).isTrue();
+
+        nodes.removeLeased(compute, "n0", "job-other");
+        assertThat(nodes.list(compute)).as("a node added for a job goes only for that job").hasSize(1);
+        assertThat(nodes.removeAll(compute)).extracting(ComputeNodes.Node::nodeId).containsExactly("n0");
+        assertThat(nodes.list(compute)).isEmpty();
+        assertThat(nodes.counts()).doesNotContainKey(compute);
+    }
+
+    @Test
     void runTokensAreFoundByDigestUntilTheirJobEnds() {
         RunTokenStore tokens = new RunTokenStore(database(), Clock.systemUTC());
         String job = "/subscriptions/" + subscription + "/jobs/j1";

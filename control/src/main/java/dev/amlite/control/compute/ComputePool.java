@@ -1,22 +1,24 @@
 package dev.amlite.control.compute;
 
 import dev.amlite.core.ResourceId;
+import dev.amlite.store.ComputeNodes;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+import java.util.random.RandomGenerator;
 
 /**
  * The nodes of every compute and who uses them (CP-1): a job leases a free node, or a cluster adds one up to its
- * maximum when the quota allows; nodes idle longer than the cluster's idle time leave, down to its minimum. State is
- * in memory; the compute documents carry the counts a reader sees. Every method is short and synchronized: the
- * pool is touched by job dispatch and by the scheduler's tick, never per scoring request.
+ * maximum when the quota allows; nodes idle longer than the cluster's idle time leave, down to its minimum. The
+ * nodes are in the store ({@link ComputeNodes}), so that the servers sharing it (replicas) keep a cluster within its
+ * maximum together and count its quota once; the compute documents carry the counts a reader sees. The pool is
+ * touched by job dispatch and by the compute ticker, never per scoring request.
  */
 public final class ComputePool {
     /** One node given to one job until it is released. */
@@ -45,85 +47,110 @@ public final class ComputePool {
         }
     }
 
-    private static final class Node {
-        final String id;
-        final Instant since;
-        String job;
-        Instant idleSince;
+    /** The most attempts at a write that another server's write got to first, before the job waits a round. */
+    private static final int ATTEMPTS = 8;
 
-        Node(String id, Instant now) {
-            this.id = id;
-            this.since = now;
-            this.idleSince = now;
-        }
-    }
+    private final ComputeNodes nodes;
+    private final Supplier<String> serverId;
+    private final RandomGenerator random;
 
-    private static final class Nodes {
-        final List<Node> nodes = new ArrayList<>();
-    }
-
-    private final Map<String, Nodes> computes = new HashMap<>();
-    private final AtomicLong counter = new AtomicLong();
-
-    private Nodes nodes(ResourceId compute) {
-        return computes.computeIfAbsent(compute.key(), k -> new Nodes());
+    /** {@code serverId} names this server in the leases of the jobs it runs. */
+    public ComputePool(ComputeNodes nodes, Supplier<String> serverId, RandomGenerator random) {
+        this.nodes = nodes;
+        this.serverId = serverId;
+        this.random = random;
     }
 
     /**
-     * A free node for {@code job}: an idle one, else a new one when {@code canAdd} says the cluster may grow (its
-     * maximum and quota). {@code running} is false for a stopped instance, which gets no node.
+     * Whether the quota lets the compute hold {@code nodes} nodes, counting what every other compute of its family
+     * holds now.
      */
-    public synchronized Acquisition acquire(ResourceId compute, ComputeSpec spec, boolean running, String job,
-                                            Instant now, java.util.function.IntPredicate quotaAllows) {
+    @FunctionalInterface
+    public interface QuotaCheck {
+        boolean allows(int nodes);
+    }
+
+    /**
+     * A free node for {@code job}: an idle one, else a new one when the cluster is below its maximum and
+     * {@code quota} allows one more. {@code running} is false for a stopped instance, which gets no node. A node
+     * another server adds at the same moment can take the quota's last room: the node added here is then removed
+     * again and the job waits.
+     */
+    public Acquisition acquire(ResourceId compute, ComputeSpec spec, boolean running, String job, Instant now,
+                               QuotaCheck quota) {
         if (!running) {
             return Acquisition.waiting("compute '" + compute.name() + "' is not running; start it with 'amlite ml "
                     + "compute start -n " + compute.name() + "'");
         }
-        Nodes state = nodes(compute);
-        for (Node node : state.nodes) {
-            if (node.job == null) {
-                node.job = job;
-                return Acquisition.granted(new NodeLease(compute, node.id, job), false);
+        for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+            List<ComputeNodes.Node> held = nodes.list(compute.key());
+            for (ComputeNodes.Node node : held) {
+                if (node.idle() && nodes.lease(compute.key(), node.nodeId(), job, serverId.get())) {
+                    return Acquisition.granted(new NodeLease(compute, node.nodeId(), job), false);
+                }
             }
+            if (held.size() >= spec.maxNodes()) {
+                return Acquisition.waiting("all " + held.size() + " node(s) of '" + compute.name() + "' are busy "
+                        + "(max_instances " + spec.maxNodes() + ")");
+            }
+            if (!quota.allows(held.size() + 1)) {
+                return noQuota(compute, spec);
+            }
+            String nodeId = nodeId(compute);
+            if (!nodes.add(compute.key(), freeSlot(held), nodeId, job, serverId.get(), now)) {
+                continue; // another server took that slot: look again
+            }
+            int after = nodes.list(compute.key()).size();
+            if (after > held.size() + 1 && !quota.allows(after)) {
+                nodes.removeLeased(compute.key(), nodeId, job);
+                return noQuota(compute, spec);
+            }
+            return Acquisition.granted(new NodeLease(compute, nodeId, job), true);
         }
-        if (state.nodes.size() >= spec.maxNodes()) {
-            return Acquisition.waiting("all " + state.nodes.size() + " node(s) of '" + compute.name() + "' are busy "
-                    + "(max_instances " + spec.maxNodes() + ")");
+        return Acquisition.waiting("other servers are changing the nodes of '" + compute.name() + "'");
+    }
+
+    private static Acquisition noQuota(ResourceId compute, ComputeSpec spec) {
+        return Acquisition.waiting("no quota for another " + spec.size().name() + " node of '" + compute.name()
+                + "' (family " + spec.size().family() + ")");
+    }
+
+    /** The lowest slot no node holds. */
+    private static int freeSlot(List<ComputeNodes.Node> held) {
+        Set<Integer> taken = new HashSet<>();
+        held.forEach(node -> taken.add(node.slot()));
+        int slot = 0;
+        while (taken.contains(slot)) {
+            slot++;
         }
-        if (!quotaAllows.test(spec.size().vCpus())) {
-            return Acquisition.waiting("no quota for another " + spec.size().name() + " node of '" + compute.name()
-                    + "' (family " + spec.size().family() + ")");
-        }
-        Node node = new Node(nodeId(compute), now);
-        node.job = job;
-        state.nodes.add(node);
-        return Acquisition.granted(new NodeLease(compute, node.id, job), true);
+        return slot;
     }
 
     private String nodeId(ResourceId compute) {
-        return "tvmps_" + compute.name().toLowerCase(Locale.ROOT) + "_" + counter.incrementAndGet();
+        return "tvmps_" + compute.name().toLowerCase(Locale.ROOT) + "_" + String.format("%08x", random.nextInt());
     }
 
-    public synchronized void release(NodeLease lease, Instant now) {
-        Nodes state = computes.get(lease.compute().key());
-        if (state == null) {
-            return;
-        }
-        for (Node node : state.nodes) {
-            if (node.id.equals(lease.nodeId()) && lease.job().equals(node.job)) {
-                node.job = null;
-                node.idleSince = now;
-            }
-        }
+    public void release(NodeLease lease, Instant now) {
+        nodes.release(lease.compute().key(), lease.nodeId(), lease.job(), now);
+    }
+
+    /**
+     * Frees the nodes leased to jobs of servers not in {@code running}: this server's before a restart, or those of
+     * a replica no longer seen (their jobs ended with them).
+     */
+    public int releaseAllBut(Set<String> running, Instant now) {
+        return nodes.releaseAllBut(running, now);
     }
 
     /** Brings a cluster to at least its minimum, or an instance to its one node. Returns whether the count changed. */
-    public synchronized boolean ensureMinimum(ResourceId compute, int minimum, Instant now) {
-        Nodes state = nodes(compute);
+    public boolean ensureMinimum(ResourceId compute, int minimum, Instant now) {
         boolean changed = false;
-        while (state.nodes.size() < minimum) {
-            state.nodes.add(new Node(nodeId(compute), now));
-            changed = true;
+        for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+            List<ComputeNodes.Node> held = nodes.list(compute.key());
+            if (held.size() >= minimum) {
+                return changed;
+            }
+            changed |= nodes.add(compute.key(), freeSlot(held), nodeId(compute), null, null, now);
         }
         return changed;
     }
@@ -134,92 +161,78 @@ public final class ComputePool {
     }
 
     /** Removes idle nodes past {@code idle} above {@code minimum}. */
-    public synchronized Departed scaleDown(ResourceId compute, int minimum, Duration idle, Instant now) {
-        Nodes state = computes.get(compute.key());
-        if (state == null) {
-            return Departed.NONE;
-        }
+    public Departed scaleDown(ResourceId compute, int minimum, Duration idle, Instant now) {
+        List<ComputeNodes.Node> held = nodes.list(compute.key());
+        int left = held.size();
         int removed = 0;
         double seconds = 0;
-        for (var it = state.nodes.iterator(); it.hasNext() && state.nodes.size() > minimum; ) {
-            Node node = it.next();
-            if (node.job == null && !node.idleSince.plus(idle).isAfter(now)) {
-                seconds += seconds(node.since, now);
-                it.remove();
+        // Highest slots first: the lowest stay taken, so that a node added next takes the slot just freed.
+        for (int i = held.size() - 1; i >= 0 && left > minimum; i--) {
+            ComputeNodes.Node node = held.get(i);
+            if (node.idle() && !node.idleSince().plus(idle).isAfter(now)
+                    && nodes.removeIdle(compute.key(), node.nodeId())) {
+                seconds += seconds(node.since(), now);
+                left--;
                 removed++;
             }
         }
-        return new Departed(removed, seconds);
+        return removed == 0 ? Departed.NONE : new Departed(removed, seconds);
     }
 
     /** Stops every node of a compute (instance stopped, compute deleted); jobs on them must have been stopped. */
-    public synchronized Departed stopAll(ResourceId compute, Instant now) {
-        Nodes state = computes.get(compute.key());
-        if (state == null) {
-            return Departed.NONE;
-        }
+    public Departed stopAll(ResourceId compute, Instant now) {
+        List<ComputeNodes.Node> removed = nodes.removeAll(compute.key());
         double seconds = 0;
-        for (Node node : state.nodes) {
-            seconds += seconds(node.since, now);
+        for (ComputeNodes.Node node : removed) {
+            seconds += seconds(node.since(), now);
         }
-        int count = state.nodes.size();
-        state.nodes.clear();
-        return new Departed(count, seconds);
+        return removed.isEmpty() ? Departed.NONE : new Departed(removed.size(), seconds);
     }
 
-    public synchronized void forget(ResourceId compute) {
-        computes.remove(compute.key());
+    /** The keys of the computes that hold nodes. */
+    public Set<String> computeKeys() {
+        return nodes.computeKeys();
     }
 
-    /** The keys of the computes the pool holds nodes or state for. */
-    public synchronized Set<String> computeKeys() {
-        return Set.copyOf(computes.keySet());
+    /** Removes the nodes of a compute by its key (one whose row went by another path than its own delete). */
+    public void forgetKey(String key) {
+        nodes.removeAll(key);
     }
 
-    /** Forgets the state of a compute by its key (one whose row went by another path than its own delete). */
-    public synchronized void forgetKey(String key) {
-        computes.remove(key);
+    /** How many nodes each compute that has any holds, by compute key. */
+    public Map<String, Integer> nodeCounts() {
+        return nodes.counts();
     }
 
-    public synchronized int nodeCount(ResourceId compute) {
-        Nodes state = computes.get(compute.key());
-        return state == null ? 0 : state.nodes.size();
+    public int nodeCount(ResourceId compute) {
+        return nodes.list(compute.key()).size();
     }
 
-    public synchronized int busyCount(ResourceId compute) {
-        Nodes state = computes.get(compute.key());
-        return state == null ? 0 : (int) state.nodes.stream().filter(n -> n.job != null).count();
+    public int busyCount(ResourceId compute) {
+        return (int) nodes.list(compute.key()).stream().filter(node -> !node.idle()).count();
     }
 
     /** When the compute last had no job running on it (null while busy or without nodes). */
-    public synchronized Optional<Instant> idleSince(ResourceId compute) {
-        Nodes state = computes.get(compute.key());
-        if (state == null || state.nodes.isEmpty() || state.nodes.stream().anyMatch(n -> n.job != null)) {
+    public Optional<Instant> idleSince(ResourceId compute) {
+        List<ComputeNodes.Node> held = nodes.list(compute.key());
+        if (held.isEmpty() || held.stream().anyMatch(node -> !node.idle())) {
             return Optional.empty();
         }
-        return state.nodes.stream().map(n -> n.idleSince).max(Instant::compareTo);
+        return held.stream().map(ComputeNodes.Node::idleSince).max(Instant::compareTo);
     }
 
     /** Node-seconds of the nodes running now. */
-    public synchronized double liveNodeSeconds(ResourceId compute, Instant now) {
-        Nodes state = computes.get(compute.key());
-        if (state == null) {
-            return 0;
-        }
+    public double liveNodeSeconds(ResourceId compute, Instant now) {
         double total = 0;
-        for (Node node : state.nodes) {
-            total += seconds(node.since, now);
+        for (ComputeNodes.Node node : nodes.list(compute.key())) {
+            total += seconds(node.since(), now);
         }
         return total;
     }
 
-    public synchronized List<NodeView> nodes(ResourceId compute, Instant now) {
-        Nodes state = computes.get(compute.key());
-        if (state == null) {
-            return List.of();
-        }
-        return state.nodes.stream().map(n -> new NodeView(n.id, n.job == null ? "idle" : "running", n.job,
-                n.job == null ? n.idleSince : n.since)).toList();
+    public List<NodeView> nodes(ResourceId compute, Instant now) {
+        return nodes.list(compute.key()).stream().map(node -> new NodeView(node.nodeId(),
+                node.idle() ? "idle" : "running", node.job(), node.idle() ? node.idleSince() : node.since())).toList();
     }
 
     private static double seconds(Instant from, Instant to) {

@@ -20,6 +20,7 @@ import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executors;
@@ -54,10 +55,11 @@ public final class Computes implements AutoCloseable {
     private Instant lastTick;
     private ScheduledExecutorService ticker;
 
-    public Computes(TrackedResources tracked, OperationRunner operations, NodeBackend backend, Clock clock) {
+    public Computes(TrackedResources tracked, OperationRunner operations, ComputePool pool, NodeBackend backend,
+                    Clock clock) {
         this.store = tracked.store();
         this.catalog = tracked.catalog();
-        this.pool = new ComputePool();
+        this.pool = pool;
         this.backend = backend;
         this.clock = clock;
         this.handler = new ComputeHandler(tracked, this, operations);
@@ -128,6 +130,7 @@ public final class Computes implements AutoCloseable {
     public QuotaUsage usage() {
         return (subscriptionId, region, family, excluding) -> {
             int total = 0;
+            Map<String, Integer> nodes = pool.nodeCounts();
             for (StoredResource compute : store.listInSubscription(subscriptionId, TYPE_KEY)) {
                 if ((excluding != null && compute.id().key().equals(excluding.key()))
                         || !region.equalsIgnoreCase(compute.location())) {
@@ -137,17 +140,17 @@ public final class Computes implements AutoCloseable {
                 if (spec.isEmpty() || !spec.get().size().family().equalsIgnoreCase(family)) {
                     continue;
                 }
-                total += spec.get().vCpus(heldNodes(compute, spec.get()));
+                total += spec.get().vCpus(heldNodes(compute, spec.get(), nodes.getOrDefault(compute.id().key(), 0)));
             }
             return total;
         };
     }
 
-    int heldNodes(StoredResource compute, ComputeSpec spec) {
+    static int heldNodes(StoredResource compute, ComputeSpec spec, int nodes) {
         if (spec.kind() == ComputeKind.COMPUTE_INSTANCE) {
             return "Stopped".equals(instanceState(compute)) ? 0 : 1;
         }
-        return Math.max(spec.minNodes(), pool.nodeCount(compute.id()));
+        return Math.max(spec.minNodes(), nodes);
     }
 
     Optional<ComputeSpec> spec(StoredResource compute) {
@@ -290,11 +293,13 @@ public final class Computes implements AutoCloseable {
         ComputeSpec spec = parsed.get();
         boolean running = spec.kind() == ComputeKind.AML_COMPUTE || !"Stopped".equals(instanceState(compute));
         Instant now = clock.instant();
-        ComputePool.Acquisition acquisition = pool.acquire(computeId, spec, running, job, now, extra -> {
+        ComputePool.Acquisition acquisition = pool.acquire(computeId, spec, running, job, now, nodes -> {
+            if (nodes <= spec.minNodes()) {
+                return true; // the cluster's minimum is counted in the usage already
+            }
             int limit = quotas.limit(computeId.subscriptionId(), compute.location(), spec.size());
-            int usage = quotas.usage(computeId.subscriptionId(), compute.location(), spec.size().family(), null);
-            // The cluster's minimum is already counted in usage; a node above it is new.
-            return pool.nodeCount(computeId) < spec.minNodes() || usage + extra <= limit;
+            int others = quotas.usage(computeId.subscriptionId(), compute.location(), spec.size().family(), computeId);
+            return others + spec.vCpus(nodes) <= limit;
         });
         if (acquisition.scaledUp()) {
             LOG.info("Cluster {} scaled up to {} node(s) for job {}", computeId.name(), pool.nodeCount(computeId), job);
@@ -348,7 +353,17 @@ public final class Computes implements AutoCloseable {
     /** For the handler: nodes leave with their compute. */
     void deleted(ResourceId id) {
         pool.stopAll(id, clock.instant());
-        pool.forget(id);
+    }
+
+    /**
+     * Frees the nodes leased to jobs of servers not in {@code running}: at this server's start (its jobs before a
+     * crash ended with it) and when a replica stops being seen.
+     */
+    public void releaseLeasesOfServersNotIn(Set<String> running) {
+        int freed = pool.releaseAllBut(running, clock.instant());
+        if (freed > 0) {
+            LOG.info("{} compute node(s) leased to jobs of servers no longer running them are free again", freed);
+        }
     }
 
     @Override

@@ -136,6 +136,8 @@ public final class Jobs implements AutoCloseable {
      */
     public void start() {
         computes.backend().stopLeftovers();
+        // The nodes this server's jobs held before a crash, and those of replicas no longer seen, are free again.
+        computes.releaseLeasesOfServersNotIn(replicas.others());
         Map<ResourceId, String> cutOff = new LinkedHashMap<>();
         Set<String> others = replicas.others();
         Map<String, String> running = claims.all();
@@ -202,6 +204,7 @@ public final class Jobs implements AutoCloseable {
                 endOrphan(ResourceId.parse(key), holder);
             }
         });
+        computes.releaseLeasesOfServersNotIn(live);
         for (StoredResource job : store.listByType(TYPE_KEY)) {
             String status = job.document().path("properties").path("status").asText();
             if (status.equals(JobStatus.NOT_STARTED) || status.equals(JobStatus.QUEUED)) {
