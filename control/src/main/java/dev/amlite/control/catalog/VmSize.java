@@ -10,9 +10,10 @@ import java.util.Set;
  */
 public record VmSize(String name, String family, int vCpus, int memoryGb, int gpus, String gpuModel,
                      double usdPerHourEastUs, Set<String> regions) {
-    private static final Set<String> ALL = Set.of("eastus", "eastus2", "westus2", "westeurope", "northeurope",
-            "japaneast", "japanwest", "southeastasia");
-    private static final Set<String> BIG_GPU = Set.of("eastus", "westus2", "westeurope", "japaneast", "southeastasia");
+    private static final Set<String> ALL = Region.all().stream().map(Region::name)
+            .collect(java.util.stream.Collectors.toUnmodifiableSet());
+    private static final Set<String> BIG_GPU = Set.of("eastus", "westus2", "westus3", "southcentralus", "westeurope",
+            "japaneast", "southeastasia");
 
     public boolean offeredIn(String region) {
         return regions.contains(region);
