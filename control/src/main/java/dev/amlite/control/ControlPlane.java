@@ -34,6 +34,7 @@ import dev.amlite.control.jobs.Jobs;
 import dev.amlite.control.move.MoveValidation;
 import dev.amlite.control.move.Moves;
 import dev.amlite.control.jobs.JobsConfig;
+import dev.amlite.control.jobs.SharedRuns;
 import dev.amlite.control.tracking.MlflowApi;
 import dev.amlite.control.tracking.RunTokens;
 import dev.amlite.control.tracking.Tracking;
@@ -61,6 +62,7 @@ import dev.amlite.control.throttle.Throttle;
 import dev.amlite.core.ResourceId;
 import dev.amlite.store.ComputeNodes;
 import dev.amlite.store.Database;
+import dev.amlite.store.JobLogParts;
 import dev.amlite.store.OperationStore;
 import dev.amlite.store.PrincipalKind;
 import dev.amlite.store.PrincipalStore;
@@ -179,7 +181,8 @@ public final class ControlPlane implements AutoCloseable {
                 meters, clock, quotas, replicas);
         workspaces.addTeardown(endpoints::tearDown);
         Jobs jobs = new Jobs(tracked, assets, computes, tracking, jobsConfig,
-                directory::principal, runTokens, replicas, new RunClaims(database, clock), clock);
+                directory::principal, runTokens, new SharedRuns(replicas, new RunClaims(database, clock),
+                new JobLogParts(database)), clock);
         workspaces.addTeardown(jobs::tearDown);
         computes.useWaitingJobs(jobs::waitingFor);
         workspaces.addTeardown(computes::tearDown); // after the jobs' teardown: it ends the jobs on them

@@ -21,7 +21,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Two servers on one PostgreSQL store (OP-2's replicas, --replica-timeout 3s): a job runs on the server it was
  * submitted to; the other replica's restart leaves it running; a cancel asked of the other replica stops it; the
- * job's MLflow token works on either; and the jobs of a server that stops being seen are ended by another. An
+ * job's MLflow token and its running log work on either; the jobs of a server that stops being seen are ended by
+ * another; and a cluster's nodes are shared. An
  * online deployment made through one replica (its files in an Azure Blob service both reach, Azurite here) is served
  * by the other's scoring port too, with the keys as they are now.
  */
@@ -52,6 +53,13 @@ class ReplicasTest {
                 String runToken = awaitToken(tokenFile);
                 assertThat(b.call("GET", mlflow + "runs/get?run_id=job1", runToken, (String) null).status())
                         .as("a job's MLflow token, issued by its server, on the other replica").isEqualTo(200);
+                String log = "";
+                for (int i = 0; i < 50 && !log.contains("job1 is under way"); i++) {
+                    Thread.sleep(100);
+                    log = b.call("POST", workspace + "/jobs/job1/readLogs" + API, b.adminToken(), "{\"offset\": 0}")
+                            .body().path("content").asText();
+                }
+                assertThat(log).as("the log of a job running on a, read through b").contains("job1 is under way");
 
                 // An operation a runs (as a crash of b in the middle of a's group delete would find it).
                 String group = "/subscriptions/" + a.subscriptionId() + "/resourceGroups/kept";
@@ -219,11 +227,11 @@ class ReplicasTest {
         Path tokenFile = temporary.resolve(name + "-token");
         Path job = temporary.resolve(name + ".yml");
         Files.writeString(job, """
-                command: echo "$MLFLOW_TRACKING_TOKEN" > %s; sleep 600
+                command: echo "$MLFLOW_TRACKING_TOKEN" > %s; echo "%s is under way"; sleep 600
                 environment:
                   image: python:3.11
                 compute: azureml:%s
-                """.formatted(tokenFile, compute));
+                """.formatted(tokenFile, name, compute));
         cli.ok("ml", "job", "create", "-f", job.toString(), "-n", name, "-o", "none");
         return tokenFile;
     }

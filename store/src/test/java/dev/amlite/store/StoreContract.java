@@ -314,6 +314,27 @@ abstract class StoreContract {
     }
 
     @Test
+    void aRunningJobsLogPartsAreReadFromAnOffsetInOrderUntilTheJobEnds() {
+        JobLogParts parts = new JobLogParts(database());
+        String job = "/subscriptions/" + subscription + "/jobs/j1";
+        assertThat(parts.end(job)).isZero();
+        parts.add(job, new JobLogParts.Part(0, 6, "first\n"));
+        parts.add(job, new JobLogParts.Part(6, 16, "zweite ü\n"));
+        parts.add(job, new JobLogParts.Part(16, 22, "third\n"));
+        assertThat(parts.end(job)).isEqualTo(22);
+        assertThat(parts.from(job, 0, 10)).extracting(JobLogParts.Part::content)
+                .containsExactly("first\n", "zweite ü\n", "third\n");
+        assertThat(parts.from(job, 6, 10)).as("from a part's start").extracting(JobLogParts.Part::start)
+                .containsExactly(6L, 16L);
+        assertThat(parts.from(job, 8, 1)).as("the part holding the offset, at most one").extracting(
+                JobLogParts.Part::start).containsExactly(6L);
+        assertThat(parts.from(job, 22, 10)).isEmpty();
+        parts.delete(job);
+        assertThat(parts.from(job, 0, 10)).isEmpty();
+        assertThat(parts.end(job)).isZero();
+    }
+
+    @Test
     void runTokensAreFoundByDigestUntilTheirJobEnds() {
         RunTokenStore tokens = new RunTokenStore(database(), Clock.systemUTC());
         String job = "/subscriptions/" + subscription + "/jobs/j1";

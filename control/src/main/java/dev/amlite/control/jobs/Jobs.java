@@ -20,6 +20,7 @@ import dev.amlite.core.Json;
 import dev.amlite.core.ResourceId;
 import dev.amlite.store.Principal;
 import dev.amlite.store.ResourceStore;
+import dev.amlite.store.JobLogParts;
 import dev.amlite.store.RunClaims;
 import dev.amlite.store.StoredResource;
 import java.io.IOException;
@@ -73,6 +74,9 @@ public final class Jobs implements AutoCloseable {
     private final RunTokens runTokens;
     private final Replicas replicas;
     private final RunClaims claims;
+    private final JobLogParts logParts;
+    /** How far the log of each job running here has been copied to {@link #logParts}, by job key. */
+    private final Map<String, Long> logShipped = new ConcurrentHashMap<>();
     private final Clock clock;
     private final JobHandler handler;
     private final Map<String, ResourceId> queue = new LinkedHashMap<>();
@@ -84,7 +88,7 @@ public final class Jobs implements AutoCloseable {
     private Thread dispatcher;
 
     public Jobs(TrackedResources tracked, Assets assets, Computes computes, Tracking tracking, JobsConfig config,
-                Submitters submitters, RunTokens runTokens, Replicas replicas, RunClaims claims, Clock clock) {
+                Submitters submitters, RunTokens runTokens, SharedRuns shared, Clock clock) {
         this.tracked = tracked;
         this.store = tracked.store();
         this.assets = assets;
@@ -93,8 +97,9 @@ public final class Jobs implements AutoCloseable {
         this.config = config;
         this.submitters = submitters;
         this.runTokens = runTokens;
-        this.replicas = replicas;
-        this.claims = claims;
+        this.replicas = shared.replicas();
+        this.claims = shared.claims();
+        this.logParts = shared.logs();
         this.clock = clock;
         this.handler = new JobHandler(tracked, this);
     }
@@ -172,6 +177,7 @@ public final class Jobs implements AutoCloseable {
                 "message", "amlite stopped while the job was " + status.toLowerCase(Locale.ROOT) + "; its processes "
                         + "ended with it" + (salvaged.isEmpty() ? "" : ", and what its outputs held then was stored")
                         + ". Submit the job again.")));
+        logParts.delete(job.key());
         claims.release(job.key(), replicas.me());
         runTokens.revoke(job);
     }
@@ -189,6 +195,7 @@ public final class Jobs implements AutoCloseable {
                 + "server that ran this job (" + holder + ") stopped while it ran and has not been seen since, so the "
                 + "job cannot finish; what its processes left is stopped when that server starts again. Submit the "
                 + "job again.")));
+        logParts.delete(job.key());
         claims.release(job.key(), replicas.me());
         runTokens.revoke(job);
     }
@@ -287,6 +294,11 @@ public final class Jobs implements AutoCloseable {
             } catch (RuntimeException e) {
                 LOG.warn("Checking running jobs against the store failed", e);
             }
+            try {
+                shipLogs();
+            } catch (RuntimeException e) {
+                LOG.warn("Copying the logs of running jobs to the store failed", e);
+            }
             lock.lock();
             try {
                 // Nodes free up and clusters shrink without a signal: look again within half a second.
@@ -358,6 +370,9 @@ public final class Jobs implements AutoCloseable {
                 log, environment, this::report, () -> {
                     runTokens.revoke(jobId);
                     computes.release(acquisition.lease());
+                    if (logShipped.remove(jobId.key()) != null) {
+                        logParts.delete(jobId.key()); // the log is stored now
+                    }
                     claims.release(jobId.key(), replicas.me());
                     executions.remove(jobId.key());
                     lock.lock();
@@ -584,10 +599,41 @@ public final class Jobs implements AutoCloseable {
         report(job, JobStatus.CANCELED, Map.of());
     }
 
+    /**
+     * Copies what the logs of the jobs running here gained to the store, while other servers share it, so that they
+     * can show them (on a store no other server opens, nothing is copied). Whole lines, at most {@link #LOG_PART}
+     * bytes a job each time; the dispatcher calls this every half second at most.
+     */
+    private void shipLogs() {
+        if (executions.isEmpty() || replicas.others().isEmpty()) {
+            return;
+        }
+        for (JobExecution execution : List.copyOf(executions.values())) {
+            ResourceId job = execution.job();
+            long from = logShipped.getOrDefault(job.key(), 0L);
+            try {
+                LogChunk gained = wholeLines(logFile(job), from, LOG_PART);
+                if (gained.nextOffset() > from && executions.containsKey(job.key())) {
+                    logParts.add(job.key(), new JobLogParts.Part(from, gained.nextOffset(), gained.content()));
+                    logShipped.put(job.key(), gained.nextOffset());
+                }
+            } catch (IOException e) {
+                LOG.debug("The log of job {} is not readable yet: {}", job.id(), e.toString());
+            }
+        }
+    }
+
+    /** The most bytes of a job's log copied to the store at once. */
+    private static final int LOG_PART = 256 * 1024;
+
     /** The job's log from {@code offset}: the local file while it runs, the stored copy after a restart. */
     LogChunk readLog(ResourceId job, long offset, int max) {
         Path file = logFile(job);
         try {
+            if (!Files.exists(file) && claims.holder(job.key()).filter(server -> !server.equals(replicas.me()))
+                    .isPresent()) {
+                return fromParts(job, offset, max); // it runs on another replica
+            }
             if (!Files.exists(file)) {
                 Path fetched = Files.createTempFile("amlite-log", ".txt");
                 try {
@@ -607,6 +653,31 @@ public final class Jobs implements AutoCloseable {
     }
 
     record LogChunk(String content, long nextOffset) {
+    }
+
+    /** What another replica copied of a job it runs, from {@code offset}: whole parts after the first. */
+    private LogChunk fromParts(ResourceId job, long offset, int max) {
+        java.io.ByteArrayOutputStream read = new java.io.ByteArrayOutputStream();
+        for (JobLogParts.Part part : logParts.from(job.key(), offset, 64)) {
+            byte[] bytes = part.content().getBytes(StandardCharsets.UTF_8);
+            int skip = (int) Math.max(0, Math.min(bytes.length, offset - part.start()));
+            if (read.size() > 0 && read.size() + bytes.length - skip > max) {
+                break;
+            }
+            read.write(bytes, skip, bytes.length - skip);
+        }
+        return new LogChunk(read.toString(StandardCharsets.UTF_8), offset + read.size());
+    }
+
+    /** Bytes from {@code offset} up to the end of the last whole line (at most {@code max} bytes). */
+    private static LogChunk wholeLines(Path file, long offset, int max) throws IOException {
+        LogChunk chunk = chunk(file, offset, max);
+        int cut = chunk.content().lastIndexOf('\n');
+        if (cut + 1 == chunk.content().length()) {
+            return chunk;
+        }
+        String whole = chunk.content().substring(0, cut + 1);
+        return new LogChunk(whole, offset + whole.getBytes(StandardCharsets.UTF_8).length);
     }
 
     private static LogChunk chunk(Path file, long offset, int max) throws IOException {
