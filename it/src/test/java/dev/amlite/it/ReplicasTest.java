@@ -17,6 +17,7 @@ import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Two servers on one PostgreSQL store (OP-2's replicas, --replica-timeout 3s): a job runs on the server it was
@@ -41,6 +42,13 @@ class ReplicasTest {
             TestServer a = TestServer.start(temporary.resolve("a"), shared);
             TestServer b = TestServer.start(temporary.resolve("b"), shared);
             try {
+                // A copy of a's data directory, server-id and all, is not started as a second a.
+                Files.createDirectories(temporary.resolve("a-copy"));
+                Files.copy(temporary.resolve("a/server-id"), temporary.resolve("a-copy/server-id"));
+                assertThatThrownBy(() -> TestServer.start(temporary.resolve("a-copy"), shared).close())
+                        .hasMessageContaining("Another server is running with this data directory's server id")
+                        .hasMessageContaining("delete the file 'server-id' in the copy");
+
                 Cli cli = Cli.withWorkspace(a, temporary.resolve("config"));
                 cli.ok("ml", "compute", "create", "-n", "cpu", "--type", "amlcompute", "--size", "Standard_DS3_v2",
                         "--min-instances", "0", "--max-instances", "2", "-o", "none");
@@ -93,7 +101,7 @@ class ReplicasTest {
                 submit(cli, "job2");
                 awaitStatus(a, workspace + "/jobs/job2", "Running"::equals);
                 try (Database database = Database.open(new DatabaseConfig(url, "postgres", null, 1))) {
-                    new ServerRegistry(database).register("crashed-replica");
+                    new ServerRegistry(database).register("crashed-replica", "its-only-process");
                     database.jdbi().useHandle(handle -> handle.createUpdate("UPDATE job_runs SET server_id = "
                             + "'crashed-replica' WHERE job_key LIKE '%/jobs/job2'").execute());
                     // and a node of the cluster that server's other job held

@@ -3,6 +3,7 @@ package dev.amlite.store;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashSet;
+import java.util.Optional;
 import java.util.Set;
 import org.jdbi.v3.core.Jdbi;
 import static java.util.Objects.requireNonNull;
@@ -19,28 +20,65 @@ public final class ServerRegistry {
         this.jdbi = requireNonNull(database, "database is null").jdbi();
     }
 
-    /** A server starts: its row is made, or renewed when the server of this data directory ran before. */
-    public void register(String serverId) {
+    /**
+     * A server starts: its row is made, or renewed when the server of this data directory ran before, and held by
+     * {@code incarnation} (this process).
+     */
+    public void register(String serverId, String incarnation) {
         jdbi.useTransaction(handle -> {
             int updated = handle.createUpdate("UPDATE servers SET started_at = CURRENT_TIMESTAMP, "
-                    + "seen_at = CURRENT_TIMESTAMP WHERE server_id = :id").bind("id", serverId).execute();
+                    + "seen_at = CURRENT_TIMESTAMP, incarnation = :incarnation WHERE server_id = :id")
+                    .bind("id", serverId).bind("incarnation", incarnation).execute();
             if (updated == 0) {
-                handle.createUpdate("INSERT INTO servers (server_id, started_at, seen_at) "
-                        + "VALUES (:id, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)").bind("id", serverId).execute();
+                handle.createUpdate("INSERT INTO servers (server_id, started_at, seen_at, incarnation) "
+                        + "VALUES (:id, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, :incarnation)").bind("id", serverId)
+                        .bind("incarnation", incarnation).execute();
             }
         });
     }
 
-    /** The server's heartbeat. Returns false when its row was gone (another replica took it for stopped). */
-    public boolean beat(String serverId) {
-        return jdbi.withHandle(handle -> handle.createUpdate("UPDATE servers SET seen_at = CURRENT_TIMESTAMP "
-                + "WHERE server_id = :id").bind("id", serverId).execute()) > 0;
+    /** What a heartbeat found. */
+    public enum Beat {
+        /** The row is this process's: seen now. */
+        SEEN,
+        /** The row was gone: the others took this server for stopped. */
+        GONE,
+        /** Another process registered with this server's id since. */
+        TAKEN
     }
 
-    /** A clean stop: the server is gone at once, not only once its heartbeat is old. */
-    public void leave(String serverId) {
-        jdbi.useHandle(handle -> handle.createUpdate("DELETE FROM servers WHERE server_id = :id")
-                .bind("id", serverId).execute());
+    /** The server's heartbeat, written only while its row is held by {@code incarnation}. */
+    public Beat beat(String serverId, String incarnation) {
+        return jdbi.withHandle(handle -> {
+            if (handle.createUpdate("UPDATE servers SET seen_at = CURRENT_TIMESTAMP WHERE server_id = :id "
+                    + "AND incarnation = :incarnation").bind("id", serverId).bind("incarnation", incarnation)
+                    .execute() > 0) {
+                return Beat.SEEN;
+            }
+            return handle.createQuery("SELECT COUNT(*) FROM servers WHERE server_id = :id").bind("id", serverId)
+                    .mapTo(Integer.class).one() > 0 ? Beat.TAKEN : Beat.GONE;
+        });
+    }
+
+    /** When the row of {@code serverId} was last beaten and how long ago, by the database's clock. */
+    public record Sighting(String incarnation, Instant seenAt, Duration ago) {
+    }
+
+    public Optional<Sighting> sighting(String serverId) {
+        return jdbi.withHandle(handle -> handle.createQuery("SELECT incarnation, seen_at, CURRENT_TIMESTAMP AS db_now "
+                        + "FROM servers WHERE server_id = :id").bind("id", serverId)
+                .map((row, context) -> {
+                    Instant seen = StoredTimes.read(row, "seen_at");
+                    return new Sighting(row.getString("incarnation"), seen,
+                            Duration.between(seen, StoredTimes.read(row, "db_now")));
+                }).findOne());
+    }
+
+    /** A clean stop: the server is gone at once, not only once its heartbeat is old (if the row is still its own). */
+    public void leave(String serverId, String incarnation) {
+        jdbi.useHandle(handle -> handle.createUpdate("DELETE FROM servers WHERE server_id = :id AND "
+                + "(incarnation = :incarnation OR incarnation IS NULL)").bind("id", serverId)
+                .bind("incarnation", incarnation).execute());
     }
 
     private record Seen(String server, Instant at, Instant now) {

@@ -245,19 +245,30 @@ abstract class StoreContract {
         ServerRegistry registry = new ServerRegistry(database());
         String a = "a-" + UUID.randomUUID();
         String b = "b-" + UUID.randomUUID();
-        registry.register(a);
-        registry.register(b);
+        registry.register(a, "a1");
+        registry.register(b, "b1");
         assertThat(registry.seenWithin(java.time.Duration.ofMinutes(1))).contains(a, b);
         Thread.sleep(60);
-        assertThat(registry.beat(a)).isTrue();
+        assertThat(registry.beat(a, "a1")).isEqualTo(ServerRegistry.Beat.SEEN);
         assertThat(registry.seenWithin(java.time.Duration.ofMillis(40))).as("b has not beaten for 60 ms")
                 .contains(a).doesNotContain(b);
-        registry.leave(b);
+        ServerRegistry.Sighting sighting = registry.sighting(a).orElseThrow();
+        assertThat(sighting.incarnation()).isEqualTo("a1");
+        assertThat(sighting.ago()).isLessThan(java.time.Duration.ofSeconds(5));
+        registry.leave(b, "b1");
         assertThat(registry.seenWithin(java.time.Duration.ofMinutes(1))).contains(a).doesNotContain(b);
-        assertThat(registry.beat(b)).as("a server that left has no row to beat").isFalse();
-        registry.register(a);
+        assertThat(registry.sighting(b)).isEmpty();
+        assertThat(registry.beat(b, "b1")).as("a server that left has no row to beat").isEqualTo(
+                ServerRegistry.Beat.GONE);
+
+        registry.register(a, "a2"); // a second process with a's id
         assertThat(registry.seenWithin(java.time.Duration.ofMinutes(1))).as("registered again, not twice").contains(a);
-        registry.leave(a);
+        assertThat(registry.beat(a, "a1")).as("the first process's row is the second's now").isEqualTo(
+                ServerRegistry.Beat.TAKEN);
+        registry.leave(a, "a1");
+        assertThat(registry.sighting(a)).as("only the holder's stop removes the row").isPresent();
+        registry.leave(a, "a2");
+        assertThat(registry.sighting(a)).isEmpty();
     }
 
     @Test

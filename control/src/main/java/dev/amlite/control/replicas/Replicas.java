@@ -4,6 +4,7 @@ import dev.amlite.store.ServerRegistry;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -29,7 +30,10 @@ public final class Replicas implements AutoCloseable {
     private final List<Runnable> departureListeners = new CopyOnWriteArrayList<>();
     private final ScheduledExecutorService beats = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("replica-beat").factory());
+    /** This process among the processes that ever ran with this server's id. */
+    private final String incarnation = UUID.randomUUID().toString();
     private volatile Set<String> lastSeen = Set.of();
+    private volatile boolean taken;
     private boolean takeOverPending; // only the heartbeat's thread touches it
 
     /**
@@ -67,9 +71,17 @@ public final class Replicas implements AutoCloseable {
         this.shared = shared;
     }
 
-    /** Registers this server and starts its heartbeat. Call before any work is recovered. */
+    /**
+     * Registers this server and starts its heartbeat. Call before any work is recovered. On a shared store, a row of
+     * this server's id that was seen within the timeout and did not leave is either this server's before a crash or
+     * another process running with the same id (a data directory copied with its {@code server-id}); the start waits
+     * a heartbeat and a half to tell, and refuses in the second case, before it touches any work.
+     */
     public void start() {
-        registry.register(me());
+        if (shared) {
+            refuseIfAnotherProcessHoldsThisId();
+        }
+        registry.register(me(), incarnation);
         lastSeen = live();
         if (!shared) {
             return;
@@ -80,6 +92,29 @@ public final class Replicas implements AutoCloseable {
 
     public String me() {
         return settings.serverId();
+    }
+
+    private void refuseIfAnotherProcessHoldsThisId() {
+        Optional<ServerRegistry.Sighting> before = registry.sighting(me());
+        if (before.isEmpty() || before.get().ago().compareTo(settings.timeout()) >= 0) {
+            return; // never ran, left cleanly, or stopped long enough ago
+        }
+        Duration wait = settings.beat().plus(settings.beat().dividedBy(2));
+        LOG.info("Server id {} was seen {} ms ago and did not leave: waiting {} ms to make sure no other server runs "
+                + "with it", me(), before.get().ago().toMillis(), wait.toMillis());
+        try {
+            Thread.sleep(wait);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while checking this server's id", e);
+        }
+        Optional<ServerRegistry.Sighting> after = registry.sighting(me());
+        if (after.isPresent() && after.get().seenAt().isAfter(before.get().seenAt())) {
+            throw new IllegalStateException("Another server is running with this data directory's server id '" + me()
+                    + "' (it beat " + after.get().ago().toMillis() + " ms ago). A data directory copied from a "
+                    + "server keeps that server's id: delete the file 'server-id' in the copy to make it a new "
+                    + "replica, or stop the other server first.");
+        }
     }
 
     /**
@@ -109,8 +144,17 @@ public final class Replicas implements AutoCloseable {
 
     private void beat() {
         try {
-            if (!registry.beat(me())) {
-                registry.register(me());
+            switch (registry.beat(me(), incarnation)) {
+                case SEEN -> taken = false;
+                case GONE -> registry.register(me(), incarnation);
+                case TAKEN -> {
+                    if (!taken) {
+                        LOG.error("Another server started with this server's id '{}' (a copy of its data directory?) "
+                                + "and holds its row now; this server no longer beats. Stop one of the two.", me());
+                    }
+                    taken = true;
+                    return;
+                }
             }
             Set<String> seen = live();
             boolean departed = lastSeen.stream().anyMatch(server -> !seen.contains(server));
@@ -141,7 +185,7 @@ public final class Replicas implements AutoCloseable {
     public void close() {
         beats.shutdownNow();
         try {
-            registry.leave(me());
+            registry.leave(me(), incarnation);
         } catch (RuntimeException e) {
             LOG.warn("Could not leave the server registry: {}", e.toString());
         }
