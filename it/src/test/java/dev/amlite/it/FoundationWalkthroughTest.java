@@ -90,9 +90,9 @@ class FoundationWalkthroughTest {
                 "registrationState", "-o", "tsv").strip()).isEqualTo("Registered");
         assertThat(server.call("PUT", cluster, token, "{\"location\":\"japaneast\"}").status()).isEqualTo(201);
 
-        TestServer.Answer badLocation = server.call("PUT", cluster.replace("aks1", "aks2"), token, "{\"location\":\"brazilsouth\"}");
+        TestServer.Answer badLocation = server.call("PUT", cluster.replace("aks1", "aks2"), token, "{\"location\":\"chinaeast2\"}");
         assertThat(badLocation.code()).isEqualTo("NoRegisteredProviderFound");
-        assertThat(badLocation.message()).startsWith("No registered resource provider found for location 'brazilsouth'");
+        assertThat(badLocation.message()).startsWith("No registered resource provider found for location 'chinaeast2'");
     }
 
     @Test

@@ -100,8 +100,9 @@ public final class ComputePool {
             if (!nodes.add(compute.key(), freeSlot(held), nodeId, job, serverId.get(), now)) {
                 continue; // another server took that slot: look again
             }
-            int after = nodes.list(compute.key()).size();
-            if (after > held.size() + 1 && !quota.allows(after)) {
+            // Checked again with the node counted: another server may have added one to a compute of the same
+            // family meanwhile, and the two checks before the adds could each have seen room for one.
+            if (!quota.allows(nodes.list(compute.key()).size())) {
                 nodes.removeLeased(compute.key(), nodeId, job);
                 return noQuota(compute, spec);
             }

@@ -18,9 +18,9 @@ import dev.amlite.core.ArmException;
 import dev.amlite.core.ErrorCode;
 import dev.amlite.core.Json;
 import dev.amlite.core.ResourceId;
+import dev.amlite.store.JobLogParts;
 import dev.amlite.store.Principal;
 import dev.amlite.store.ResourceStore;
-import dev.amlite.store.JobLogParts;
 import dev.amlite.store.RunClaims;
 import dev.amlite.store.StoredResource;
 import java.io.IOException;
@@ -370,11 +370,13 @@ public final class Jobs implements AutoCloseable {
                 log, environment, this::report, () -> {
                     runTokens.revoke(jobId);
                     computes.release(acquisition.lease());
-                    if (logShipped.remove(jobId.key()) != null) {
-                        logParts.delete(jobId.key()); // the log is stored now
+                    synchronized (logShipped) { // no part is copied after these go
+                        executions.remove(jobId.key());
+                        if (logShipped.remove(jobId.key()) != null) {
+                            logParts.delete(jobId.key()); // the log is stored now
+                        }
                     }
                     claims.release(jobId.key(), replicas.me());
-                    executions.remove(jobId.key());
                     lock.lock();
                     try {
                         changed.signalAll();
@@ -613,9 +615,11 @@ public final class Jobs implements AutoCloseable {
             long from = logShipped.getOrDefault(job.key(), 0L);
             try {
                 LogChunk gained = wholeLines(logFile(job), from, LOG_PART);
-                if (gained.nextOffset() > from && executions.containsKey(job.key())) {
-                    logParts.add(job.key(), new JobLogParts.Part(from, gained.nextOffset(), gained.content()));
-                    logShipped.put(job.key(), gained.nextOffset());
+                synchronized (logShipped) {
+                    if (gained.nextOffset() > from && executions.containsKey(job.key())) {
+                        logParts.add(job.key(), new JobLogParts.Part(from, gained.nextOffset(), gained.content()));
+                        logShipped.put(job.key(), gained.nextOffset());
+                    }
                 }
             } catch (IOException e) {
                 LOG.debug("The log of job {} is not readable yet: {}", job.id(), e.toString());
