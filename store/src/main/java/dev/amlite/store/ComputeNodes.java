@@ -4,7 +4,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -41,8 +40,9 @@ public final class ComputeNodes {
     }
 
     private static Node node(ResultSet row) throws SQLException {
-        return new Node(row.getString("compute_key"), row.getInt("slot"), row.getString("node_id"), row.getString("job"),
-                row.getString("server_id"), StoredTimes.read(row, "since"), StoredTimes.read(row, "idle_since"));
+        return new Node(row.getString("compute_key"), row.getInt("slot"), row.getString("node_id"),
+                row.getString("job"), row.getString("server_id"), StoredTimes.read(row, "since"),
+                StoredTimes.read(row, "idle_since"));
     }
 
     /** How many nodes each compute that has any holds. */
@@ -54,11 +54,6 @@ public final class ComputeNodes {
                     .forEach(count -> counts.put(count.getKey(), count.getValue()));
             return counts;
         });
-    }
-
-    /** The computes that hold nodes. */
-    public Set<String> computeKeys() {
-        return new LinkedHashSet<>(counts().keySet());
     }
 
     /**
@@ -82,15 +77,18 @@ public final class ComputeNodes {
 
     /** Leases an idle node to {@code job} of {@code serverId}; false when it is no longer idle or gone. */
     public boolean lease(String computeKey, String nodeId, String job, String serverId) {
-        return jdbi.withHandle(handle -> handle.createUpdate(H2GroupCommit.LAZY + "UPDATE compute_nodes SET job = :job, "
-                        + "server_id = :server WHERE compute_key = :key AND node_id = :node AND job IS NULL").bind("job", job)
-                .bind("server", serverId).bind("key", computeKey).bind("node", nodeId).execute()) > 0;
+        return jdbi.withHandle(handle -> handle.createUpdate(H2GroupCommit.LAZY + "UPDATE compute_nodes "
+                        + "SET job = :job, server_id = :server "
+                        + "WHERE compute_key = :key AND node_id = :node AND job IS NULL")
+                .bind("job", job).bind("server", serverId).bind("key", computeKey).bind("node", nodeId)
+                .execute()) > 0;
     }
 
     /** The job is done with its node: idle from {@code now}, if the node is still leased to that job. */
     public void release(String computeKey, String nodeId, String job, Instant now) {
-        jdbi.useHandle(handle -> handle.createUpdate(H2GroupCommit.LAZY + "UPDATE compute_nodes SET job = NULL, "
-                        + "server_id = NULL, idle_since = :now WHERE compute_key = :key AND node_id = :node AND job = :job")
+        jdbi.useHandle(handle -> handle.createUpdate(H2GroupCommit.LAZY + "UPDATE compute_nodes "
+                        + "SET job = NULL, server_id = NULL, idle_since = :now "
+                        + "WHERE compute_key = :key AND node_id = :node AND job = :job")
                 .bind("now", now).bind("key", computeKey).bind("node", nodeId).bind("job", job).execute());
     }
 

@@ -35,12 +35,6 @@ public final class JobLogParts {
                         row.getString("content"))).list());
     }
 
-    /** Where the parts of a job end: the next part starts there (0 when it has none). */
-    public long end(String jobKey) {
-        return jdbi.withHandle(handle -> handle.createQuery("SELECT COALESCE(MAX(end_offset), 0) FROM job_log_parts "
-                + "WHERE job_key = :key").bind("key", jobKey).mapTo(Long.class).one());
-    }
-
     public void delete(String jobKey) {
         jdbi.useHandle(handle -> handle.createUpdate("DELETE FROM job_log_parts WHERE job_key = :key")
                 .bind("key", jobKey).execute());

@@ -205,9 +205,8 @@ final class ComputeHandler implements TrackedTypeHandler {
         String lower = action.toLowerCase(Locale.ROOT);
         switch (lower) {
             case "listnodes" -> {
-                Instant now = computes.clock().instant();
                 ArrayNode nodes = Json.MAPPER.createArrayNode();
-                for (ComputePool.NodeView node : computes.pool().nodes(id, now)) {
+                for (ComputePool.NodeView node : computes.pool().nodes(id)) {
                     ObjectNode shown = nodes.addObject();
                     shown.put("nodeId", node.nodeId()).put("privateIpAddress", "127.0.0.1")
                             .put("nodeState", node.state()).put("since", node.since().toString());

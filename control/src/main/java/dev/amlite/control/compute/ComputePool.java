@@ -192,7 +192,7 @@ public final class ComputePool {
 
     /** The keys of the computes that hold nodes. */
     public Set<String> computeKeys() {
-        return nodes.computeKeys();
+        return Set.copyOf(nodes.counts().keySet());
     }
 
     /** Removes the nodes of a compute by its key (one whose row went by another path than its own delete). */
@@ -231,7 +231,7 @@ public final class ComputePool {
         return total;
     }
 
-    public List<NodeView> nodes(ResourceId compute, Instant now) {
+    public List<NodeView> nodes(ResourceId compute) {
         return nodes.list(compute.key()).stream().map(node -> new NodeView(node.nodeId(),
                 node.idle() ? "idle" : "running", node.job(), node.idle() ? node.idleSince() : node.since())).toList();
     }

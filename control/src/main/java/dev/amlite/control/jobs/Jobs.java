@@ -141,10 +141,10 @@ public final class Jobs implements AutoCloseable {
      */
     public void start() {
         computes.backend().stopLeftovers();
-        // The nodes this server's jobs held before a crash, and those of replicas no longer seen, are free again.
-        computes.releaseLeasesOfServersNotIn(replicas.others());
         Map<ResourceId, String> cutOff = new LinkedHashMap<>();
         Set<String> others = replicas.others();
+        // The nodes this server's jobs held before a crash, and those of replicas no longer seen, are free again.
+        computes.releaseLeasesOfServersNotIn(others);
         Map<String, String> running = claims.all();
         for (StoredResource job : store.listByType(TYPE_KEY)) {
             String status = job.document().path("properties").path("status").asText();

@@ -33,7 +33,7 @@ public final class Replicas implements AutoCloseable {
     /** This process among the processes that ever ran with this server's id. */
     private final String incarnation = UUID.randomUUID().toString();
     private volatile Set<String> lastSeen = Set.of();
-    private volatile boolean taken;
+    private boolean taken; // another process holds this server's row; only the heartbeat's thread touches it
     private boolean takeOverPending; // only the heartbeat's thread touches it
 
     /**
