@@ -38,6 +38,7 @@ public final class Main {
         commands.put("monitor", MonitorCommands.class);
         commands.put("network", NetworkCommands.class);
         commands.put("quota", QuotaCommands.class);
+        commands.put("server", ServerCommands.class);
         return Collections.unmodifiableMap(commands);
     }
 

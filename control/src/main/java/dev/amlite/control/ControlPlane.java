@@ -106,14 +106,14 @@ public final class ControlPlane implements AutoCloseable {
     private final Computes computes;
     private final MlflowApi mlflow;
     private final Jobs jobs;
-    private final MetricsAccess metricsAccess;
+    private final RootAccess rootAccess;
     private final Replicas replicas;
 
     private ControlPlane(FrontDoor frontDoor, TokenEndpoint tokenEndpoint, DirectoryApi directoryApi,
                          OperationRunner operations, Subscriptions subscriptions, Directory directory,
                          Settings settings, SecureRandom random, Workspaces workspaces, Assets assets,
                          BlobEndpoint blobEndpoint, Endpoints endpoints, Computes computes,
-                         MlflowApi mlflow, Jobs jobs, MetricsAccess metricsAccess, Replicas replicas) {
+                         MlflowApi mlflow, Jobs jobs, RootAccess rootAccess, Replicas replicas) {
         this.replicas = replicas;
         this.endpoints = endpoints;
         this.computes = computes;
@@ -123,7 +123,7 @@ public final class ControlPlane implements AutoCloseable {
         this.blobEndpoint = blobEndpoint;
         this.frontDoor = frontDoor;
         this.tokenEndpoint = tokenEndpoint;
-        this.metricsAccess = metricsAccess;
+        this.rootAccess = rootAccess;
         this.directoryApi = directoryApi;
         this.operations = operations;
         this.subscriptions = subscriptions;
@@ -236,7 +236,7 @@ public final class ControlPlane implements AutoCloseable {
         return new ControlPlane(frontDoor, new TokenEndpoint(directory, tokens, clock),
                 new DirectoryApi(directory, tokens, authorizer, config.secretValidity()), operations, subscriptions,
                 directory, settings, random, workspaces, assets, new BlobEndpoint(blobAccounts), endpoints, computes, mlflow, jobs,
-                new MetricsAccess(tokens, authorizer), replicas);
+                new RootAccess(tokens, authorizer), replicas);
     }
 
     /** Catalogued types outside the ARM bookkeeping namespaces get the generic handler. */
@@ -308,8 +308,8 @@ public final class ControlPlane implements AutoCloseable {
     }
 
     /** Who may scrape /metrics (the server's HealthService asks). */
-    public MetricsAccess metricsAccess() {
-        return metricsAccess;
+    public RootAccess rootAccess() {
+        return rootAccess;
     }
 
     public TokenEndpoint tokenEndpoint() {

@@ -148,7 +148,8 @@ public final class AmliteServer implements AutoCloseable {
                     .routing(routing -> routing
                             // Scoring first: Helidon tries services in order, and scoring is the hot path.
                             .register("/inference", plane.scoringService())
-                            .register("/", new HealthService(database, meters, started::get, plane.metricsAccess()))
+                            .register("/", new HealthService(database, meters, started::get, plane.rootAccess()))
+                            .register("/amlite", new BackupService(database, plane.rootAccess(), masterKey))
                             .register("/v1.0", plane.directoryApi())
                             .register("/", plane.tokenEndpoint())
                             .register("/storage", plane.blobEndpoint())

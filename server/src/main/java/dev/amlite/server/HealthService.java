@@ -1,6 +1,6 @@
 package dev.amlite.server;
 
-import dev.amlite.control.MetricsAccess;
+import dev.amlite.control.RootAccess;
 import dev.amlite.core.ArmException;
 import dev.amlite.core.Json;
 import dev.amlite.store.Database;
@@ -16,15 +16,15 @@ import static java.util.Objects.requireNonNull;
 /**
  * {@code /healthz} (the process serves), {@code /readyz} (started and the store answers) — open, they say nothing
  * about anyone's resources — and {@code /metrics}, which names every endpoint and deployment and so needs a token
- * allowed to read at the root scope ({@link MetricsAccess}).
+ * allowed to read at the root scope ({@link RootAccess}).
  */
 final class HealthService implements HttpService {
     private final Database database;
     private final PrometheusMeterRegistry meters;
     private final BooleanSupplier started;
-    private final MetricsAccess access;
+    private final RootAccess access;
 
-    HealthService(Database database, PrometheusMeterRegistry meters, BooleanSupplier started, MetricsAccess access) {
+    HealthService(Database database, PrometheusMeterRegistry meters, BooleanSupplier started, RootAccess access) {
         this.database = requireNonNull(database, "database is null");
         this.meters = requireNonNull(meters, "meters is null");
         this.started = requireNonNull(started, "started is null");
@@ -54,18 +54,23 @@ final class HealthService implements HttpService {
 
     private void metrics(ServerRequest request, ServerResponse response) {
         try {
-            access.check(request.headers().first(HeaderNames.AUTHORIZATION));
+            access.checkMetrics(request.headers().first(HeaderNames.AUTHORIZATION));
         } catch (ArmException e) {
-            response.status(e.httpStatus());
-            if (e.httpStatus() == 401) {
-                response.header(HeaderNames.WWW_AUTHENTICATE, "Bearer");
-            }
-            response.header(HeaderNames.CONTENT_TYPE, "application/json");
-            response.send(Json.write(Json.object().set("error", Json.object().put("code", e.code().name())
-                    .put("message", e.getMessage()))));
+            refuse(response, e);
             return;
         }
         response.header(HeaderNames.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
         response.send(meters.scrape());
+    }
+
+    /** A 401 or 403 in ARM's error envelope, with the challenge a 401 carries. */
+    static void refuse(ServerResponse response, ArmException e) {
+        response.status(e.httpStatus());
+        if (e.httpStatus() == 401) {
+            response.header(HeaderNames.WWW_AUTHENTICATE, "Bearer");
+        }
+        response.header(HeaderNames.CONTENT_TYPE, "application/json");
+        response.send(Json.write(Json.object().set("error", Json.object().put("code", e.code().name())
+                .put("message", e.getMessage()))));
     }
 }

@@ -14,6 +14,10 @@ public final class Main {
         // Helidon logs through java.util.logging; route it to the same logback format as ours.
         SLF4JBridgeHandler.removeHandlersForRootLogger();
         SLF4JBridgeHandler.install();
+        if (args.length > 0 && args[0].equals("restore")) {
+            System.exit(Restore.run(Arrays.asList(args).subList(1, args.length), Path.of(System.getProperty("user.home"))));
+            return;
+        }
         ServerOptions options;
         try {
             options = ServerOptions.parse(Arrays.asList(args), Path.of(System.getProperty("user.home")));
