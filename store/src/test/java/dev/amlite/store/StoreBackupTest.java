@@ -157,6 +157,63 @@ class StoreBackupTest {
                         + (Database.SCHEMA_VERSION + 1));
     }
 
+    @Test
+    void aRowCommittedWhileTheBackupIsBeingWrittenIsNotInIt() throws Exception {
+        Database busy = Database.open(h2("snapshot-source"));
+        try {
+            // Incompressible tags, so that the gzip'd output reaches the stream while the tags are still being read
+            // (tables go in name order: mlflow_experiment_tags before settings).
+            java.util.Random random = new java.util.Random(7);
+            try (var handle = busy.jdbi().open()) {
+                for (int i = 0; i < 100; i++) {
+                    byte[] noise = new byte[3000];
+                    random.nextBytes(noise);
+                    handle.execute("INSERT INTO mlflow_experiment_tags VALUES ('w', 'e', ?, ?)", "tag" + i,
+                            java.util.Base64.getEncoder().encodeToString(noise));
+                }
+            }
+            java.util.concurrent.CountDownLatch writing = new java.util.concurrent.CountDownLatch(1);
+            java.util.concurrent.CountDownLatch committed = new java.util.concurrent.CountDownLatch(1);
+            ByteArrayOutputStream captured = new ByteArrayOutputStream();
+            java.io.OutputStream held = new java.io.FilterOutputStream(captured) {
+                @Override
+                public void write(byte[] bytes, int offset, int length) throws IOException {
+                    if (captured.size() < 1000) { // the gzip header comes before anything is read
+                        captured.write(bytes, offset, length);
+                        return;
+                    }
+                    writing.countDown();
+                    try {
+                        committed.await();
+                    } catch (InterruptedException e) {
+                        throw new IOException(e);
+                    }
+                    captured.write(bytes, offset, length);
+                }
+            };
+            var backupDone = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                try {
+                    return StoreBackup.write(busy, KEY, held);
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            assertThat(writing.await(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            new Settings(busy).put("written-meanwhile", "yes");
+            committed.countDown();
+            StoreBackup.Summary summary = backupDone.get(30, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(summary.rows()).containsEntry("mlflow_experiment_tags", 100L).containsEntry("settings", 0L);
+            DatabaseConfig target = h2("snapshot-copy");
+            StoreBackup.restore(target, KEY, new ByteArrayInputStream(captured.toByteArray()));
+            try (Database copy = Database.open(target)) {
+                assertThat(new Settings(copy).get("written-meanwhile")).isEmpty();
+            }
+            assertThat(new Settings(busy).get("written-meanwhile")).contains("yes");
+        } finally {
+            busy.close();
+        }
+    }
+
     private static DatabaseConfig h2(String name) {
         return new DatabaseConfig(StoreVendor.embeddedH2Url(directory.resolve(name)), null, null, 2);
     }
