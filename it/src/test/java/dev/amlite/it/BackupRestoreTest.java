@@ -58,6 +58,12 @@ class BackupRestoreTest {
             assertThat(Files.size(backup)).isEqualTo(taken.path("bytes").asLong());
         }
 
+        Path typo = temporary.resolve("no-such.key");
+        Cli.Result noKey = operator.run("server", "restore", "--file", backup.toString(), "--data-dir",
+                dataB.toString(), "--master-key-file", typo.toString());
+        assertThat(noKey.exitCode()).isEqualTo(1);
+        assertThat(noKey.err()).contains("No such file").contains("no-such.key");
+        assertThat(typo).as("a missing key file is not made up").doesNotExist();
         Path otherKey = temporary.resolve("other.key");
         byte[] random = new byte[32];
         new SecureRandom().nextBytes(random);

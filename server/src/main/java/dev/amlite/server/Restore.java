@@ -38,6 +38,9 @@ final class Restore {
 
     /** Runs the restore and returns the exit status: 0 restored, 1 refused or failed, 2 usage. */
     static int run(List<String> arguments, Path home) {
+        if (arguments.contains("--help") || arguments.contains("-h")) {
+            return usage(null);
+        }
         List<String> rest = new ArrayList<>(arguments);
         Path file = null;
         for (int i = 0; i < rest.size(); i++) {
@@ -86,6 +89,9 @@ final class Restore {
         if (given.isEmpty() && !Files.exists(ownKey)) {
             throw new StoreBackup.RestoreException("No master key: give the one of the server that took the backup "
                     + "with --master-key-file (that server's secrets/master.key, or the file it was started with).");
+        }
+        if (given.isPresent() && !Files.exists(given.get())) {
+            throw new NoSuchFileException(given.get().toString()); // masterKey() would make a new key there
         }
         byte[] key = AmliteServer.masterKey(given.orElse(ownKey));
         if (given.isPresent() && Files.exists(ownKey) && !MessageDigest.isEqual(key, AmliteServer.masterKey(ownKey))) {

@@ -197,49 +197,23 @@ public final class StoreBackup {
 
     private static void writeValue(ResultSet rows, int i, Kind kind, JsonGenerator json)
             throws SQLException, IOException {
-        switch (kind) {
-            case TEXT -> {
-                String value = rows.getString(i);
-                if (value == null) {
-                    json.writeNull();
-                } else {
-                    json.writeString(value);
-                }
-            }
-            case LONG, INT -> {
-                long value = rows.getLong(i);
-                if (rows.wasNull()) {
-                    json.writeNull();
-                } else {
-                    json.writeNumber(value);
-                }
-            }
-            case BOOL -> {
-                boolean value = rows.getBoolean(i);
-                if (rows.wasNull()) {
-                    json.writeNull();
-                } else {
-                    json.writeBoolean(value);
-                }
-            }
-            case DOUBLE -> {
-                double value = rows.getDouble(i);
-                if (rows.wasNull()) {
-                    json.writeNull();
-                } else if (Double.isFinite(value)) {
-                    json.writeNumber(value);
-                } else {
-                    json.writeString(Double.toString(value)); // NaN, Infinity: MLflow metrics may be either
-                }
-            }
-            case TIME -> {
-                OffsetDateTime value = rows.getObject(i, OffsetDateTime.class);
-                if (value == null) {
-                    json.writeNull();
-                } else {
-                    json.writeString(value.toString());
-                }
-            }
+        Object value = switch (kind) {
+            case TEXT -> rows.getString(i);
+            case LONG, INT -> rows.getLong(i);
+            case BOOL -> rows.getBoolean(i);
+            case DOUBLE -> rows.getDouble(i);
+            case TIME -> rows.getObject(i, OffsetDateTime.class);
+        };
+        if (rows.wasNull() || value == null) {
+            json.writeNull();
+        } else if (value instanceof Long number) {
+            json.writeNumber(number);
+        } else if (value instanceof Boolean bool) {
+            json.writeBoolean(bool);
+        } else if (value instanceof Double number && Double.isFinite(number)) {
+            json.writeNumber(number);
+        } else {
+            json.writeString(value.toString()); // texts, times, and NaN or Infinity (MLflow metrics may be either)
         }
     }
 
