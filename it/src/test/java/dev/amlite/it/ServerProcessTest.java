@@ -272,6 +272,37 @@ class ServerProcessTest {
     }
 
     @Test
+    void withLogFormatJsonEveryLineOfTheLogIsAJsonObject() throws Exception {
+        Path log = temporary.resolve("json.log");
+        Process process = new ProcessBuilder(Cli.root().resolve("amlite").toString(), "server", "start", "--data-dir",
+                temporary.resolve("json-data").toString(), "--port", "0", "--log-format", "json")
+                .redirectError(log.toFile()).start();
+        BufferedReader banner = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+        String line;
+        while ((line = banner.readLine()) != null && !READY.matcher(line).find()) {
+            assertThat(line).as("the banner goes to standard output as text").doesNotStartWith("{");
+        }
+        assertThat(line).as("server ready").isNotNull();
+        stop(process);
+        List<String> lines = Files.readAllLines(log).stream().filter(l -> !l.isBlank()).toList();
+        assertThat(lines).hasSizeGreaterThan(3);
+        for (String entry : lines) {
+            com.fasterxml.jackson.databind.JsonNode json = dev.amlite.core.Json.parse(entry);
+            assertThat(json.isObject()).as(entry).isTrue();
+            assertThat(json.path("level").asText()).as(entry).isIn("TRACE", "DEBUG", "INFO", "WARN", "ERROR");
+            assertThat(json.path("timestamp").asLong()).as(entry).isPositive();
+            assertThat(json.has("loggerName") && json.has("formattedMessage")).as(entry).isTrue();
+        }
+        assertThat(lines).anySatisfy(entry -> assertThat(entry).contains("Store ready"));
+
+        Process refused = new ProcessBuilder(Cli.root().resolve("amlite").toString(), "server", "start",
+                "--log-format", "xml").redirectErrorStream(true).start();
+        assertThat(new String(refused.getInputStream().readAllBytes(), StandardCharsets.UTF_8))
+                .contains("--log-format must be text or json, not 'xml'");
+        assertThat(refused.waitFor()).isEqualTo(2);
+    }
+
+    @Test
     void adminPasswordFileKeepsSecretsOutOfTheBanner() throws Exception {
         Path passwordFile = temporary.resolve("admin-password");
         Files.writeString(passwordFile, "File-given-pa55word\n");

@@ -29,6 +29,9 @@ public final class Main {
             System.exit(e.getMessage() == null ? 0 : 2);
             return;
         }
+        if (options.jsonLogs()) {
+            LogFormat.useJson();
+        }
         AmliteServer server;
         try {
             server = AmliteServer.start(options);

@@ -19,7 +19,7 @@ public record ServerOptions(Path dataDirectory, String host, int port, boolean p
                             Duration pendingUploadTtl, String python, Duration endpointTokenLifetime,
                             int mirrorCapacity, long endpointBandwidth, int inferencePort,
                             int inferenceMaxConnections, EventLoops.Transport scoringIo, int listPageSize,
-                            Duration replicaTimeout, Optional<String> crashAt) {
+                            Duration replicaTimeout, boolean jsonLogs, Optional<String> crashAt) {
     /** {@link #inferencePort()} when scoring has no port of its own (only the main port's /inference). */
     public static final int NO_INFERENCE_PORT = -1;
 
@@ -58,6 +58,8 @@ public record ServerOptions(Path dataDirectory, String host, int port, boolean p
               --replica-timeout DURATION  servers sharing one PostgreSQL store: how long one may go unseen (it
                                          beats every sixth of this) before another takes over its operations and
                                          ends its jobs (default 30s)
+              --log-format text|json     the log on standard error: lines of text (default), or one JSON object a
+                                         line (timestamp, level, threadName, loggerName, message, throwable)
               --crash-at POINT[:N]       crash tests only: stop the process dead (as SIGKILL) the N-th time work
                                          reaches POINT (docs/moves.md lists the points)
             """;
@@ -89,6 +91,7 @@ public record ServerOptions(Path dataDirectory, String host, int port, boolean p
         int listPageSize = dev.amlite.control.arm.ListPages.DEFAULT_PAGE_SIZE;
         Duration replicaTimeout = dev.amlite.control.replicas.Replicas.Settings.DEFAULT_TIMEOUT;
         String crashAt = null;
+        boolean jsonLogs = false;
         List<String> rest = new ArrayList<>(arguments);
         while (!rest.isEmpty()) {
             String option = rest.removeFirst();
@@ -139,6 +142,13 @@ public record ServerOptions(Path dataDirectory, String host, int port, boolean p
                         throw new UsageException("--replica-timeout must be at least 1s, not '" + given + "'.");
                     }
                 }
+                case "--log-format" -> {
+                    String given = value(option, inlineValue, rest);
+                    if (!given.equals("text") && !given.equals("json")) {
+                        throw new UsageException("--log-format must be text or json, not '" + given + "'.");
+                    }
+                    jsonLogs = given.equals("json");
+                }
                 case "--crash-at" -> {
                     crashAt = value(option, inlineValue, rest);
                     try {
@@ -174,7 +184,7 @@ public record ServerOptions(Path dataDirectory, String host, int port, boolean p
                 Optional.ofNullable(adminPassword), Optional.ofNullable(databaseUrl), Optional.ofNullable(databaseUser),
                 Optional.ofNullable(databasePassword), Optional.ofNullable(masterKey), throttling, tokenLifetime, keySync, retention,
                 pendingUploadTtl, python, endpointTokenLifetime, mirrorCapacity, endpointBandwidth,
-                inferencePort, inferenceMaxConnections, scoringIo, listPageSize, replicaTimeout,
+                inferencePort, inferenceMaxConnections, scoringIo, listPageSize, replicaTimeout, jsonLogs,
                 Optional.ofNullable(crashAt));
     }
 
