@@ -217,12 +217,17 @@ public final class AmliteServer implements AutoCloseable {
             }
             return key;
         }
-        Files.createDirectories(file.getParent());
         byte[] key = new byte[32];
         new SecureRandom().nextBytes(key);
+        writeMasterKey(file, key);
+        return key;
+    }
+
+    /** Writes a master key as {@link #masterKey} reads it, readable by the owner only. */
+    static void writeMasterKey(Path file, byte[] key) throws IOException {
+        Files.createDirectories(file.getParent());
         Files.writeString(file, java.util.Base64.getEncoder().encodeToString(key), StandardCharsets.US_ASCII);
         TlsMaterial.restrict(file);
-        return key;
     }
 
     public int port() {

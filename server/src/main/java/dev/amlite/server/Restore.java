@@ -5,7 +5,6 @@ import dev.amlite.store.StoreBackup;
 import dev.amlite.store.StoreVendor;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -109,9 +108,7 @@ final class Restore {
             summary = StoreBackup.restore(config, BackupService.keyCheck(key), in);
         }
         if (given.isPresent() && !Files.exists(ownKey)) {
-            Files.createDirectories(ownKey.getParent());
-            Files.writeString(ownKey, java.util.Base64.getEncoder().encodeToString(key), StandardCharsets.US_ASCII);
-            TlsMaterial.restrict(ownKey);
+            AmliteServer.writeMasterKey(ownKey, key);
         }
         System.out.printf("Restored %d rows of %d tables, taken %s at schema version %d, into %s in %d ms.%n",
                 summary.totalRows(), summary.rows().size(), summary.createdAt(), summary.schemaVersion(),

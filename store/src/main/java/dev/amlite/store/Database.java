@@ -34,6 +34,30 @@ public final class Database implements AutoCloseable {
     }
 
     public static Database open(DatabaseConfig config) {
+        HikariDataSource dataSource = pool(config, "amlite-store");
+        try {
+            if (!atSchemaVersion(dataSource)) {
+                // Flyway itself is logged at ERROR only; an upgrade of a large store takes seconds (schema 7
+                // rewrites every table with times), so say what the wait is.
+                LOG.info("Bringing the store's schema to version {} ...", SCHEMA_VERSION);
+                long started = System.nanoTime();
+                int executed = migrate(dataSource, null);
+                LOG.info("Store schema at version {}: {} migration(s) applied in {} ms", SCHEMA_VERSION, executed,
+                        (System.nanoTime() - started) / 1_000_000);
+            }
+        } catch (RuntimeException e) {
+            dataSource.close();
+            throw e;
+        }
+        LOG.info("Store ready: {} ({})", config.vendor(), config.jdbcUrl());
+        return new Database(dataSource, config.vendor());
+    }
+
+    /**
+     * A connection pool of {@code config}'s size on its store, not migrated. An embedded store another process has
+     * open is refused with a message saying so.
+     */
+    static HikariDataSource pool(DatabaseConfig config, String name) {
         StoreVendor vendor = config.vendor();
         HikariConfig hikari = new HikariConfig();
         hikari.setJdbcUrl(config.jdbcUrl());
@@ -45,32 +69,23 @@ public final class Database implements AutoCloseable {
             hikari.setPassword(config.password());
         }
         hikari.setMaximumPoolSize(config.maxPoolSize());
-        hikari.setPoolName("amlite-store");
-        HikariDataSource dataSource;
+        hikari.setPoolName(name);
         try {
-            dataSource = new HikariDataSource(hikari);
+            return new HikariDataSource(hikari);
         } catch (RuntimeException e) {
             throw inUse(e).<RuntimeException>map(cause -> new IllegalStateException("The store " + config.jdbcUrl()
                     + " is in use by another process: most likely another amlite server on the same data directory. "
                     + "Stop that one first, or give this one its own --data-dir.", cause)).orElse(e);
         }
-        try {
-            if (!atSchemaVersion(dataSource)) {
-                // Flyway itself is logged at ERROR only; an upgrade of a large store takes seconds (schema 7
-                // rewrites every table with times), so say what the wait is.
-                LOG.info("Bringing the store's schema to version {} ...", SCHEMA_VERSION);
-                long started = System.nanoTime();
-                var result = Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load()
-                        .migrate();
-                LOG.info("Store schema at version {}: {} migration(s) applied in {} ms", SCHEMA_VERSION,
-                        result.migrationsExecuted, (System.nanoTime() - started) / 1_000_000);
-            }
-        } catch (RuntimeException e) {
-            dataSource.close();
-            throw e;
+    }
+
+    /** Runs the migrations up to {@code target} (null: the newest); returns how many ran. */
+    static int migrate(javax.sql.DataSource dataSource, String target) {
+        var flyway = Flyway.configure().dataSource(dataSource).locations("classpath:db/migration");
+        if (target != null) {
+            flyway.target(target);
         }
-        LOG.info("Store ready: {} ({})", vendor, config.jdbcUrl());
-        return new Database(dataSource, vendor);
+        return flyway.load().migrate().migrationsExecuted;
     }
 
     /** H2's "database already open" (error 90020) anywhere in the causes of a failed open. */
@@ -90,21 +105,31 @@ public final class Database implements AutoCloseable {
      * history this cannot read — goes through Flyway as before.
      */
     static boolean atSchemaVersion(HikariDataSource dataSource) {
-        try (var connection = dataSource.getConnection(); var statement = connection.createStatement();
+        try (var connection = dataSource.getConnection()) {
+            return historyVersion(connection) == SCHEMA_VERSION;
+        } catch (SQLException | NumberFormatException e) {
+            return false;
+        }
+    }
+
+    /**
+     * The newest version in the store's schema history, or -1 when a step of it failed; an SQLException when the
+     * store has no history (nothing was ever migrated).
+     */
+    static int historyVersion(java.sql.Connection connection) throws SQLException {
+        try (var statement = connection.createStatement();
              var rows = statement.executeQuery("SELECT \"version\", \"success\" FROM \"flyway_schema_history\"")) {
             int newest = -1;
             while (rows.next()) {
                 if (!rows.getBoolean(2)) {
-                    return false;
+                    return -1;
                 }
                 String version = rows.getString(1);
                 if (version != null) {
                     newest = Math.max(newest, Integer.parseInt(version));
                 }
             }
-            return newest == SCHEMA_VERSION;
-        } catch (SQLException | NumberFormatException e) {
-            return false;
+            return newest;
         }
     }
 

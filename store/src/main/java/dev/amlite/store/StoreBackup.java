@@ -7,7 +7,6 @@ import com.fasterxml.jackson.core.util.MinimalPrettyPrinter;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.io.IOException;
 import java.io.InputStream;
@@ -33,7 +32,6 @@ import java.util.TreeSet;
 import java.util.regex.Pattern;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
-import org.flywaydb.core.Flyway;
 
 /**
  * A logical copy of the whole store — every table but Flyway's history, row by row — read from one snapshot while
@@ -106,7 +104,7 @@ public final class StoreBackup {
             boolean h2 = database.vendor() == StoreVendor.H2;
             beginSnapshot(connection, h2);
             try {
-                schemaVersion = schemaVersion(connection);
+                schemaVersion = Database.historyVersion(connection);
                 json.writeStartObject();
                 json.writeStringField("format", FORMAT);
                 json.writeNumberField("formatVersion", FORMAT_VERSION);
@@ -139,28 +137,31 @@ public final class StoreBackup {
     }
 
     private static void beginSnapshot(Connection connection, boolean h2) throws SQLException {
-        if (h2) {
-            // H2's SNAPSHOT level reads every table as of the transaction's first read; REPEATABLE READ would take
-            // each table as of its own first read.
-            try (Statement statement = connection.createStatement()) {
-                statement.execute("SET SESSION CHARACTERISTICS AS TRANSACTION ISOLATION LEVEL SNAPSHOT");
-            }
-        } else {
-            connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
-        }
+        isolate(connection, h2, true);
         connection.setAutoCommit(false);
     }
 
     private static void endSnapshot(Connection connection, boolean h2) throws SQLException {
         connection.rollback();
+        isolate(connection, h2, false);
+        connection.setAutoCommit(true);
+    }
+
+    /**
+     * A snapshot of the whole store for the next transaction, or back to the pool's READ COMMITTED. H2's SNAPSHOT
+     * level reads every table as of the transaction's first read; its REPEATABLE READ would take each table as of
+     * its own first read. PostgreSQL's REPEATABLE READ is a snapshot of everything.
+     */
+    private static void isolate(Connection connection, boolean h2, boolean snapshot) throws SQLException {
         if (h2) {
             try (Statement statement = connection.createStatement()) {
-                statement.execute("SET SESSION CHARACTERISTICS AS TRANSACTION ISOLATION LEVEL READ COMMITTED");
+                statement.execute("SET SESSION CHARACTERISTICS AS TRANSACTION ISOLATION LEVEL "
+                        + (snapshot ? "SNAPSHOT" : "READ COMMITTED"));
             }
         } else {
-            connection.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
+            connection.setTransactionIsolation(snapshot ? Connection.TRANSACTION_REPEATABLE_READ
+                    : Connection.TRANSACTION_READ_COMMITTED);
         }
-        connection.setAutoCommit(true);
     }
 
     private static long writeTable(Connection connection, String table, JsonGenerator json)
@@ -169,15 +170,13 @@ public final class StoreBackup {
         try (Statement statement = connection.createStatement()) {
             statement.setFetchSize(1000);
             try (ResultSet rows = statement.executeQuery("SELECT * FROM " + table)) {
-                ResultSetMetaData meta = rows.getMetaData();
-                int columns = meta.getColumnCount();
-                Kind[] kinds = new Kind[columns];
+                Map<String, Kind> byName = columns(rows.getMetaData(), table);
+                Kind[] kinds = byName.values().toArray(Kind[]::new);
+                int columns = kinds.length;
                 json.writeStartObject();
                 json.writeStringField("table", table);
                 json.writeArrayFieldStart("columns");
-                for (int i = 1; i <= columns; i++) {
-                    String column = meta.getColumnName(i).toLowerCase(Locale.ROOT);
-                    kinds[i - 1] = Kind.of(meta.getColumnType(i), table, column, meta.getColumnTypeName(i));
+                for (String column : byName.keySet()) {
                     json.writeString(column);
                 }
                 json.writeEndArray();
@@ -218,32 +217,29 @@ public final class StoreBackup {
     }
 
     /** The store's tables, lower-case, Flyway's history left out, in name order. */
-    private static List<String> tables(Connection connection) throws SQLException {
+    static List<String> tables(Connection connection) throws SQLException {
+        return allTables(connection).stream().filter(table -> !table.equals(HISTORY)).toList();
+    }
+
+    private static Set<String> allTables(Connection connection) throws SQLException {
         Set<String> tables = new TreeSet<>();
         try (ResultSet rows = connection.getMetaData().getTables(null, connection.getSchema(), "%",
                 new String[] {"TABLE"})) {
             while (rows.next()) {
-                String table = rows.getString("TABLE_NAME").toLowerCase(Locale.ROOT);
-                if (!table.equals(HISTORY)) {
-                    tables.add(table);
-                }
+                tables.add(rows.getString("TABLE_NAME").toLowerCase(Locale.ROOT));
             }
         }
-        return List.copyOf(tables);
+        return tables;
     }
 
-    private static int schemaVersion(Connection connection) throws SQLException {
-        int newest = 0;
-        try (Statement statement = connection.createStatement();
-             ResultSet rows = statement.executeQuery("SELECT \"version\" FROM \"" + HISTORY + "\" WHERE \"success\" = TRUE")) {
-            while (rows.next()) {
-                String version = rows.getString(1);
-                if (version != null) {
-                    newest = Math.max(newest, Integer.parseInt(version));
-                }
-            }
+    /** A result's columns, lower-case, in order, each with how its values are copied. */
+    private static Map<String, Kind> columns(ResultSetMetaData meta, String table) throws SQLException {
+        Map<String, Kind> columns = new LinkedHashMap<>();
+        for (int i = 1; i <= meta.getColumnCount(); i++) {
+            String column = meta.getColumnName(i).toLowerCase(Locale.ROOT);
+            columns.put(column, Kind.of(meta.getColumnType(i), table, column, meta.getColumnTypeName(i)));
         }
-        return newest;
+        return columns;
     }
 
     /**
@@ -266,13 +262,12 @@ public final class StoreBackup {
         }
         int schemaVersion = checkHeader(header, keyCheck);
         Instant createdAt = Instant.parse(header.path("createdAt").asText());
-        try (HikariDataSource dataSource = dataSource(config)) {
+        try (HikariDataSource dataSource = Database.pool(config, "amlite-restore")) {
             checkEmpty(dataSource, schemaVersion);
-            Flyway.configure().dataSource(dataSource).locations("classpath:db/migration")
-                    .target(String.valueOf(schemaVersion)).load().migrate();
+            Database.migrate(dataSource, String.valueOf(schemaVersion));
             Map<String, Long> counts = insertAll(dataSource, lines);
             lines.close();
-            Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
+            Database.migrate(dataSource, null);
             return new Summary(schemaVersion, createdAt, counts);
         }
     }
@@ -302,29 +297,14 @@ public final class StoreBackup {
         return schemaVersion;
     }
 
-    private static HikariDataSource dataSource(DatabaseConfig config) {
-        HikariConfig hikari = new HikariConfig();
-        hikari.setJdbcUrl(config.jdbcUrl());
-        hikari.setDriverClassName(config.vendor().driverClass());
-        hikari.setUsername(config.user());
-        hikari.setPassword(config.password());
-        hikari.setMaximumPoolSize(2);
-        hikari.setPoolName("amlite-restore");
-        return new HikariDataSource(hikari);
-    }
-
     /** Refuses a store that holds any row, or whose schema is past the backup's. */
     private static void checkEmpty(HikariDataSource dataSource, int schemaVersion) {
         try (Connection connection = dataSource.getConnection()) {
-            List<String> tables = tables(connection);
-            boolean migrated = false;
-            try (ResultSet rows = connection.getMetaData().getTables(null, connection.getSchema(), "%",
-                    new String[] {"TABLE"})) {
-                while (rows.next()) {
-                    migrated |= rows.getString("TABLE_NAME").equalsIgnoreCase(HISTORY);
+            Set<String> all = allTables(connection);
+            for (String table : all) {
+                if (table.equals(HISTORY)) {
+                    continue;
                 }
-            }
-            for (String table : tables) {
                 try (Statement statement = connection.createStatement();
                      ResultSet count = statement.executeQuery("SELECT COUNT(*) FROM " + table)) {
                     count.next();
@@ -335,7 +315,7 @@ public final class StoreBackup {
                     }
                 }
             }
-            int current = migrated ? schemaVersion(connection) : 0;
+            int current = all.contains(HISTORY) ? Database.historyVersion(connection) : 0;
             if (current > schemaVersion) {
                 throw new RestoreException("The store " + where(dataSource) + " is at schema version " + current
                         + ", newer than the backup's " + schemaVersion + ". A restore goes into a new store: a new "
@@ -429,7 +409,11 @@ public final class StoreBackup {
             }
             List<String> columns = new ArrayList<>();
             line.path("columns").forEach(column -> columns.add(column.asText()));
-            Map<String, Kind> byName = kindsByName(connection, table);
+            Map<String, Kind> byName;
+            try (Statement statement = connection.createStatement();
+                 ResultSet none = statement.executeQuery("SELECT * FROM " + table + " WHERE 1 = 0")) {
+                byName = columns(none.getMetaData(), table);
+            }
             Kind[] kinds = new Kind[columns.size()];
             for (int i = 0; i < kinds.length; i++) {
                 String column = columns.get(i);
@@ -442,19 +426,6 @@ public final class StoreBackup {
             String sql = "INSERT INTO " + table + " (" + String.join(", ", columns) + ") VALUES ("
                     + String.join(", ", java.util.Collections.nCopies(columns.size(), "?")) + ")";
             return new Section(table, connection.prepareStatement(sql), kinds);
-        }
-
-        private static Map<String, Kind> kindsByName(Connection connection, String table) throws SQLException {
-            Map<String, Kind> kinds = new LinkedHashMap<>();
-            try (Statement statement = connection.createStatement();
-                 ResultSet none = statement.executeQuery("SELECT * FROM " + table + " WHERE 1 = 0")) {
-                ResultSetMetaData meta = none.getMetaData();
-                for (int i = 1; i <= meta.getColumnCount(); i++) {
-                    String column = meta.getColumnName(i).toLowerCase(Locale.ROOT);
-                    kinds.put(column, Kind.of(meta.getColumnType(i), table, column, meta.getColumnTypeName(i)));
-                }
-            }
-            return kinds;
         }
 
         void add(JsonNode row) throws SQLException {

@@ -46,7 +46,7 @@ class StoreBackupTest {
         source = Database.open(new DatabaseConfig(StoreVendor.embeddedH2Url(directory.resolve("source")), null, null, 4));
         try (var handle = source.jdbi().open()) {
             Connection connection = handle.getConnection();
-            for (String table : tables(connection)) {
+            for (String table : StoreBackup.tables(connection)) {
                 insertRows(connection, table);
             }
         }
@@ -226,23 +226,9 @@ class StoreBackupTest {
         return out.toByteArray();
     }
 
-    private static List<String> tables(Connection connection) throws SQLException {
-        List<String> tables = new ArrayList<>();
-        try (ResultSet rows = connection.getMetaData().getTables(null, connection.getSchema(), "%",
-                new String[] {"TABLE"})) {
-            while (rows.next()) {
-                String table = rows.getString("TABLE_NAME").toLowerCase(Locale.ROOT);
-                if (!table.equals("flyway_schema_history")) {
-                    tables.add(table);
-                }
-            }
-        }
-        return tables;
-    }
-
     private static List<String> tables(Database database) throws SQLException {
         try (var handle = database.jdbi().open()) {
-            return tables(handle.getConnection());
+            return StoreBackup.tables(handle.getConnection());
         }
     }
 
@@ -289,7 +275,7 @@ class StoreBackupTest {
         Map<String, List<String>> contents = new TreeMap<>();
         try (var handle = database.jdbi().open()) {
             Connection connection = handle.getConnection();
-            for (String table : tables(connection)) {
+            for (String table : StoreBackup.tables(connection)) {
                 List<String> rows = new ArrayList<>();
                 try (Statement statement = connection.createStatement();
                      ResultSet result = statement.executeQuery("SELECT * FROM " + table)) {
