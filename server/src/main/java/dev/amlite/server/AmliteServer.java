@@ -3,6 +3,7 @@ package dev.amlite.server;
 import dev.amlite.control.ControlConfig;
 import dev.amlite.control.operations.CrashPoints;
 import dev.amlite.control.endpoints.ServingConfig;
+import dev.amlite.studio.StudioService;
 import dev.amlite.control.ControlPlane;
 import dev.amlite.control.jobs.JobsConfig;
 import dev.amlite.control.replicas.Replicas;
@@ -154,6 +155,7 @@ public final class AmliteServer implements AutoCloseable {
                             .register("/", plane.tokenEndpoint())
                             .register("/storage", plane.blobEndpoint())
                             .register("/mlflow", plane.mlflowApi())
+                            .register("/studio", new StudioService())
                             .register("/", plane.frontDoor()));
             if (tlsContext != null) {
                 builder.tls(Tls.builder().sslContext(tlsContext).enabledProtocols(List.of("TLSv1.3", "TLSv1.2")).build());

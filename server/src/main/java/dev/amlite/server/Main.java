@@ -55,6 +55,7 @@ public final class Main {
         banner.append("amlite server ready at ").append(server.url()).append('\n');
         server.inferencePort().ifPresent(port -> banner.append("  scoring port:   ").append(port)
                 .append(" (online endpoints' scoring_uri)\n"));
+        banner.append("  studio:         ").append(server.url()).append("/studio/\n");
         banner.append("  data directory: ").append(options.dataDirectory().toAbsolutePath()).append('\n');
         banner.append("  tenant:         ").append(bootstrap.tenantId()).append('\n');
         banner.append("  subscription:   ").append(bootstrap.subscriptionId()).append('\n');

@@ -1,0 +1,316 @@
+package dev.amlite.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.amlite.core.Json;
+import dev.amlite.sdk.HttpTransport;
+import java.io.File;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LogType;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.Select;
+import org.openqa.selenium.support.ui.WebDriverWait;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The studio (SPEC ST-1) as a user sees it: Debian's headless Chromium signs in, finds the workspace, moves an
+ * endpoint's traffic and mirror, tests a deployment, reads its logs and latency, follows a job's log and metric
+ * chart, and updates a datastore's credentials — each change checked afterwards through the CLI.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class StudioTest {
+    private static final String JOB_SCRIPT = """
+            import json, os, urllib.request
+            uri, token, run = (os.environ[k] for k in ("MLFLOW_TRACKING_URI", "MLFLOW_TRACKING_TOKEN", "MLFLOW_RUN_ID"))
+            for step, loss in enumerate([0.9, 0.5, 0.25]):
+                body = json.dumps({"run_id": run, "key": "loss", "value": loss, "timestamp": 0, "step": step}).encode()
+                urllib.request.urlopen(urllib.request.Request(uri + "/api/2.0/mlflow/runs/log-metric", data=body,
+                    headers={"Authorization": "Bearer " + token, "Content-Type": "application/json"}))
+            print("trained with a <b>bold</b> loss", flush=True)
+            """;
+
+    @TempDir
+    static Path temporary;
+    static TestServer server;
+    static Cli cli;
+    static WebDriver browser;
+    static WebDriverWait wait;
+
+    @BeforeAll
+    static void start() throws Exception {
+        server = TestServer.start(temporary.resolve("data"));
+        cli = Cli.withWorkspace(server, temporary.resolve("config"));
+        cli.ok("ml", "online-endpoint", "create", "-n", "shop");
+        cli.ok("ml", "online-deployment", "create", "-f",
+                BehavingDeployment.yaml(temporary, "shop", "blue", "").toString(), "--all-traffic");
+        cli.ok("ml", "online-deployment", "create", "-f",
+                BehavingDeployment.yaml(temporary, "shop", "green", "").toString());
+        browser = chromium(temporary.resolve("chromium"));
+        wait = new WebDriverWait(browser, Duration.ofSeconds(30));
+    }
+
+    static WebDriver chromium(Path profile) {
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary("/usr/bin/chromium");
+        // Without the background-networking switches Chromium keeps dialling Google's hosts on a closed network.
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--disable-dev-shm-usage", "--window-size=1280,1024", "--user-data-dir=" + profile);
+        options.setAcceptInsecureCerts(true);
+        options.setCapability("goog:loggingPrefs", java.util.Map.of("browser", "ALL"));  // the server's self-signed development certificate
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(new File("/usr/bin/chromedriver")).usingAnyFreePort().build();
+        return new ChromeDriver(service, options);
+    }
+
+    /** The page's console (script errors, refused requests) in the test's output, for whoever reads a failure. */
+    @AfterEach
+    void printConsole() {
+        browser.manage().logs().get(LogType.BROWSER).forEach(entry -> System.out.println("[chromium] " + entry));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (browser != null) {
+            browser.quit();
+        }
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void aWrongPasswordIsRefusedWithTheReasonAndTheRightOneOpensTheWorkspaceList() {
+        browser.get(server.url() + "/studio");
+        assertThat(browser.getCurrentUrl()).as("redirected to the folder, then to sign-in").contains("/studio/#/signin");
+        signIn("admin", "not-the-password");
+        WebElement refusal = wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector(".error")));
+        assertThat(refusal.getText()).contains("invalid_grant");
+        assertThat(session()).as("nothing kept after a refusal").isNull();
+
+        signIn("admin", TestServer.ADMIN_PASSWORD);
+        ready("workspaces");
+        assertThat(text("#main")).contains(server.subscriptionId());
+        browser.findElement(By.linkText("mlw")).click();
+        ready("workspace");
+        assertThat(text("#tab-endpoints")).contains("shop").contains("blue=100");
+    }
+
+    @Test
+    @Order(2)
+    void trafficAndMirrorSavedInTheStudioAreWhatTheCliShowsAndABadSplitIsRefusedWithAzuresMessage() {
+        openEndpoint();
+        assertThat(text("table")).contains("blue").contains("green").contains("Succeeded");
+        setPercent("live-blue", 90);
+        setPercent("live-green", 10);
+        browser.findElement(By.id("traffic-save")).click();
+        ready("endpoint");
+        assertThat(traffic("traffic")).isEqualTo(Json.parse("{\"blue\":90,\"green\":10}"));
+
+        setPercent("live-green", 20);
+        browser.findElement(By.id("traffic-save")).click();
+        WebElement refusal = wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#traffic .error")));
+        assertThat(refusal.getText()).contains("110");
+        assertThat(traffic("traffic")).as("unchanged").isEqualTo(Json.parse("{\"blue\":90,\"green\":10}"));
+
+        openEndpoint();
+        setPercent("live-blue", 100);
+        setPercent("live-green", 0);
+        setPercent("mirror-green", 10);
+        browser.findElement(By.id("traffic-save")).click();
+        ready("endpoint");
+        assertThat(traffic("mirror_traffic")).isEqualTo(Json.parse("{\"green\":10}"));
+        assertThat(browser.findElement(By.id("mirror-green")).getAttribute("value")).isEqualTo("10");
+    }
+
+    @Test
+    @Order(3)
+    void theTestPanelInvokesAPinnedDeploymentAndItsRequestShowsInTheLatencyChartAndTheLogs() {
+        openEndpoint();
+        new Select(browser.findElement(By.id("test-deployment"))).selectByValue("green");
+        WebElement request = browser.findElement(By.id("test-request"));
+        request.clear();
+        request.sendKeys("{\"data\": [2]}");
+        browser.findElement(By.id("test-send")).click();
+        WebElement status = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("test-status")));
+        assertThat(status.getText()).startsWith("200 from green");
+        assertThat(Json.parse(text("#test-body")).path("deployment").asText()).isEqualTo("green");
+        assertThat(Json.parse(text("#test-body")).path("score").asDouble()).isEqualTo(2.5);
+
+        request.clear();
+        request.sendKeys("{\"fail\": \"on purpose\"}");
+        browser.findElement(By.id("test-send")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("test-status"), "424"));
+
+        openEndpoint();
+        List<WebElement> lines = browser.findElements(By.cssSelector("#latency-chart polyline"));
+        assertThat(lines).extracting(line -> line.getAttribute("data-series")).contains("green");
+        assertThat(browser.findElements(By.cssSelector("#latency-chart circle"))).hasSizeGreaterThanOrEqualTo(2);
+
+        new Select(browser.findElement(By.id("logs-deployment"))).selectByValue("green");
+        browser.findElement(By.id("logs-get")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("logs-output"), "asked to fail: on purpose"));
+        assertThat(text("#logs-output")).contains("behaving init");
+    }
+
+    @Test
+    @Order(4)
+    void aJobShowsItsLogAsTextAndItsLoggedMetricAsAChart() throws Exception {
+        cli.ok("ml", "compute", "create", "-n", "cpu", "--type", "amlcompute", "--size", "Standard_DS3_v2",
+                "--min-instances", "0", "--max-instances", "1", "-o", "none");
+        Path code = Files.createDirectories(temporary.resolve("src"));
+        Files.writeString(code.resolve("train.py"), JOB_SCRIPT);
+        Path job = temporary.resolve("job.yml");
+        Files.writeString(job, """
+                command: python train.py
+                code: ./src
+                environment:
+                  image: python:3.11
+                compute: azureml:cpu
+                """);
+        Cli.Result streamed = cli.run("ml", "job", "create", "-f", job.toString(), "-n", "train-1", "--stream");
+        assertThat(streamed.exitCode()).as(streamed.err()).isZero();
+
+        browser.get(server.url() + "/studio/#/ws/" + server.subscriptionId() + "/rg1/mlw/jobs");
+        ready("workspace");
+        browser.findElement(By.linkText("train-1")).click();
+        ready("job");
+        assertThat(text("#main")).contains("Completed");
+        assertThat(text("#job-log")).as("a log line stays text").contains("trained with a <b>bold</b> loss");
+        assertThat(browser.findElements(By.cssSelector("#job-log b"))).isEmpty();
+        WebElement chart = browser.findElement(By.cssSelector("#job-metrics figure[data-metric='loss']"));
+        assertThat(chart.findElements(By.cssSelector("circle"))).hasSize(3);
+    }
+
+    @Test
+    @Order(5)
+    void aDatastoresCredentialsAreUpdatedThroughTheDialogOfSeed000() {
+        browser.get(server.url() + "/studio/#/ws/" + server.subscriptionId() + "/rg1/mlw/datastores");
+        ready("workspace");
+        browser.findElement(By.id("datastore-create")).click();
+        browser.findElement(By.id("ds-name")).sendKeys("landing");
+        browser.findElement(By.id("ds-account")).sendKeys("landingacct");
+        browser.findElement(By.id("ds-container")).sendKeys("raw");
+        new Select(browser.findElement(By.id("ds-kind"))).selectByValue("Sas");
+        browser.findElement(By.id("ds-secret")).sendKeys("sv=2024&sig=first");
+        browser.findElement(By.cssSelector("dialog button.primary")).click();
+        wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("dialog"), 0));
+        ready("workspace");
+        assertThat(text("#tab-datastores")).contains("landing").contains("landingacct").contains("Sas");
+
+        browser.findElement(By.cssSelector("button[data-datastore='landing']")).click();
+        new Select(browser.findElement(By.id("cred-kind"))).selectByValue("AccountKey");
+        browser.findElement(By.id("cred-secret")).sendKeys("bmV3LWtleQ==");
+        browser.findElement(By.cssSelector("dialog button.primary")).click();
+        wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("dialog"), 0));
+        String id = "/subscriptions/" + server.subscriptionId()
+                + "/resourceGroups/rg1/providers/Microsoft.MachineLearningServices/workspaces/mlw/datastores/landing";
+        JsonNode shown = Json.parse(cli.ok("resource", "show", "--ids", id));
+        assertThat(shown.path("properties").path("credentials").path("credentialsType").asText()).isEqualTo("AccountKey");
+        assertThat(shown.toString()).as("never returned by a read").doesNotContain("bmV3LWtleQ==");
+        assertThat(Json.parse(cli.ok("resource", "invoke-action", "--action", "listSecrets", "--ids", id)).path("key")
+                .asText()).as("what the dialog stored").isEqualTo("bmV3LWtleQ==");
+        assertThat(text("#main")).doesNotContain("bmV3LWtleQ==").doesNotContain("sig=first");
+    }
+
+    @Test
+    @Order(6)
+    void aReaderSeesTheEndpointButItsTrafficChangeIsRefusedByRbacAndSigningOutForgetsTheToken() {
+        cli.ok("ad", "user", "create", "--display-name", "Rae", "--user-principal-name", "rae@contoso.com",
+                "--password", "Rae-pa55word-1", "-o", "none");
+        cli.ok("role", "assignment", "create", "--assignee", "rae@contoso.com", "--role", "Reader", "--scope",
+                "/subscriptions/" + server.subscriptionId(), "-o", "none");
+        browser.findElement(By.id("signout")).click();
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("username")));
+        assertThat(session()).isNull();
+        signIn("rae@contoso.com", "Rae-pa55word-1");
+        ready("workspaces");
+        openEndpoint();
+        setPercent("live-blue", 50);
+        setPercent("live-green", 50);
+        setPercent("mirror-green", 0);
+        browser.findElement(By.id("traffic-save")).click();
+        WebElement refusal = wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#traffic .error")));
+        assertThat(refusal.getText()).contains("AuthorizationFailed")
+                .contains("Microsoft.MachineLearningServices/workspaces/onlineEndpoints/write");
+        assertThat(traffic("traffic")).isEqualTo(Json.parse("{\"blue\":100,\"green\":0}"));
+    }
+
+    @Test
+    @Order(7)
+    void theStudioNamesNoOtherFileAndForbidsFramingAndInlineScript() throws Exception {
+        HttpClient http = HttpClient.newBuilder()
+                .sslContext(HttpTransport.trusting(server.dataDirectory().resolve("tls/server.crt"))).build();
+        HttpResponse<String> page = http.send(HttpRequest.newBuilder(URI.create(server.url() + "/studio/")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.headers().firstValue("Content-Security-Policy").orElse(""))
+                .contains("default-src 'self'").contains("frame-ancestors 'none'").doesNotContain("unsafe-inline");
+        for (String other : List.of("/studio/pom.xml", "/studio/..%2f..%2fsecrets%2fmaster.key", "/studio/StudioService.class")) {
+            HttpResponse<String> refused = http.send(HttpRequest.newBuilder(URI.create(server.url() + other)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(refused.statusCode()).as(other).isIn(400, 404);
+            assertThat(refused.body()).doesNotContain("<project");
+        }
+    }
+
+    private static void openEndpoint() {
+        browser.get(server.url() + "/studio/#/ws/" + server.subscriptionId() + "/rg1/mlw/endpoints/shop");
+        browser.navigate().refresh();
+        ready("endpoint");
+    }
+
+    private static void signIn(String user, String password) {
+        WebElement name = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("username")));
+        name.clear();
+        name.sendKeys(user);
+        WebElement secret = browser.findElement(By.id("password"));
+        secret.clear();
+        secret.sendKeys(password);
+        browser.findElement(By.id("signin")).click();
+    }
+
+    private static void ready(String page) {
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#page-" + page + "[data-ready]")));
+    }
+
+    private static String text(String css) {
+        return browser.findElement(By.cssSelector(css)).getText();
+    }
+
+    private static Object session() {
+        return ((JavascriptExecutor) browser).executeScript("return sessionStorage.getItem('amlite.studio.session')");
+    }
+
+    private static void setPercent(String id, int value) {
+        WebElement input = browser.findElement(By.id(id));
+        input.clear();
+        input.sendKeys(Integer.toString(value));
+    }
+
+    private static JsonNode traffic(String member) {
+        return Json.parse(cli.ok("ml", "online-endpoint", "show", "-n", "shop", "--query", member));
+    }
+}

@@ -1,0 +1,541 @@
+// The studio's pages. Every text from the server goes in with textContent (h() never parses HTML), so a name or
+// a log line cannot become markup.
+
+import * as api from './api.js';
+import { lineChart } from './chart.js';
+
+/** h('tag.class', { attribute or on* handler }, ...children): an element; strings become text nodes. */
+export function h(spec, attributes = {}, ...children) {
+  const [tag, ...classes] = spec.split('.');
+  const node = document.createElement(tag);
+  if (classes.length) {
+    node.className = classes.join(' ');
+  }
+  for (const [key, value] of Object.entries(attributes || {})) {
+    if (value === undefined || value === null || value === false) {
+      continue;
+    }
+    if (key.startsWith('on')) {
+      node.addEventListener(key.slice(2), value);
+    } else if (key === 'value') {
+      node.value = value;
+    } else {
+      node.setAttribute(key, value === true ? '' : String(value));
+    }
+  }
+  for (const child of children.flat()) {
+    if (child !== undefined && child !== null && child !== false) {
+      node.append(child instanceof Node ? child : String(child));
+    }
+  }
+  return node;
+}
+
+export function errorBox(error) {
+  const code = error && error.code ? `(${error.code}) ` : '';
+  return h('p.error', { role: 'alert' }, code + (error && error.message ? error.message : String(error)));
+}
+
+function table(columns, rows, empty) {
+  if (rows.length === 0) {
+    return h('p.empty', {}, empty);
+  }
+  return h('table', {},
+    h('thead', {}, h('tr', {}, columns.map((c) => h('th', { scope: 'col' }, c.title)))),
+    h('tbody', {}, rows.map((row) => h('tr', {}, columns.map((c) => h('td', {}, c.cell(row)))))));
+}
+
+function facts(pairs) {
+  return h('dl.facts', {}, pairs.filter(([, v]) => v !== undefined && v !== null && v !== '')
+    .flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, v)]));
+}
+
+const text = (value) => (value === undefined || value === null ? '' : String(value));
+const props = (resource) => resource.properties || {};
+const state = (resource) => props(resource).provisioningState || props(resource).status || '';
+
+// --- sign-in
+
+export function signInView(main, next) {
+  const user = h('input', { id: 'username', name: 'username', autocomplete: 'username', required: true });
+  const password = h('input', { id: 'password', name: 'password', type: 'password', autocomplete: 'current-password', required: true });
+  const problem = h('div');
+  const button = h('button.primary', { type: 'submit', id: 'signin' }, 'Sign in');
+  const form = h('form.stack.card.signin', {
+    onsubmit: async (event) => {
+      event.preventDefault();
+      button.disabled = true;
+      problem.replaceChildren();
+      try {
+        await api.signIn(user.value.trim(), password.value);
+        location.hash = next || '#/';
+      } catch (e) {
+        problem.replaceChildren(errorBox(e));
+        button.disabled = false;
+      }
+    },
+  }, h('h1', {}, 'Sign in to amlite'),
+  h('label', { for: 'username' }, 'User name'), user,
+  h('label', { for: 'password' }, 'Password'), password,
+  h('p', {}, button), problem,
+  h('p.empty', {}, 'Use an amlite user (the admin the server printed on first start, or one made with amlite ad user create).'));
+  main.replaceChildren(form);
+  user.focus();
+}
+
+// --- workspaces
+
+export function workspacePath(p) {
+  return `/subscriptions/${encodeURIComponent(p.sub)}/resourceGroups/${encodeURIComponent(p.group)}`
+    + `/providers/Microsoft.MachineLearningServices/workspaces/${encodeURIComponent(p.ws)}`;
+}
+
+function workspaceHash(id, tab) {
+  const parts = id.split('/');
+  // /subscriptions/{s}/resourceGroups/{g}/providers/Microsoft.MachineLearningServices/workspaces/{w}
+  return `#/ws/${encodeURIComponent(parts[2])}/${encodeURIComponent(parts[4])}/${encodeURIComponent(parts[8])}`
+    + (tab ? '/' + tab : '');
+}
+
+export async function workspacesView(main) {
+  const subscriptions = await api.list('/subscriptions', api.RESOURCES_API);
+  const sections = [h('h1', {}, 'Workspaces')];
+  if (subscriptions.length === 0) {
+    sections.push(h('p.empty', {}, 'You can see no subscription. An Owner can give you a role with amlite role assignment create.'));
+  }
+  for (const subscription of subscriptions) {
+    let body;
+    try {
+      const workspaces = await api.list(`/subscriptions/${subscription.subscriptionId}/providers/Microsoft.MachineLearningServices/workspaces`);
+      body = table([
+        { title: 'Name', cell: (w) => h('a', { href: workspaceHash(w.id) }, w.name) },
+        { title: 'Resource group', cell: (w) => w.id.split('/')[4] },
+        { title: 'Location', cell: (w) => w.location },
+        { title: 'State', cell: (w) => state(w) },
+        { title: 'Description', cell: (w) => text(props(w).description) },
+      ], workspaces, 'No workspaces here yet. Create one with: amlite ml workspace create -n NAME -g GROUP');
+    } catch (e) {
+      body = errorBox(e);
+    }
+    sections.push(h('section.card', {}, h('h2', {}, `${subscription.displayName} (${subscription.subscriptionId})`), body));
+  }
+  main.replaceChildren(...sections);
+}
+
+const TABS = [
+  ['endpoints', 'Endpoints'], ['models', 'Models'], ['environments', 'Environments'], ['data', 'Data'],
+  ['datastores', 'Datastores'], ['jobs', 'Jobs'], ['computes', 'Compute'],
+];
+
+export async function workspaceView(main, p) {
+  const base = workspacePath(p);
+  const workspace = await api.get(base);
+  const tab = p.tab || 'endpoints';
+  if (!TABS.some(([name]) => name === tab)) {
+    throw new api.ApiError(404, 'NotFound', `A workspace has no page '${tab}'. Its pages: ${TABS.map(([n]) => n).join(', ')}.`);
+  }
+  const tabs = h('nav.tabs', { 'aria-label': 'Workspace' }, TABS.map(([name, title]) =>
+    h('a', { href: workspaceHash(workspace.id, name), 'aria-current': name === tab ? 'page' : false }, title)));
+  const content = h('div', { id: 'tab-' + tab });
+  main.replaceChildren(h('h1', {}, workspace.name), facts([
+    ['Location', workspace.location], ['Resource group', p.group], ['State', state(workspace)],
+    ['MLflow tracking URI', props(workspace).mlFlowTrackingUri],
+  ]), tabs, content);
+  const hash = workspaceHash(workspace.id);
+  switch (tab) {
+    case 'endpoints': {
+      const endpoints = await api.list(base + '/onlineEndpoints');
+      content.replaceChildren(table([
+        { title: 'Name', cell: (e) => h('a', { href: `${hash}/endpoints/${encodeURIComponent(e.name)}` }, e.name) },
+        { title: 'Auth', cell: (e) => text(props(e).authMode) },
+        { title: 'Traffic', cell: (e) => split(props(e).traffic) },
+        { title: 'Mirror', cell: (e) => split(props(e).mirrorTraffic) },
+        { title: 'State', cell: (e) => state(e) },
+      ], endpoints, 'No online endpoints. Create one with: amlite ml online-endpoint create -n NAME'));
+      break;
+    }
+    case 'models':
+    case 'environments':
+    case 'data': {
+      const path = { models: '/models', environments: '/environments', data: '/data' }[tab];
+      const containers = await api.list(base + path);
+      content.replaceChildren(table([
+        { title: 'Name', cell: (c) => c.name },
+        { title: 'Latest version', cell: (c) => text(props(c).latestVersion) },
+        { title: 'Description', cell: (c) => text(props(c).description) },
+        { title: 'Archived', cell: (c) => (props(c).isArchived ? 'yes' : '') },
+      ], containers, `No ${tab} yet.`));
+      break;
+    }
+    case 'datastores':
+      await datastoresTab(content, base);
+      break;
+    case 'jobs': {
+      const jobs = await api.list(base + '/jobs');
+      content.replaceChildren(table([
+        { title: 'Name', cell: (j) => h('a', { href: `${hash}/jobs/${encodeURIComponent(j.name)}` }, j.name) },
+        { title: 'Display name', cell: (j) => text(props(j).displayName) },
+        { title: 'Experiment', cell: (j) => text(props(j).experimentName) },
+        { title: 'Status', cell: (j) => text(props(j).status) },
+        { title: 'Compute', cell: (j) => text(props(j).computeId).split('/').pop() },
+      ], jobs, 'No jobs yet. Submit one with: amlite ml job create -f job.yml'));
+      break;
+    }
+    case 'computes': {
+      const computes = await api.list(base + '/computes');
+      content.replaceChildren(table([
+        { title: 'Name', cell: (c) => c.name },
+        { title: 'Type', cell: (c) => text(props(c).computeType) },
+        { title: 'Size', cell: (c) => text((props(c).properties || {}).vmSize) },
+        { title: 'State', cell: (c) => text((props(c).properties || {}).state || state(c)) },
+      ], computes, 'No compute yet.'));
+      break;
+    }
+    default:
+      break;
+  }
+}
+
+function split(traffic) {
+  const entries = Object.entries(traffic || {}).filter(([, v]) => v > 0);
+  return entries.length ? entries.map(([k, v]) => `${k}=${v}`).join(' ') : '';
+}
+
+// --- datastores (seed 000: create, update credentials, unregister)
+
+const DATASTORE_TYPES = { AzureBlob: 'containerName', AzureFile: 'fileShareName', AzureDataLakeGen2: 'filesystem' };
+
+function credentialsOf(kind, secret) {
+  if (kind === 'AccountKey') {
+    return { credentialsType: 'AccountKey', secrets: { secretsType: 'AccountKey', key: secret } };
+  }
+  if (kind === 'Sas') {
+    return { credentialsType: 'Sas', secrets: { secretsType: 'Sas', sasToken: secret } };
+  }
+  return { credentialsType: 'None' };
+}
+
+function credentialFields(prefix) {
+  const kind = h('select', { id: prefix + '-kind' },
+    h('option', { value: 'AccountKey' }, 'Account key'), h('option', { value: 'Sas' }, 'SAS token'),
+    h('option', { value: 'None' }, 'None (identity)'));
+  const secret = h('input', { id: prefix + '-secret', type: 'password', autocomplete: 'off' });
+  return { kind, secret, nodes: [h('label', { for: prefix + '-kind' }, 'Credential type'), kind,
+    h('label', { for: prefix + '-secret' }, 'Account key or SAS token'), secret] };
+}
+
+function dialog(title, fields, submitText, action, onDone) {
+  const problem = h('div');
+  const submit = h('button.primary', { type: 'submit' }, submitText);
+  const box = h('dialog', {});
+  const close = () => { box.close(); box.remove(); };
+  box.append(h('form.stack', {
+    onsubmit: async (event) => {
+      event.preventDefault();
+      submit.disabled = true;
+      problem.replaceChildren(h('p.status', {}, 'Working…'));
+      try {
+        await action();
+        close();
+        onDone();
+      } catch (e) {
+        problem.replaceChildren(errorBox(e));
+        submit.disabled = false;
+      }
+    },
+  }, h('h2', {}, title), fields, problem, h('p.row', {}, submit, h('button', { type: 'button', onclick: close }, 'Cancel'))));
+  document.body.appendChild(box);
+  box.showModal();
+  return box;
+}
+
+async function datastoresTab(content, base) {
+  const reload = () => datastoresTab(content, base).catch((e) => content.replaceChildren(errorBox(e)));
+  const datastores = await api.list(base + '/datastores');
+  const create = h('button.primary', {
+    id: 'datastore-create',
+    onclick: () => {
+      const name = h('input', { id: 'ds-name', required: true });
+      const type = h('select', { id: 'ds-type' }, Object.keys(DATASTORE_TYPES).map((t) => h('option', { value: t }, t)));
+      const account = h('input', { id: 'ds-account', required: true });
+      const container = h('input', { id: 'ds-container', required: true });
+      const credentials = credentialFields('ds');
+      dialog('Create datastore', [
+        h('label', { for: 'ds-name' }, 'Name'), name, h('label', { for: 'ds-type' }, 'Type'), type,
+        h('label', { for: 'ds-account' }, 'Storage account'), account,
+        h('label', { for: 'ds-container' }, 'Container, file share or file system'), container, ...credentials.nodes,
+      ], 'Create', () => api.send('PUT', `${base}/datastores/${encodeURIComponent(name.value.trim())}`, api.ML_API, {
+        properties: {
+          datastoreType: type.value, accountName: account.value.trim(), [DATASTORE_TYPES[type.value]]: container.value.trim(),
+          endpoint: 'core.windows.net', protocol: 'https', credentials: credentialsOf(credentials.kind.value, credentials.secret.value),
+        },
+      }), reload);
+    },
+  }, 'Create datastore');
+  content.replaceChildren(h('p.row', {}, create), table([
+    { title: 'Name', cell: (d) => d.name },
+    { title: 'Type', cell: (d) => text(props(d).datastoreType) },
+    { title: 'Account', cell: (d) => text(props(d).accountName) },
+    { title: 'Container', cell: (d) => text(props(d).containerName || props(d).fileShareName || props(d).filesystem || props(d).path) },
+    { title: 'Credentials', cell: (d) => text((props(d).credentials || {}).credentialsType) },
+    { title: 'Default', cell: (d) => (props(d).isDefault ? 'yes' : '') },
+    {
+      title: '',
+      cell: (d) => h('span.row', {},
+        DATASTORE_TYPES[props(d).datastoreType] ? h('button', {
+          'data-datastore': d.name,
+          onclick: () => {
+            const credentials = credentialFields('cred');
+            dialog(`Update credentials of ${d.name}`, credentials.nodes, 'Save', async () => {
+              const current = await api.get(`${base}/datastores/${encodeURIComponent(d.name)}`);
+              const properties = Object.assign({}, current.properties,
+                { credentials: credentialsOf(credentials.kind.value, credentials.secret.value) });
+              await api.send('PUT', `${base}/datastores/${encodeURIComponent(d.name)}`, api.ML_API, { properties });
+            }, reload);
+          },
+        }, 'Update credentials') : null,
+        props(d).isDefault ? null : h('button.danger', {
+          onclick: () => dialog(`Unregister ${d.name}?`, [h('p', {}, 'Its data stays where it is; only the registration goes.')],
+            'Unregister', () => api.send('DELETE', `${base}/datastores/${encodeURIComponent(d.name)}`, api.ML_API), reload),
+        }, 'Unregister')),
+    },
+  ], datastores, 'No datastores.'));
+}
+
+// --- endpoint
+
+export async function endpointView(main, p) {
+  const base = `${workspacePath(p)}/onlineEndpoints/${encodeURIComponent(p.name)}`;
+  const [endpoint, deployments] = await Promise.all([api.get(base), api.list(base + '/deployments')]);
+  const metrics = await Promise.all(deployments.map((d) =>
+    api.post(`${base}/deployments/${encodeURIComponent(d.name)}/getMetrics`).catch(() => null)));
+  const ep = props(endpoint);
+  const reload = () => endpointView(main, p).catch((e) => main.replaceChildren(errorBox(e)));
+  const names = deployments.map((d) => d.name);
+
+  const deploymentTable = table([
+    { title: 'Name', cell: (d) => d.name },
+    { title: 'Model', cell: (d) => text(props(d).model).split('/').slice(-3).join('/') },
+    { title: 'Instance type', cell: (d) => text((d.sku && d.sku.name) || props(d).instanceType) },
+    { title: 'Instances', cell: (d) => text(d.sku ? d.sku.capacity : '') },
+    { title: 'State', cell: (d) => state(d) },
+    { title: 'Requests', cell: (d, i = names.indexOf(d.name)) => text(metrics[i] && metrics[i].requests) },
+    { title: 'Errors', cell: (d, i = names.indexOf(d.name)) => text(metrics[i] && errorsOf(metrics[i])) },
+    { title: 'p50 ms', cell: (d, i = names.indexOf(d.name)) => text(metrics[i] && metrics[i].latencyMs && metrics[i].latencyMs.p50) },
+    { title: 'p99 ms', cell: (d, i = names.indexOf(d.name)) => text(metrics[i] && metrics[i].latencyMs && metrics[i].latencyMs.p99) },
+    { title: 'Mirrored', cell: (d, i = names.indexOf(d.name)) => text(metrics[i] && metrics[i].mirrored && metrics[i].mirrored.requests) },
+  ], deployments, 'No deployments yet. Create one with: amlite ml online-deployment create -f deployment.yml');
+
+  main.replaceChildren(
+    h('h1', {}, endpoint.name),
+    h('section.card', {}, facts([
+      ['Scoring URI', ep.scoringUri], ['Auth mode', ep.authMode], ['State', state(endpoint)], ['Description', ep.description],
+    ])),
+    h('h2', {}, 'Deployments'), deploymentTable,
+    h('h2', {}, 'Traffic'), trafficForm(base, endpoint, names, reload),
+    h('h2', {}, 'Test'), testPanel(base, endpoint, names),
+    h('h2', {}, 'Logs'), logsPanel(base, names),
+    h('h2', {}, 'Latency'), await latencyPanel(base));
+}
+
+function errorsOf(m) {
+  return (m.modelErrors424 || 0) + (m.timeouts408 || 0) + (m.throttled429 || 0) + (m.otherClientErrors4xx || 0) + (m.serverErrors5xx || 0);
+}
+
+function trafficForm(base, endpoint, names, reload) {
+  if (names.length === 0) {
+    return h('p.empty', {}, 'Traffic can be set once the endpoint has a deployment.');
+  }
+  const ep = props(endpoint);
+  const live = {};
+  const mirror = {};
+  const problem = h('div');
+  const save = h('button.primary', { type: 'submit', id: 'traffic-save' }, 'Save traffic');
+  const rows = names.map((name) => {
+    live[name] = h('input.percent', { type: 'number', min: 0, max: 100, step: 1, id: `live-${name}`, value: String((ep.traffic || {})[name] || 0) });
+    mirror[name] = h('input.percent', { type: 'number', min: 0, max: 50, step: 1, id: `mirror-${name}`, value: String((ep.mirrorTraffic || {})[name] || 0) });
+    return h('tr', {}, h('td', {}, name), h('td', {}, live[name], ' %'), h('td', {}, mirror[name], ' %'));
+  });
+  return h('form.card', {
+    id: 'traffic',
+    onsubmit: async (event) => {
+      event.preventDefault();
+      save.disabled = true;
+      const status = h('p.status', {}, 'Saving…');
+      problem.replaceChildren(status);
+      const traffic = {};
+      const mirrorTraffic = {};
+      for (const name of names) {
+        traffic[name] = Number(live[name].value || 0);
+        if (Number(mirror[name].value || 0) > 0) {
+          mirrorTraffic[name] = Number(mirror[name].value);
+        }
+      }
+      try {
+        const current = await api.get(base);
+        const properties = {};
+        for (const member of ['authMode', 'description', 'publicNetworkAccess', 'properties']) {
+          if (current.properties[member] !== undefined) {
+            properties[member] = current.properties[member];
+          }
+        }
+        properties.traffic = traffic;
+        properties.mirrorTraffic = mirrorTraffic;
+        await api.longRunning('PUT', base, { location: current.location, tags: current.tags || {}, properties },
+          (s) => { status.textContent = `Saving… (${s})`; });
+        await reload();
+      } catch (e) {
+        problem.replaceChildren(errorBox(e));
+        save.disabled = false;
+      }
+    },
+  }, h('table', {}, h('thead', {}, h('tr', {}, h('th', {}, 'Deployment'), h('th', {}, 'Live traffic'), h('th', {}, 'Mirrored traffic'))),
+    h('tbody', {}, rows)),
+  h('p.empty', {}, 'Live traffic sums to 100 (or 0 for none); at most one deployment gets mirrored traffic, at most 50 %, and never one with live traffic.'),
+  h('p.row', {}, save), problem);
+}
+
+async function credentialOf(base, endpoint) {
+  if (props(endpoint).authMode === 'AMLToken') {
+    return (await api.post(base + '/token')).accessToken;
+  }
+  return (await api.post(base + '/listKeys')).primaryKey;
+}
+
+function testPanel(base, endpoint, names) {
+  const target = h('select', { id: 'test-deployment' }, h('option', { value: '' }, 'By traffic'),
+    names.map((n) => h('option', { value: n }, n)));
+  const request = h('textarea', { id: 'test-request', rows: 6, spellcheck: 'false' }, '{"data": [[1, 2, 3, 4]]}');
+  const answer = h('div', { id: 'test-answer' });
+  const send = h('button.primary', { type: 'submit', id: 'test-send' }, 'Send');
+  return h('form.card', {
+    onsubmit: async (event) => {
+      event.preventDefault();
+      send.disabled = true;
+      answer.replaceChildren(h('p.status', {}, 'Sending…'));
+      try {
+        const key = await credentialOf(base, endpoint);
+        const result = await api.score(props(endpoint).scoringUri, key, request.value, target.value);
+        answer.replaceChildren(
+          h('p', { class: result.status < 400 ? 'ok' : 'error', id: 'test-status' },
+            `${result.status} from ${result.deployment || 'no deployment'} in ${result.ms} ms (request ${result.requestId || '-'})`),
+          h('pre', { id: 'test-body' }, prettyJson(result.body)));
+      } catch (e) {
+        answer.replaceChildren(errorBox(e));
+      } finally {
+        send.disabled = false;
+      }
+    },
+  }, h('label', { for: 'test-deployment' }, 'Deployment '), target,
+  h('p', {}, h('label', { for: 'test-request' }, 'Request body (what run(raw_data) receives)')), request,
+  h('p.row', {}, send), answer);
+}
+
+function prettyJson(body) {
+  try {
+    return JSON.stringify(JSON.parse(body), null, 2);
+  } catch (e) {
+    return body;
+  }
+}
+
+function logsPanel(base, names) {
+  if (names.length === 0) {
+    return h('p.empty', {}, 'No deployment, no logs.');
+  }
+  const which = h('select', { id: 'logs-deployment' }, names.map((n) => h('option', { value: n }, n)));
+  const lines = h('input', { id: 'logs-lines', type: 'number', min: 1, max: 10000, value: '100' });
+  const output = h('div', { id: 'logs-output' });
+  return h('form.card', {
+    onsubmit: async (event) => {
+      event.preventDefault();
+      output.replaceChildren(h('p.status', {}, 'Reading…'));
+      try {
+        const logs = await api.post(`${base}/deployments/${encodeURIComponent(which.value)}/getLogs`,
+          { tail: Number(lines.value), containerType: 'InferenceServer' });
+        output.replaceChildren(h('pre', {}, logs.content || '(no output yet)'));
+      } catch (e) {
+        output.replaceChildren(errorBox(e));
+      }
+    },
+  }, h('span.row', {}, h('label', { for: 'logs-deployment' }, 'Deployment'), which,
+    h('label', { for: 'logs-lines' }, 'Lines'), lines, h('button', { type: 'submit', id: 'logs-get' }, 'Get logs')), output);
+}
+
+async function latencyPanel(base) {
+  let entries;
+  try {
+    entries = (await api.post(base + '/getRequestLog', { top: 500 })).value || [];
+  } catch (e) {
+    return errorBox(e);
+  }
+  const newest = entries.reduce((t, e) => Math.max(t, Date.parse(e.time)), 0);
+  const series = new Map();
+  for (const entry of entries) {
+    const name = entry.mirrored ? `${entry.deployment} (mirrored)` : entry.deployment || '(none)';
+    if (!series.has(name)) {
+      series.set(name, []);
+    }
+    series.get(name).push([(Date.parse(entry.time) - newest) / 1000, entry.durationMs]);
+  }
+  const chart = lineChart([...series].map(([name, points]) => ({ name, points })), {
+    title: `Latency of the endpoint's latest ${entries.length} requests`, yLabel: 'ms', xLabel: 'seconds before the latest',
+    empty: 'No requests yet: send one from Test, or with amlite ml online-endpoint invoke.',
+  });
+  chart.id = 'latency-chart';
+  const latest = table([
+    { title: 'Time', cell: (e) => e.time }, { title: 'Deployment', cell: (e) => text(e.deployment) },
+    { title: 'Status', cell: (e) => text(e.status) }, { title: 'ms', cell: (e) => text(e.durationMs) },
+    { title: 'Mirrored', cell: (e) => (e.mirrored ? 'yes' : '') }, { title: 'Request id', cell: (e) => text(e.requestId) },
+  ], entries.slice(0, 20), 'No requests yet.');
+  return h('section.card', {}, chart, h('h2', {}, 'Latest requests'), latest);
+}
+
+// --- job
+
+export async function jobView(main, p) {
+  const workspace = await api.get(workspacePath(p));
+  const base = `${workspacePath(p)}/jobs/${encodeURIComponent(p.name)}`;
+  const job = await api.get(base);
+  const jp = props(job);
+  const log = h('pre', { id: 'job-log' }, '');
+  main.replaceChildren(h('h1', {}, job.name), h('section.card', {}, facts([
+    ['Status', jp.status], ['Display name', jp.displayName], ['Experiment', jp.experimentName],
+    ['Compute', text(jp.computeId).split('/').pop()], ['Command', jp.command],
+  ])), h('h2', {}, 'Metrics'), await metricCharts(workspace, jp), h('h2', {}, 'Log'), log);
+  let offset = 0;
+  for (let i = 0; i < 200; i++) {
+    const chunk = await api.post(base + '/readLogs', { offset });
+    if (!chunk.content) {
+      break;
+    }
+    log.append(chunk.content);
+    offset = chunk.nextOffset;
+  }
+  if (!log.textContent) {
+    log.textContent = '(the job has written nothing yet)';
+  }
+}
+
+async function metricCharts(workspace, jp) {
+  const metrics = Object.keys((jp.mlflow || {}).metrics || {});
+  const tracking = props(workspace).mlFlowTrackingUri;
+  if (metrics.length === 0 || !tracking) {
+    return h('p.empty', {}, 'The job has logged no metrics (mlflow.log_metric).');
+  }
+  const root = new URL(tracking).pathname;
+  const figures = [];
+  for (const key of metrics) {
+    try {
+      const history = await api.get(`${root}/api/2.0/mlflow/metrics/get-history?run_id=${encodeURIComponent(jp.mlflow.runId)}`
+        + `&metric_key=${encodeURIComponent(key)}`, null);
+      const points = (history.metrics || []).map((m, i) => [m.step !== undefined ? Number(m.step) : i, Number(m.value)]);
+      const figure = lineChart([{ name: key, points }], { title: key, xLabel: 'step' });
+      figure.dataset.metric = key;
+      figures.push(figure);
+    } catch (e) {
+      figures.push(errorBox(e));
+    }
+  }
+  return h('section.card', { id: 'job-metrics' }, figures);
+}
