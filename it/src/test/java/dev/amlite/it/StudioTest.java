@@ -18,10 +18,13 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -41,7 +44,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class StudioTest {
     private static final String JOB_SCRIPT = """
-            import json, os, urllib.request
+            import json, os, time, urllib.request
+            time.sleep(4)  # still running when the studio opens the job
             uri, token, run = (os.environ[k] for k in ("MLFLOW_TRACKING_URI", "MLFLOW_TRACKING_TOKEN", "MLFLOW_RUN_ID"))
             for step, loss in enumerate([0.9, 0.5, 0.25]):
                 body = json.dumps({"run_id": run, "key": "loss", "value": loss, "timestamp": 0, "step": step}).encode()
@@ -86,8 +90,14 @@ class StudioTest {
 
     /** The page's console (script errors, refused requests) in the test's output, for whoever reads a failure. */
     @AfterEach
-    void printConsole() {
+    void printConsole(TestInfo test) throws Exception {
         browser.manage().logs().get(LogType.BROWSER).forEach(entry -> System.out.println("[chromium] " + entry));
+        // -Damlite.studio.screenshots=DIR keeps a picture of each test's last page, to look at the studio.
+        String folder = System.getProperty("amlite.studio.screenshots");
+        if (folder != null) {
+            Path picture = Files.createDirectories(Path.of(folder)).resolve(test.getTestMethod().orElseThrow().getName() + ".png");
+            Files.write(picture, ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
+        }
     }
 
     @AfterAll
@@ -190,17 +200,19 @@ class StudioTest {
                   image: python:3.11
                 compute: azureml:cpu
                 """);
-        Cli.Result streamed = cli.run("ml", "job", "create", "-f", job.toString(), "-n", "train-1", "--stream");
-        assertThat(streamed.exitCode()).as(streamed.err()).isZero();
+        cli.ok("ml", "job", "create", "-f", job.toString(), "-n", "train-1", "-o", "none");
 
         browser.get(server.url() + "/studio/#/ws/" + server.subscriptionId() + "/rg1/mlw/jobs");
         ready("workspace");
         browser.findElement(By.linkText("train-1")).click();
         ready("job");
-        assertThat(text("#main")).contains("Completed");
+        assertThat(text("#job-status")).as("opened while the job runs").isNotEqualTo("Completed");
+        wait.until(ExpectedConditions.textToBe(By.id("job-status"), "Completed"));
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#job-log[data-complete]")));
         assertThat(text("#job-log")).as("a log line stays text").contains("trained with a <b>bold</b> loss");
         assertThat(browser.findElements(By.cssSelector("#job-log b"))).isEmpty();
-        WebElement chart = browser.findElement(By.cssSelector("#job-metrics figure[data-metric='loss']"));
+        WebElement chart = wait.until(ExpectedConditions.presenceOfElementLocated(
+                By.cssSelector("#job-metrics figure[data-metric='loss']")));
         assertThat(chart.findElements(By.cssSelector("circle"))).hasSize(3);
     }
 
@@ -223,12 +235,16 @@ class StudioTest {
         browser.findElement(By.cssSelector("button[data-datastore='landing']")).click();
         new Select(browser.findElement(By.id("cred-kind"))).selectByValue("AccountKey");
         browser.findElement(By.id("cred-secret")).sendKeys("bmV3LWtleQ==");
+        browser.findElement(By.id("cred-subscription")).sendKeys(server.subscriptionId());
+        browser.findElement(By.id("cred-group")).sendKeys("rg1");
         browser.findElement(By.cssSelector("dialog button.primary")).click();
         wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("dialog"), 0));
         String id = "/subscriptions/" + server.subscriptionId()
                 + "/resourceGroups/rg1/providers/Microsoft.MachineLearningServices/workspaces/mlw/datastores/landing";
         JsonNode shown = Json.parse(cli.ok("resource", "show", "--ids", id));
         assertThat(shown.path("properties").path("credentials").path("credentialsType").asText()).isEqualTo("AccountKey");
+        assertThat(shown.path("properties").path("subscriptionId").asText()).isEqualTo(server.subscriptionId());
+        assertThat(shown.path("properties").path("resourceGroup").asText()).isEqualTo("rg1");
         assertThat(shown.toString()).as("never returned by a read").doesNotContain("bmV3LWtleQ==");
         assertThat(Json.parse(cli.ok("resource", "invoke-action", "--action", "listSecrets", "--ids", id)).path("key")
                 .asText()).as("what the dialog stored").isEqualTo("bmV3LWtleQ==");
@@ -274,6 +290,29 @@ class StudioTest {
             assertThat(refused.statusCode()).as(other).isIn(400, 404);
             assertThat(refused.body()).doesNotContain("<project");
         }
+    }
+
+    @Test
+    @Order(8)
+    void aMovedWorkspaceShowsWhereItWentAndWhatStayedBehindWithTheCommandThatBringsItBack() throws Exception {
+        cli.ok("group", "create", "-n", "rg2", "-l", "japaneast", "-o", "none");
+        cli.ok("ml", "workspace", "create", "-n", "mlw2", "-g", "rg1", "-o", "none");
+        Path iris = temporary.resolve("iris.csv");
+        Files.writeString(iris, "a,b\n1,2\n");
+        cli.ok("ml", "data", "create", "-n", "iris", "-v", "1", "--type", "uri_file", "--path", iris.toString(),
+                "-w", "mlw2", "-g", "rg1", "-o", "none");
+        String groups = "/subscriptions/" + server.subscriptionId() + "/resourceGroups/";
+        cli.ok("resource", "move", "--destination-group", "rg2", "--ids",
+                groups + "rg1/providers/Microsoft.MachineLearningServices/workspaces/mlw2", "-o", "none");
+
+        browser.get(server.url() + "/studio/#/ws/" + server.subscriptionId() + "/rg2/mlw2/moves");
+        ready("workspace");
+        String moves = text("#tab-moves");
+        assertThat(moves).contains(groups + "rg1/").contains(groups + "rg2/").contains("iris:1")
+                .contains("amlite ml data create -n iris -v 1 --type uri_file");
+        browser.get(server.url() + "/studio/#/ws/" + server.subscriptionId() + "/rg1/mlw/moves");
+        ready("workspace");
+        assertThat(text("#tab-moves")).contains("has not been moved");
     }
 
     private static void openEndpoint() {

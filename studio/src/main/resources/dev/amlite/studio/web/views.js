@@ -111,7 +111,7 @@ export async function workspacesView(main) {
         { title: 'Name', cell: (w) => h('a', { href: workspaceHash(w.id) }, w.name) },
         { title: 'Resource group', cell: (w) => w.id.split('/')[4] },
         { title: 'Location', cell: (w) => w.location },
-        { title: 'State', cell: (w) => state(w) },
+        { title: 'State', cell: (w) => movingOf(w) || state(w) },
         { title: 'Description', cell: (w) => text(props(w).description) },
       ], workspaces, 'No workspaces here yet. Create one with: amlite ml workspace create -n NAME -g GROUP');
     } catch (e) {
@@ -122,9 +122,14 @@ export async function workspacesView(main) {
   main.replaceChildren(...sections);
 }
 
+function movingOf(workspace) {
+  const moving = props(workspace).amliteMoving;
+  return moving ? `Moving to ${text(moving.target).split('/').slice(0, 5).join('/')} (operation ${moving.operation})` : '';
+}
+
 const TABS = [
   ['endpoints', 'Endpoints'], ['models', 'Models'], ['environments', 'Environments'], ['data', 'Data'],
-  ['datastores', 'Datastores'], ['jobs', 'Jobs'], ['computes', 'Compute'],
+  ['datastores', 'Datastores'], ['jobs', 'Jobs'], ['computes', 'Compute'], ['moves', 'Moves'],
 ];
 
 export async function workspaceView(main, p) {
@@ -191,9 +196,43 @@ export async function workspaceView(main, p) {
       ], computes, 'No compute yet.'));
       break;
     }
+    case 'moves':
+      content.replaceChildren(movesOf(workspace));
+      break;
     default:
       break;
   }
+}
+
+/** MV-4: each move of the workspace, with what it removed and what it left behind, and the command for each. */
+function movesOf(workspace) {
+  const history = props(workspace).amliteMoveHistory || [];
+  if (history.length === 0) {
+    return h('p.empty', {}, 'This workspace has not been moved. Move it with: amlite resource move --destination-group GROUP --ids WORKSPACE_ID');
+  }
+  return h('div', {}, [...history].reverse().map((move) => h('section.card.move', {},
+    h('h2', {}, `Moved ${text(move.at)}`),
+    facts([['From', move.from], ['To', move.to], ['Operation', move.operation]]),
+    h('h3', {}, 'Data assets left at the source'),
+    table([
+      { title: 'Name', cell: (d) => `${d.name}:${d.version}` }, { title: 'Type', cell: (d) => text(d.type) },
+      { title: 'Path', cell: (d) => text(d.path) }, { title: 'Register it here with', cell: (d) => h('code', {}, text(d.register)) },
+    ], move.leftBehindDataAssets || [], 'None.'),
+    h('h3', {}, 'Datastores still naming the old group'),
+    table([
+      { title: 'Name', cell: (d) => d.name }, { title: 'Account', cell: (d) => text(d.accountName) },
+      { title: 'Fix with', cell: (d) => h('code', {}, text(d.update)) },
+    ], move.datastoresToUpdate || [], 'None.'),
+    h('h3', {}, 'Role assignments removed'),
+    table([
+      { title: 'Principal', cell: (r) => text(r.principalId) }, { title: 'Role', cell: (r) => text(r.roleDefinitionId).split('/').pop() },
+      { title: 'Scope', cell: (r) => text(r.scope) },
+    ], move.removedRoleAssignments || [], 'None.'),
+    h('h3', {}, 'Private endpoint connections removed (new ones wait for approval)'),
+    table([
+      { title: 'Connection', cell: (c) => text(c.name) }, { title: 'Private endpoint', cell: (c) => text(c.privateEndpoint) },
+      { title: 'Was', cell: (c) => text(c.status) },
+    ], move.disconnectedPrivateEndpointConnections || [], 'None.'))));
 }
 
 function split(traffic) {
@@ -286,10 +325,21 @@ async function datastoresTab(content, base) {
           'data-datastore': d.name,
           onclick: () => {
             const credentials = credentialFields('cred');
-            dialog(`Update credentials of ${d.name}`, credentials.nodes, 'Save', async () => {
+            const subscription = h('input', { id: 'cred-subscription', value: text(props(d).subscriptionId) });
+            const group = h('input', { id: 'cred-group', value: text(props(d).resourceGroup) });
+            dialog(`Update credentials of ${d.name}`, [...credentials.nodes,
+              h('label', { for: 'cred-subscription' }, 'Storage account\'s subscription id'), subscription,
+              h('label', { for: 'cred-group' }, 'Storage account\'s resource group'), group], 'Save', async () => {
               const current = await api.get(`${base}/datastores/${encodeURIComponent(d.name)}`);
               const properties = Object.assign({}, current.properties,
                 { credentials: credentialsOf(credentials.kind.value, credentials.secret.value) });
+              for (const [member, input] of [['subscriptionId', subscription], ['resourceGroup', group]]) {
+                if (input.value.trim()) {
+                  properties[member] = input.value.trim();
+                } else {
+                  delete properties[member];
+                }
+              }
               await api.send('PUT', `${base}/datastores/${encodeURIComponent(d.name)}`, api.ML_API, { properties });
             }, reload);
           },
@@ -315,8 +365,8 @@ export async function endpointView(main, p) {
 
   const deploymentTable = table([
     { title: 'Name', cell: (d) => d.name },
-    { title: 'Model', cell: (d) => text(props(d).model).split('/').slice(-3).join('/') },
-    { title: 'Instance type', cell: (d) => text((d.sku && d.sku.name) || props(d).instanceType) },
+    { title: 'Model', cell: (d) => modelName(props(d).model) },
+    { title: 'Instance type', cell: (d) => text(props(d).instanceType) },
     { title: 'Instances', cell: (d) => text(d.sku ? d.sku.capacity : '') },
     { title: 'State', cell: (d) => state(d) },
     { title: 'Requests', cell: (d, i = names.indexOf(d.name)) => text(metrics[i] && metrics[i].requests) },
@@ -336,6 +386,12 @@ export async function endpointView(main, p) {
     h('h2', {}, 'Test'), testPanel(base, endpoint, names),
     h('h2', {}, 'Logs'), logsPanel(base, names),
     h('h2', {}, 'Latency'), await latencyPanel(base));
+}
+
+/** name:version of a model's ARM id (…/models/{name}/versions/{version}); anything else as it is. */
+function modelName(model) {
+  const match = /\/models\/([^/]+)\/versions\/([^/]+)$/.exec(text(model));
+  return match ? `${match[1]}:${match[2]}` : text(model);
 }
 
 function errorsOf(m) {
@@ -499,23 +555,48 @@ export async function jobView(main, p) {
   const job = await api.get(base);
   const jp = props(job);
   const log = h('pre', { id: 'job-log' }, '');
+  const status = h('span', { id: 'job-status' }, text(jp.status));
+  const metrics = h('div', {}, await metricCharts(workspace, jp));
   main.replaceChildren(h('h1', {}, job.name), h('section.card', {}, facts([
-    ['Status', jp.status], ['Display name', jp.displayName], ['Experiment', jp.experimentName],
+    ['Status', status], ['Display name', jp.displayName], ['Experiment', jp.experimentName],
     ['Compute', text(jp.computeId).split('/').pop()], ['Command', jp.command],
-  ])), h('h2', {}, 'Metrics'), await metricCharts(workspace, jp), h('h2', {}, 'Log'), log);
+  ])), h('h2', {}, 'Metrics'), metrics, h('h2', {}, 'Log'), log);
+  follow(main, base, workspace, jp, log, status, metrics)
+    .catch((e) => log.after(errorBox(e)));
+}
+
+/**
+ * Like amlite ml job stream: reads on from where it stopped until the job has ended and the log is read out;
+ * stops when the user leaves the page. The page is ready before this ends.
+ */
+async function follow(main, base, workspace, jp, log, status, metrics) {
   let offset = 0;
-  for (let i = 0; i < 200; i++) {
+  let ended = TERMINAL_JOB.includes(jp.status);
+  while (main.isConnected) {
     const chunk = await api.post(base + '/readLogs', { offset });
-    if (!chunk.content) {
+    if (chunk.content) {
+      log.append(chunk.content);
+      offset = chunk.nextOffset;
+      continue;
+    }
+    if (chunk.status && chunk.status !== status.textContent) {
+      status.textContent = chunk.status;
+    }
+    if (ended || TERMINAL_JOB.includes(chunk.status)) {
+      if (!ended) {
+        metrics.replaceChildren(await metricCharts(workspace, props(await api.get(base))));
+      }
       break;
     }
-    log.append(chunk.content);
-    offset = chunk.nextOffset;
+    await new Promise((resolve) => setTimeout(resolve, 1000));
   }
   if (!log.textContent) {
-    log.textContent = '(the job has written nothing yet)';
+    log.textContent = '(the job has written nothing)';
   }
+  log.dataset.complete = 'true';
 }
+
+const TERMINAL_JOB = ['Completed', 'Failed', 'Canceled'];
 
 async function metricCharts(workspace, jp) {
   const metrics = Object.keys((jp.mlflow || {}).metrics || {});
