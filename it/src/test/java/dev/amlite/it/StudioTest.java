@@ -126,6 +126,15 @@ class StudioTest {
         browser.findElement(By.linkText("mlw")).click();
         ready("workspace");
         assertThat(text("#tab-endpoints")).contains("shop").contains("blue=100");
+
+        // A token the server no longer takes: back to sign-in, saying why, then on to the same page.
+        ((JavascriptExecutor) browser).executeScript("const s = JSON.parse(sessionStorage.getItem('amlite.studio.session'));"
+                + "s.token = s.token.slice(0, -4) + 'AAAA'; sessionStorage.setItem('amlite.studio.session', JSON.stringify(s));");
+        browser.navigate().refresh();
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("signin-ended")));
+        signIn("admin", TestServer.ADMIN_PASSWORD);
+        ready("workspace");
+        assertThat(text("#tab-endpoints")).contains("shop");
     }
 
     @Test

@@ -13,7 +13,8 @@ function route(hash) {
   const path = hash.replace(/^#/, '').split('?')[0];
   const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
   if (parts[0] === 'signin') {
-    return { view: 'signin', next: new URLSearchParams(hash.split('?')[1] || '').get('next') };
+    const query = new URLSearchParams(hash.split('?')[1] || '');
+    return { view: 'signin', next: query.get('next'), ended: query.has('ended') };
   }
   if (parts[0] === 'ws' && parts.length >= 4) {
     const p = { sub: parts[1], group: parts[2], ws: parts[3], tab: parts[4], name: parts[5] };
@@ -54,7 +55,7 @@ async function render() {
   page.append(h('p.status', {}, 'Loading…'));
   try {
     switch (r.view) {
-      case 'signin': signInView(page, r.next); break;
+      case 'signin': signInView(page, r.next, r.ended); break;
       case 'workspace': await workspaceView(page, r.p); break;
       case 'endpoint': await endpointView(page, r.p); break;
       case 'job': await jobView(page, r.p); break;
@@ -62,7 +63,7 @@ async function render() {
     }
   } catch (e) {
     if (e.status === 401) {
-      location.hash = '#/signin?next=' + encodeURIComponent(location.hash);
+      location.hash = '#/signin?ended&next=' + encodeURIComponent(location.hash);
       return;
     }
     page.replaceChildren(errorBox(e));

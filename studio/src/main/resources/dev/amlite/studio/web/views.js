@@ -56,7 +56,7 @@ const state = (resource) => props(resource).provisioningState || props(resource)
 
 // --- sign-in
 
-export function signInView(main, next) {
+export function signInView(main, next, ended) {
   const user = h('input', { id: 'username', name: 'username', autocomplete: 'username', required: true });
   const password = h('input', { id: 'password', name: 'password', type: 'password', autocomplete: 'current-password', required: true });
   const problem = h('div');
@@ -75,6 +75,7 @@ export function signInView(main, next) {
       }
     },
   }, h('h1', {}, 'Sign in to amlite'),
+  ended ? h('p.status', { id: 'signin-ended' }, 'Your sign-in has ended. Sign in again to go on where you were.') : null,
   h('label', { for: 'username' }, 'User name'), user,
   h('label', { for: 'password' }, 'Password'), password,
   h('p', {}, button), problem,
