@@ -111,7 +111,7 @@ class StudioTest {
     }
 
     @Test
-    @Order(1)
+    @Order(10)
     void aWrongPasswordIsRefusedWithTheReasonAndTheRightOneOpensTheWorkspaceList() {
         browser.get(server.url() + "/studio");
         assertThat(browser.getCurrentUrl()).as("redirected to the folder, then to sign-in").contains("/studio/#/signin");
@@ -138,7 +138,7 @@ class StudioTest {
     }
 
     @Test
-    @Order(2)
+    @Order(20)
     void trafficAndMirrorSavedInTheStudioAreWhatTheCliShowsAndABadSplitIsRefusedWithAzuresMessage() {
         openEndpoint();
         assertThat(text("table")).contains("blue").contains("green").contains("Succeeded");
@@ -165,7 +165,7 @@ class StudioTest {
     }
 
     @Test
-    @Order(3)
+    @Order(30)
     void theTestPanelInvokesAPinnedDeploymentAndItsRequestShowsInTheLatencyChartAndTheLogs() {
         openEndpoint();
         new Select(browser.findElement(By.id("test-deployment"))).selectByValue("green");
@@ -195,7 +195,82 @@ class StudioTest {
     }
 
     @Test
-    @Order(4)
+    @Order(35)
+    void aDeploymentIsScaledAndDeletedFromTheEndpointPageAndOneWithLiveTrafficIsNot() throws Exception {
+        cli.ok("ml", "online-deployment", "create", "-f",
+                BehavingDeployment.yaml(temporary, "shop", "red", "").toString(), "-o", "none");
+        openEndpoint();
+        browser.findElement(By.cssSelector("button[data-scale='green']")).click();
+        WebElement count = browser.findElement(By.id("scale-count"));
+        count.clear();
+        count.sendKeys("2");
+        browser.findElement(By.cssSelector("dialog button.primary")).click();
+        wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("dialog"), 0));
+        ready("endpoint");
+        assertThat(cli.ok("ml", "online-deployment", "show", "-n", "green", "-e", "shop", "-o", "tsv", "--query",
+                "instance_count").strip()).isEqualTo("2");
+
+        browser.findElement(By.cssSelector("button[data-delete='blue']")).click();
+        browser.findElement(By.cssSelector("dialog button.primary")).click();
+        WebElement refusal = wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("dialog .error")));
+        assertThat(refusal.getText()).contains("traffic");
+        browser.findElement(By.xpath("//dialog//button[text()='Cancel']")).click();
+        assertThat(cli.run("ml", "online-deployment", "show", "-n", "blue", "-e", "shop").exitCode()).isZero();
+
+        browser.findElement(By.cssSelector("button[data-delete='red']")).click();
+        browser.findElement(By.cssSelector("dialog button.primary")).click();
+        wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("dialog"), 0));
+        ready("endpoint");
+        assertThat(cli.run("ml", "online-deployment", "show", "-n", "red", "-e", "shop").exitCode()).isEqualTo(3);
+        assertThat(browser.findElements(By.cssSelector("button[data-delete='red']"))).isEmpty();
+    }
+
+    @Test
+    @Order(36)
+    void aWorkspaceIsCreatedAModelsVersionsListedAndAComputeInstanceStoppedAndStarted() throws Exception {
+        browser.get(server.url() + "/studio/#/");
+        ready("workspaces");
+        browser.findElement(By.cssSelector("button[data-create-workspace]")).click();
+        browser.findElement(By.id("ws-name")).sendKeys("日本");
+        browser.findElement(By.cssSelector("dialog button.primary")).click();
+        WebElement refusal = wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("dialog .error")));
+        assertThat(refusal.getText()).contains("日本").containsIgnoringCase("letters");
+        WebElement name = browser.findElement(By.id("ws-name"));
+        name.clear();
+        name.sendKeys("mlw3");
+        browser.findElement(By.cssSelector("dialog button.primary")).click();
+        wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("dialog"), 0));
+        ready("workspaces");
+        assertThat(browser.findElements(By.linkText("mlw3"))).hasSize(1);
+        assertThat(Json.parse(cli.ok("ml", "workspace", "show", "-n", "mlw3", "-g", "rg1")).path("location").asText())
+                .isEqualTo("japaneast");
+
+        Path model = Files.createDirectories(temporary.resolve("model"));
+        Files.writeString(model.resolve("weights.json"), "{}");
+        cli.ok("ml", "model", "create", "-n", "reg", "-v", "1", "--path", model.toString(), "-o", "none");
+        cli.ok("ml", "model", "create", "-n", "reg", "-v", "2", "--path", model.toString(), "--description", "second", "-o", "none");
+        browser.get(server.url() + "/studio/#/ws/" + server.subscriptionId() + "/rg1/mlw/models");
+        ready("workspace");
+        browser.findElement(By.linkText("reg")).click();
+        ready("asset");
+        List<String> rows = browser.findElements(By.cssSelector("#main tbody tr")).stream().map(WebElement::getText).toList();
+        assertThat(rows).hasSize(2);
+        assertThat(rows.get(0)).startsWith("2").contains("second");
+        assertThat(rows.get(1)).startsWith("1");
+
+        cli.ok("ml", "compute", "create", "-n", "box", "--type", "computeinstance", "--size", "Standard_DS3_v2", "-o", "none");
+        browser.get(server.url() + "/studio/#/ws/" + server.subscriptionId() + "/rg1/mlw/computes");
+        ready("workspace");
+        browser.findElement(By.cssSelector("button[data-compute-action='stop']")).click();
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("button[data-compute-action='start']")));
+        assertThat(cli.ok("ml", "compute", "show", "-n", "box", "-o", "tsv", "--query", "state").strip()).isEqualTo("Stopped");
+        browser.findElement(By.cssSelector("button[data-compute-action='start']")).click();
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("button[data-compute-action='stop']")));
+        assertThat(cli.ok("ml", "compute", "show", "-n", "box", "-o", "tsv", "--query", "state").strip()).isEqualTo("Running");
+    }
+
+    @Test
+    @Order(40)
     void aJobShowsItsLogAsTextAndItsLoggedMetricAsAChart() throws Exception {
         cli.ok("ml", "compute", "create", "-n", "cpu", "--type", "amlcompute", "--size", "Standard_DS3_v2",
                 "--min-instances", "0", "--max-instances", "1", "-o", "none");
@@ -226,7 +301,7 @@ class StudioTest {
     }
 
     @Test
-    @Order(5)
+    @Order(50)
     void aDatastoresCredentialsAreUpdatedThroughTheDialogOfSeed000() {
         browser.get(server.url() + "/studio/#/ws/" + server.subscriptionId() + "/rg1/mlw/datastores");
         ready("workspace");
@@ -261,7 +336,7 @@ class StudioTest {
     }
 
     @Test
-    @Order(6)
+    @Order(60)
     void aReaderSeesTheEndpointButItsTrafficChangeIsRefusedByRbacAndSigningOutForgetsTheToken() {
         cli.ok("ad", "user", "create", "--display-name", "Rae", "--user-principal-name", "rae@contoso.com",
                 "--password", "Rae-pa55word-1", "-o", "none");
@@ -284,7 +359,7 @@ class StudioTest {
     }
 
     @Test
-    @Order(7)
+    @Order(70)
     void theStudioNamesNoOtherFileAndForbidsFramingAndInlineScript() throws Exception {
         HttpClient http = HttpClient.newBuilder()
                 .sslContext(HttpTransport.trusting(server.dataDirectory().resolve("tls/server.crt"))).build();
@@ -302,7 +377,7 @@ class StudioTest {
     }
 
     @Test
-    @Order(8)
+    @Order(80)
     void aMovedWorkspaceShowsWhereItWentAndWhatStayedBehindWithTheCommandThatBringsItBack() throws Exception {
         cli.ok("group", "create", "-n", "rg2", "-l", "japaneast", "-o", "none");
         cli.ok("ml", "workspace", "create", "-n", "mlw2", "-g", "rg1", "-o", "none");

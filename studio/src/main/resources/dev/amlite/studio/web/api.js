@@ -173,8 +173,8 @@ export async function longRunning(method, path, body, progress = () => {}, apiVe
       const wait = Number(answer.headers.get('Retry-After') || '1');
       await pause(Math.min(Math.max(wait, 0.2), 1) * 1000);
     }
-    if (method === 'DELETE') {
-      return null;
+    if (method !== 'PUT' && method !== 'PATCH') {
+      return null;  // a DELETE leaves nothing to read, and an action's path is not a resource
     }
     return get(path, apiVersion);
   }

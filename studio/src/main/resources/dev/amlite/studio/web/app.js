@@ -2,7 +2,7 @@
 // session to the sign-in page (and back to where they were going after it).
 
 import * as api from './api.js';
-import { h, errorBox, signInView, workspacesView, workspaceView, endpointView, jobView } from './views.js';
+import { h, errorBox, signInView, workspacesView, workspaceView, endpointView, jobView, assetView } from './views.js';
 
 const main = document.getElementById('main');
 const crumbs = document.getElementById('crumbs');
@@ -22,6 +22,10 @@ function route(hash) {
     const trail = [['Workspaces', '#/'], [p.ws, wsHash]];
     if (p.tab === 'endpoints' && p.name) {
       return { view: 'endpoint', p, trail: [...trail, ['Endpoints', wsHash + '/endpoints'], [p.name]] };
+    }
+    if (['models', 'environments', 'data'].includes(p.tab) && p.name) {
+      const title = { models: 'Models', environments: 'Environments', data: 'Data' }[p.tab];
+      return { view: 'asset', p, trail: [...trail, [title, `${wsHash}/${p.tab}`], [p.name]] };
     }
     if (p.tab === 'jobs' && p.name) {
       return { view: 'job', p, trail: [...trail, ['Jobs', wsHash + '/jobs'], [p.name]] };
@@ -59,6 +63,7 @@ async function render() {
       case 'workspace': await workspaceView(page, r.p); break;
       case 'endpoint': await endpointView(page, r.p); break;
       case 'job': await jobView(page, r.p); break;
+      case 'asset': await assetView(page, r.p); break;
       default: await workspacesView(page); break;
     }
   } catch (e) {

@@ -118,7 +118,11 @@ export async function workspacesView(main) {
     } catch (e) {
       body = errorBox(e);
     }
-    sections.push(h('section.card', {}, h('h2', {}, `${subscription.displayName} (${subscription.subscriptionId})`), body));
+    sections.push(h('section.card', {}, h('h2', {}, `${subscription.displayName} (${subscription.subscriptionId})`),
+      h('p.row', {}, h('button.primary', {
+        'data-create-workspace': subscription.subscriptionId,
+        onclick: () => createWorkspace(subscription.subscriptionId, () => workspacesView(main).catch((e) => main.replaceChildren(errorBox(e)))),
+      }, 'Create workspace')), body));
   }
   main.replaceChildren(...sections);
 }
@@ -126,6 +130,21 @@ export async function workspacesView(main) {
 function movingOf(workspace) {
   const moving = props(workspace).amliteMoving;
   return moving ? `Moving to ${text(moving.target).split('/').slice(0, 5).join('/')} (operation ${moving.operation})` : '';
+}
+
+/** As amlite ml workspace create -n NAME -g GROUP: the storage account, key vault and insights are made with it. */
+async function createWorkspace(subscription, reload) {
+  const groups = await api.list(`/subscriptions/${subscription}/resourcegroups`, api.RESOURCES_API);
+  const name = h('input', { id: 'ws-name', required: true });
+  const group = h('select', { id: 'ws-group' }, groups.map((g) => h('option', { value: g.name }, `${g.name} (${g.location})`)));
+  const description = h('input', { id: 'ws-description' });
+  dialog('Create workspace', [
+    h('label', { for: 'ws-name' }, 'Name (3–33 letters, digits, hyphens or underscores)'), name,
+    h('label', { for: 'ws-group' }, 'Resource group (its location is the workspace\'s)'), group,
+    groups.length === 0 ? h('p.empty', {}, 'This subscription has no resource group: amlite group create -n NAME -l LOCATION') : null,
+    h('label', { for: 'ws-description' }, 'Description'), description,
+  ], 'Create', (progress) => api.longRunning('PUT', workspacePath({ sub: subscription, group: group.value, ws: name.value.trim() }),
+    { properties: description.value.trim() ? { description: description.value.trim() } : {} }, progress), reload);
 }
 
 const TABS = [
@@ -166,7 +185,7 @@ export async function workspaceView(main, p) {
       const path = { models: '/models', environments: '/environments', data: '/data' }[tab];
       const containers = await api.list(base + path);
       content.replaceChildren(table([
-        { title: 'Name', cell: (c) => c.name },
+        { title: 'Name', cell: (c) => h('a', { href: `${hash}/${tab}/${encodeURIComponent(c.name)}` }, c.name) },
         { title: 'Latest version', cell: (c) => text(props(c).latestVersion) },
         { title: 'Description', cell: (c) => text(props(c).description) },
         { title: 'Archived', cell: (c) => (props(c).isArchived ? 'yes' : '') },
@@ -194,6 +213,7 @@ export async function workspaceView(main, p) {
         { title: 'Type', cell: (c) => text(props(c).computeType) },
         { title: 'Size', cell: (c) => text((props(c).properties || {}).vmSize) },
         { title: 'State', cell: (c) => text((props(c).properties || {}).state || state(c)) },
+        { title: '', cell: (c) => computeActions(`${base}/computes/${encodeURIComponent(c.name)}`, c, () => workspaceView(main, p)) },
       ], computes, 'No compute yet.'));
       break;
     }
@@ -236,9 +256,52 @@ function movesOf(workspace) {
     ], move.disconnectedPrivateEndpointConnections || [], 'None.'))));
 }
 
+/** A compute instance's start, stop and restart (long-running, as amlite ml compute start/stop/restart). */
+function computeActions(path, compute, reload) {
+  if (props(compute).computeType !== 'ComputeInstance') {
+    return '';
+  }
+  const current = (props(compute).properties || {}).state;
+  const status = h('span.status', {});
+  const act = (action) => h('button', {
+    'data-compute-action': action,
+    onclick: async (event) => {
+      event.target.disabled = true;
+      status.textContent = `${action}…`;
+      try {
+        await api.longRunning('POST', `${path}/${action}`, undefined, (s) => { status.textContent = `${action}… (${s})`; });
+        await reload();
+      } catch (e) {
+        status.replaceChildren(errorBox(e));
+        event.target.disabled = false;
+      }
+    },
+  }, action[0].toUpperCase() + action.slice(1));
+  return h('span.row', {}, current === 'Stopped' ? act('start') : null,
+    current === 'Running' ? act('stop') : null, current === 'Running' ? act('restart') : null, status);
+}
+
 function split(traffic) {
   const entries = Object.entries(traffic || {}).filter(([, v]) => v > 0);
   return entries.length ? entries.map(([k, v]) => `${k}=${v}`).join(' ') : '';
+}
+
+// --- an asset's versions
+
+export async function assetView(main, p) {
+  const path = `${workspacePath(p)}/${p.tab}/${encodeURIComponent(p.name)}`;
+  const [container, versions] = await Promise.all([api.get(path), api.list(path + '/versions')]);
+  versions.sort((a, b) => Number(b.name) - Number(a.name) || b.name.localeCompare(a.name));
+  main.replaceChildren(h('h1', {}, container.name), facts([['Description', props(container).description],
+    ['Latest version', props(container).latestVersion]]), h('h2', {}, 'Versions'), table([
+    { title: 'Version', cell: (v) => v.name },
+    { title: p.tab === 'environments' ? 'Image' : 'Path', cell: (v) => text(props(v).modelUri || props(v).dataUri || props(v).image) },
+    { title: 'Type', cell: (v) => text(props(v).modelType || props(v).dataType || props(v).osType) },
+    { title: 'Description', cell: (v) => text(props(v).description) },
+    { title: 'Tags', cell: (v) => Object.entries(props(v).tags || {}).map(([k, x]) => `${k}=${x}`).join(' ') },
+    { title: 'Created', cell: (v) => text((v.systemData || {}).createdAt) },
+    { title: 'Archived', cell: (v) => (props(v).isArchived ? 'yes' : '') },
+  ], versions, 'No versions.'));
 }
 
 // --- datastores (seed 000: create, update credentials, unregister)
@@ -273,9 +336,10 @@ function dialog(title, fields, submitText, action, onDone) {
     onsubmit: async (event) => {
       event.preventDefault();
       submit.disabled = true;
-      problem.replaceChildren(h('p.status', {}, 'Working…'));
+      const working = h('p.status', {}, 'Working…');
+      problem.replaceChildren(working);
       try {
-        await action();
+        await action((status) => { working.textContent = `Working… (${status})`; });
         close();
         onDone();
       } catch (e) {
@@ -375,6 +439,7 @@ export async function endpointView(main, p) {
     { title: 'p50 ms', cell: (d, i = names.indexOf(d.name)) => text(metrics[i] && metrics[i].latencyMs && metrics[i].latencyMs.p50) },
     { title: 'p99 ms', cell: (d, i = names.indexOf(d.name)) => text(metrics[i] && metrics[i].latencyMs && metrics[i].latencyMs.p99) },
     { title: 'Mirrored', cell: (d, i = names.indexOf(d.name)) => text(metrics[i] && metrics[i].mirrored && metrics[i].mirrored.requests) },
+    { title: '', cell: (d) => deploymentActions(base, d, reload) },
   ], deployments, 'No deployments yet. Create one with: amlite ml online-deployment create -f deployment.yml');
 
   main.replaceChildren(
@@ -387,6 +452,32 @@ export async function endpointView(main, p) {
     h('h2', {}, 'Test'), testPanel(base, endpoint, names),
     h('h2', {}, 'Logs'), logsPanel(base, names),
     h('h2', {}, 'Latency'), await latencyPanel(base));
+}
+
+/** Scale (a rolling update, as amlite ml online-deployment update --set instance_count=N) and delete. */
+function deploymentActions(base, deployment, reload) {
+  const path = `${base}/deployments/${encodeURIComponent(deployment.name)}`;
+  return h('span.row', {},
+    h('button', {
+      'data-scale': deployment.name,
+      onclick: () => {
+        const count = h('input', { id: 'scale-count', type: 'number', min: 1, value: String(deployment.sku ? deployment.sku.capacity : 1) });
+        dialog(`Scale ${deployment.name}`, [h('label', { for: 'scale-count' }, 'Instances'), count,
+          h('p.empty', {}, 'New instances start and become ready before old ones stop; no request is dropped.')],
+        'Scale', async (progress) => {
+          const current = await api.get(path);
+          await api.longRunning('PUT', path, {
+            location: current.location, properties: current.properties, tags: current.tags || {},
+            sku: Object.assign({}, current.sku, { capacity: Number(count.value) }),
+          }, progress);
+        }, reload);
+      },
+    }, 'Scale'),
+    h('button.danger', {
+      'data-delete': deployment.name,
+      onclick: () => dialog(`Delete ${deployment.name}?`, [h('p', {}, 'Its instances stop. A deployment that still has live traffic cannot be deleted: move its traffic first.')],
+        'Delete', (progress) => api.longRunning('DELETE', path, undefined, progress), reload),
+    }, 'Delete'));
 }
 
 /** name:version of a model's ARM id (…/models/{name}/versions/{version}); anything else as it is. */
