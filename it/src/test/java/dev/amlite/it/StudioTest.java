@@ -270,6 +270,61 @@ class StudioTest {
     }
 
     @Test
+    @Order(37)
+    void anEndpointIsCreatedGivenADeploymentOfRegisteredAssetsInvokedAndDeletedAllFromTheStudio() {
+        browser.get(server.url() + "/studio/#/ws/" + server.subscriptionId() + "/rg1/mlw/endpoints");
+        ready("workspace");
+        browser.findElement(By.id("endpoint-create")).click();
+        browser.findElement(By.id("ep-name")).sendKeys("1-kiosk");
+        browser.findElement(By.cssSelector("dialog button.primary")).click();
+        WebElement refusal = wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("dialog .error")));
+        assertThat(refusal.getText()).contains("1-kiosk").contains("letter");
+        WebElement name = browser.findElement(By.id("ep-name"));
+        name.clear();
+        name.sendKeys("kiosk");
+        browser.findElement(By.cssSelector("dialog button.primary")).click();
+        wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("dialog"), 0));
+        ready("workspace");
+        browser.findElement(By.linkText("kiosk")).click();
+        ready("endpoint");
+
+        browser.findElement(By.id("deployment-create")).click();
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("dep-name"))).sendKeys("one");
+        // The behaving model and code the CLI registered (anonymously) for the shop's deployments.
+        pick(new Select(browser.findElement(By.id("dep-model"))), "anon-");
+        pick(new Select(browser.findElement(By.id("dep-code"))), "");
+        WebElement type = browser.findElement(By.id("dep-type"));
+        type.clear();
+        type.sendKeys("Standard_DS2_v2");
+        browser.findElement(By.cssSelector("dialog button.primary")).click();
+        wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("dialog"), 0));
+        ready("endpoint");
+        assertThat(cli.ok("ml", "online-deployment", "show", "-n", "one", "-e", "kiosk", "-o", "tsv", "--query",
+                "provisioning_state").strip()).isEqualTo("Succeeded");
+
+        new Select(browser.findElement(By.id("test-deployment"))).selectByValue("one");
+        WebElement request = browser.findElement(By.id("test-request"));
+        request.clear();
+        request.sendKeys("{\"data\": [1]}");
+        browser.findElement(By.id("test-send")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("test-status"), "200 from one"));
+
+        browser.findElement(By.id("endpoint-delete")).click();
+        browser.findElement(By.cssSelector("dialog button.primary")).click();
+        wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("dialog"), 0));
+        ready("workspace");
+        assertThat(text("#tab-endpoints")).contains("shop").doesNotContain("kiosk");
+        assertThat(cli.run("ml", "online-endpoint", "show", "-n", "kiosk").exitCode()).isEqualTo(3);
+    }
+
+    private static void pick(Select select, String prefix) {
+        WebElement option = select.getOptions().stream().filter(o -> o.getText().startsWith(prefix)).findFirst()
+                .orElseThrow(() -> new AssertionError("no option starting '" + prefix + "' in "
+                        + select.getOptions().stream().map(WebElement::getText).toList()));
+        select.selectByVisibleText(option.getText());
+    }
+
+    @Test
     @Order(40)
     void aJobShowsItsLogAsTextAndItsLoggedMetricAsAChart() throws Exception {
         cli.ok("ml", "compute", "create", "-n", "cpu", "--type", "amlcompute", "--size", "Standard_DS3_v2",

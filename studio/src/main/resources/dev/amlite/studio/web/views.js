@@ -170,7 +170,10 @@ export async function workspaceView(main, p) {
   switch (tab) {
     case 'endpoints': {
       const endpoints = await api.list(base + '/onlineEndpoints');
-      content.replaceChildren(table([
+      content.replaceChildren(h('p.row', {}, h('button.primary', {
+        id: 'endpoint-create',
+        onclick: () => createEndpoint(base, workspace.location, () => workspaceView(main, p)),
+      }, 'Create endpoint')), table([
         { title: 'Name', cell: (e) => h('a', { href: `${hash}/endpoints/${encodeURIComponent(e.name)}` }, e.name) },
         { title: 'Auth', cell: (e) => text(props(e).authMode) },
         { title: 'Traffic', cell: (e) => split(props(e).traffic) },
@@ -284,6 +287,64 @@ function computeActions(path, compute, reload) {
 function split(traffic) {
   const entries = Object.entries(traffic || {}).filter(([, v]) => v > 0);
   return entries.length ? entries.map(([k, v]) => `${k}=${v}`).join(' ') : '';
+}
+
+// --- creating an endpoint and a deployment
+
+/** As amlite ml online-endpoint create: a name (unique in the region) and how clients authenticate. */
+function createEndpoint(base, location, reload) {
+  const name = h('input', { id: 'ep-name', required: true });
+  const auth = h('select', { id: 'ep-auth' }, h('option', { value: 'Key' }, 'key (keys that do not expire)'),
+    h('option', { value: 'AMLToken' }, 'aml_token (tokens that expire)'));
+  const description = h('input', { id: 'ep-description' });
+  dialog('Create endpoint', [
+    h('label', { for: 'ep-name' }, 'Name (3–32 characters: a letter first, then letters, digits and single hyphens)'), name,
+    h('label', { for: 'ep-auth' }, 'Authentication'), auth,
+    h('label', { for: 'ep-description' }, 'Description'), description,
+  ], 'Create', (progress) => api.longRunning('PUT', `${base}/onlineEndpoints/${encodeURIComponent(name.value.trim())}`, {
+    location, properties: Object.assign({ authMode: auth.value },
+      description.value.trim() ? { description: description.value.trim() } : {}),
+  }, progress), reload);
+}
+
+/** The latest version of each asset of a kind, as options whose values are the versions' ARM ids. */
+async function latestVersions(base, kind) {
+  const containers = await api.list(`${base}/${kind}`);
+  return containers.filter((c) => props(c).latestVersion !== undefined && !props(c).isArchived)
+    .map((c) => ({ id: `${c.id}/versions/${props(c).latestVersion}`, label: `${c.name}:${props(c).latestVersion}` }));
+}
+
+/**
+ * As amlite ml online-deployment create with a registered model and code: the files are already in the
+ * workspace, so the studio needs nothing uploaded. A deployment made with the CLI from local paths registers
+ * both, so they can be picked here for the next one.
+ */
+async function createDeployment(workspaceBase, base, location, reload) {
+  const [models, codes] = await Promise.all([latestVersions(workspaceBase, 'models'), latestVersions(workspaceBase, 'codes')]);
+  const option = (v) => h('option', { value: v.id }, v.label);
+  const name = h('input', { id: 'dep-name', required: true });
+  const model = h('select', { id: 'dep-model' }, models.map(option));
+  const code = h('select', { id: 'dep-code' }, codes.map(option));
+  const script = h('input', { id: 'dep-script', value: 'score.py' });
+  const type = h('input', { id: 'dep-type', value: 'Standard_DS3_v2' });
+  const count = h('input', { id: 'dep-count', type: 'number', min: 1, value: '1' });
+  dialog('Add deployment', [
+    h('label', { for: 'dep-name' }, 'Name'), name,
+    h('label', { for: 'dep-model' }, 'Model'), model,
+    h('label', { for: 'dep-code' }, 'Code (the folder with the scoring script)'), code,
+    h('label', { for: 'dep-script' }, 'Scoring script'), script,
+    h('label', { for: 'dep-type' }, 'Instance type'), type,
+    h('label', { for: 'dep-count' }, 'Instances'), count,
+    models.length && codes.length ? null : h('p.empty', {}, 'Register a model and code first (amlite ml model create; a deployment made with the CLI registers its code).'),
+    h('p.empty', {}, 'It gets no traffic until you give it some under Traffic.'),
+  ], 'Create', (progress) => api.longRunning('PUT', `${base}/deployments/${encodeURIComponent(name.value.trim())}`, {
+    location,
+    properties: {
+      endpointComputeType: 'Managed', model: model.value, instanceType: type.value.trim(),
+      codeConfiguration: { codeId: code.value, scoringScript: script.value.trim() },
+    },
+    sku: { name: 'Default', capacity: Number(count.value) },
+  }, progress), reload);
 }
 
 // --- an asset's versions
@@ -442,8 +503,19 @@ export async function endpointView(main, p) {
     { title: '', cell: (d) => deploymentActions(base, d, reload) },
   ], deployments, 'No deployments yet. Create one with: amlite ml online-deployment create -f deployment.yml');
 
+  const actions = h('p.row', {},
+    h('button.primary', {
+      id: 'deployment-create',
+      onclick: () => createDeployment(workspacePath(p), base, endpoint.location, reload).catch((e) => main.prepend(errorBox(e))),
+    }, 'Add deployment'),
+    h('button.danger', {
+      id: 'endpoint-delete',
+      onclick: () => dialog(`Delete ${endpoint.name}?`, [h('p', {}, 'Its deployments are deleted with it and its scoring URI stops answering.')],
+        'Delete', (progress) => api.longRunning('DELETE', base, undefined, progress),
+        () => { location.hash = `#/ws/${encodeURIComponent(p.sub)}/${encodeURIComponent(p.group)}/${encodeURIComponent(p.ws)}/endpoints`; }),
+    }, 'Delete endpoint'));
   main.replaceChildren(
-    h('h1', {}, endpoint.name),
+    h('h1', {}, endpoint.name), actions,
     h('section.card', {}, facts([
       ['Scoring URI', ep.scoringUri], ['Auth mode', ep.authMode], ['State', state(endpoint)], ['Description', ep.description],
     ])),
