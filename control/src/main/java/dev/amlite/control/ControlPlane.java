@@ -8,6 +8,7 @@ import dev.amlite.control.identity.Directory;
 import dev.amlite.control.identity.DirectoryApi;
 import dev.amlite.control.identity.PasswordHasher;
 import dev.amlite.control.identity.SecretBox;
+import dev.amlite.control.identity.SignInLockout;
 import dev.amlite.control.identity.TokenEndpoint;
 import dev.amlite.control.identity.TokenService;
 import dev.amlite.control.operations.OperationRunner;
@@ -233,7 +234,8 @@ public final class ControlPlane implements AutoCloseable {
         FrontDoor frontDoor = new FrontDoor(tokens, authorizer, new Throttle(config.throttle(), System::nanoTime),
                 catalog, handlers, meters, config.maxManagementBody(), id -> store.get(id).map(StoredResource::etag),
                 new ListPages(config.listPageSize()));
-        return new ControlPlane(frontDoor, new TokenEndpoint(directory, tokens, clock),
+        return new ControlPlane(frontDoor, new TokenEndpoint(directory, tokens, clock,
+                new SignInLockout(clock, SignInLockout.THRESHOLD, SignInLockout.FIRST_LOCK)),
                 new DirectoryApi(directory, tokens, authorizer, config.secretValidity()), operations, subscriptions,
                 directory, settings, random, workspaces, assets, new BlobEndpoint(blobAccounts), endpoints, computes, mlflow, jobs,
                 new RootAccess(tokens, authorizer), replicas);

@@ -9,11 +9,13 @@ import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import static java.util.Objects.requireNonNull;
@@ -29,11 +31,13 @@ public final class TokenEndpoint implements HttpService {
     private final Directory directory;
     private final TokenService tokens;
     private final Clock clock;
+    private final SignInLockout lockout;
 
-    public TokenEndpoint(Directory directory, TokenService tokens, Clock clock) {
+    public TokenEndpoint(Directory directory, TokenService tokens, Clock clock, SignInLockout lockout) {
         this.directory = requireNonNull(directory, "directory is null");
         this.tokens = requireNonNull(tokens, "tokens is null");
         this.clock = requireNonNull(clock, "clock is null");
+        this.lockout = requireNonNull(lockout, "lockout is null");
     }
 
     @Override
@@ -50,9 +54,10 @@ public final class TokenEndpoint implements HttpService {
             Map<String, String> form = parseForm(HttpSupport.readText(request, MAX_FORM_BYTES));
             String grant = form.getOrDefault("grant_type", "");
             IssuedToken issued = switch (grant) {
-                case "client_credentials" -> directory.clientCredentialsGrant(tenant, form.get("client_id"),
-                        form.get("client_secret"));
-                case "password" -> directory.passwordGrant(tenant, form.get("username"), form.get("password"));
+                case "client_credentials" -> guarded(form.get("client_id"), request, () ->
+                        directory.clientCredentialsGrant(tenant, form.get("client_id"), form.get("client_secret")));
+                case "password" -> guarded(form.get("username"), request, () ->
+                        directory.passwordGrant(tenant, form.get("username"), form.get("password")));
                 case "refresh_token" -> directory.refreshGrant(form.get("refresh_token"));
                 default -> throw new OAuthException("unsupported_grant_type", "AADSTS70003: The grant type '" + grant
                         + "' is not supported. Use client_credentials, password or refresh_token.", 400);
@@ -82,6 +87,26 @@ public final class TokenEndpoint implements HttpService {
             body.put("error", "invalid_request");
             body.put("error_description", e.getMessage());
             HttpSupport.sendJson(response, e.httpStatus() >= 500 ? 500 : 400, body);
+        }
+    }
+
+    /** A grant that checks a secret, behind the lockout: wrong secrets count, a right one clears the count. */
+    private IssuedToken guarded(String name, ServerRequest request, Supplier<IssuedToken> grant) {
+        if (name == null) {
+            return grant.get();  // the grant answers which parameter is missing
+        }
+        String address = request.remotePeer().address() instanceof InetSocketAddress peer
+                ? peer.getAddress().getHostAddress() : String.valueOf(request.remotePeer().address());
+        lockout.check(name, address);
+        try {
+            IssuedToken issued = grant.get();
+            lockout.succeeded(name, address);
+            return issued;
+        } catch (OAuthException e) {
+            if (!e.error().equals("invalid_request")) {
+                lockout.failed(name, address);
+            }
+            throw e;
         }
     }
 
