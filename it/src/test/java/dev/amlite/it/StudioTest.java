@@ -169,17 +169,14 @@ class StudioTest {
     void theTestPanelInvokesAPinnedDeploymentAndItsRequestShowsInTheLatencyChartAndTheLogs() {
         openEndpoint();
         new Select(browser.findElement(By.id("test-deployment"))).selectByValue("green");
-        WebElement request = browser.findElement(By.id("test-request"));
-        request.clear();
-        request.sendKeys("{\"data\": [2]}");
+        type("test-request", "{\"data\": [2]}");
         browser.findElement(By.id("test-send")).click();
         WebElement status = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("test-status")));
         assertThat(status.getText()).startsWith("200 from green");
         assertThat(Json.parse(text("#test-body")).path("deployment").asText()).isEqualTo("green");
         assertThat(Json.parse(text("#test-body")).path("score").asDouble()).isEqualTo(2.5);
 
-        request.clear();
-        request.sendKeys("{\"fail\": \"on purpose\"}");
+        type("test-request", "{\"fail\": \"on purpose\"}");
         browser.findElement(By.id("test-send")).click();
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("test-status"), "424"));
 
@@ -201,25 +198,19 @@ class StudioTest {
                 BehavingDeployment.yaml(temporary, "shop", "red", "").toString(), "-o", "none");
         openEndpoint();
         browser.findElement(By.cssSelector("button[data-scale='green']")).click();
-        WebElement count = browser.findElement(By.id("scale-count"));
-        count.clear();
-        count.sendKeys("2");
-        browser.findElement(By.cssSelector("dialog button.primary")).click();
-        wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("dialog"), 0));
+        type("scale-count", "2");
+        submitDialog();
         ready("endpoint");
         assertThat(cli.ok("ml", "online-deployment", "show", "-n", "green", "-e", "shop", "-o", "tsv", "--query",
                 "instance_count").strip()).isEqualTo("2");
 
         browser.findElement(By.cssSelector("button[data-delete='blue']")).click();
-        browser.findElement(By.cssSelector("dialog button.primary")).click();
-        WebElement refusal = wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("dialog .error")));
-        assertThat(refusal.getText()).contains("traffic");
+        assertThat(submitDialogRefused()).contains("traffic");
         browser.findElement(By.xpath("//dialog//button[text()='Cancel']")).click();
         assertThat(cli.run("ml", "online-deployment", "show", "-n", "blue", "-e", "shop").exitCode()).isZero();
 
         browser.findElement(By.cssSelector("button[data-delete='red']")).click();
-        browser.findElement(By.cssSelector("dialog button.primary")).click();
-        wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("dialog"), 0));
+        submitDialog();
         ready("endpoint");
         assertThat(cli.run("ml", "online-deployment", "show", "-n", "red", "-e", "shop").exitCode()).isEqualTo(3);
         assertThat(browser.findElements(By.cssSelector("button[data-delete='red']"))).isEmpty();
@@ -232,14 +223,9 @@ class StudioTest {
         ready("workspaces");
         browser.findElement(By.cssSelector("button[data-create-workspace]")).click();
         browser.findElement(By.id("ws-name")).sendKeys("日本");
-        browser.findElement(By.cssSelector("dialog button.primary")).click();
-        WebElement refusal = wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("dialog .error")));
-        assertThat(refusal.getText()).contains("日本").containsIgnoringCase("letters");
-        WebElement name = browser.findElement(By.id("ws-name"));
-        name.clear();
-        name.sendKeys("mlw3");
-        browser.findElement(By.cssSelector("dialog button.primary")).click();
-        wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("dialog"), 0));
+        assertThat(submitDialogRefused()).contains("日本").containsIgnoringCase("letters");
+        type("ws-name", "mlw3");
+        submitDialog();
         ready("workspaces");
         assertThat(browser.findElements(By.linkText("mlw3"))).hasSize(1);
         assertThat(Json.parse(cli.ok("ml", "workspace", "show", "-n", "mlw3", "-g", "rg1")).path("location").asText())
@@ -249,8 +235,7 @@ class StudioTest {
         Files.writeString(model.resolve("weights.json"), "{}");
         cli.ok("ml", "model", "create", "-n", "reg", "-v", "1", "--path", model.toString(), "-o", "none");
         cli.ok("ml", "model", "create", "-n", "reg", "-v", "2", "--path", model.toString(), "--description", "second", "-o", "none");
-        browser.get(server.url() + "/studio/#/ws/" + server.subscriptionId() + "/rg1/mlw/models");
-        ready("workspace");
+        openWorkspace("rg1/mlw", "models");
         browser.findElement(By.linkText("reg")).click();
         ready("asset");
         List<String> rows = browser.findElements(By.cssSelector("#main tbody tr")).stream().map(WebElement::getText).toList();
@@ -259,8 +244,7 @@ class StudioTest {
         assertThat(rows.get(1)).startsWith("1");
 
         cli.ok("ml", "compute", "create", "-n", "box", "--type", "computeinstance", "--size", "Standard_DS3_v2", "-o", "none");
-        browser.get(server.url() + "/studio/#/ws/" + server.subscriptionId() + "/rg1/mlw/computes");
-        ready("workspace");
+        openWorkspace("rg1/mlw", "computes");
         browser.findElement(By.cssSelector("button[data-compute-action='stop']")).click();
         wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("button[data-compute-action='start']")));
         assertThat(cli.ok("ml", "compute", "show", "-n", "box", "-o", "tsv", "--query", "state").strip()).isEqualTo("Stopped");
@@ -272,18 +256,12 @@ class StudioTest {
     @Test
     @Order(37)
     void anEndpointIsCreatedGivenADeploymentOfRegisteredAssetsInvokedAndDeletedAllFromTheStudio() {
-        browser.get(server.url() + "/studio/#/ws/" + server.subscriptionId() + "/rg1/mlw/endpoints");
-        ready("workspace");
+        openWorkspace("rg1/mlw", "endpoints");
         browser.findElement(By.id("endpoint-create")).click();
         browser.findElement(By.id("ep-name")).sendKeys("1-kiosk");
-        browser.findElement(By.cssSelector("dialog button.primary")).click();
-        WebElement refusal = wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("dialog .error")));
-        assertThat(refusal.getText()).contains("1-kiosk").contains("letter");
-        WebElement name = browser.findElement(By.id("ep-name"));
-        name.clear();
-        name.sendKeys("kiosk");
-        browser.findElement(By.cssSelector("dialog button.primary")).click();
-        wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("dialog"), 0));
+        assertThat(submitDialogRefused()).contains("1-kiosk").contains("letter");
+        type("ep-name", "kiosk");
+        submitDialog();
         ready("workspace");
         browser.findElement(By.linkText("kiosk")).click();
         ready("endpoint");
@@ -293,25 +271,19 @@ class StudioTest {
         // The behaving model and code the CLI registered (anonymously) for the shop's deployments.
         pick(new Select(browser.findElement(By.id("dep-model"))), "anon-");
         pick(new Select(browser.findElement(By.id("dep-code"))), "");
-        WebElement type = browser.findElement(By.id("dep-type"));
-        type.clear();
-        type.sendKeys("Standard_DS2_v2");
-        browser.findElement(By.cssSelector("dialog button.primary")).click();
-        wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("dialog"), 0));
+        type("dep-type", "Standard_DS2_v2");
+        submitDialog();
         ready("endpoint");
         assertThat(cli.ok("ml", "online-deployment", "show", "-n", "one", "-e", "kiosk", "-o", "tsv", "--query",
                 "provisioning_state").strip()).isEqualTo("Succeeded");
 
         new Select(browser.findElement(By.id("test-deployment"))).selectByValue("one");
-        WebElement request = browser.findElement(By.id("test-request"));
-        request.clear();
-        request.sendKeys("{\"data\": [1]}");
+        type("test-request", "{\"data\": [1]}");
         browser.findElement(By.id("test-send")).click();
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("test-status"), "200 from one"));
 
         browser.findElement(By.id("endpoint-delete")).click();
-        browser.findElement(By.cssSelector("dialog button.primary")).click();
-        wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("dialog"), 0));
+        submitDialog();
         ready("workspace");
         assertThat(text("#tab-endpoints")).contains("shop").doesNotContain("kiosk");
         assertThat(cli.run("ml", "online-endpoint", "show", "-n", "kiosk").exitCode()).isEqualTo(3);
@@ -341,8 +313,7 @@ class StudioTest {
                 """);
         cli.ok("ml", "job", "create", "-f", job.toString(), "-n", "train-1", "-o", "none");
 
-        browser.get(server.url() + "/studio/#/ws/" + server.subscriptionId() + "/rg1/mlw/jobs");
-        ready("workspace");
+        openWorkspace("rg1/mlw", "jobs");
         browser.findElement(By.linkText("train-1")).click();
         ready("job");
         assertThat(text("#job-status")).as("opened while the job runs").isNotEqualTo("Completed");
@@ -358,16 +329,14 @@ class StudioTest {
     @Test
     @Order(50)
     void aDatastoresCredentialsAreUpdatedThroughTheDialogOfSeed000() {
-        browser.get(server.url() + "/studio/#/ws/" + server.subscriptionId() + "/rg1/mlw/datastores");
-        ready("workspace");
+        openWorkspace("rg1/mlw", "datastores");
         browser.findElement(By.id("datastore-create")).click();
         browser.findElement(By.id("ds-name")).sendKeys("landing");
         browser.findElement(By.id("ds-account")).sendKeys("landingacct");
         browser.findElement(By.id("ds-container")).sendKeys("raw");
         new Select(browser.findElement(By.id("ds-kind"))).selectByValue("Sas");
         browser.findElement(By.id("ds-secret")).sendKeys("sv=2024&sig=first");
-        browser.findElement(By.cssSelector("dialog button.primary")).click();
-        wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("dialog"), 0));
+        submitDialog();
         ready("workspace");
         assertThat(text("#tab-datastores")).contains("landing").contains("landingacct").contains("Sas");
 
@@ -376,8 +345,7 @@ class StudioTest {
         browser.findElement(By.id("cred-secret")).sendKeys("bmV3LWtleQ==");
         browser.findElement(By.id("cred-subscription")).sendKeys(server.subscriptionId());
         browser.findElement(By.id("cred-group")).sendKeys("rg1");
-        browser.findElement(By.cssSelector("dialog button.primary")).click();
-        wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("dialog"), 0));
+        submitDialog();
         String id = "/subscriptions/" + server.subscriptionId()
                 + "/resourceGroups/rg1/providers/Microsoft.MachineLearningServices/workspaces/mlw/datastores/landing";
         JsonNode shown = Json.parse(cli.ok("resource", "show", "--ids", id));
@@ -444,14 +412,18 @@ class StudioTest {
         cli.ok("resource", "move", "--destination-group", "rg2", "--ids",
                 groups + "rg1/providers/Microsoft.MachineLearningServices/workspaces/mlw2", "-o", "none");
 
-        browser.get(server.url() + "/studio/#/ws/" + server.subscriptionId() + "/rg2/mlw2/moves");
-        ready("workspace");
+        openWorkspace("rg2/mlw2", "moves");
         String moves = text("#tab-moves");
         assertThat(moves).contains(groups + "rg1/").contains(groups + "rg2/").contains("iris:1")
                 .contains("amlite ml data create -n iris -v 1 --type uri_file");
-        browser.get(server.url() + "/studio/#/ws/" + server.subscriptionId() + "/rg1/mlw/moves");
-        ready("workspace");
+        openWorkspace("rg1/mlw", "moves");
         assertThat(text("#tab-moves")).contains("has not been moved");
+    }
+
+    /** A workspace's tab, e.g. ("rg1/mlw", "jobs"). */
+    private static void openWorkspace(String groupAndWorkspace, String tab) {
+        browser.get(server.url() + "/studio/#/ws/" + server.subscriptionId() + "/" + groupAndWorkspace + "/" + tab);
+        ready("workspace");
     }
 
     private static void openEndpoint() {
@@ -461,12 +433,9 @@ class StudioTest {
     }
 
     private static void signIn(String user, String password) {
-        WebElement name = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("username")));
-        name.clear();
-        name.sendKeys(user);
-        WebElement secret = browser.findElement(By.id("password"));
-        secret.clear();
-        secret.sendKeys(password);
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("username")));
+        type("username", user);
+        type("password", password);
         browser.findElement(By.id("signin")).click();
     }
 
@@ -483,9 +452,26 @@ class StudioTest {
     }
 
     private static void setPercent(String id, int value) {
-        WebElement input = browser.findElement(By.id(id));
-        input.clear();
-        input.sendKeys(Integer.toString(value));
+        type(id, Integer.toString(value));
+    }
+
+    /** Replaces what the field with this id holds. */
+    private static void type(String id, String value) {
+        WebElement field = browser.findElement(By.id(id));
+        field.clear();
+        field.sendKeys(value);
+    }
+
+    /** Submits the open dialog and waits for it to close: what it did succeeded. */
+    private static void submitDialog() {
+        browser.findElement(By.cssSelector("dialog button.primary")).click();
+        wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("dialog"), 0));
+    }
+
+    /** Submits the open dialog and answers the error it shows, staying open. */
+    private static String submitDialogRefused() {
+        browser.findElement(By.cssSelector("dialog button.primary")).click();
+        return wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("dialog .error"))).getText();
     }
 
     private static JsonNode traffic(String member) {
