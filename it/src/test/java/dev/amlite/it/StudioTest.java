@@ -185,6 +185,18 @@ class StudioTest {
         assertThat(lines).extracting(line -> line.getAttribute("data-series")).contains("green");
         assertThat(browser.findElements(By.cssSelector("#latency-chart circle"))).hasSizeGreaterThanOrEqualTo(2);
 
+        browser.findElement(By.id("credentials-show")).click();
+        String primary = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("primary-key"))).getText();
+        String secondary = text("#secondary-key");
+        assertThat(primary).isEqualTo(cli.ok("ml", "online-endpoint", "get-credentials", "-n", "shop", "-o", "tsv",
+                "--query", "primaryKey").strip());
+        browser.findElement(By.cssSelector("button[data-regenerate='secondary']")).click();
+        submitDialog();
+        wait.until(ExpectedConditions.not(ExpectedConditions.textToBe(By.id("secondary-key"), secondary)));
+        assertThat(text("#secondary-key")).isEqualTo(cli.ok("ml", "online-endpoint", "get-credentials", "-n", "shop",
+                "-o", "tsv", "--query", "secondaryKey").strip()).isNotEqualTo(secondary);
+        assertThat(text("#primary-key")).as("untouched").isEqualTo(primary);
+
         new Select(browser.findElement(By.id("logs-deployment"))).selectByValue("green");
         browser.findElement(By.id("logs-get")).click();
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("logs-output"), "asked to fail: on purpose"));
@@ -324,6 +336,19 @@ class StudioTest {
         WebElement chart = wait.until(ExpectedConditions.presenceOfElementLocated(
                 By.cssSelector("#job-metrics figure[data-metric='loss']")));
         assertThat(chart.findElements(By.cssSelector("circle"))).hasSize(3);
+        assertThat(browser.findElements(By.id("job-cancel"))).as("nothing to cancel").isEmpty();
+
+        Files.writeString(code.resolve("wait.py"), "import time\nprint('waiting', flush=True)\ntime.sleep(300)\n");
+        Files.writeString(job, Files.readString(job).replace("train.py", "wait.py"));
+        cli.ok("ml", "job", "create", "-f", job.toString(), "-n", "waiter", "-o", "none");
+        browser.get(server.url() + "/studio/#/ws/" + server.subscriptionId() + "/rg1/mlw/jobs/waiter");
+        ready("job");
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("job-log"), "waiting"));
+        browser.findElement(By.id("job-cancel")).click();
+        wait.until(ExpectedConditions.textToBe(By.id("job-status"), "Canceled"));
+        wait.until(ExpectedConditions.invisibilityOfElementLocated(By.id("job-cancel")));
+        assertThat(cli.ok("ml", "job", "show", "-n", "waiter", "-o", "tsv", "--query", "status").strip())
+                .isEqualTo("Canceled");
     }
 
     @Test

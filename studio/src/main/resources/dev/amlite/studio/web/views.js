@@ -521,6 +521,7 @@ export async function endpointView(main, p) {
     ])),
     h('h2', {}, 'Deployments'), deploymentTable,
     h('h2', {}, 'Traffic'), trafficForm(base, endpoint, names, reload),
+    h('h2', {}, ep.authMode === 'AMLToken' ? 'Token' : 'Keys'), credentialsPanel(base, endpoint),
     h('h2', {}, 'Test'), testPanel(base, endpoint, names),
     h('h2', {}, 'Logs'), logsPanel(base, names),
     h('h2', {}, 'Latency'), await latencyPanel(base));
@@ -613,6 +614,40 @@ function trafficForm(base, endpoint, names, reload) {
     h('tbody', {}, rows)),
   h('p.empty', {}, 'Live traffic sums to 100 (or 0 for none); at most one deployment gets mirrored traffic, at most 50 %, and never one with live traffic.'),
   h('p.row', {}, save), problem);
+}
+
+/**
+ * What a client sends as its bearer: the keys (shown on request, each regenerable — the old one stops working at
+ * once) or, for aml_token, a token with its expiry. Like get-credentials, it needs the listKeys or token action.
+ */
+function credentialsPanel(base, endpoint) {
+  const shown = h('div', { id: 'credentials' });
+  const tokens = props(endpoint).authMode === 'AMLToken';
+  const show = async () => {
+    shown.replaceChildren(h('p.status', {}, 'Reading…'));
+    try {
+      if (tokens) {
+        const t = await api.post(base + '/token');
+        shown.replaceChildren(facts([['Token', h('code', { id: 'token' }, t.accessToken)],
+          ['Expires', new Date(t.expiryTimeUtc * 1000).toISOString()], ['Refresh after', new Date(t.refreshAfterTimeUtc * 1000).toISOString()]]));
+        return;
+      }
+      const keys = await api.post(base + '/listKeys');
+      const regenerate = (type) => h('button', {
+        'data-regenerate': type.toLowerCase(),
+        onclick: () => dialog(`Regenerate the ${type.toLowerCase()} key?`,
+          [h('p', {}, `Clients that send the current ${type.toLowerCase()} key are refused from now on.`)], 'Regenerate',
+          (progress) => api.longRunning('POST', base + '/regenerateKeys', { keyType: type }, progress), show),
+      }, 'Regenerate');
+      shown.replaceChildren(facts([
+        ['Primary key', h('span.row', {}, h('code', { id: 'primary-key' }, keys.primaryKey), regenerate('Primary'))],
+        ['Secondary key', h('span.row', {}, h('code', { id: 'secondary-key' }, keys.secondaryKey), regenerate('Secondary'))],
+      ]));
+    } catch (e) {
+      shown.replaceChildren(errorBox(e));
+    }
+  };
+  return h('section.card', {}, h('p.row', {}, h('button', { id: 'credentials-show', onclick: show }, tokens ? 'Get a token' : 'Show keys')), shown);
 }
 
 async function credentialOf(base, endpoint) {
@@ -721,11 +756,26 @@ export async function jobView(main, p) {
   const log = h('pre', { id: 'job-log' }, '');
   const status = h('span', { id: 'job-status' }, text(jp.status));
   const metrics = h('div', {}, await metricCharts(workspace, jp));
-  main.replaceChildren(h('h1', {}, job.name), h('section.card', {}, facts([
+  const cancelling = h('span.status', {});
+  const cancel = TERMINAL_JOB.includes(jp.status) ? null : h('button.danger', {
+    id: 'job-cancel',
+    onclick: async () => {
+      cancel.disabled = true;
+      cancelling.textContent = 'Cancelling…';
+      try {
+        await api.post(base + '/cancel');
+      } catch (e) {
+        cancelling.replaceChildren(errorBox(e));
+        cancel.disabled = false;
+      }
+    },
+  }, 'Cancel job');
+  main.replaceChildren(h('h1', {}, job.name), h('p.row', {}, cancel, cancelling), h('section.card', {}, facts([
     ['Status', status], ['Display name', jp.displayName], ['Experiment', jp.experimentName],
     ['Compute', text(jp.computeId).split('/').pop()], ['Command', jp.command],
   ])), h('h2', {}, 'Metrics'), metrics, h('h2', {}, 'Log'), log);
   follow(main, base, workspace, jp, log, status, metrics)
+    .then(() => { if (cancel) { cancel.remove(); cancelling.textContent = ''; } })
     .catch((e) => log.after(errorBox(e)));
 }
 
