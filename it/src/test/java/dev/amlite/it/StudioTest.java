@@ -267,12 +267,13 @@ class StudioTest {
 
     @Test
     @Order(37)
-    void anEndpointIsCreatedGivenADeploymentOfRegisteredAssetsInvokedAndDeletedAllFromTheStudio() {
+    void anAmlTokenEndpointIsCreatedGivenADeploymentOfRegisteredAssetsInvokedAndDeletedAllFromTheStudio() {
         openWorkspace("rg1/mlw", "endpoints");
         browser.findElement(By.id("endpoint-create")).click();
         browser.findElement(By.id("ep-name")).sendKeys("1-kiosk");
         assertThat(submitDialogRefused()).contains("1-kiosk").contains("letter");
         type("ep-name", "kiosk");
+        new Select(browser.findElement(By.id("ep-auth"))).selectByValue("AMLToken");
         submitDialog();
         ready("workspace");
         browser.findElement(By.linkText("kiosk")).click();
@@ -293,6 +294,11 @@ class StudioTest {
         type("test-request", "{\"data\": [1]}");
         browser.findElement(By.id("test-send")).click();
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("test-status"), "200 from one"));
+        assertThat(cli.ok("ml", "online-endpoint", "show", "-n", "kiosk", "-o", "tsv", "--query", "auth_mode").strip())
+                .isEqualTo("aml_token");
+        browser.findElement(By.id("credentials-show")).click();
+        assertThat(wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("token"))).getText()).startsWith("amlt.");
+        assertThat(text("#credentials")).contains("Expires");
 
         browser.findElement(By.id("endpoint-delete")).click();
         submitDialog();
