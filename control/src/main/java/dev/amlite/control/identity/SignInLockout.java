@@ -19,7 +19,12 @@ public final class SignInLockout {
     public static final Duration FIRST_LOCK = Duration.ofMinutes(1);
     static final Duration LONGEST_LOCK = Duration.ofHours(1);
     /** Names tracked at once; beyond it, entries that lock nothing are let go. */
-    static final int MAX_TRACKED = 100_000;
+    static final int MAX_TRACKED = 50_000;
+    /**
+     * Characters of a name a key keeps (Entra's user principal names are at most 113): a form may carry a name of
+     * 64 KB, and thousands of those must not become gigabytes of keys. Names alike in their first 256 share a count.
+     */
+    static final int KEY_CHARACTERS = 256;
 
     private record Attempts(int failures, int lockouts, Instant lockedUntil) {
     }
@@ -72,6 +77,7 @@ public final class SignInLockout {
     }
 
     private static String key(String name, String address) {
-        return String.valueOf(name).toLowerCase(Locale.ROOT) + "\n" + address;
+        String kept = name.length() > KEY_CHARACTERS ? name.substring(0, KEY_CHARACTERS) : name;
+        return kept.toLowerCase(Locale.ROOT) + "\n" + address;
     }
 }

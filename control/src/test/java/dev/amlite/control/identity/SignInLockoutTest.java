@@ -49,6 +49,15 @@ class SignInLockoutTest {
     }
 
     @Test
+    void aLongNameCountsByItsFirst256Characters() {
+        String base = "x".repeat(SignInLockout.KEY_CHARACTERS);
+        fail(base + "1", "a", 2);
+        fail(base + "2", "a", 1);
+        assertThatThrownBy(() -> lockout.check(base + "3", "a")).hasMessageContaining("AADSTS50053");
+        assertThatCode(() -> lockout.check(base.substring(1), "a")).doesNotThrowAnyException();
+    }
+
+    @Test
     void aSuccessBeforeTheThresholdClearsTheCount() {
         fail("admin", "a", 2);
         lockout.succeeded("admin", "a");

@@ -137,7 +137,8 @@ export async function list(path, apiVersion = ML_API) {
   while (next) {
     const page = await get(next, null);
     items.push(...(page.value || []));
-    next = page.nextLink ? new URL(page.nextLink, location.href).pathname + new URL(page.nextLink, location.href).search : null;
+    const link = page.nextLink ? new URL(page.nextLink, location.href) : null;
+    next = link ? link.pathname + link.search : null;  // same origin, whatever host the server named
   }
   return items;
 }
