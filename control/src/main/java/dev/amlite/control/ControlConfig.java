@@ -28,7 +28,8 @@ public record ControlConfig(byte[] masterKey, ThrottleLimits throttle, Duration 
                             int passwordHashIterations, Duration cacheRefresh, String issuerBase,
                             Duration keySyncInterval, Duration softDeleteRetention, java.nio.file.Path blobRoot,
                             Duration pendingUploadTtl, dev.amlite.control.operations.CrashPoints crashPoints,
-                            int listPageSize, dev.amlite.control.replicas.Replicas.Settings replicas) {
+                            int listPageSize, dev.amlite.control.replicas.Replicas.Settings replicas,
+                            dev.amlite.control.identity.TrustedProxies trustedProxies) {
     public static final long DEFAULT_MAX_BODY = 4L * 1024 * 1024;
 
     public ControlConfig {
@@ -45,6 +46,7 @@ public record ControlConfig(byte[] masterKey, ThrottleLimits throttle, Duration 
         requireNonNull(pendingUploadTtl, "pendingUploadTtl is null");
         requireNonNull(crashPoints, "crashPoints is null");
         requireNonNull(replicas, "replicas is null");
+        requireNonNull(trustedProxies, "trustedProxies is null");
         if (listPageSize < 1) {
             throw new IllegalArgumentException("listPageSize must be at least 1; " + listPageSize + " was given");
         }
@@ -56,43 +58,43 @@ public record ControlConfig(byte[] masterKey, ThrottleLimits throttle, Duration 
                 Duration.ofDays(365), DEFAULT_MAX_BODY, 120_000, Duration.ofSeconds(5), "https://sts.amlite.local/",
                 Duration.ofHours(1), Duration.ofDays(14), blobRoot, Duration.ofDays(1),
                 dev.amlite.control.operations.CrashPoints.none(), dev.amlite.control.arm.ListPages.DEFAULT_PAGE_SIZE,
-                dev.amlite.control.replicas.Replicas.Settings.single());
+                dev.amlite.control.replicas.Replicas.Settings.single(), dev.amlite.control.identity.TrustedProxies.none());
     }
 
     public ControlConfig withThrottle(ThrottleLimits limits) {
         return new ControlConfig(masterKey, limits, accessTokenLifetime, refreshTokenLifetime, secretValidity,
                 maxManagementBody, passwordHashIterations, cacheRefresh, issuerBase, keySyncInterval, softDeleteRetention,
-                blobRoot, pendingUploadTtl, crashPoints, listPageSize, replicas);
+                blobRoot, pendingUploadTtl, crashPoints, listPageSize, replicas, trustedProxies);
     }
 
     public ControlConfig withAccessTokenLifetime(Duration lifetime) {
         return new ControlConfig(masterKey, throttle, lifetime, refreshTokenLifetime, secretValidity,
                 maxManagementBody, passwordHashIterations, cacheRefresh, issuerBase, keySyncInterval, softDeleteRetention,
-                blobRoot, pendingUploadTtl, crashPoints, listPageSize, replicas);
+                blobRoot, pendingUploadTtl, crashPoints, listPageSize, replicas, trustedProxies);
     }
 
     public ControlConfig withMaxManagementBody(long bytes) {
         return new ControlConfig(masterKey, throttle, accessTokenLifetime, refreshTokenLifetime, secretValidity,
                 bytes, passwordHashIterations, cacheRefresh, issuerBase, keySyncInterval, softDeleteRetention,
-                blobRoot, pendingUploadTtl, crashPoints, listPageSize, replicas);
+                blobRoot, pendingUploadTtl, crashPoints, listPageSize, replicas, trustedProxies);
     }
 
     public ControlConfig withWorkspaceTimers(Duration keySync, Duration retention) {
         return new ControlConfig(masterKey, throttle, accessTokenLifetime, refreshTokenLifetime, secretValidity,
                 maxManagementBody, passwordHashIterations, cacheRefresh, issuerBase, keySync, retention, blobRoot,
-                pendingUploadTtl, crashPoints, listPageSize, replicas);
+                pendingUploadTtl, crashPoints, listPageSize, replicas, trustedProxies);
     }
 
     public ControlConfig withPendingUploadTtl(Duration ttl) {
         return new ControlConfig(masterKey, throttle, accessTokenLifetime, refreshTokenLifetime, secretValidity,
                 maxManagementBody, passwordHashIterations, cacheRefresh, issuerBase, keySyncInterval, softDeleteRetention,
-                blobRoot, ttl, crashPoints, listPageSize, replicas);
+                blobRoot, ttl, crashPoints, listPageSize, replicas, trustedProxies);
     }
 
     public ControlConfig withListPageSize(int size) {
         return new ControlConfig(masterKey, throttle, accessTokenLifetime, refreshTokenLifetime, secretValidity,
                 maxManagementBody, passwordHashIterations, cacheRefresh, issuerBase, keySyncInterval, softDeleteRetention,
-                blobRoot, pendingUploadTtl, crashPoints, size, replicas);
+                blobRoot, pendingUploadTtl, crashPoints, size, replicas, trustedProxies);
     }
 
     @Override
@@ -104,12 +106,18 @@ public record ControlConfig(byte[] masterKey, ThrottleLimits throttle, Duration 
     public ControlConfig withCrashPoints(dev.amlite.control.operations.CrashPoints points) {
         return new ControlConfig(masterKey, throttle, accessTokenLifetime, refreshTokenLifetime, secretValidity,
                 maxManagementBody, passwordHashIterations, cacheRefresh, issuerBase, keySyncInterval, softDeleteRetention,
-                blobRoot, pendingUploadTtl, points, listPageSize, replicas);
+                blobRoot, pendingUploadTtl, points, listPageSize, replicas, trustedProxies);
     }
 
     public ControlConfig withReplicas(dev.amlite.control.replicas.Replicas.Settings settings) {
         return new ControlConfig(masterKey, throttle, accessTokenLifetime, refreshTokenLifetime, secretValidity,
                 maxManagementBody, passwordHashIterations, cacheRefresh, issuerBase, keySyncInterval, softDeleteRetention,
-                blobRoot, pendingUploadTtl, crashPoints, listPageSize, settings);
+                blobRoot, pendingUploadTtl, crashPoints, listPageSize, settings, trustedProxies);
+    }
+
+    public ControlConfig withTrustedProxies(dev.amlite.control.identity.TrustedProxies proxies) {
+        return new ControlConfig(masterKey, throttle, accessTokenLifetime, refreshTokenLifetime, secretValidity,
+                maxManagementBody, passwordHashIterations, cacheRefresh, issuerBase, keySyncInterval, softDeleteRetention,
+                blobRoot, pendingUploadTtl, crashPoints, listPageSize, replicas, proxies);
     }
 }

@@ -118,6 +118,7 @@ public final class AmliteServer implements AutoCloseable {
                     .withPendingUploadTtl(options.pendingUploadTtl())
                     .withListPageSize(options.listPageSize())
                     .withReplicas(new Replicas.Settings(serverId(dataDirectory), options.replicaTimeout()))
+                    .withTrustedProxies(options.trustedProxies())
                     .withCrashPoints(options.crashAt().map(CrashPoints::parse).orElse(CrashPoints.none()));
             ServingConfig serving = ServingConfig.defaults(dataDirectory.resolve("serving"))
                     .withPython(options.python()).withTokenLifetime(options.endpointTokenLifetime())

@@ -1,5 +1,6 @@
 package dev.amlite.server;
 
+import dev.amlite.control.identity.TrustedProxies;
 import dev.amlite.serving.port.EventLoops;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,7 +20,8 @@ public record ServerOptions(Path dataDirectory, String host, int port, boolean p
                             Duration pendingUploadTtl, String python, Duration endpointTokenLifetime,
                             int mirrorCapacity, long endpointBandwidth, int inferencePort,
                             int inferenceMaxConnections, EventLoops.Transport scoringIo, int listPageSize,
-                            Duration replicaTimeout, boolean jsonLogs, Optional<String> crashAt) {
+                            Duration replicaTimeout, boolean jsonLogs, TrustedProxies trustedProxies,
+                            Optional<String> crashAt) {
     /** {@link #inferencePort()} when scoring has no port of its own (only the main port's /inference). */
     public static final int NO_INFERENCE_PORT = -1;
 
@@ -60,6 +62,8 @@ public record ServerOptions(Path dataDirectory, String host, int port, boolean p
                                          ends its jobs (default 30s)
               --log-format text|json     the log on standard error: lines of text (default), or one JSON object a
                                          line (timestamp, level, threadName, loggerName, message, throwable)
+              --trusted-proxies CIDR[,CIDR...]  load balancers whose X-Forwarded-For names the client (for the
+                                         sign-in lockout), e.g. 10.0.0.0/8; others' is ignored (default: none)
               --crash-at POINT[:N]       crash tests only: stop the process dead (as SIGKILL) the N-th time work
                                          reaches POINT (docs/moves.md lists the points)
             """;
@@ -92,6 +96,7 @@ public record ServerOptions(Path dataDirectory, String host, int port, boolean p
         Duration replicaTimeout = dev.amlite.control.replicas.Replicas.Settings.DEFAULT_TIMEOUT;
         String crashAt = null;
         boolean jsonLogs = false;
+        TrustedProxies trustedProxies = TrustedProxies.none();
         List<String> rest = new ArrayList<>(arguments);
         while (!rest.isEmpty()) {
             String option = rest.removeFirst();
@@ -149,6 +154,13 @@ public record ServerOptions(Path dataDirectory, String host, int port, boolean p
                     }
                     jsonLogs = given.equals("json");
                 }
+                case "--trusted-proxies" -> {
+                    try {
+                        trustedProxies = TrustedProxies.parse(value(option, inlineValue, rest));
+                    } catch (IllegalArgumentException e) {
+                        throw new UsageException("--trusted-proxies: " + e.getMessage());
+                    }
+                }
                 case "--crash-at" -> {
                     crashAt = value(option, inlineValue, rest);
                     try {
@@ -185,7 +197,7 @@ public record ServerOptions(Path dataDirectory, String host, int port, boolean p
                 Optional.ofNullable(databasePassword), Optional.ofNullable(masterKey), throttling, tokenLifetime, keySync, retention,
                 pendingUploadTtl, python, endpointTokenLifetime, mirrorCapacity, endpointBandwidth,
                 inferencePort, inferenceMaxConnections, scoringIo, listPageSize, replicaTimeout, jsonLogs,
-                Optional.ofNullable(crashAt));
+                trustedProxies, Optional.ofNullable(crashAt));
     }
 
     private static int positive(String option, String text) {

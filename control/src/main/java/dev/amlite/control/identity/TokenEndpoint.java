@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.amlite.control.arm.HttpSupport;
 import dev.amlite.core.ArmException;
 import dev.amlite.core.Json;
+import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
@@ -14,6 +15,7 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -28,16 +30,20 @@ import static java.util.Objects.requireNonNull;
 public final class TokenEndpoint implements HttpService {
     private static final Logger LOG = LoggerFactory.getLogger(TokenEndpoint.class);
     private static final long MAX_FORM_BYTES = 64 * 1024;
+    private static final HeaderName FORWARDED_FOR = HeaderNames.create("X-Forwarded-For");
     private final Directory directory;
     private final TokenService tokens;
     private final Clock clock;
     private final SignInLockout lockout;
+    private final TrustedProxies proxies;
 
-    public TokenEndpoint(Directory directory, TokenService tokens, Clock clock, SignInLockout lockout) {
+    public TokenEndpoint(Directory directory, TokenService tokens, Clock clock, SignInLockout lockout,
+                         TrustedProxies proxies) {
         this.directory = requireNonNull(directory, "directory is null");
         this.tokens = requireNonNull(tokens, "tokens is null");
         this.clock = requireNonNull(clock, "clock is null");
         this.lockout = requireNonNull(lockout, "lockout is null");
+        this.proxies = requireNonNull(proxies, "proxies is null");
     }
 
     @Override
@@ -95,8 +101,10 @@ public final class TokenEndpoint implements HttpService {
         if (name == null) {
             return grant.get();  // the grant answers which parameter is missing
         }
-        String address = request.remotePeer().address() instanceof InetSocketAddress peer
-                ? peer.getAddress().getHostAddress() : String.valueOf(request.remotePeer().address());
+        String peer = request.remotePeer().address() instanceof InetSocketAddress socket
+                ? socket.getAddress().getHostAddress() : String.valueOf(request.remotePeer().address());
+        String address = proxies.client(peer, request.headers().contains(FORWARDED_FOR)
+                ? request.headers().get(FORWARDED_FOR).allValues() : List.of());
         lockout.check(name, address);
         try {
             IssuedToken issued = grant.get();
