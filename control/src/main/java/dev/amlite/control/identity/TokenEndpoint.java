@@ -10,7 +10,6 @@ import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
-import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -101,9 +100,7 @@ public final class TokenEndpoint implements HttpService {
         if (name == null) {
             return grant.get();  // the grant answers which parameter is missing
         }
-        String peer = request.remotePeer().address() instanceof InetSocketAddress socket
-                ? socket.getAddress().getHostAddress() : String.valueOf(request.remotePeer().address());
-        String address = proxies.client(peer, request.headers().contains(FORWARDED_FOR)
+        String address = proxies.client(HttpSupport.clientAddress(request), request.headers().contains(FORWARDED_FOR)
                 ? request.headers().get(FORWARDED_FOR).allValues() : List.of());
         lockout.check(name, address);
         try {
