@@ -10,7 +10,6 @@ import io.helidon.webserver.http.ServerResponse;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -105,7 +104,7 @@ public final class StudioService implements HttpService {
         }
 
         static String contentType(String name) {
-            String charset = "; charset=" + StandardCharsets.UTF_8.name().toLowerCase(java.util.Locale.ROOT);
+            String charset = "; charset=utf-8";
             if (name.endsWith(".html")) {
                 return "text/html" + charset;
             }

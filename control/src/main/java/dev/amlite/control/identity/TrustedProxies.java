@@ -3,7 +3,9 @@ package dev.amlite.control.identity;
 import java.math.BigInteger;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.util.Arrays;
 import java.util.List;
+import java.util.regex.Pattern;
 
 /**
  * The proxies (load balancers) whose {@code X-Forwarded-For} the server believes, as address ranges. A request from
@@ -22,7 +24,7 @@ public record TrustedProxies(List<Range> ranges) {
     /** {@code 10.0.0.0/8,192.168.1.7,::1/128}; an address without a length is that one address. */
     public static TrustedProxies parse(String list) {
         return new TrustedProxies(list.isBlank() ? List.of()
-                : java.util.Arrays.stream(list.split(",")).map(String::strip).map(Range::parse).toList());
+                : Arrays.stream(list.split(",")).map(String::strip).map(Range::parse).toList());
     }
 
     /** One block of addresses: its first address and the length of its prefix in bits. */
@@ -67,7 +69,7 @@ public record TrustedProxies(List<Range> ranges) {
         if (!trusts(peer)) {
             return peer;
         }
-        List<String> hops = forwardedFor.stream().flatMap(v -> java.util.Arrays.stream(v.split(",")))
+        List<String> hops = forwardedFor.stream().flatMap(v -> Arrays.stream(v.split(",")))
                 .map(String::strip).filter(s -> !s.isEmpty()).toList();
         for (int i = hops.size() - 1; i >= 0; i--) {
             if (literal(hops.get(i)) == null) {
@@ -80,8 +82,8 @@ public record TrustedProxies(List<Range> ranges) {
         return hops.isEmpty() ? peer : hops.getFirst();
     }
 
-    private static final java.util.regex.Pattern IPV4 =
-            java.util.regex.Pattern.compile("((25[0-5]|2[0-4]\\d|1?\\d?\\d)\\.){3}(25[0-5]|2[0-4]\\d|1?\\d?\\d)");
+    private static final Pattern IPV4 =
+            Pattern.compile("((25[0-5]|2[0-4]\\d|1?\\d?\\d)\\.){3}(25[0-5]|2[0-4]\\d|1?\\d?\\d)");
 
     /** The bytes of an IPv4 or IPv6 literal, or null; never a name lookup (only literals reach InetAddress). */
     static byte[] literal(String address) {
