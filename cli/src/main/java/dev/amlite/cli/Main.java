@@ -47,15 +47,7 @@ public final class Main {
     }
 
     static int run(String[] args) {
-        CommandLine commandLine = new CommandLine(new Main());
-        Class<?> named = args.length > 0 ? COMMANDS.get(args[0]) : null;
-        if (named != null) {
-            commandLine.addSubcommand(args[0], named);
-        } else {
-            // --help, --version, or a word that is no command: picocli needs them all to list or suggest.
-            COMMANDS.forEach(commandLine::addSubcommand);
-        }
-        addHelp(commandLine);
+        CommandLine commandLine = commandLine(args);
         commandLine.setCaseInsensitiveEnumValuesAllowed(true);
         commandLine.setParameterExceptionHandler((error, arguments) -> {
             System.err.println("ERROR: " + error.getMessage());
@@ -89,6 +81,35 @@ public final class Main {
             return 1;
         });
         return commandLine.execute(args);
+    }
+
+    /**
+     * The command tree picocli is given for these arguments: of the top-level groups and of the groups under
+     * {@code ml}, only the one the arguments name (picocli builds the model of every command it is given by
+     * reflection before it parses anything, and that was most of a command's start).
+     */
+    static CommandLine commandLine(String[] args) {
+        // The launcher's recording run builds the whole tree, so that the class archive it makes holds every
+        // command's classes, not only those of the command that happened to be first.
+        String[] named = Boolean.getBoolean("amlite.cli.wholeTree") ? new String[0] : args;
+        CommandLine root = new CommandLine(new Main());
+        addNamed(root, COMMANDS, named, 0);
+        CommandLine ml = root.getSubcommands().get("ml");
+        if (ml != null) {
+            addNamed(ml, MlCommands.GROUPS, named.length > 0 && named[0].equals("ml") ? named : new String[0], 1);
+        }
+        addHelp(root);
+        return root;
+    }
+
+    private static void addNamed(CommandLine parent, Map<String, Class<?>> children, String[] args, int position) {
+        Class<?> named = args.length > position ? children.get(args[position]) : null;
+        if (named != null) {
+            parent.addSubcommand(args[position], named);
+        } else {
+            // --help, --version, or a word that is no command: picocli needs them all to list or suggest.
+            children.forEach(parent::addSubcommand);
+        }
     }
 
     /**
