@@ -272,6 +272,40 @@ class ServerProcessTest {
     }
 
     @Test
+    void aPortInUseStopsTheStartBeforeItWritesAnythingAndSaysWhichPort() throws Exception {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            String port = String.valueOf(taken.getLocalPort());
+            Path mainData = temporary.resolve("main-port-taken");
+            String main = refusedStart("--data-dir", mainData.toString(), "--port", port, "--inference-port", "0");
+            assertThat(main).contains("cannot listen on 127.0.0.1:" + port + " (--port)")
+                    .contains("give another port with --port.").doesNotContain("server ready");
+            assertThat(mainData).as("nothing written").doesNotExist();
+            String scoring = refusedStart("--data-dir", temporary.resolve("scoring-port-taken").toString(), "--port", "0",
+                    "--inference-port", port);
+            assertThat(scoring).contains("cannot listen on 127.0.0.1:" + port + " (--inference-port, by default --port + 1)")
+                    .contains("give another port with --inference-port.");
+        }
+    }
+
+    /** Starts a server that must refuse, returning what it printed. */
+    private String refusedStart(String... arguments) throws Exception {
+        List<String> command = new java.util.ArrayList<>(List.of(Cli.root().resolve("amlite").toString(), "server", "start"));
+        command.addAll(List.of(arguments));
+        Path log = Files.createTempFile(temporary, "refused", ".log");
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        builder.environment().put("AMLITE_NO_BUILD", "1");
+        Process process = builder.start();
+        boolean ended = process.waitFor(60, TimeUnit.SECONDS);
+        if (!ended) {
+            stop(process);
+        }
+        String output = Files.readString(log);
+        assertThat(ended).as("the server gives up: " + output).isTrue();
+        assertThat(process.exitValue()).as(output).isEqualTo(1);
+        return output;
+    }
+
+    @Test
     void withLogFormatJsonEveryLineOfTheLogIsAJsonObject() throws Exception {
         Path log = temporary.resolve("json.log");
         Process process = new ProcessBuilder(Cli.root().resolve("amlite").toString(), "server", "start", "--data-dir",

@@ -78,6 +78,10 @@ public final class AmliteServer implements AutoCloseable {
     }
 
     public static AmliteServer start(ServerOptions options) throws IOException, GeneralSecurityException {
+        FreePorts.check(options.host(), options.port(), "--port");
+        if (options.inferencePort() != ServerOptions.NO_INFERENCE_PORT) {
+            FreePorts.check(options.host(), options.inferencePort(), "--inference-port, by default --port + 1");
+        }
         Path dataDirectory = options.dataDirectory().toAbsolutePath();
         Files.createDirectories(dataDirectory);
         byte[] masterKey = masterKey(options.masterKeyFile().orElse(dataDirectory.resolve("secrets").resolve("master.key")));
@@ -162,6 +166,11 @@ public final class AmliteServer implements AutoCloseable {
                 builder.tls(Tls.builder().sslContext(tlsContext).enabledProtocols(List.of("TLSv1.3", "TLSv1.2")).build());
             }
             WebServer webServer = builder.build().start();
+            if (!webServer.isRunning()) {
+                // Taken between the check above and here: Helidon logged why and returned a server on no port.
+                throw new IOException("cannot listen on " + options.host() + ":" + options.port() + " (--port); see the "
+                        + "log above");
+            }
             mainPort.set(webServer.port());
             if (inference != null) {
                 inference.start(plane.scoringService());
