@@ -29,6 +29,36 @@ public record TrustedProxies(List<Range> ranges) {
 
     /** One block of addresses: its first address and the length of its prefix in bits. */
     public record Range(byte[] network, int prefix) {
+        public Range {
+            network = network.clone();
+        }
+
+        @Override
+        public byte[] network() {
+            return network.clone();
+        }
+
+        // A record compares arrays by identity: two parses of one range must be equal (options compared in tests,
+        // ranges in sets).
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof Range range && prefix == range.prefix && Arrays.equals(network, range.network);
+        }
+
+        @Override
+        public int hashCode() {
+            return 31 * Arrays.hashCode(network) + prefix;
+        }
+
+        @Override
+        public String toString() {
+            try {
+                return InetAddress.getByAddress(network).getHostAddress() + "/" + prefix;
+            } catch (UnknownHostException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
         static Range parse(String text) {
             int slash = text.indexOf('/');
             String address = slash < 0 ? text : text.substring(0, slash);

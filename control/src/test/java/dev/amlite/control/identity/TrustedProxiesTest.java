@@ -36,4 +36,13 @@ class TrustedProxiesTest {
         assertThat(TrustedProxies.literal("a.b")).isNull();
         assertThat(TrustedProxies.literal("256.1.1.1")).isNull();
     }
+
+    @Test
+    void rangesAreValuesComparedByWhatTheyHold() {
+        assertThat(TrustedProxies.parse("10.0.0.0/8, 192.168.1.7")).isEqualTo(TrustedProxies.parse("10.0.0.0/8,192.168.1.7"));
+        assertThat(TrustedProxies.parse("10.0.0.0/8")).isNotEqualTo(TrustedProxies.parse("10.0.0.0/9"));
+        assertThat(TrustedProxies.parse("10.0.0.0/8").hashCode()).isEqualTo(TrustedProxies.parse("10.0.0.0/8").hashCode());
+        assertThat(TrustedProxies.parse("10.0.0.0/8, fd00::/8").ranges()).extracting(Object::toString)
+                .containsExactly("10.0.0.0/8", "fd00:0:0:0:0:0:0:0/8");
+    }
 }
