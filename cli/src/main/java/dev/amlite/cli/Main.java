@@ -93,6 +93,10 @@ public final class Main {
         // command's classes, not only those of the command that happened to be first.
         String[] named = Boolean.getBoolean("amlite.cli.wholeTree") ? new String[0] : args;
         CommandLine root = new CommandLine(new Main());
+        if (named.length == 1 && (named[0].equals("--version") || named[0].equals("-V"))) {
+            addHelp(root);
+            return root; // the version is the root's own option: no group is needed to print it
+        }
         addNamed(root, COMMANDS, named, 0);
         CommandLine ml = root.getSubcommands().get("ml");
         if (ml != null) {

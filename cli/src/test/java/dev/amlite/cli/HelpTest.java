@@ -47,6 +47,8 @@ class HelpTest {
         assertThat(typo.getSubcommands().get("ml").getSubcommands()).containsOnlyKeys(MlCommands.GROUPS.keySet());
         assertThat(Main.commandLine(new String[] {"--help", "model"}).getSubcommands().get("ml").getSubcommands())
                 .as("ml's groups are pruned only under ml").containsOnlyKeys(MlCommands.GROUPS.keySet());
+        assertThat(Main.commandLine(new String[] {"--version"}).getSubcommands()).as("--version needs no group").isEmpty();
+        assertThat(help("--version")).startsWith("amlite ").contains("java ");
         System.setProperty("amlite.cli.wholeTree", "true");
         try {
             CommandLine whole = Main.commandLine(new String[] {"ml", "model", "list"});
