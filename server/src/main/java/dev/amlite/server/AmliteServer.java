@@ -78,9 +78,10 @@ public final class AmliteServer implements AutoCloseable {
     }
 
     public static AmliteServer start(ServerOptions options) throws IOException, GeneralSecurityException {
-        FreePorts.check(options.host(), options.port(), "--port");
+        FreePorts.check(options.host(), options.port(), "--port", "--port");
         if (options.inferencePort() != ServerOptions.NO_INFERENCE_PORT) {
-            FreePorts.check(options.host(), options.inferencePort(), "--inference-port, by default --port + 1");
+            FreePorts.check(options.host(), options.inferencePort(), "--inference-port",
+                    "--inference-port, by default --port + 1");
         }
         Path dataDirectory = options.dataDirectory().toAbsolutePath();
         Files.createDirectories(dataDirectory);

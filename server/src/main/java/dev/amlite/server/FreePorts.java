@@ -13,8 +13,11 @@ final class FreePorts {
     private FreePorts() {
     }
 
-    /** Throws when {@code port} (0: any free one, not checked) on {@code host} cannot be listened on. */
-    static void check(String host, int port, String option) throws IOException {
+    /**
+     * Throws when {@code port} (0: any free one, not checked) on {@code host} cannot be listened on; {@code option}
+     * is the option that sets it, {@code source} how this port came from it.
+     */
+    static void check(String host, int port, String option, String source) throws IOException {
         if (port == 0) {
             return;
         }
@@ -22,8 +25,8 @@ final class FreePorts {
             probe.setReuseAddress(true);
             probe.bind(new InetSocketAddress(host, port));
         } catch (IOException e) {
-            throw new IOException("cannot listen on " + host + ":" + port + " (" + option + "): " + e.getMessage()
-                    + ". Stop what listens there, or give another port with " + option.split(",")[0] + ".", e);
+            throw new IOException("cannot listen on " + host + ":" + port + " (" + source + "): " + e.getMessage()
+                    + ". Stop what listens there, or give another port with " + option + ".", e);
         }
     }
 }

@@ -5,9 +5,38 @@ import dev.amlite.core.ErrorCode;
 import java.math.BigInteger;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.util.Arrays;
+import java.util.regex.Pattern;
 
-/** An address prefix such as 10.0.0.0/24: membership tests and the n-th host address. Literal addresses only. */
+/**
+ * An address prefix such as 10.0.0.0/24: membership tests and the n-th host address. Literal addresses only: text
+ * that is not one is never handed to a name lookup (addresses here come from requests, e.g. X-Forwarded-For).
+ */
 public record Cidr(byte[] network, int bits) {
+    private static final Pattern IPV4 =
+            Pattern.compile("((25[0-5]|2[0-4]\\d|1?\\d?\\d)\\.){3}(25[0-5]|2[0-4]\\d|1?\\d?\\d)");
+    private static final Pattern IPV6 = Pattern.compile("[0-9a-fA-F:.]*:[0-9a-fA-F:.]*");
+
+    public Cidr {
+        network = network.clone();
+    }
+
+    // A record compares arrays by identity: two parses of one prefix must be equal.
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof Cidr cidr && bits == cidr.bits && Arrays.equals(network, cidr.network);
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * Arrays.hashCode(network) + bits;
+    }
+
+    /** Whether the text is an IPv4 or IPv6 literal. */
+    public static boolean isAddress(String text) {
+        return bytes(text) != null;
+    }
+
     public static Cidr parse(String text) {
         int slash = text == null ? -1 : text.indexOf('/');
         if (slash < 0) {
@@ -26,13 +55,8 @@ public record Cidr(byte[] network, int bits) {
     }
 
     public boolean contains(String address) {
-        byte[] candidate;
-        try {
-            candidate = literal(address);
-        } catch (ArmException e) {
-            return false;
-        }
-        if (candidate.length != network.length) {
+        byte[] candidate = bytes(address);
+        if (candidate == null || candidate.length != network.length) {
             return false;
         }
         for (int bit = 0; bit < bits; bit++) {
@@ -59,13 +83,22 @@ public record Cidr(byte[] network, int bits) {
     }
 
     private static byte[] literal(String text) {
-        if (text == null || text.isBlank() || !text.matches("[0-9a-fA-F:.]+")) {
+        byte[] bytes = bytes(text);
+        if (bytes == null) {
             throw invalid(text);
+        }
+        return bytes;
+    }
+
+    /** The bytes of an IPv4 (dotted quad) or IPv6 literal, else null. */
+    private static byte[] bytes(String text) {
+        if (text == null || !(IPV4.matcher(text).matches() || IPV6.matcher(text).matches())) {
+            return null;
         }
         try {
             return InetAddress.getByName(text).getAddress();
         } catch (UnknownHostException e) {
-            throw invalid(text);
+            return null;
         }
     }
 

@@ -32,4 +32,21 @@ class CidrTest {
         assertThatThrownBy(() -> Cidr.parse("10.0.0.0/33")).isInstanceOf(ArmException.class);
         assertThatThrownBy(() -> Cidr.parse("example.com/24")).isInstanceOf(ArmException.class);
     }
+
+    @Test
+    void onlyLiteralsAreAddressesAndNoNameIsLookedUp() {
+        assertThat(Cidr.isAddress("10.1.2.3")).isTrue();
+        assertThat(Cidr.isAddress("2001:db8::5")).isTrue();
+        // Each of these InetAddress would take: a name to look up, or an old shorthand for 10.0.0.0.
+        for (String text : new String[] {"a.b", "cafe", "256.1.1.1", "10.0.0", "evil.example.com", "", null}) {
+            assertThat(Cidr.isAddress(text)).as(String.valueOf(text)).isFalse();
+        }
+        assertThatThrownBy(() -> Cidr.parse("10.0.0/8")).isInstanceOf(ArmException.class);
+    }
+
+    @Test
+    void prefixesAreValuesComparedByWhatTheyHold() {
+        assertThat(Cidr.parse("10.0.0.0/8")).isEqualTo(Cidr.parse("10.0.0.0/8"))
+                .hasSameHashCodeAs(Cidr.parse("10.0.0.0/8")).isNotEqualTo(Cidr.parse("10.0.0.0/9"));
+    }
 }
