@@ -149,12 +149,14 @@ final class MlAssetCommands {
         boolean includeArchived;
         @Option(names = "--archived-only", description = "Only archived ones.")
         boolean archivedOnly;
+        @Option(names = {"-r", "--max-results"}, description = "At most this many (of versions, the newest).")
+        Integer max;
 
         @Override
         JsonNode run(Session session) {
             String view = archivedOnly ? "ArchivedOnly" : includeArchived ? "All" : "ActiveOnly";
             ArrayNode result = Json.MAPPER.createArrayNode();
-            for (JsonNode item : operations(session).list(name, view)) {
+            for (JsonNode item : operations(session).list(name, view, MlCommands.maxResults(max))) {
                 result.add(name == null ? AssetYaml.containerView(item) : AssetYaml.versionView(kind(), item));
             }
             return result;

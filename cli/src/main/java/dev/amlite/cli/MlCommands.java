@@ -63,6 +63,17 @@ final class MlCommands {
                 + "/providers/Microsoft.MachineLearningServices/workspaces/" + name;
     }
 
+    /** How many items a list with {@code --max-results} shows: all without it; fewer than one is refused. */
+    static int maxResults(Integer given) {
+        if (given == null) {
+            return Integer.MAX_VALUE;
+        }
+        if (given < 1) {
+            throw new CliError("--max-results must be at least 1; " + given + " was given. Leave it out to list all.");
+        }
+        return given;
+    }
+
     static String workspaceName(Session session, String given) {
         if (given != null) {
             return given;

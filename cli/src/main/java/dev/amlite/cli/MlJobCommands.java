@@ -358,20 +358,17 @@ final class MlJobCommands {
 
     @Command(name = "list", description = "List the jobs of a workspace, newest first.")
     static final class ListCommand extends JobLeaf {
-        @Option(names = {"-r", "--max-results"}, description = "At most this many.")
+        @Option(names = {"-r", "--max-results"}, description = "At most this many (the newest).")
         Integer max;
 
         @Override
         JsonNode run(Session session) {
-            List<ObjectNode> jobs = new ArrayList<>();
-            for (JsonNode item : session.send("GET", workspacePath(session) + "/jobs", MlCommands.ML_API, null)
-                    .path("value")) {
-                jobs.add(view(item));
-            }
-            jobs.sort((a, b) -> b.path("creation_context").path("created_at").asText()
-                    .compareTo(a.path("creation_context").path("created_at").asText()));
+            // The server lists newest first: the pages after the one holding the last wanted job are not fetched.
             ArrayNode out = Json.MAPPER.createArrayNode();
-            jobs.stream().limit(max == null ? Long.MAX_VALUE : max).forEach(out::add);
+            for (JsonNode item : session.list(workspacePath(session) + "/jobs", MlCommands.ML_API, Map.of(),
+                    MlCommands.maxResults(max))) {
+                out.add(view(item));
+            }
             return out;
         }
 

@@ -13,6 +13,7 @@ import dev.amlite.sdk.TokenClient;
 import java.io.PrintStream;
 import java.net.http.HttpClient;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -131,6 +132,11 @@ final class Session implements AutoCloseable {
 
     JsonNode send(String method, String path, String apiVersion, Map<String, String> query, JsonNode body) {
         return arm().send(method, path, apiVersion, query, body).body();
+    }
+
+    /** The first {@code atMost} items of a list, fetching only the pages they are on. */
+    List<JsonNode> list(String path, String apiVersion, Map<String, String> query, int atMost) {
+        return arm().list(path, apiVersion, query, atMost);
     }
 
     /** Runs a long-running call: waits with progress on a terminal, or returns at once with --no-wait. */

@@ -271,6 +271,29 @@ class JobsTest {
     }
 
     @Test
+    void jobsAreListedNewestFirstAndMaxResultsShowsTheNewest() throws Exception {
+        Path file = yaml("listed", "command: echo listed\nenvironment:\n  image: python:3.11\n"
+                + "compute: azureml:cpu-cluster\n");
+        for (String name : List.of("listed-a", "listed-c", "listed-b")) {
+            cli.ok("ml", "job", "create", "-f", file.toString(), "-n", name, "-o", "none");
+        }
+        assertThat(cli.ok("ml", "job", "list", "--max-results", "2", "--query", "[].name", "-o", "tsv").strip()
+                .split("\n")).containsExactly("listed-b", "listed-c");
+        // The server's own order, which a client that stops after the first page relies on.
+        String jobsPath = "/subscriptions/" + server.subscriptionId() + "/resourceGroups/rg1/providers/"
+                + "Microsoft.MachineLearningServices/workspaces/mlw/jobs?api-version=2024-04-01";
+        List<String> order = new java.util.ArrayList<>();
+        server.call("GET", jobsPath, server.adminToken(), (String) null).body().get("value")
+                .forEach(job -> order.add(job.get("name").asText()));
+        assertThat(order).containsSubsequence("listed-b", "listed-c", "listed-a");
+        assertThat(order.subList(0, 3)).containsExactly("listed-b", "listed-c", "listed-a");
+        assertThat(cli.run("ml", "job", "list", "-r", "-1").err()).contains("--max-results must be at least 1");
+        for (String name : List.of("listed-a", "listed-c", "listed-b")) {
+            awaitJob(name, j -> j.path("status").asText().equals("Completed"), 60);
+        }
+    }
+
+    @Test
     void aTakenNameTakesTheSameJobAgainButNotAnotherOne() throws Exception {
         Path first = yaml("named", "command: echo first-run\nenvironment:\n  image: python:3.11\n"
                 + "compute: azureml:cpu-cluster\n");

@@ -64,6 +64,25 @@ class ListPagingTest {
             List<String> order = new ArrayList<>();
             listed.forEach(version -> order.add(version.get("version").asText()));
             assertThat(order).containsExactly("5", "4", "3", "2", "1");
+            // --max-results shows the newest versions (cut by the server, $top)...
+            assertThat(cli.ok("ml", "environment", "list", "-n", "slim", "--max-results", "2", "--query",
+                    "[].version", "-o", "tsv").strip().split("\n")).containsExactly("5", "4");
+            // ...and of a list in pages, fetches only the pages it shows.
+            for (int e = 1; e <= 6; e++) {
+                assertThat(server.call("PUT", versions.replace("/slim/", "/env" + e + "/") + "1" + API, token,
+                        "{\"properties\":{\"image\":\"python:3.11-slim\"}}").status()).isEqualTo(201);
+            }
+            Cli.Result whole = cli.run("ml", "environment", "list", "--query", "[].name", "-o", "tsv", "--debug");
+            assertThat(whole.out().strip().split("\n")).hasSize(7);
+            assertThat(whole.err().lines().filter(line -> line.contains("Following nextLink"))).hasSize(2);
+            Cli.Result first = cli.run("ml", "environment", "list", "--query", "[].name", "-o", "tsv", "--debug",
+                    "--max-results", "4");
+            assertThat(first.out().strip().split("\n")).containsExactlyElementsOf(
+                    List.of(whole.out().strip().split("\n")).subList(0, 4));
+            assertThat(first.err().lines().filter(line -> line.contains("Following nextLink"))).hasSize(1);
+            Cli.Result none = cli.run("ml", "environment", "list", "--max-results", "0");
+            assertThat(none.exitCode()).isEqualTo(2);
+            assertThat(none.err()).contains("--max-results must be at least 1; 0 was given");
 
             TestServer.Answer forged = server.call("GET", groups + GROUPS_API + "&$skipToken=bm90LWEtdG9rZW4", token, (String) null);
             assertThat(forged.status()).isEqualTo(400);

@@ -13,6 +13,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -88,14 +89,33 @@ public final class ArmClient {
 
     private Response sendUrl(String method, String url, JsonNode body, Map<String, String> headers) {
         Response response = sendOnce(method, url, body, headers);
-        return method.equals("GET") ? withEveryPage(response, headers) : response;
+        return method.equals("GET") ? withPages(response, headers, Integer.MAX_VALUE) : response;
     }
 
     /**
-     * A list answered in pages, as one: the pages its nextLink leads to are fetched and their items appended, so
-     * every caller sees the whole list. A link already followed ends it (a server repeating itself).
+     * The first {@code atMost} items of a list, in the server's order: pages are fetched only while fewer have
+     * come, so a short look at a long list (a CLI's {@code --max-results}) costs the pages it shows.
      */
-    private Response withEveryPage(Response first, Map<String, String> headers) {
+    public List<JsonNode> list(String path, String apiVersion, Map<String, String> query, int atMost) {
+        if (atMost < 1) {
+            throw new IllegalArgumentException("atMost must be at least 1; " + atMost + " was given");
+        }
+        Map<String, String> parameters = new LinkedHashMap<>(query);
+        if (apiVersion != null) {
+            parameters.put("api-version", apiVersion);
+        }
+        Response first = sendOnce("GET", url(path, parameters), null, Map.of());
+        List<JsonNode> items = new ArrayList<>();
+        withPages(first, Map.of(), atMost).body().path("value").forEach(items::add);
+        return items.size() > atMost ? List.copyOf(items.subList(0, atMost)) : items;
+    }
+
+    /**
+     * A list answered in pages, as one: the pages its nextLink leads to are fetched and their items appended until
+     * {@code wanted} items have come (every caller but {@link #list} wants the whole list). A link already followed
+     * ends it (a server repeating itself).
+     */
+    private Response withPages(Response first, Map<String, String> headers, int wanted) {
         JsonNode body = first.body();
         if (body == null || !body.path("value").isArray() || !body.path("nextLink").isTextual()) {
             return first;
@@ -104,7 +124,7 @@ public final class ArmClient {
         ArrayNode items = (ArrayNode) whole.get("value");
         Set<String> followed = new HashSet<>();
         String next = body.get("nextLink").asText();
-        while (!next.isEmpty() && followed.add(next)) {
+        while (!next.isEmpty() && items.size() < wanted && followed.add(next)) {
             checkSameServer(next);
             debug.accept("Following nextLink to the list's next page (" + items.size() + " items so far)");
             JsonNode page = sendOnce("GET", next, null, headers).body();

@@ -72,6 +72,25 @@ class ArmClientPagingTest {
     }
 
     @Test
+    void aShortLookFetchesOnlyThePagesItShows() {
+        lastLink = base() + "/items?api-version=1&$skipToken=3";
+        assertThat(client.list("/items", "1", Map.of("kind", "x"), 2)).extracting(item -> item.get("name").asText())
+                .containsExactly("a", "b");
+        assertThat(calls).containsExactly("/items?kind=x&api-version=1");
+
+        calls.clear();
+        assertThat(client.list("/items", "1", Map.of(), 3)).extracting(item -> item.get("name").asText())
+                .containsExactly("a", "b", "c");
+        assertThat(calls).as("the third page is not needed").hasSize(2);
+
+        calls.clear();
+        assertThat(client.list("/items", "1", Map.of(), 1)).hasSize(1);
+        assertThat(client.list("/items", "1", Map.of(), Integer.MAX_VALUE)).hasSize(4);
+        assertThatThrownBy(() -> client.list("/items", "1", Map.of(), 0)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("at least 1");
+    }
+
+    @Test
     void aLinkThatLeadsBackIsNotFollowedForever() {
         lastLink = base() + "/items?api-version=1&$skipToken=2";
         JsonNode list = client.get("/items", "1");

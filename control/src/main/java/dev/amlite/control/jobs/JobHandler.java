@@ -16,6 +16,8 @@ import dev.amlite.core.ResourceId;
 import dev.amlite.store.StoredResource;
 import dev.amlite.store.TrackingStore;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Locale;
 import java.util.List;
 import java.util.Map;
@@ -32,6 +34,9 @@ import java.util.regex.Pattern;
 final class JobHandler implements TrackedTypeHandler {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,254}");
     private static final int LOG_CHUNK = 256 * 1024;
+    /** Jobs made in one instant (a replica's clock, a batch) keep a stable order: by name. */
+    private static final Comparator<StoredResource> NEWEST_FIRST = Comparator.comparing(StoredResource::createdAt)
+            .reversed().thenComparing(row -> row.id().name());
     private final TrackedResources tracked;
     private final Jobs jobs;
 
@@ -57,10 +62,14 @@ final class JobHandler implements TrackedTypeHandler {
         return present(row, jobs.tracking().store().summaries(workspace, List.of(run)).get(run));
     }
 
-    /** Every job of the workspace, each with its run's metrics and params, read for all of them at once. */
+    /**
+     * Every job of the workspace, newest first (as Azure lists them, and so that a client wanting the latest few
+     * stops after the first page), each with its run's metrics and params, read for all of them at once.
+     */
     @Override
     public ArmResponse list(ArmRequest request) {
-        List<StoredResource> rows = tracked.list(request.resource(), type());
+        List<StoredResource> rows = new ArrayList<>(tracked.list(request.resource(), type()));
+        rows.sort(NEWEST_FIRST);
         String workspace = Tracking.workspaceKey(tracked.store(), request.resource());
         Map<String, TrackingStore.RunSummary> runs = jobs.tracking().store().summaries(workspace,
                 rows.stream().map(row -> row.id().name()).toList());

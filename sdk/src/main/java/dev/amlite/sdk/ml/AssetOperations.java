@@ -13,8 +13,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -183,11 +183,21 @@ public final class AssetOperations {
 
     /** Containers (name null) or the versions of one asset; {@code view} is ActiveOnly, ArchivedOnly or All. */
     public List<JsonNode> list(String name, String view) {
+        return list(name, view, Integer.MAX_VALUE);
+    }
+
+    /**
+     * The first {@code atMost} of the containers (by name) or of one asset's versions (newest first). Versions are
+     * cut by the server ({@code $top}); containers by fetching only the pages needed.
+     */
+    public List<JsonNode> list(String name, String view, int atMost) {
         String path = name == null ? base : base + "/" + name + "/versions";
-        List<JsonNode> items = new ArrayList<>();
-        arm.send("GET", path, Workspace.API, Map.of("listViewType", view == null ? "ActiveOnly" : view), null)
-                .body().path("value").forEach(items::add);
-        return items;
+        Map<String, String> query = new LinkedHashMap<>();
+        query.put("listViewType", view == null ? "ActiveOnly" : view);
+        if (name != null && atMost < Integer.MAX_VALUE) {
+            query.put("$top", Integer.toString(atMost));
+        }
+        return arm.list(path, Workspace.API, query, atMost);
     }
 
     public Optional<JsonNode> container(String name) {
