@@ -74,6 +74,19 @@ class ScoringPortTest extends HttpServerContract {
     }
 
     @Test
+    void aTakenPortIsNamedWithTheOptionThatMovesIt() throws IOException {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            ListenerSettings settings = new ListenerSettings("127.0.0.1", taken.getLocalPort(), 16, 64 * 1024,
+                    java.time.Duration.ofSeconds(30), java.time.Duration.ofSeconds(5));
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> ScoringPort.bind(settings, LOOPS, null))
+                    .isInstanceOf(IOException.class)
+                    .hasMessageContaining("127.0.0.1:" + taken.getLocalPort())
+                    .hasMessageContaining("Address already in use")
+                    .hasMessageContaining("--inference-port");
+        }
+    }
+
+    @Test
     void pipelinedRequestsAreAnsweredInTheirOrderWhenTheFirstAnswersLater() throws IOException {
         startServer(ListenerSettings.defaults("127.0.0.1", 0));
         try (Socket socket = new Socket("127.0.0.1", port.port())) {
