@@ -117,6 +117,17 @@ class ServerProcessTest {
                 .header("Authorization", "Bearer " + adminToken + "x").build(), HttpResponse.BodyHandlers.ofString())
                 .statusCode()).as("a forged token").isEqualTo(401);
         assertTlsVersions(first.url(), certificate);
+        // The login command it printed works as it is, from a shell that knows nothing of the data directory.
+        Matcher printed = Pattern.compile("\n    amlite (login .*)\n").matcher(first.banner());
+        assertThat(printed.find()).as(first.banner()).isTrue();
+        assertThat(printed.group(1)).contains("--ca-file " + certificate.toAbsolutePath());
+        List<String> words = new ArrayList<>();
+        for (String word : printed.group(1).split(" ")) {
+            words.add(word.replaceAll("^'|'$", ""));
+        }
+        Cli fresh = new Cli(temporary.resolve("printed-login-config"));
+        fresh.ok(words.toArray(String[]::new));
+        fresh.ok("group", "list", "-o", "none");
         stop(first.process());
 
         Started second = start("--data-dir", data.toString(), "--port", "0");

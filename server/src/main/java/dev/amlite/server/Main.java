@@ -49,6 +49,27 @@ public final class Main {
         stopped.await();
     }
 
+    /**
+     * What the login command needs to trust this server's own certificate: nothing when it is the default data
+     * directory's, which the CLI finds by itself; otherwise {@code --ca-file}, so that the printed command works as
+     * it is from any shell (the CLI does not know a data directory given to the server). An operator's certificate
+     * is left to the operator's CA.
+     */
+    static String trust(AmliteServer server, ServerOptions options) {
+        if (options.tlsCertificate().isPresent() || server.certificate().isEmpty()) {
+            return "";
+        }
+        Path certificate = server.certificate().get().toAbsolutePath().normalize();
+        Path found = Path.of(System.getProperty("user.home"), ".amlite", "data", "tls", "server.crt")
+                .toAbsolutePath().normalize();
+        return certificate.equals(found) ? "" : " --ca-file " + quoted(certificate.toString());
+    }
+
+    /** A path as one shell word. */
+    private static String quoted(String path) {
+        return path.matches("[A-Za-z0-9/._+:@%-]+") ? path : "'" + path.replace("'", "'\\''") + "'";
+    }
+
     private static void printBanner(AmliteServer server, ServerOptions options) {
         var bootstrap = server.bootstrap();
         StringBuilder banner = new StringBuilder();
@@ -63,10 +84,10 @@ public final class Main {
         if (bootstrap.generatedPassword().isPresent()) {
             banner.append("\nFirst start: the password of 'admin' is shown this once:\n\n    ")
                     .append(bootstrap.generatedPassword().get()).append("\n\n");
-            banner.append("Log in with:\n    amlite login --server ").append(server.url())
+            banner.append("Log in with:\n    amlite login --server ").append(server.url()).append(trust(server, options))
                     .append(" --username admin --password '").append(bootstrap.generatedPassword().get()).append("'\n");
         } else {
-            banner.append("\nLog in with:\n    amlite login --server ").append(server.url())
+            banner.append("\nLog in with:\n    amlite login --server ").append(server.url()).append(trust(server, options))
                     .append(" --username admin --password <your admin password>\n");
         }
         System.out.print(banner);
