@@ -3,10 +3,15 @@
 # (amlite login ...), a resource group and a workspace set as defaults:
 #   amlite configure --defaults group=<rg> workspace=<workspace>
 # Run from this folder. ENDPOINT_NAME defaults to my-endpoint; endpoint names are unique per region.
+# curl trusts CURL_CA, by default the certificate a local server made for itself (in AMLITE_DATA_DIR, or
+# ~/.amlite/data); a server with a certificate from your CA needs neither.
 set -euo pipefail
 cd "$(dirname "$0")"
 AMLITE="${AMLITE:-amlite}"
 export ENDPOINT_NAME="${ENDPOINT_NAME:-my-endpoint}"
+if [[ -z "${CURL_CA:-}" && -f "${AMLITE_DATA_DIR:-$HOME/.amlite/data}/tls/server.crt" ]]; then
+  CURL_CA="${AMLITE_DATA_DIR:-$HOME/.amlite/data}/tls/server.crt"
+fi
 
 /usr/bin/python3 train.py
 
@@ -21,7 +26,8 @@ $AMLITE ml online-endpoint show -n $ENDPOINT_NAME --query traffic
 $AMLITE ml online-endpoint invoke --name $ENDPOINT_NAME --deployment-name green --request-file endpoints/online/model-2/sample-request.json
 ENDPOINT_KEY=$($AMLITE ml online-endpoint get-credentials -n $ENDPOINT_NAME -o tsv --query primaryKey)
 SCORING_URI=$($AMLITE ml online-endpoint show -n $ENDPOINT_NAME -o tsv --query scoring_uri)
-curl --fail-with-body --silent --show-error ${CURL_CA:+--cacert "$CURL_CA"} --request POST "$SCORING_URI" --header "Authorization: Bearer $ENDPOINT_KEY" --header 'Content-Type: application/json' --header "azureml-model-deployment: green" --data @endpoints/online/model-2/sample-request.json
+curl --fail-with-body --silent --show-error ${CURL_CA:+--cacert "$CURL_CA"} --request POST "$SCORING_URI" --header "Authorization: Bearer $ENDPOINT_KEY" --header 'Content-Type: application/json' --header "azureml-model-deployment: green" --data @endpoints/online/model-2/sample-request.json \
+  || { status=$?; [[ $status -ne 60 ]] || echo "curl does not trust the scoring port's certificate: set CURL_CA to the certificate the server printed at start (certificate: ...)" >&2; exit $status; }
 echo
 $AMLITE ml online-endpoint update --name $ENDPOINT_NAME --mirror-traffic "green=10"
 for i in {1..20} ; do

@@ -199,7 +199,14 @@ class OnlineEndpointWalkthroughTest {
         script.environment().put("AMLITE_CONFIG_DIR", temporary.resolve("config").toString());
         script.environment().put("AMLITE_NO_BUILD", "1");
         script.environment().put("ENDPOINT_NAME", "script-endpoint");
-        script.environment().put("CURL_CA", server.dataDirectory().resolve("tls/server.crt").toString());
+        // Nothing says where the server's certificate is: the script finds it where `amlite up` makes it.
+        Path home = temporary.resolve("home");
+        Files.createDirectories(home.resolve(".amlite"));
+        Files.deleteIfExists(home.resolve(".amlite/data"));
+        Files.createSymbolicLink(home.resolve(".amlite/data"), server.dataDirectory().toAbsolutePath());
+        script.environment().put("HOME", home.toString());
+        script.environment().remove("CURL_CA");
+        script.environment().remove("AMLITE_DATA_DIR");
         script.redirectErrorStream(true);
         Path output = temporary.resolve("walkthrough.log");
         script.redirectOutput(output.toFile());
