@@ -53,8 +53,11 @@ final class MlAssetCommands {
                 last[0] = now;
             }
             double seconds = Math.max(0.001, (now - started) / 1e9);
-            session.err().printf("%s %d/%d files, %s of %s (%.1f MB/s)%s%n", end ? "Done:" : "Transferring",
-                    p.filesDone(), p.files(), size(p.bytesDone()), size(p.bytes()), p.bytesDone() / 1e6 / seconds,
+            // The rate in the unit that fits, and only once there is a second to average over: a transfer of a few
+            // small files is mostly the CLI's own start, and read "0.0 MB/s".
+            String rate = seconds >= 1 ? " (" + size(Math.round(p.bytesDone() / seconds)) + "/s)" : "";
+            session.err().printf("%s %d/%d files, %s of %s%s%s%n", end ? "Done:" : "Transferring",
+                    p.filesDone(), p.files(), size(p.bytesDone()), size(p.bytes()), rate,
                     p.skipped() > 0 ? ", " + p.skipped() + " already there" : "");
         };
     }

@@ -403,26 +403,32 @@ final class MlEndpointCommands {
 
         @Override
         JsonNode run(Session session) {
+            byte[] body = requestBody();
             if (local) {
                 JsonNode state = LocalDeployments.state(session, name, deployment);
-                try {
-                    return invoke(session, state.path("scoring_uri").asText(), null, null, Files.readAllBytes(requestFile));
-                } catch (IOException e) {
-                    throw new CliError("Cannot read the request file " + requestFile + ": " + e.getMessage(), 1);
-                }
+                return invoke(session, state.path("scoring_uri").asText(), null, null, body);
             }
             String path = endpointPath(session, name);
             JsonNode endpoint = session.send("GET", path, MlCommands.ML_API, null);
             JsonNode credentials = credentials(session, path);
             String bearer = credentials.has("accessToken") ? credentials.path("accessToken").asText()
                     : credentials.path("primaryKey").asText();
-            byte[] body;
-            try {
-                body = Files.readAllBytes(requestFile);
-            } catch (IOException e) {
-                throw new CliError("Cannot read the request file " + requestFile + ": " + e.getMessage(), 1);
-            }
             return invoke(session, endpoint.path("properties").path("scoringUri").asText(), bearer, deployment, body);
+        }
+
+        /** The request file, read before anything is asked of the server. */
+        private byte[] requestBody() {
+            if (!Files.exists(requestFile)) {
+                throw new CliError("The request file '" + requestFile + "' does not exist.", 1);
+            }
+            if (Files.isDirectory(requestFile)) {
+                throw new CliError("The request file '" + requestFile + "' is a directory; give the JSON file to send.", 1);
+            }
+            try {
+                return Files.readAllBytes(requestFile);
+            } catch (IOException e) {
+                throw new CliError("Cannot read the request file '" + requestFile + "': " + e.getMessage(), 1);
+            }
         }
     }
 

@@ -80,6 +80,15 @@ class EndpointBadInputTest {
     }
 
     @Test
+    void aRequestFileThatIsNotThereIsNamed() {
+        Path missing = temporary.resolve("no-such-request.json");
+        assertThat(refused("ml", "online-endpoint", "invoke", "-n", "epx", "--request-file", missing.toString()))
+                .contains("The request file '" + missing + "' does not exist.");
+        assertThat(refused("ml", "online-endpoint", "invoke", "-n", "epx", "--request-file", temporary.toString()))
+                .contains("is a directory; give the JSON file to send");
+    }
+
+    @Test
     void trafficThatCannotBe() throws Exception {
         endpoint("fresh");
         assertThat(refused("ml", "online-endpoint", "update", "-n", "fresh", "--traffic", "blue=100"))
