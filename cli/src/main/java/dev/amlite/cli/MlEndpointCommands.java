@@ -871,5 +871,13 @@ final class MlEndpointCommands {
             return session.send("GET", deploymentPath(session, endpointName(null), name) + "/skus",
                     MlCommands.ML_API, null).path("value");
         }
+
+        /** az shows only the resource type; the size and the instance counts are what a reader wants. */
+        @Override
+        List<Column> columns() {
+            return List.of(Column.of("Name", "sku.name"), Column.of("Tier", "sku.tier"),
+                    Column.of("Minimum", "capacity.minimum"), Column.of("Maximum", "capacity.maximum"),
+                    Column.of("Default", "capacity.default"), Column.of("ScaleType", "capacity.scaleType"));
+        }
     }
 }

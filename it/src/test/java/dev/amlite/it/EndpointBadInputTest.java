@@ -105,6 +105,8 @@ class EndpointBadInputTest {
         assertThat(refused("ml", "online-deployment", "delete", "-n", "live", "-e", "epx", "--yes"))
                 .contains("still gets 100%").contains("--traffic");
         assertThat(cli.ok("ml", "online-deployment", "show", "-n", "live", "-e", "epx")).contains("Succeeded");
+        assertThat(cli.ok("ml", "online-deployment", "list-skus", "-n", "live", "-e", "epx", "-o", "table").lines()
+                .map(String::strip).toList()).contains("Standard_DS1_v2  Standard  1        50       1        Manual");
     }
 
     @Test
@@ -115,7 +117,9 @@ class EndpointBadInputTest {
                 .contains("instance_count must be from 1 to 50");
         assertThat(refused("ml", "online-deployment", "create", "-f",
                 yaml("nosuch", base + "instance_type: Standard_XYZ\n").toString()))
-                .contains("'Standard_XYZ' is not a known VM size");
+                .contains("'Standard_XYZ' is not a known VM size")
+                .contains("'amlite vm list-sizes -l japaneast -o table' shows the sizes");
+        assertThat(cli.ok("vm", "list-sizes", "-l", "japaneast", "-o", "table")).contains("Standard_DS1_v2");
         assertThat(refused("ml", "online-deployment", "create", "-f",
                 yaml("many", base + "instance_type: Standard_DS3_v2\ninstance_count: 40\n").toString()))
                 .contains("QuotaExceeded").contains("standardDSv2Family").contains("japaneast")

@@ -78,10 +78,10 @@ record DeploymentSpec(String model, String code, String scoringScript, String en
             throw invalid("instance_type is required, e.g. Standard_DS3_v2.");
         }
         VmSize type = catalog.vmSize(typeName).orElseThrow(() -> invalid("Instance type '" + typeName + "' is not "
-                + "a known VM size. 'amlite ml online-deployment list-skus' or 'amlite vm list-sizes -l " + region
-                + "' shows the sizes."));
+                + "a known VM size. 'amlite vm list-sizes -l " + region + " -o table' shows the sizes."));
         if (!type.offeredIn(region)) {
-            throw invalid("Instance type '" + type.name() + "' is not offered in region " + region + ".");
+            throw invalid("Instance type '" + type.name() + "' is not offered in region " + region + ". 'amlite vm "
+                    + "list-sizes -l " + region + " -o table' shows the sizes that are.");
         }
         JsonNode sku = document.path("sku");
         int count = sku.has("capacity") ? sku.path("capacity").asInt(-1) : 1;
