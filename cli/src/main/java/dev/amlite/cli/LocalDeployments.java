@@ -2,7 +2,9 @@ package dev.amlite.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.amlite.core.ArmException;
 import dev.amlite.core.Json;
+import dev.amlite.core.Names;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -15,18 +17,21 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * {@code --local} (EP-9): a deployment served on this machine by the same Python inference server the platform
- * runs, without a server or a login — for debugging a score.py. Its files, log and state live below the CLI's
- * state directory ({@code local-endpoints/<endpoint>/<deployment>/}); the process outlives the command until
- * {@code online-deployment delete --local}.
+ * {@code --local} (EP-9): endpoints and deployments on this machine, served by the same Python inference server the
+ * platform runs, without a server or a login — for debugging a score.py, with az's local commands (endpoint
+ * create, show, list, delete; deployment create, update, show, list, get-logs, delete; invoke). An endpoint is
+ * {@code local-endpoints/<endpoint>/endpoint.json} below the CLI's state directory, a deployment's files, log and
+ * state {@code local-endpoints/<endpoint>/<deployment>/}; its process outlives the command until it is deleted.
  */
 final class LocalDeployments {
     private static final String SERVER = "/dev/amlite/runtime/python/amlite_inference_server.py";
@@ -36,11 +41,158 @@ final class LocalDeployments {
     private LocalDeployments() {
     }
 
-    private static Path root(Session session, String endpoint) {
-        return session.store().directory().resolve("local-endpoints").resolve(endpoint);
+    private static Path endpoints(Session session) {
+        return session.store().directory().resolve("local-endpoints");
     }
 
-    static JsonNode create(Session session, String endpoint, String deployment, JsonNode yaml, Path file) {
+    private static Path root(Session session, String endpoint) {
+        checkName("Endpoint", endpoint);
+        return endpoints(session).resolve(endpoint);
+    }
+
+    /** The server's rule, checked here too: a name is also a folder, and '../x' must not become one. */
+    private static void checkName(String what, String name) {
+        try {
+            Names.checkEndpointName(what, name);
+        } catch (ArmException e) {
+            throw new CliError(e.getMessage(), 1);
+        }
+    }
+
+    /** Makes (or replaces the settings of) a local endpoint; its deployments stay. */
+    static JsonNode createEndpoint(Session session, String endpoint, JsonNode yaml, String authMode) {
+        Path directory = root(session, endpoint);
+        String mode = (authMode != null ? authMode : yaml.path("auth_mode").asText("key")).toLowerCase(Locale.ROOT);
+        if (!mode.equals("key") && !mode.equals("aml_token")) {
+            throw new CliError("auth_mode must be key or aml_token; '" + mode + "' was given.", 1);
+        }
+        ObjectNode record = Json.object().put("name", endpoint).put("auth_mode", mode);
+        if (yaml.hasNonNull("description")) {
+            record.put("description", yaml.path("description").asText());
+        }
+        record.set("tags", yaml.path("tags").isObject() ? yaml.get("tags") : Json.object());
+        write(directory.resolve("endpoint.json"), record);
+        return endpointView(session, endpoint);
+    }
+
+    /** As az shows a local endpoint: location "local", the scoring URI of its deployment, all traffic to it. */
+    static ObjectNode endpointView(Session session, String endpoint) {
+        Path directory = root(session, endpoint);
+        Path record = directory.resolve("endpoint.json");
+        List<JsonNode> deployments = deploymentStates(directory);
+        if (!Files.exists(record) && deployments.isEmpty()) {
+            throw new CliError("There is no local endpoint '" + endpoint + "'. Create it with 'amlite ml online-endpoint "
+                    + "create --local -n " + endpoint + "'.", 3);
+        }
+        ObjectNode view = Json.object().put("name", endpoint);
+        JsonNode stored = Files.exists(record) ? read(record) : Json.object();
+        view.put("auth_mode", stored.path("auth_mode").asText("key"));
+        if (stored.hasNonNull("description")) {
+            view.put("description", stored.path("description").asText());
+        }
+        view.put("location", "local");
+        view.put("provisioning_state", "Succeeded");
+        view.put("scoring_uri", deployments.size() == 1 ? deployments.getFirst().path("scoring_uri").asText() : null);
+        view.set("tags", stored.path("tags").isObject() ? stored.get("tags") : Json.object());
+        ObjectNode traffic = view.putObject("traffic");
+        if (deployments.size() == 1) {
+            traffic.put(deployments.getFirst().path("deployment").asText(), 100);
+        }
+        return view;
+    }
+
+    static List<JsonNode> listEndpoints(Session session) {
+        Path all = endpoints(session);
+        if (!Files.isDirectory(all)) {
+            return List.of();
+        }
+        try (Stream<Path> children = Files.list(all)) {
+            List<String> names = children.filter(Files::isDirectory).map(d -> d.getFileName().toString()).sorted()
+                    .toList();
+            List<JsonNode> views = new ArrayList<>();
+            for (String name : names) {
+                Path directory = all.resolve(name);
+                if (Files.exists(directory.resolve("endpoint.json")) || !deploymentStates(directory).isEmpty()) {
+                    views.add(endpointView(session, name));
+                }
+            }
+            return views;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Stops every deployment of the endpoint and removes it. */
+    static void deleteEndpoint(Session session, String endpoint) {
+        endpointView(session, endpoint);
+        Path directory = root(session, endpoint);
+        for (JsonNode state : deploymentStates(directory)) {
+            delete(session, endpoint, state.path("deployment").asText());
+        }
+        removeTree(directory);
+    }
+
+    /** As az shows a local deployment, with whether its process still runs. */
+    static ObjectNode deploymentView(JsonNode state) {
+        boolean running = ProcessHandle.of(state.path("pid").asLong()).map(ProcessHandle::isAlive).orElse(false);
+        ObjectNode view = Json.object().put("name", state.path("deployment").asText())
+                .put("endpoint_name", state.path("endpoint").asText());
+        if (state.has("model")) {
+            view.putObject("model").put("path", state.path("model").asText());
+            view.putObject("code_configuration").put("code", state.path("code").asText())
+                    .put("scoring_script", state.path("scoring_script").asText());
+        }
+        // One process, whatever instance_count says: local serving is for debugging, not for load.
+        view.put("instance_type", state.path("instance_type").asText(null)).put("instance_count", 1);
+        view.put("provisioning_state", running ? "Succeeded" : "Failed");
+        if (!running) {
+            view.put("error", "Its process (pid " + state.path("pid").asLong() + ") is no longer running; "
+                    + "'amlite ml online-deployment get-logs --local' shows why, and create --local starts it again.");
+        }
+        view.put("scoring_uri", state.path("scoring_uri").asText()).put("pid", state.path("pid").asLong())
+                .put("log", state.path("log").asText());
+        return view;
+    }
+
+    static List<JsonNode> listDeployments(Session session, String endpoint) {
+        endpointView(session, endpoint);
+        return deploymentStates(root(session, endpoint)).stream().map(state -> (JsonNode) deploymentView(state))
+                .toList();
+    }
+
+    private static List<JsonNode> deploymentStates(Path endpointDirectory) {
+        if (!Files.isDirectory(endpointDirectory)) {
+            return List.of();
+        }
+        try (Stream<Path> children = Files.list(endpointDirectory)) {
+            return children.map(d -> d.resolve("state.json")).filter(Files::exists).sorted().map(LocalDeployments::read)
+                    .toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static JsonNode read(Path file) {
+        try {
+            return Json.parse(Files.readString(file));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void write(Path file, JsonNode value) {
+        try {
+            Files.createDirectories(file.getParent());
+            Path next = file.resolveSibling(file.getFileName() + ".next");
+            Files.writeString(next, Json.write(value));
+            Files.move(next, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static ObjectNode create(Session session, String endpoint, String deployment, JsonNode yaml, Path file) {
+        checkName("Deployment", deployment);
         Path directory = root(session, endpoint).resolve(deployment);
         delete(session, endpoint, deployment);
         String modelPath = yaml.path("model").path("path").asText(null);
@@ -95,11 +247,13 @@ final class LocalDeployments {
             int port = awaitReady(process, log);
             ObjectNode state = Json.object().put("endpoint", endpoint).put("deployment", deployment)
                     .put("pid", process.pid()).put("port", port).put("log", log.toString())
-                    .put("scoring_uri", "http://127.0.0.1:" + port + "/score");
-            Files.writeString(directory.resolve("state.json"), Json.write(state));
+                    .put("scoring_uri", "http://127.0.0.1:" + port + "/score")
+                    .put("model", model.toString()).put("code", code.toString()).put("scoring_script", script)
+                    .put("instance_type", yaml.path("instance_type").asText(null));
+            write(directory.resolve("state.json"), state);
             session.err().println("Deployment '" + deployment + "' of local endpoint '" + endpoint + "' serves at "
                     + state.path("scoring_uri").asText() + " (pid " + process.pid() + ").");
-            return state;
+            return deploymentView(state);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -150,6 +304,7 @@ final class LocalDeployments {
         Path root = root(session, endpoint);
         Path file;
         if (deployment != null) {
+            checkName("Deployment", deployment);
             file = root.resolve(deployment).resolve("state.json");
         } else {
             try (Stream<Path> children = Files.exists(root) ? Files.list(root) : Stream.empty()) {
@@ -184,6 +339,7 @@ final class LocalDeployments {
     }
 
     static void delete(Session session, String endpoint, String deployment) {
+        checkName("Deployment", deployment);
         Path directory = root(session, endpoint).resolve(deployment);
         Path stateFile = directory.resolve("state.json");
         if (Files.exists(stateFile)) {
@@ -198,6 +354,10 @@ final class LocalDeployments {
                 }
             });
         }
+        removeTree(directory);
+    }
+
+    private static void removeTree(Path directory) {
         if (Files.exists(directory)) {
             try (Stream<Path> walk = Files.walk(directory)) {
                 for (Path path : walk.sorted(Comparator.reverseOrder()).toList()) {

@@ -178,12 +178,17 @@ final class MlEndpointCommands {
         String authMode;
         @Option(names = "--no-wait", description = "Do not wait for the operation to finish.")
         boolean noWait;
+        @Option(names = "--local", description = "An endpoint on this machine, without a server (debugging).")
+        boolean local;
 
         @Override
         JsonNode run(Session session) {
             JsonNode yaml = file == null ? Json.object() : Yaml.read(file);
             AssetYaml.checkFields("endpoint", yaml);
             String endpoint = AssetYaml.name(name, yaml);
+            if (local) {
+                return LocalDeployments.createEndpoint(session, endpoint, yaml, authMode);
+            }
             ObjectNode body = endpointBody(yaml, authMode);
             String path = endpointPath(session, endpoint);
             session.longRunning("PUT", path, MlCommands.ML_API, body, noWait);
@@ -235,17 +240,30 @@ final class MlEndpointCommands {
         @Option(names = {"-n", "--name"}, required = true, description = "Endpoint name.")
         String name;
 
+        @Option(names = "--local", description = "The local endpoint (see 'online-deployment create --local').")
+        boolean local;
+
         @Override
         JsonNode run(Session session) {
+            if (local) {
+                return LocalDeployments.endpointView(session, name);
+            }
             return endpointView(session.send("GET", endpointPath(session, name), MlCommands.ML_API, null));
         }
     }
 
     @Command(name = "list", description = "List the endpoints of a workspace.")
     static final class EndpointList extends EndpointLeaf {
+        @Option(names = "--local", description = "The local endpoint (see 'online-deployment create --local').")
+        boolean local;
+
         @Override
         JsonNode run(Session session) {
             ArrayNode result = Json.MAPPER.createArrayNode();
+            if (local) {
+                LocalDeployments.listEndpoints(session).forEach(result::add);
+                return result;
+            }
             session.send("GET", workspacePath(session) + "/onlineEndpoints", MlCommands.ML_API, null).path("value")
                     .forEach(item -> result.add(endpointView(item)));
             return result;
@@ -345,10 +363,16 @@ final class MlEndpointCommands {
         boolean yes;
         @Option(names = "--no-wait", description = "Do not wait for the deletion to finish.")
         boolean noWait;
+        @Option(names = "--local", description = "The local endpoint (see 'online-deployment create --local').")
+        boolean local;
 
         @Override
         JsonNode run(Session session) {
             Confirm.require(yes, "Deleting endpoint '" + name + "' and all its deployments.");
+            if (local) {
+                LocalDeployments.deleteEndpoint(session, name);
+                return null;
+            }
             session.longRunning("DELETE", endpointPath(session, name), MlCommands.ML_API, null, noWait);
             return null;
         }
@@ -702,8 +726,14 @@ final class MlEndpointCommands {
         @Option(names = {"-n", "--name"}, required = true, description = "Deployment name.")
         String name;
 
+        @Option(names = "--local", description = "A deployment run with --local.")
+        boolean local;
+
         @Override
         JsonNode run(Session session) {
+            if (local) {
+                return LocalDeployments.deploymentView(LocalDeployments.state(session, endpointName(null), name));
+            }
             return deploymentView(session.send("GET", deploymentPath(session, endpointName(null), name),
                     MlCommands.ML_API, null));
         }
@@ -711,9 +741,16 @@ final class MlEndpointCommands {
 
     @Command(name = "list", description = "List the deployments of an endpoint.")
     static final class DeploymentList extends DeploymentLeaf {
+        @Option(names = "--local", description = "The deployments of a local endpoint.")
+        boolean local;
+
         @Override
         JsonNode run(Session session) {
             ArrayNode result = Json.MAPPER.createArrayNode();
+            if (local) {
+                LocalDeployments.listDeployments(session, endpointName(null)).forEach(result::add);
+                return result;
+            }
             session.send("GET", endpointPath(session, endpointName(null)) + "/deployments", MlCommands.ML_API, null)
                     .path("value").forEach(item -> result.add(deploymentView(item)));
             return result;
@@ -738,11 +775,22 @@ final class MlEndpointCommands {
         List<String> set;
         @Option(names = "--no-wait", description = "Do not wait for the update to finish.")
         boolean noWait;
+        @Option(names = "--local", description = "Start a deployment run with --local again from --file.")
+        boolean local;
 
         @Override
         JsonNode run(Session session) {
             JsonNode yaml = file == null ? null : Yaml.read(file);
             String deployment = AssetYaml.name(name, yaml);
+            if (local) {
+                if (yaml == null || set != null) {
+                    throw new CliError("--local updates a deployment from its YAML: give --file (--set is for "
+                            + "deployments on a server).", 2);
+                }
+                String endpointName = endpointName(yaml);
+                LocalDeployments.state(session, endpointName, deployment);
+                return LocalDeployments.create(session, endpointName, deployment, yaml, file);
+            }
             String path = deploymentPath(session, endpointName(yaml), deployment);
             ObjectNode body;
             if (yaml != null) {
@@ -811,6 +859,7 @@ final class MlEndpointCommands {
         @Override
         JsonNode run(Session session) {
             if (local) {
+                LocalDeployments.state(session, endpointName(null), name);
                 LocalDeployments.delete(session, endpointName(null), name);
                 return null;
             }

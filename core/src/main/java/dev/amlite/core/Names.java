@@ -6,6 +6,7 @@ import java.util.regex.Pattern;
 public final class Names {
     private static final Pattern RESOURCE_GROUP = Pattern.compile("[A-Za-z0-9_().-]{1,90}");
     private static final Pattern GENERIC_RESOURCE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,259}");
+    private static final Pattern ENDPOINT = Pattern.compile("[A-Za-z](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){2,31}");
 
     private Names() {
     }
@@ -25,6 +26,18 @@ public final class Names {
                     "The resource name '" + describe(name) + "' for type '" + type + "' is invalid. It must start with "
                             + "an ASCII letter or digit and contain only ASCII letters, digits, underscores (_), "
                             + "hyphens (-) and periods (.), up to 260 characters." + nonAsciiHint(name));
+        }
+    }
+
+    /**
+     * An online endpoint's or deployment's name ({@code what}: "Endpoint", "Deployment"): 3–32 characters, a letter
+     * first, then letters, digits and single hyphens, not ending in a hyphen.
+     */
+    public static void checkEndpointName(String what, String name) {
+        if (name == null || !ENDPOINT.matcher(name).matches()) {
+            throw new ArmException(ErrorCode.InvalidResourceName, what + " name '" + describe(name) + "' is invalid: "
+                    + "it must be 3 to 32 characters long, start with a letter, and contain only letters, digits and "
+                    + "single hyphens (not at the end)." + nonAsciiHint(name));
         }
     }
 

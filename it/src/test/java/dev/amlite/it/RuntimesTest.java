@@ -166,8 +166,27 @@ class RuntimesTest {
         Path yaml = BehavingDeployment.yaml(temporary, "local-ep", "blue", "");
         // A CLI with no login at all: --local needs no server.
         Cli offline = new Cli(temporary.resolve("offline-config"));
+        // Azure's local-debugging steps: the endpoint first, then its deployment.
+        JsonNode endpoint = Json.parse(offline.ok("ml", "online-endpoint", "create", "--local", "-n", "local-ep",
+                "--auth-mode", "key"));
+        assertThat(endpoint.path("location").asText()).isEqualTo("local");
+        assertThat(endpoint.path("traffic").size()).isZero();
         JsonNode state = Json.parse(offline.ok("ml", "online-deployment", "create", "--local", "-f", yaml.toString()));
         assertThat(state.path("scoring_uri").asText()).startsWith("http://127.0.0.1:");
+        JsonNode shown = Json.parse(offline.ok("ml", "online-endpoint", "show", "--local", "-n", "local-ep"));
+        assertThat(shown.path("provisioning_state").asText()).isEqualTo("Succeeded");
+        assertThat(shown.path("scoring_uri").asText()).isEqualTo(state.path("scoring_uri").asText());
+        assertThat(shown.path("traffic").path("blue").asInt()).isEqualTo(100);
+        assertThat(offline.ok("ml", "online-endpoint", "list", "--local", "--query", "[].name", "-o", "tsv").strip())
+                .isEqualTo("local-ep");
+        assertThat(offline.ok("ml", "online-deployment", "list", "--local", "-e", "local-ep", "--query", "[].name",
+                "-o", "tsv").strip()).isEqualTo("blue");
+        assertThat(offline.ok("ml", "online-deployment", "show", "--local", "-n", "blue", "-e", "local-ep",
+                "--query", "provisioning_state", "-o", "tsv").strip()).isEqualTo("Succeeded");
+        Cli.Result outside = offline.run("ml", "online-endpoint", "create", "--local", "-n", "../outside");
+        assertThat(outside.exitCode()).isEqualTo(1);
+        assertThat(outside.err()).contains("Endpoint name '../outside' is invalid");
+        assertThat(temporary.resolve("offline-config").resolve("outside")).doesNotExist();
         Path request = temporary.resolve("local-request.json");
         Files.writeString(request, "{\"data\": [1, 2]}");
         JsonNode answer = Json.parse(offline.ok("ml", "online-endpoint", "invoke", "--local", "-n", "local-ep",
@@ -183,5 +202,16 @@ class RuntimesTest {
         assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
         assertThat(offline.run("ml", "online-endpoint", "invoke", "--local", "-n", "local-ep", "--request-file",
                 request.toString()).err()).contains("has no deployment");
+        assertThat(offline.run("ml", "online-deployment", "delete", "--local", "-n", "blue", "-e", "local-ep")
+                .exitCode()).as("gone already").isEqualTo(3);
+
+        // Deleting the endpoint stops what it still serves.
+        long again = Json.parse(offline.ok("ml", "online-deployment", "create", "--local", "-f", yaml.toString()))
+                .path("pid").asLong();
+        offline.ok("ml", "online-endpoint", "delete", "--local", "-n", "local-ep", "--yes");
+        Thread.sleep(200);
+        assertThat(ProcessHandle.of(again).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+        assertThat(offline.run("ml", "online-endpoint", "show", "--local", "-n", "local-ep").err())
+                .contains("There is no local endpoint 'local-ep'");
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.amlite.core.ArmError;
 import dev.amlite.core.ArmException;
 import dev.amlite.core.ErrorCode;
+import dev.amlite.core.Names;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -21,18 +22,13 @@ final class EndpointRules {
     static final int MAX_DEPLOYMENTS = 20;
     static final int MAX_INSTANCES = 50;
     static final int MAX_MIRROR_PERCENT = 50;
-    private static final Pattern NAME = Pattern.compile("[A-Za-z](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){2,31}");
 
     private EndpointRules() {
     }
 
     /** 3–32 characters, a letter first, then letters, digits and single hyphens, not ending in a hyphen. */
     static void checkName(String what, String name) {
-        if (!NAME.matcher(name).matches()) {
-            throw new ArmException(ErrorCode.InvalidResourceName, what + " name '" + name + "' is invalid: it must be "
-                    + "3 to 32 characters long, start with a letter, and contain only letters, digits and single "
-                    + "hyphens (not at the end).");
-        }
+        Names.checkEndpointName(what, name);
     }
 
     /** A traffic or mirror map: deployment name to an integer percentage. */
