@@ -67,9 +67,11 @@ public record JobSpec(String command, String codeId, String environmentId, Resou
             String kind = references.group(1);
             String name = references.group(2);
             if (kind.equals("inputs") ? !inputs.containsKey(name) : !outputs.containsKey(name)) {
+                java.util.Set<String> declared = kind.equals("inputs") ? inputs.keySet() : outputs.keySet();
                 throw new ArmException(ErrorCode.InvalidParameter, "The command refers to ${{" + kind + "." + name
-                        + "}}, but the job has no " + kind.substring(0, kind.length() - 1) + " '" + name + "'; it has "
-                        + (kind.equals("inputs") ? inputs.keySet() : outputs.keySet()) + ".");
+                        + "}}, but the job has no " + kind.substring(0, kind.length() - 1) + " '" + name + "'; "
+                        + (declared.isEmpty() ? "it declares no " + kind + " (add them under '" + kind + ":' in the "
+                        + "job YAML)." : "it has " + String.join(", ", declared) + "."));
             }
         }
         if (command.contains("${{") && command.replaceAll(REFERENCE.pattern(), "").contains("${{")) {

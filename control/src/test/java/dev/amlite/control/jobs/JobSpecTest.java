@@ -55,7 +55,11 @@ class JobSpecTest {
     @Test
     void aJobThatCannotRunIsRefusedBeforeItIsStored() {
         assertThatThrownBy(() -> parse("{\"command\":\"echo ${{inputs.x}}\",\"environmentId\":\"azureml:e:1\","
-                + "\"computeId\":\"c1\"}")).hasMessageContaining("has no input 'x'");
+                + "\"computeId\":\"c1\"}")).hasMessageContaining("has no input 'x'; it declares no inputs");
+        assertThatThrownBy(() -> parse("{\"command\":\"echo ${{inputs.x}}\",\"environmentId\":\"azureml:e:1\","
+                + "\"computeId\":\"c1\",\"inputs\":{\"a\":{\"jobInputType\":\"literal\",\"value\":\"1\"},"
+                + "\"b\":{\"jobInputType\":\"literal\",\"value\":\"2\"}}}"))
+                .hasMessageContaining("has no input 'x'; it has a, b.");
         assertThatThrownBy(() -> parse("{\"command\":\"echo ${{search_space.x}}\",\"environmentId\":\"azureml:e:1\","
                 + "\"computeId\":\"c1\"}")).hasMessageContaining("neither");
         assertThatThrownBy(() -> parse("{\"command\":\"echo\",\"computeId\":\"c1\"}")).hasMessageContaining("environment");
