@@ -287,6 +287,14 @@ class JobsTest {
                 .forEach(job -> order.add(job.get("name").asText()));
         assertThat(order).containsSubsequence("listed-b", "listed-c", "listed-a");
         assertThat(order.subList(0, 3)).containsExactly("listed-b", "listed-c", "listed-a");
+        // $top (what --max-results sends) makes only the newest few.
+        List<String> top = new java.util.ArrayList<>();
+        server.call("GET", jobsPath + "&$top=2", server.adminToken(), (String) null).body().get("value")
+                .forEach(job -> top.add(job.get("name").asText()));
+        assertThat(top).containsExactly("listed-b", "listed-c");
+        TestServer.Answer bad = server.call("GET", jobsPath + "&$top=two", server.adminToken(), (String) null);
+        assertThat(bad.status()).isEqualTo(400);
+        assertThat(bad.message()).contains("$top must be a whole number");
         assertThat(cli.run("ml", "job", "list", "-r", "-1").err()).contains("--max-results must be at least 1");
         for (String name : List.of("listed-a", "listed-c", "listed-b")) {
             awaitJob(name, j -> j.path("status").asText().equals("Completed"), 60);

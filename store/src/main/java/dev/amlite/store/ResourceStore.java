@@ -589,11 +589,26 @@ public final class ResourceStore {
     }
 
     public List<StoredResource> listChildren(ResourceId parent, String typeKey) {
+        return listChildren(parent, typeKey, " ORDER BY r.id_key");
+    }
+
+    /**
+     * The {@code limit} children of a type made last, newest first (ties by id): the first of a long list without
+     * reading the rest (a job list's {@code $top}).
+     */
+    public List<StoredResource> listNewestChildren(ResourceId parent, String typeKey, int limit) {
+        if (limit < 0) {
+            throw new IllegalArgumentException("limit must be 0 or more; " + limit + " was given");
+        }
+        return listChildren(parent, typeKey, " ORDER BY r.created_at DESC, r.id_key LIMIT " + limit);
+    }
+
+    private List<StoredResource> listChildren(ResourceId parent, String typeKey, String order) {
         String key = parent.key();
         String parentSql = anchoring.isTop(key) ? "(SELECT anchor FROM anchors WHERE id_key = :keyTop)" : rowKey(key);
         return jdbi.withHandle(handle -> {
             var query = handle.createQuery("SELECT " + COLUMNS + FROM + " WHERE r.parent_key = " + parentSql
-                            + " AND r.type_key = :type AND r.state = 'ACTIVE' ORDER BY r.id_key")
+                            + " AND r.type_key = :type AND r.state = 'ACTIVE'" + order)
                     .bind("type", typeKey.toLowerCase(Locale.ROOT));
             if (anchoring.isTop(key)) {
                 query.bind("keyTop", key);

@@ -156,6 +156,46 @@ abstract class StoreContract {
     }
 
     @Test
+    void theNewestChildrenComeFirstCutAtTheLimit() {
+        Instant[] now = {Instant.parse("2026-01-01T00:00:00Z")};
+        Clock ticking = new Clock() {
+            @Override
+            public java.time.ZoneId getZone() {
+                return java.time.ZoneOffset.UTC;
+            }
+
+            @Override
+            public Clock withZone(java.time.ZoneId zone) {
+                return this;
+            }
+
+            @Override
+            public Instant instant() {
+                return now[0];
+            }
+        };
+        ResourceStore timed = new ResourceStore(database(), ticking, List.of(WORKSPACES));
+        ResourceId group = ResourceId.resourceGroup(subscription, "g");
+        timed.insert(group, "japaneast", doc("g"));
+        ResourceId thing = group.provider("A.B", "things", "t1");
+        timed.insert(thing, "japaneast", doc("t"));
+        for (String name : List.of("p-b", "p-a", "p-d", "p-c")) {
+            if (!name.equals("p-c")) {
+                now[0] = now[0].plusSeconds(1);  // p-d and p-c are made in the same instant
+            }
+            timed.insert(thing.child("parts", name), "japaneast", doc(name));
+        }
+        timed.insert(thing.child("others", "o-newest"), "japaneast", doc("o"));
+        assertThat(timed.listNewestChildren(thing, "A.B/things/parts", 3)).extracting(r -> r.id().name())
+                .containsExactly("p-c", "p-d", "p-a");
+        assertThat(timed.listNewestChildren(thing, "A.B/things/parts", 10)).extracting(r -> r.id().name())
+                .containsExactly("p-c", "p-d", "p-a", "p-b");
+        assertThat(timed.listNewestChildren(thing, "A.B/things/parts", 0)).isEmpty();
+        assertThat(timed.listChildren(thing, "A.B/things/parts")).extracting(r -> r.id().name())
+                .containsExactly("p-a", "p-b", "p-c", "p-d");
+    }
+
+    @Test
     void softDeletedRowsAreHiddenButKept() {
         ResourceId thing = ResourceId.resourceGroup(subscription, "g").provider("A.B", "things", "t1");
         resources.insert(thing, "japaneast", doc("t"));

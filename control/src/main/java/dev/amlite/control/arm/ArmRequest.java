@@ -8,6 +8,7 @@ import dev.amlite.core.ArmPath;
 import dev.amlite.core.ErrorCode;
 import dev.amlite.core.ResourceId;
 import java.util.Map;
+import java.util.OptionalInt;
 import static java.util.Objects.requireNonNull;
 
 /**
@@ -50,6 +51,23 @@ public record ArmRequest(String method, ArmPath path, String apiVersion, JsonNod
             }
         }
         return null;
+    }
+
+    /**
+     * {@code $top}: how many items of a list the caller wants, as asset version lists take it (and job lists, an
+     * amlite addition clients that do not send it never see). Empty when not given; 400 when not a whole number 0 or
+     * more.
+     */
+    public OptionalInt top() {
+        String top = queryParameter("$top");
+        if (top == null) {
+            return OptionalInt.empty();
+        }
+        if (!top.matches("\\d{1,9}")) {
+            throw new ArmException(ErrorCode.InvalidParameter, "$top must be a whole number, 0 or more; '" + top
+                    + "' was given.");
+        }
+        return OptionalInt.of(Integer.parseInt(top));
     }
 
     /** The same caller and connection asking for something else: how one provider drives another's handler. */

@@ -19,6 +19,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import static java.util.Objects.requireNonNull;
@@ -90,13 +91,9 @@ final class AssetVersionHandler implements TrackedTypeHandler {
                 .toLowerCase(Locale.ROOT);
         Comparator<StoredResource> byCreation = Comparator.comparing(StoredResource::createdAt);
         rows.sort(order.endsWith("asc") ? byCreation : byCreation.reversed());
-        String top = request.queryParameter("$top");
-        if (top != null) {
-            try {
-                rows = rows.subList(0, Math.min(rows.size(), Math.max(0, Integer.parseInt(top))));
-            } catch (NumberFormatException e) {
-                throw new ArmException(ErrorCode.InvalidParameter, "$top must be a number; '" + top + "' was given.");
-            }
+        OptionalInt top = request.top();
+        if (top.isPresent()) {
+            rows = rows.subList(0, Math.min(rows.size(), top.getAsInt()));
         }
         return ArmResponse.list(rows.stream().map(this::present).toList());
     }

@@ -21,6 +21,7 @@ import java.util.Comparator;
 import java.util.Locale;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.regex.Pattern;
 
 /**
@@ -64,12 +65,20 @@ final class JobHandler implements TrackedTypeHandler {
 
     /**
      * Every job of the workspace, newest first (as Azure lists them, and so that a client wanting the latest few
-     * stops after the first page), each with its run's metrics and params, read for all of them at once.
+     * stops after the first page), each with its run's metrics and params, read for all of them at once. With
+     * {@code $top} only the newest that many are read (the store sorts and cuts) and made: the CLI's
+     * {@code --max-results}.
      */
     @Override
     public ArmResponse list(ArmRequest request) {
-        List<StoredResource> rows = new ArrayList<>(tracked.list(request.resource(), type()));
-        rows.sort(NEWEST_FIRST);
+        OptionalInt top = request.top();
+        List<StoredResource> rows;
+        if (top.isPresent()) {
+            rows = tracked.listNewest(request.resource(), type(), top.getAsInt());
+        } else {
+            rows = new ArrayList<>(tracked.list(request.resource(), type()));
+            rows.sort(NEWEST_FIRST);
+        }
         String workspace = Tracking.workspaceKey(tracked.store(), request.resource());
         Map<String, TrackingStore.RunSummary> runs = jobs.tracking().store().summaries(workspace,
                 rows.stream().map(row -> row.id().name()).toList());

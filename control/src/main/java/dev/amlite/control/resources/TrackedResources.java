@@ -221,6 +221,14 @@ public final class TrackedResources {
         return clock;
     }
 
+    /** The {@code limit} resources of a type below a parent resource made last, newest first. */
+    public List<StoredResource> listNewest(ResourceId parent, String type, int limit) {
+        if (!store.exists(parent)) {
+            throw ArmException.notFound(parent);
+        }
+        return store.listNewestChildren(parent, type, limit);
+    }
+
     /** Lists a type below a scope: a group, a subscription, or a parent resource. */
     public List<StoredResource> list(ResourceId scope, String type) {
         if (scope.isResourceGroup()) {
