@@ -254,6 +254,16 @@ class StudioTest {
         assertThat(rows).hasSize(2);
         assertThat(rows.get(0)).startsWith("2").contains("second");
         assertThat(rows.get(1)).startsWith("1");
+        // Version 2 archived from the studio: gone from the CLI's list, still on the page (to be restored), and back.
+        browser.findElement(By.cssSelector("button[data-archive-version='2']")).click();
+        wait.until(ExpectedConditions.textToBe(By.cssSelector("button[data-archive-version='2']"), "Restore"));
+        assertThat(cli.ok("ml", "model", "list", "-n", "reg", "--query", "[].version", "-o", "tsv").strip()).isEqualTo("1");
+        assertThat(cli.ok("ml", "model", "show", "-n", "reg", "-v", "2", "--query", "description", "-o", "tsv").strip())
+                .as("archived, not changed").isEqualTo("second");
+        browser.findElement(By.cssSelector("button[data-archive-version='2']")).click();
+        wait.until(ExpectedConditions.textToBe(By.cssSelector("button[data-archive-version='2']"), "Archive"));
+        assertThat(cli.ok("ml", "model", "list", "-n", "reg", "--query", "[].version", "-o", "tsv").strip().split("\n"))
+                .containsExactly("2", "1");
 
         cli.ok("ml", "compute", "create", "-n", "box", "--type", "computeinstance", "--size", "Standard_DS3_v2", "-o", "none");
         openWorkspace("rg1/mlw", "computes");
@@ -263,6 +273,10 @@ class StudioTest {
         browser.findElement(By.cssSelector("button[data-compute-action='start']")).click();
         wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("button[data-compute-action='stop']")));
         assertThat(cli.ok("ml", "compute", "show", "-n", "box", "-o", "tsv", "--query", "state").strip()).isEqualTo("Running");
+        browser.findElement(By.cssSelector("button[data-compute-delete='box']")).click();
+        submitDialog();
+        wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("button[data-compute-delete='box']"), 0));
+        assertThat(cli.run("ml", "compute", "show", "-n", "box").exitCode()).isEqualTo(3);
     }
 
     @Test

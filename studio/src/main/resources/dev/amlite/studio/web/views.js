@@ -217,7 +217,8 @@ export async function workspaceView(main, p) {
         { title: 'Size', cell: (c) => text((props(c).properties || {}).vmSize) },
         { title: 'State', cell: (c) => text((props(c).properties || {}).state || state(c)) },
         { title: '', cell: (c) => computeActions(`${base}/computes/${encodeURIComponent(c.name)}`, c, () => workspaceView(main, p)) },
-      ], computes, 'No compute yet.'));
+        { title: '', cell: (c) => computeDelete(`${base}/computes/${encodeURIComponent(c.name)}`, c, () => workspaceView(main, p)) },
+      ], computes, 'No compute yet. Create one with: amlite ml compute create -n NAME --type amlcompute --size Standard_DS3_v2'));
       break;
     }
     case 'moves':
@@ -282,6 +283,15 @@ function computeActions(path, compute, reload) {
   }, action[0].toUpperCase() + action.slice(1));
   return h('span.row', {}, current === 'Stopped' ? act('start') : null,
     current === 'Running' ? act('stop') : null, current === 'Running' ? act('restart') : null, status);
+}
+
+/** As amlite ml compute delete: its nodes are released; one that runs or queues jobs is refused, naming them. */
+function computeDelete(path, compute, reload) {
+  return h('button.danger', {
+    'data-compute-delete': compute.name,
+    onclick: () => dialog(`Delete ${compute.name}?`, [h('p', {}, 'Its nodes are released and its quota freed. A compute that still runs or queues jobs is not deleted.')],
+      'Delete', (progress) => api.longRunning('DELETE', path, undefined, progress), reload),
+  }, 'Delete');
 }
 
 function split(traffic) {
@@ -351,7 +361,8 @@ async function createDeployment(workspaceBase, base, location, reload) {
 
 export async function assetView(main, p) {
   const path = `${workspacePath(p)}/${p.tab}/${encodeURIComponent(p.name)}`;
-  const [container, versions] = await Promise.all([api.get(path), api.list(path + '/versions')]);
+  // Archived versions too (ActiveOnly is the list's default), so that they can be restored here.
+  const [container, versions] = await Promise.all([api.get(path), api.list(path + '/versions?listViewType=All')]);
   versions.sort((a, b) => Number(b.name) - Number(a.name) || b.name.localeCompare(a.name));
   main.replaceChildren(h('h1', {}, container.name), facts([['Description', props(container).description],
     ['Latest version', props(container).latestVersion]]), h('h2', {}, 'Versions'), table([
@@ -362,7 +373,35 @@ export async function assetView(main, p) {
     { title: 'Tags', cell: (v) => Object.entries(props(v).tags || {}).map(([k, x]) => `${k}=${x}`).join(' ') },
     { title: 'Created', cell: (v) => text((v.systemData || {}).createdAt) },
     { title: 'Archived', cell: (v) => (props(v).isArchived ? 'yes' : '') },
+    { title: '', cell: (v) => archiveAction(`${path}/versions/${encodeURIComponent(v.name)}`, v, () => assetView(main, p)) },
   ], versions, 'No versions.'));
+}
+
+/**
+ * As amlite ml model archive / restore -v: an archived version is hidden from lists and from @latest, and stays
+ * usable by name and version.
+ */
+function archiveAction(path, version, reload) {
+  const archived = Boolean(props(version).isArchived);
+  const status = h('span.status', {});
+  return h('span.row', {}, h('button', {
+    'data-archive-version': version.name,
+    onclick: async (event) => {
+      event.target.disabled = true;
+      try {
+        const current = await api.get(path);
+        const properties = Object.assign({}, current.properties, { isArchived: !archived });
+        for (const readOnly of ['provisioningState', 'latestVersion', 'nextVersion']) {
+          delete properties[readOnly];
+        }
+        await api.send('PUT', path, api.ML_API, { properties });
+        await reload();
+      } catch (e) {
+        status.replaceChildren(errorBox(e));
+        event.target.disabled = false;
+      }
+    },
+  }, archived ? 'Restore' : 'Archive'), status);
 }
 
 // --- datastores (seed 000: create, update credentials, unregister)
