@@ -234,7 +234,8 @@ class StudioTest {
         browser.get(server.url() + "/studio/#/");
         ready("workspaces");
         browser.findElement(By.cssSelector("button[data-create-workspace]")).click();
-        browser.findElement(By.id("ws-name")).sendKeys("日本");
+        // The dialog opens once the subscription's groups are read.
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("ws-name"))).sendKeys("日本");
         assertThat(submitDialogRefused()).contains("日本").containsIgnoringCase("letters");
         type("ws-name", "mlw3");
         submitDialog();

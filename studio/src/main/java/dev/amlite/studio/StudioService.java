@@ -24,7 +24,8 @@ import java.util.Map;
  */
 public final class StudioService implements HttpService {
     /** Every file the studio has; a name not here is a 404. */
-    static final List<String> FILES = List.of("index.html", "studio.css", "app.js", "api.js", "views.js", "chart.js");
+    static final List<String> FILES = List.of("index.html", "studio.css", "app.js", "api.js", "dom.js", "views.js",
+            "endpoint.js", "datastores.js", "job.js", "chart.js");
 
     static final String CONTENT_SECURITY_POLICY = "default-src 'self'; img-src 'self' data:; object-src 'none'; "
             + "base-uri 'none'; form-action 'self'; frame-ancestors 'none'";

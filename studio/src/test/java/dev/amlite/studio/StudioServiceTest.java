@@ -53,7 +53,7 @@ class StudioServiceTest {
                 named.add(references.group(1));
             }
         }
-        assertThat(named).as("the pages' own references").contains("app.js", "studio.css", "api.js", "views.js", "chart.js");
+        assertThat(named).as("the pages' own references").contains("app.js", "studio.css", "api.js", "dom.js", "views.js", "endpoint.js", "datastores.js", "job.js", "chart.js");
         assertThat(StudioService.FILES).containsAll(named);
         for (String file : named) {
             HttpResponse<String> answer = get("/studio/" + file);

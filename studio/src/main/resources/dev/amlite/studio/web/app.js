@@ -2,7 +2,10 @@
 // session to the sign-in page (and back to where they were going after it).
 
 import * as api from './api.js';
-import { h, errorBox, signInView, workspacesView, workspaceView, endpointView, jobView, assetView } from './views.js';
+import { h, errorBox } from './dom.js';
+import { signInView, workspacesView, workspaceView, assetView } from './views.js';
+import { endpointView } from './endpoint.js';
+import { jobView } from './job.js';
 
 const main = document.getElementById('main');
 const crumbs = document.getElementById('crumbs');
