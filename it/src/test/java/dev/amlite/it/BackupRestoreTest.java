@@ -11,9 +11,10 @@ import org.junit.jupiter.api.io.TempDir;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * OP-3's backup and restore of the metadata, as an operator does it: {@code amlite server backup} from a running
- * server through the admin's login, {@code amlite server restore} into a new data directory with the master key,
- * the blob files copied beside, and a server started on it that has the same resources, logins, keys and files.
+ * OP-3's backup and restore, as an operator does it: {@code amlite server backup} from a running server through
+ * the admin's login, {@code amlite server restore} into a new data directory with the master key, and a server
+ * started on it that has the same resources, logins, keys and files. The metadata-only backup needs the blob files
+ * copied beside it; one taken {@code --with-files} brings them (the jobs' logs among them) itself.
  */
 class BackupRestoreTest {
     @TempDir
@@ -24,6 +25,8 @@ class BackupRestoreTest {
         Path dataA = temporary.resolve("a");
         Path dataB = temporary.resolve("b");
         Path backup = temporary.resolve("store.backup.gz");
+        Path withFiles = temporary.resolve("whole.backup.zip");
+        Path dataC = temporary.resolve("c");
         Path model = Files.createDirectories(temporary.resolve("model"));
         Files.writeString(model.resolve("weights.txt"), "w = 42\n");
         Path endpointYaml = temporary.resolve("endpoint.yml");
@@ -34,6 +37,12 @@ class BackupRestoreTest {
         try (TestServer a = TestServer.start(dataA)) {
             operator = Cli.withWorkspace(a, temporary.resolve("config-a"));
             operator.ok("ml", "model", "create", "-n", "kept", "-v", "1", "--path", model.toString(), "-o", "none");
+            operator.ok("ml", "compute", "create", "-n", "cpu", "--type", "amlcompute", "--size", "Standard_DS1_v2",
+                    "--max-instances", "1", "-o", "none");
+            Path job = temporary.resolve("job.yml");
+            Files.writeString(job, "command: echo logged-before-the-backup\nenvironment:\n  image: python:3.11\n"
+                    + "compute: azureml:cpu\n");
+            operator.ok("ml", "job", "create", "-f", job.toString(), "-n", "kept-job", "--stream", "-o", "none");
             operator.ok("ml", "online-endpoint", "create", "-f", endpointYaml.toString(), "-o", "none");
             endpointKey = operator.ok("ml", "online-endpoint", "get-credentials", "-n", "bk-ep", "--query",
                     "primaryKey", "-o", "tsv").strip();
@@ -56,6 +65,10 @@ class BackupRestoreTest {
             assertThat(taken.path("rows").asLong()).isGreaterThan(10);
             assertThat(taken.path("file").asText()).isEqualTo(backup.toString());
             assertThat(Files.size(backup)).isEqualTo(taken.path("bytes").asLong());
+            JsonNode whole = Json.parse(operator.ok("server", "backup", "--file", withFiles.toString(), "--with-files"));
+            assertThat(whole.path("files").asLong()).as("the model's file and the job's log at least")
+                    .isGreaterThanOrEqualTo(2);
+            assertThat(whole.path("rows").asLong()).isGreaterThan(10);
         }
 
         Path typo = temporary.resolve("no-such.key");
@@ -104,6 +117,29 @@ class BackupRestoreTest {
                     "--data-dir", dataB.toString(), "-o", "none");
             assertThat(owner.ok("ml", "model", "list", "-w", "mlw", "-g", "rg1", "--query", "[].name", "-o", "tsv"))
                     .contains("kept");
+        }
+
+        // --with-files: nothing copied by hand.
+        Path cut = temporary.resolve("cut.zip");
+        Files.write(cut, java.util.Arrays.copyOf(Files.readAllBytes(withFiles), (int) Files.size(withFiles) / 2));
+        Cli.Result refusedCut = operator.run("server", "restore", "--file", cut.toString(), "--data-dir",
+                temporary.resolve("d").toString(), "--master-key-file", keyA.toString());
+        assertThat(refusedCut.exitCode()).isEqualTo(1);
+        assertThat(refusedCut.err()).contains("not a whole zip");
+        assertThat(temporary.resolve("d").resolve("blobs")).doesNotExist();
+        String wholeRestore = operator.ok("server", "restore", "--file", withFiles.toString(), "--data-dir",
+                dataC.toString(), "--master-key-file", keyA.toString());
+        assertThat(wholeRestore).containsPattern("Restored \\d+ rows of \\d+ tables and \\d+ files");
+        assertThat(dataC.resolve(".restoring-files")).doesNotExist();
+        try (TestServer c = TestServer.start(dataC)) {
+            Cli user = new Cli(temporary.resolve("config-c"));
+            user.ok("login", "--server", c.url(), "--username", "admin", "--password", TestServer.ADMIN_PASSWORD,
+                    "--data-dir", dataC.toString(), "-o", "none");
+            user.ok("configure", "--defaults", "workspace=mlw", "group=rg1");
+            Path out = temporary.resolve("out-c");
+            user.ok("ml", "model", "download", "-n", "kept", "-v", "1", "--download-path", out.toString());
+            assertThat(out.resolve("kept/model/weights.txt")).hasContent("w = 42");
+            assertThat(user.ok("ml", "job", "stream", "-n", "kept-job")).contains("logged-before-the-backup");
         }
     }
 

@@ -160,7 +160,7 @@ public final class AmliteServer implements AutoCloseable {
                             // Scoring first: Helidon tries services in order, and scoring is the hot path.
                             .register("/inference", plane.scoringService())
                             .register("/", new HealthService(database, meters, started::get, plane.rootAccess()))
-                            .register("/amlite", new BackupService(database, plane.rootAccess(), masterKey))
+                            .register("/amlite", new BackupService(database, plane.rootAccess(), masterKey, dataDirectory))
                             .register("/v1.0", plane.directoryApi())
                             .register("/", plane.tokenEndpoint())
                             .register("/storage", plane.blobEndpoint())

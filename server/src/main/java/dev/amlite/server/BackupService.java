@@ -12,6 +12,7 @@ import io.helidon.webserver.http.ServerResponse;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.util.Base64;
 import javax.crypto.Mac;
@@ -24,17 +25,23 @@ import static java.util.Objects.requireNonNull;
  * {@code GET /amlite/backup}: the whole store as a {@link StoreBackup}, streamed from one snapshot while the server
  * keeps serving (OP-3). Only for a token allowed {@code Microsoft.Authorization/backup/write} at {@code /}
  * ({@link RootAccess}). The file carries a check of the master key, never the key: a restore needs the key too.
+ *
+ * <p>With {@code ?files=true} the answer is a zip ({@link BackupZip}): the same store backup, then the blobs of
+ * amlite-held storage accounts (which hold the jobs' logs too), taken after it, so that every file the snapshot
+ * names is there (files are written once and replaced whole) but one deleted meanwhile, which is skipped.
  */
 final class BackupService implements HttpService {
     private static final Logger LOG = LoggerFactory.getLogger(BackupService.class);
     private final Database database;
     private final RootAccess access;
     private final String keyCheck;
+    private final Path dataDirectory;
 
-    BackupService(Database database, RootAccess access, byte[] masterKey) {
+    BackupService(Database database, RootAccess access, byte[] masterKey, Path dataDirectory) {
         this.database = requireNonNull(database, "database is null");
         this.access = requireNonNull(access, "access is null");
         this.keyCheck = keyCheck(masterKey);
+        this.dataDirectory = requireNonNull(dataDirectory, "dataDirectory is null");
     }
 
     @Override
@@ -50,11 +57,20 @@ final class BackupService implements HttpService {
             return;
         }
         long started = System.nanoTime();
-        response.header(HeaderNames.CONTENT_TYPE, "application/gzip");
+        boolean withFiles = request.query().first("files").map("true"::equalsIgnoreCase).orElse(false);
+        response.header(HeaderNames.CONTENT_TYPE, withFiles ? "application/zip" : "application/gzip");
         response.header(HeaderNames.CACHE_CONTROL, "no-store");
-        // A failure past the first bytes cannot change the status any more: the file then lacks its end line, and
-        // both the CLI and a restore refuse it.
+        // A failure past the first bytes cannot change the status any more: the file then lacks its end line (or
+        // the zip its end), and both the CLI and a restore refuse it.
         try (OutputStream out = response.outputStream()) {
+            if (withFiles) {
+                BackupZip.Summary summary = BackupZip.write(out, store -> StoreBackup.write(database, keyCheck, store),
+                        dataDirectory);
+                LOG.info("Backup with files taken: {} rows of {} tables, {} files of {} bytes, in {} ms",
+                        summary.store().totalRows(), summary.store().rows().size(), summary.files(), summary.bytes(),
+                        (System.nanoTime() - started) / 1_000_000);
+                return;
+            }
             StoreBackup.Summary summary = StoreBackup.write(database, keyCheck, out);
             LOG.info("Store backup taken: {} rows of {} tables at schema version {} in {} ms", summary.totalRows(),
                     summary.rows().size(), summary.schemaVersion(), (System.nanoTime() - started) / 1_000_000);

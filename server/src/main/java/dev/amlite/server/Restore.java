@@ -12,6 +12,7 @@ import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.zip.ZipFile;
 
 /**
  * {@code amlite server restore --file F [--data-dir D] [--master-key-file K] [--db-url …]}: a backup taken with
@@ -24,7 +25,8 @@ final class Restore {
     static final String USAGE = """
             Usage: amlite server restore --file BACKUP [--data-dir DIR] [--master-key-file FILE]
                                          [--db-url URL --db-user USER --db-password-file FILE]
-              --file BACKUP              a file written by 'amlite server backup'
+              --file BACKUP              a file written by 'amlite server backup' (with --with-files, its
+                                         files go into the data directory too)
               --data-dir DIR             the new server's data directory (default: ~/.amlite/data); its store must
                                          be empty (a new directory), unless --db-url names the store
               --master-key-file FILE     the master key of the server that took the backup (default: the data
@@ -104,16 +106,50 @@ final class Restore {
         DatabaseConfig config = new DatabaseConfig(url, options.databaseUser().orElse(null), password, 2);
         long started = System.nanoTime();
         StoreBackup.Summary summary;
-        try (InputStream in = Files.newInputStream(file)) {
-            summary = StoreBackup.restore(config, BackupService.keyCheck(key), in);
+        long files = -1;
+        if (BackupZip.isZip(file)) {
+            try (ZipFile zip = BackupZip.open(file)) {
+                List<String> occupied = BackupZip.occupied(dataDirectory);
+                if (!occupied.isEmpty()) {
+                    throw new StoreBackup.RestoreException("The data directory " + dataDirectory + " already holds "
+                            + "files (" + String.join(", ", occupied) + "); a backup's files go into a new --data-dir.");
+                }
+                // The files first, aside: a store restored without them would name files that are not there.
+                Path staging = dataDirectory.resolve(".restoring-files");
+                BackupZip.removeTree(staging);
+                try {
+                    files = BackupZip.extract(zip, staging);
+                    long expected = BackupZip.end(zip).path("files").asLong(-1);
+                    if (files != expected) {
+                        throw new StoreBackup.RestoreException("The backup holds " + files + " files but says it has "
+                                + expected + "; it is damaged. Nothing was restored.");
+                    }
+                    try (InputStream in = zip.getInputStream(zip.getEntry(BackupZip.STORE))) {
+                        summary = StoreBackup.restore(config, BackupService.keyCheck(key), in);
+                    }
+                } catch (IOException | RuntimeException e) {
+                    BackupZip.removeTree(staging);
+                    throw e;
+                }
+                BackupZip.install(staging, dataDirectory);
+            }
+        } else {
+            try (InputStream in = Files.newInputStream(file)) {
+                summary = StoreBackup.restore(config, BackupService.keyCheck(key), in);
+            }
         }
         if (given.isPresent() && !Files.exists(ownKey)) {
             AmliteServer.writeMasterKey(ownKey, key);
         }
-        System.out.printf("Restored %d rows of %d tables, taken %s at schema version %d, into %s in %d ms.%n",
-                summary.totalRows(), summary.rows().size(), summary.createdAt(), summary.schemaVersion(),
+        System.out.printf("Restored %d rows of %d tables%s, taken %s at schema version %d, into %s in %d ms.%n",
+                summary.totalRows(), summary.rows().size(), files < 0 ? "" : " and " + files + " files",
+                summary.createdAt(), summary.schemaVersion(),
                 options.databaseUrl().isPresent() ? "the database" : dataDirectory,
                 (System.nanoTime() - started) / 1_000_000);
+        if (files < 0) {
+            System.out.println("The backup holds no files: copy the old server's DATA/blobs into " + dataDirectory
+                    + " before the first start (or back up with --with-files).");
+        }
         System.out.println("Start a server on it: amlite server start --data-dir " + dataDirectory
                 + (options.databaseUrl().isPresent() ? " --db-url … (as given here)" : ""));
         return 0;
