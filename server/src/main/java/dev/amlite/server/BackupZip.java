@@ -3,6 +3,7 @@ package dev.amlite.server;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.amlite.core.Json;
 import dev.amlite.store.StoreBackup;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -51,7 +52,9 @@ final class BackupZip {
 
     /** Writes the store (by {@code store}, into its entry) and then the files. {@code out} is finished, not closed. */
     static Summary write(OutputStream out, StoreWriter store, Path dataDirectory) throws IOException {
-        ZipOutputStream zip = new ZipOutputStream(out, StandardCharsets.UTF_8);
+        // The zip's deflater writes 512 bytes at a time: gathered here into large writes to the response.
+        BufferedOutputStream buffered = new BufferedOutputStream(out, 1 << 20);
+        ZipOutputStream zip = new ZipOutputStream(buffered, StandardCharsets.UTF_8);
         zip.setLevel(Deflater.NO_COMPRESSION);
         zip.putNextEntry(new ZipEntry(STORE));
         StoreBackup.Summary summary = store.write(zip);
@@ -88,6 +91,7 @@ final class BackupZip {
         zip.write(Json.write(Json.object().put("files", files).put("bytes", bytes)).getBytes(StandardCharsets.UTF_8));
         zip.closeEntry();
         zip.finish();
+        buffered.flush();
         return new Summary(summary, files, bytes);
     }
 
