@@ -70,6 +70,7 @@ import dev.amlite.store.PrincipalStore;
 import dev.amlite.store.ResourceStore;
 import dev.amlite.store.RunClaims;
 import dev.amlite.store.RunTokenStore;
+import dev.amlite.store.SignInAttempts;
 import dev.amlite.store.ServerRegistry;
 import dev.amlite.store.Settings;
 import dev.amlite.store.StoreVendor;
@@ -235,7 +236,8 @@ public final class ControlPlane implements AutoCloseable {
                 catalog, handlers, meters, config.maxManagementBody(), id -> store.get(id).map(StoredResource::etag),
                 new ListPages(config.listPageSize()));
         return new ControlPlane(frontDoor, new TokenEndpoint(directory, tokens, clock,
-                new SignInLockout(clock, SignInLockout.THRESHOLD, SignInLockout.FIRST_LOCK), config.trustedProxies()),
+                new SignInLockout(SignInLockout.Counts.stored(new SignInAttempts(database, clock), clock), clock,
+                        SignInLockout.THRESHOLD, SignInLockout.FIRST_LOCK), config.trustedProxies()),
                 new DirectoryApi(directory, tokens, authorizer, config.secretValidity()), operations, subscriptions,
                 directory, settings, random, workspaces, assets, new BlobEndpoint(blobAccounts), endpoints, computes, mlflow, jobs,
                 new RootAccess(tokens, authorizer), replicas);

@@ -17,6 +17,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Ten wrong passwords in a row lock a user name from that address for a minute, the right password included, and
  * say so; an unknown name locks the same way (the answers tell no one which names exist); other users sign in.
  * Behind a proxy named by --trusted-proxies, X-Forwarded-For says who the client is; from anyone else it is ignored.
+ * A lock outlives a restart.
  */
 class SignInLockoutTest {
     @TempDir
@@ -50,6 +51,14 @@ class SignInLockoutTest {
             assertThat(refused.err()).contains("AADSTS50053");
             cli.ok("login", "--server", server.url(), "--username", "admin", "--password", TestServer.ADMIN_PASSWORD,
                     "--data-dir", server.dataDirectory().toString());
+        }
+        // The lock is in the store: a restart does not lift it (nor would another replica sharing the store).
+        try (TestServer again = TestServer.start(temporary.resolve("data"))) {
+            TestServer.Answer stillLocked = again.form("/organizations/oauth2/v2.0/token",
+                    "grant_type=password&username=dana@contoso.com&password=Dana-pa55word");
+            assertThat(stillLocked.status()).isEqualTo(400);
+            assertThat(stillLocked.body().path("error_description").asText()).startsWith("AADSTS50053");
+            assertThat(signIn(again, "admin", TestServer.ADMIN_PASSWORD, null)).as("other users").isEmpty();
         }
     }
 

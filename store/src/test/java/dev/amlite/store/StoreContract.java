@@ -196,6 +196,49 @@ abstract class StoreContract {
     }
 
     @Test
+    void signInAttemptsCountLockClearAndArePurgedOnceTheyLockNothing() {
+        SignInAttempts attempts = new SignInAttempts(database(), Clock.systemUTC());
+        String key = "admin\n10.0.0." + UUID.randomUUID();
+        assertThat(attempts.get(key)).isEmpty();
+        SignInAttempts.Attempt one = attempts.update(key, a -> new SignInAttempts.Attempt(a.failures() + 1,
+                a.lockouts(), a.lockedUntil()));
+        assertThat(one).isEqualTo(new SignInAttempts.Attempt(1, 0, null));
+        Instant until = Instant.now().plusSeconds(60).truncatedTo(ChronoUnit.MILLIS);
+        attempts.update(key, a -> new SignInAttempts.Attempt(0, a.lockouts() + 1, until));
+        assertThat(attempts.get(key)).contains(new SignInAttempts.Attempt(0, 1, until));
+        assertThat(attempts.purge(Instant.now().plusSeconds(1))).as("still locked").isZero();
+        attempts.clear(key);
+        assertThat(attempts.get(key)).isEmpty();
+
+        String other = "dana\n10.0.0." + UUID.randomUUID();
+        attempts.update(other, a -> new SignInAttempts.Attempt(a.failures() + 1, 0, null));
+        assertThat(attempts.purge(Instant.now().minusSeconds(60))).as("touched just now").isZero();
+        assertThat(attempts.purge(Instant.now().plusSeconds(1))).isGreaterThanOrEqualTo(1);
+        assertThat(attempts.get(other)).isEmpty();
+    }
+
+    @Test
+    void failuresCountedAtOnceAreAllCounted() throws Exception {
+        SignInAttempts attempts = new SignInAttempts(database(), Clock.systemUTC());
+        String key = "raced\n" + UUID.randomUUID();
+        int atOnce = 8;
+        java.util.concurrent.CyclicBarrier together = new java.util.concurrent.CyclicBarrier(atOnce);
+        try (var threads = java.util.concurrent.Executors.newFixedThreadPool(atOnce)) {
+            List<java.util.concurrent.Future<?>> done = new java.util.ArrayList<>();
+            for (int i = 0; i < atOnce; i++) {
+                done.add(threads.submit(() -> {
+                    together.await();
+                    return attempts.update(key, a -> new SignInAttempts.Attempt(a.failures() + 1, 0, null));
+                }));
+            }
+            for (var future : done) {
+                future.get();
+            }
+        }
+        assertThat(attempts.get(key).orElseThrow().failures()).isEqualTo(atOnce);
+    }
+
+    @Test
     void softDeletedRowsAreHiddenButKept() {
         ResourceId thing = ResourceId.resourceGroup(subscription, "g").provider("A.B", "things", "t1");
         resources.insert(thing, "japaneast", doc("t"));

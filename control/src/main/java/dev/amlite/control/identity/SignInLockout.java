@@ -1,10 +1,15 @@
 package dev.amlite.control.identity;
 
+import dev.amlite.store.SignInAttempts;
+import dev.amlite.store.SignInAttempts.Attempt;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.UnaryOperator;
 import static java.util.Objects.requireNonNull;
 
 /**
@@ -12,13 +17,14 @@ import static java.util.Objects.requireNonNull;
  * that name is refused from that address — even with the right secret — for a lock that doubles with each lockout
  * (a minute, two, four, … at most an hour). Keyed by address too, so someone guessing from elsewhere cannot lock a
  * user out of their own machine. Unknown names are counted like known ones, so the refusal says nothing about which
- * names exist. Held in memory per server: a restart, or another replica, starts counting afresh.
+ * names exist. The counts are kept in the store ({@link Counts#stored}): a restart does not lift a lock, and
+ * replicas sharing the store count together.
  */
 public final class SignInLockout {
     public static final int THRESHOLD = 10;
     public static final Duration FIRST_LOCK = Duration.ofMinutes(1);
     static final Duration LONGEST_LOCK = Duration.ofHours(1);
-    /** Names tracked at once; beyond it, entries that lock nothing are let go. */
+    /** Names tracked at once in memory; beyond it, entries that lock nothing are let go. */
     static final int MAX_TRACKED = 50_000;
     /**
      * Characters of a name a key keeps (Entra's user principal names are at most 113): a form may carry a name of
@@ -26,15 +32,13 @@ public final class SignInLockout {
      */
     static final int KEY_CHARACTERS = 256;
 
-    private record Attempts(int failures, int lockouts, Instant lockedUntil) {
-    }
-
-    private final ConcurrentHashMap<String, Attempts> attempts = new ConcurrentHashMap<>();
+    private final Counts counts;
     private final Clock clock;
     private final int threshold;
     private final Duration firstLock;
 
-    public SignInLockout(Clock clock, int threshold, Duration firstLock) {
+    public SignInLockout(Counts counts, Clock clock, int threshold, Duration firstLock) {
+        this.counts = requireNonNull(counts, "counts is null");
         this.clock = requireNonNull(clock, "clock is null");
         if (threshold < 1) {
             throw new IllegalArgumentException("threshold must be at least 1, was " + threshold);
@@ -45,39 +49,100 @@ public final class SignInLockout {
 
     /** Refuses with AADSTS50053 while the name is locked from this address. */
     public void check(String name, String address) {
-        Attempts current = attempts.get(key(name, address));
+        Optional<Attempt> current = counts.get(key(name, address));
         Instant now = clock.instant();
-        if (current != null && current.lockedUntil() != null && current.lockedUntil().isAfter(now)) {
-            long seconds = (Duration.between(now, current.lockedUntil()).toMillis() + 999) / 1000;  // rounded up
+        if (current.isPresent() && current.get().lockedUntil() != null && current.get().lockedUntil().isAfter(now)) {
+            Instant until = current.get().lockedUntil();
+            long seconds = (Duration.between(now, until).toMillis() + 999) / 1000;  // rounded up
             throw new OAuthException("invalid_grant", "AADSTS50053: The account is locked because of too many "
                     + "sign-ins with a wrong user name or password from this address. Try again in " + seconds
-                    + " s (after " + current.lockedUntil() + ").", 400);
+                    + " s (after " + until + ").", 400);
         }
     }
 
     public void failed(String name, String address) {
-        if (attempts.size() >= MAX_TRACKED) {
-            Instant now = clock.instant();
-            attempts.values().removeIf(a -> a.lockedUntil() == null || !a.lockedUntil().isAfter(now));
-        }
-        attempts.compute(key(name, address), (key, before) -> {
-            Attempts current = before == null ? new Attempts(0, 0, null) : before;
+        Instant now = clock.instant();
+        counts.update(key(name, address), current -> {
             int failures = current.failures() + 1;
             if (failures < threshold) {
-                return new Attempts(failures, current.lockouts(), current.lockedUntil());
+                return new Attempt(failures, current.lockouts(), current.lockedUntil());
             }
             Duration lock = firstLock.multipliedBy(1L << Math.min(current.lockouts(), 12));
             lock = lock.compareTo(LONGEST_LOCK) > 0 ? LONGEST_LOCK : lock;
-            return new Attempts(0, current.lockouts() + 1, clock.instant().plus(lock));
+            return new Attempt(0, current.lockouts() + 1, now.plus(lock));
         });
     }
 
     public void succeeded(String name, String address) {
-        attempts.remove(key(name, address));
+        counts.clear(key(name, address));
     }
 
     private static String key(String name, String address) {
         String kept = name.length() > KEY_CHARACTERS ? name.substring(0, KEY_CHARACTERS) : name;
         return kept.toLowerCase(Locale.ROOT) + "\n" + address;
+    }
+
+    /** Where the counts live. */
+    public interface Counts {
+        Optional<Attempt> get(String key);
+
+        Attempt update(String key, UnaryOperator<Attempt> next);
+
+        void clear(String key);
+
+        /**
+         * In the store, shared by replicas and kept across restarts; every 256th change also forgets counts that
+         * have locked nothing for an hour, so names sprayed at the token endpoint do not pile up.
+         */
+        static Counts stored(SignInAttempts store, Clock clock) {
+            requireNonNull(store, "store is null");
+            requireNonNull(clock, "clock is null");
+            AtomicLong changes = new AtomicLong();
+            return new Counts() {
+                @Override
+                public Optional<Attempt> get(String key) {
+                    return store.get(key);
+                }
+
+                @Override
+                public Attempt update(String key, UnaryOperator<Attempt> next) {
+                    if (changes.incrementAndGet() % 256 == 0) {
+                        store.purge(clock.instant().minus(LONGEST_LOCK));
+                    }
+                    return store.update(key, next);
+                }
+
+                @Override
+                public void clear(String key) {
+                    store.clear(key);
+                }
+            };
+        }
+
+        /** In this process only (tests), at most {@link #MAX_TRACKED} names at once. */
+        static Counts inMemory(Clock clock) {
+            requireNonNull(clock, "clock is null");
+            ConcurrentHashMap<String, Attempt> attempts = new ConcurrentHashMap<>();
+            return new Counts() {
+                @Override
+                public Optional<Attempt> get(String key) {
+                    return Optional.ofNullable(attempts.get(key));
+                }
+
+                @Override
+                public Attempt update(String key, UnaryOperator<Attempt> next) {
+                    if (attempts.size() >= MAX_TRACKED) {
+                        Instant now = clock.instant();
+                        attempts.values().removeIf(a -> a.lockedUntil() == null || !a.lockedUntil().isAfter(now));
+                    }
+                    return attempts.compute(key, (k, before) -> next.apply(before == null ? Attempt.NONE : before));
+                }
+
+                @Override
+                public void clear(String key) {
+                    attempts.remove(key);
+                }
+            };
+        }
     }
 }

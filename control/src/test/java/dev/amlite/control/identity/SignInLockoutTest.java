@@ -10,7 +10,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class SignInLockoutTest {
     private final ManualClock clock = new ManualClock(Instant.parse("2026-12-05T12:00:00Z"));
-    private final SignInLockout lockout = new SignInLockout(clock, 3, Duration.ofMinutes(1));
+    private final SignInLockout lockout = new SignInLockout(SignInLockout.Counts.inMemory(clock), clock, 3,
+            Duration.ofMinutes(1));
 
     private void fail(String name, String address, int times) {
         for (int i = 0; i < times; i++) {
