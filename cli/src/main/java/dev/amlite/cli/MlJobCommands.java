@@ -363,12 +363,10 @@ final class MlJobCommands {
 
         @Override
         JsonNode run(Session session) {
-            // The server lists newest first and, given $top, makes only those (a server that ignores $top is cut
-            // here, and the pages after the one holding the last wanted job are not fetched).
-            int atMost = MlCommands.maxResults(max);
-            Map<String, String> query = max == null ? Map.of() : Map.of("$top", Integer.toString(atMost));
+            // The server lists newest first, and with --max-results makes only those ($top).
             ArrayNode out = Json.MAPPER.createArrayNode();
-            for (JsonNode item : session.list(workspacePath(session) + "/jobs", MlCommands.ML_API, query, atMost)) {
+            for (JsonNode item : session.list(workspacePath(session) + "/jobs", MlCommands.ML_API, Map.of(),
+                    MlCommands.maxResults(max))) {
                 out.add(view(item));
             }
             return out;

@@ -236,7 +236,7 @@ public final class ControlPlane implements AutoCloseable {
                 catalog, handlers, meters, config.maxManagementBody(), id -> store.get(id).map(StoredResource::etag),
                 new ListPages(config.listPageSize()));
         return new ControlPlane(frontDoor, new TokenEndpoint(directory, tokens, clock,
-                new SignInLockout(SignInLockout.Counts.stored(new SignInAttempts(database, clock), clock), clock,
+                new SignInLockout(new SignInAttempts(database, clock), clock,
                         SignInLockout.THRESHOLD, SignInLockout.FIRST_LOCK), config.trustedProxies()),
                 new DirectoryApi(directory, tokens, authorizer, config.secretValidity()), operations, subscriptions,
                 directory, settings, random, workspaces, assets, new BlobEndpoint(blobAccounts), endpoints, computes, mlflow, jobs,

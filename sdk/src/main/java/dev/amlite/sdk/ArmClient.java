@@ -75,11 +75,7 @@ public final class ArmClient {
     /** A request with extra headers, such as {@code If-None-Match: *} for a create that must not replace. */
     public Response send(String method, String path, String apiVersion, Map<String, String> query, JsonNode body,
                          Map<String, String> headers) {
-        Map<String, String> parameters = new LinkedHashMap<>(query);
-        if (apiVersion != null) {
-            parameters.put("api-version", apiVersion);
-        }
-        return sendUrl(method, url(path, parameters), body, headers);
+        return sendUrl(method, url(path, apiVersion, query), body, headers);
     }
 
     /** Sends to an absolute URL (as given in Location headers) or a path on the endpoint. */
@@ -93,18 +89,19 @@ public final class ArmClient {
     }
 
     /**
-     * The first {@code atMost} items of a list, in the server's order: pages are fetched only while fewer have
-     * come, so a short look at a long list (a CLI's {@code --max-results}) costs the pages it shows.
+     * The first {@code atMost} items of a list, in the server's order. Fewer than all are asked for with
+     * {@code $top} (lists that take it make only those; the others ignore it), and pages are fetched only while
+     * fewer have come, so a short look at a long list (a CLI's {@code --max-results}) costs the pages it shows.
      */
     public List<JsonNode> list(String path, String apiVersion, Map<String, String> query, int atMost) {
         if (atMost < 1) {
             throw new IllegalArgumentException("atMost must be at least 1; " + atMost + " was given");
         }
         Map<String, String> parameters = new LinkedHashMap<>(query);
-        if (apiVersion != null) {
-            parameters.put("api-version", apiVersion);
+        if (atMost < Integer.MAX_VALUE) {
+            parameters.put("$top", Integer.toString(atMost));
         }
-        Response first = sendOnce("GET", url(path, parameters), null, Map.of());
+        Response first = sendOnce("GET", url(path, apiVersion, parameters), null, Map.of());
         List<JsonNode> items = new ArrayList<>();
         withPages(first, Map.of(), atMost).body().path("value").forEach(items::add);
         return items.size() > atMost ? List.copyOf(items.subList(0, atMost)) : items;
@@ -244,6 +241,14 @@ public final class ArmClient {
                 }
             }
         }
+    }
+
+    private String url(String path, String apiVersion, Map<String, String> query) {
+        Map<String, String> parameters = new LinkedHashMap<>(query);
+        if (apiVersion != null) {
+            parameters.put("api-version", apiVersion);
+        }
+        return url(path, parameters);
     }
 
     private String url(String path, Map<String, String> query) {

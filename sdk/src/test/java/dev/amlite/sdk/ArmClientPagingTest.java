@@ -76,7 +76,8 @@ class ArmClientPagingTest {
         lastLink = base() + "/items?api-version=1&$skipToken=3";
         assertThat(client.list("/items", "1", Map.of("kind", "x"), 2)).extracting(item -> item.get("name").asText())
                 .containsExactly("a", "b");
-        assertThat(calls).containsExactly("/items?kind=x&api-version=1");
+        assertThat(calls).as("fewer than all are asked for with $top")
+                .containsExactly("/items?kind=x&%24top=2&api-version=1");
 
         calls.clear();
         assertThat(client.list("/items", "1", Map.of(), 3)).extracting(item -> item.get("name").asText())

@@ -77,6 +77,11 @@ public final class AmliteServer implements AutoCloseable {
         this.certificate = certificate;
     }
 
+    /** Where the files of amlite-held storage accounts live: what a backup with files takes and a restore fills. */
+    static Path blobFolder(Path dataDirectory) {
+        return dataDirectory.resolve("blobs");
+    }
+
     public static AmliteServer start(ServerOptions options) throws IOException, GeneralSecurityException {
         FreePorts.check(options.host(), options.port(), "--port", "--port");
         if (options.inferencePort() != ServerOptions.NO_INFERENCE_PORT) {
@@ -116,7 +121,7 @@ public final class AmliteServer implements AutoCloseable {
             new JvmMemoryMetrics().bindTo(meters);
             new JvmThreadMetrics().bindTo(meters);
             new ProcessorMetrics().bindTo(meters);
-            ControlConfig config = ControlConfig.defaults(masterKey, dataDirectory.resolve("blobs"))
+            ControlConfig config = ControlConfig.defaults(masterKey, blobFolder(dataDirectory))
                     .withThrottle(ThrottleLimits.parse(options.throttling()))
                     .withAccessTokenLifetime(options.accessTokenLifetime())
                     .withWorkspaceTimers(options.keySyncInterval(), options.softDeleteRetention())
@@ -160,7 +165,8 @@ public final class AmliteServer implements AutoCloseable {
                             // Scoring first: Helidon tries services in order, and scoring is the hot path.
                             .register("/inference", plane.scoringService())
                             .register("/", new HealthService(database, meters, started::get, plane.rootAccess()))
-                            .register("/amlite", new BackupService(database, plane.rootAccess(), masterKey, dataDirectory))
+                            .register("/amlite", new BackupService(database, plane.rootAccess(), masterKey,
+                                    blobFolder(dataDirectory)))
                             .register("/v1.0", plane.directoryApi())
                             .register("/", plane.tokenEndpoint())
                             .register("/storage", plane.blobEndpoint())

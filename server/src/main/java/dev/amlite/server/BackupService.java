@@ -35,13 +35,13 @@ final class BackupService implements HttpService {
     private final Database database;
     private final RootAccess access;
     private final String keyCheck;
-    private final Path dataDirectory;
+    private final Path blobs;
 
-    BackupService(Database database, RootAccess access, byte[] masterKey, Path dataDirectory) {
+    BackupService(Database database, RootAccess access, byte[] masterKey, Path blobs) {
         this.database = requireNonNull(database, "database is null");
         this.access = requireNonNull(access, "access is null");
         this.keyCheck = keyCheck(masterKey);
-        this.dataDirectory = requireNonNull(dataDirectory, "dataDirectory is null");
+        this.blobs = requireNonNull(blobs, "blobs is null");
     }
 
     @Override
@@ -65,7 +65,7 @@ final class BackupService implements HttpService {
         try (OutputStream out = response.outputStream()) {
             if (withFiles) {
                 BackupZip.Summary summary = BackupZip.write(out, store -> StoreBackup.write(database, keyCheck, store),
-                        dataDirectory);
+                        blobs);
                 LOG.info("Backup with files taken: {} rows of {} tables, {} files of {} bytes, in {} ms",
                         summary.store().totalRows(), summary.store().rows().size(), summary.files(), summary.bytes(),
                         (System.nanoTime() - started) / 1_000_000);

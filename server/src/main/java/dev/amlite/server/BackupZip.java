@@ -1,9 +1,11 @@
 package dev.amlite.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.amlite.control.FileTrees;
 import dev.amlite.core.Json;
 import dev.amlite.store.StoreBackup;
 import java.io.BufferedOutputStream;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -13,8 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.Enumeration;
 import java.util.List;
 import java.util.stream.Stream;
@@ -27,21 +27,17 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A backup with its files, as {@code amlite server backup --with-files} takes it: a zip of {@code store.gz} (the
- * {@link StoreBackup}), then every file under the data directory's {@link #ROOTS} as {@code files/<root>/<path>},
- * then {@code backup.json} with how many files and bytes came. A zip without that last entry, or cut short (no
- * central directory), is not a backup. Files are stored, not compressed: blob contents are mostly compressed already,
- * and a model of gigabytes must not cost a core for minutes.
+ * {@link StoreBackup}), then every file under the blob folder (amlite-held storage accounts: models, code, data, job
+ * outputs, and each ended job's log, which is stored there too; {@code jobs/logs} holds only local copies) as
+ * {@code files/blobs/<path>}, then {@code backup.json} with how many files and bytes came. A zip without that last
+ * entry, or cut short (no central directory), is not a backup. Files are stored, not compressed: blob contents are
+ * mostly compressed already, and a model of gigabytes must not cost a core for minutes.
  */
 final class BackupZip {
     private static final Logger LOG = LoggerFactory.getLogger(BackupZip.class);
-    /**
-     * The data directory's folders of user files: amlite-held blob containers (models, code, data, job outputs, and
-     * each ended job's log, which is stored there too; {@code jobs/logs} holds only local copies).
-     */
-    static final List<String> ROOTS = List.of("blobs");
     static final String STORE = "store.gz";
     static final String END = "backup.json";
-    private static final String FILES = "files/";
+    private static final String FILES = "files/blobs/";
 
     private BackupZip() {
     }
@@ -50,8 +46,17 @@ final class BackupZip {
     record Summary(StoreBackup.Summary store, long files, long bytes) {
     }
 
-    /** Writes the store (by {@code store}, into its entry) and then the files. {@code out} is finished, not closed. */
-    static Summary write(OutputStream out, StoreWriter store, Path dataDirectory) throws IOException {
+    /** The store writer: {@code StoreBackup.write} with its database and key check. */
+    @FunctionalInterface
+    interface StoreWriter {
+        StoreBackup.Summary write(OutputStream out) throws IOException;
+    }
+
+    /**
+     * Writes the store (by {@code store}, into its entry) and then the files of {@code blobs}. {@code out} is
+     * finished, not closed.
+     */
+    static Summary write(OutputStream out, StoreWriter store, Path blobs) throws IOException {
         // The zip's deflater writes 512 bytes at a time: gathered here into large writes to the response.
         BufferedOutputStream buffered = new BufferedOutputStream(out, 1 << 20);
         ZipOutputStream zip = new ZipOutputStream(buffered, StandardCharsets.UTF_8);
@@ -61,31 +66,19 @@ final class BackupZip {
         zip.closeEntry();
         long files = 0;
         long bytes = 0;
-        for (String root : ROOTS) {
-            Path folder = dataDirectory.resolve(root);
-            if (!Files.isDirectory(folder)) {
+        for (Path file : files(blobs)) {
+            long copied;
+            try (InputStream in = Files.newInputStream(file)) {
+                zip.putNextEntry(new ZipEntry(FILES + blobs.relativize(file).toString().replace(File.separatorChar, '/')));
+                copied = in.transferTo(zip);
+                zip.closeEntry();
+            } catch (NoSuchFileException gone) {
+                // Deleted since the walk (a blob replaced or swept): nothing of it was written.
+                LOG.debug("Backup: {} went before it was read", file);
                 continue;
             }
-            List<Path> found;
-            try (Stream<Path> walk = Files.walk(folder)) {
-                found = walk.filter(Files::isRegularFile).sorted().toList();
-            } catch (UncheckedIOException e) {
-                throw e.getCause();
-            }
-            for (Path file : found) {
-                long copied;
-                try (InputStream in = Files.newInputStream(file)) {
-                    zip.putNextEntry(new ZipEntry(FILES + root + "/" + relative(folder, file)));
-                    copied = in.transferTo(zip);
-                    zip.closeEntry();
-                } catch (NoSuchFileException gone) {
-                    // Deleted since the walk (a blob replaced or swept): nothing of it was written.
-                    LOG.debug("Backup: {} went before it was read", file);
-                    continue;
-                }
-                files++;
-                bytes += copied;
-            }
+            files++;
+            bytes += copied;
         }
         zip.putNextEntry(new ZipEntry(END));
         zip.write(Json.write(Json.object().put("files", files).put("bytes", bytes)).getBytes(StandardCharsets.UTF_8));
@@ -95,10 +88,16 @@ final class BackupZip {
         return new Summary(summary, files, bytes);
     }
 
-    /** The store writer: {@code StoreBackup.write} with its database and key check. */
-    @FunctionalInterface
-    interface StoreWriter {
-        StoreBackup.Summary write(OutputStream out) throws IOException;
+    /** The regular files below {@code folder}, in name order; none when it does not exist. */
+    static List<Path> files(Path folder) throws IOException {
+        if (!Files.isDirectory(folder)) {
+            return List.of();
+        }
+        try (Stream<Path> walk = Files.walk(folder)) {
+            return walk.filter(Files::isRegularFile).sorted().toList();
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
     }
 
     static boolean isZip(Path file) throws IOException {
@@ -137,22 +136,22 @@ final class BackupZip {
     }
 
     /**
-     * Puts the backup's files into {@code staging} ({@code staging/<root>/…}), refusing an entry whose name would
-     * land outside it; returns how many came.
+     * Puts the backup's files into {@code staging} (a blob folder to be), refusing an entry whose name would land
+     * outside it; returns how many came.
      */
     static long extract(ZipFile zip, Path staging) throws IOException {
         Path base = staging.toAbsolutePath().normalize();
         long count = 0;
         for (Enumeration<? extends ZipEntry> entries = zip.entries(); entries.hasMoreElements(); ) {
             ZipEntry entry = entries.nextElement();
-            if (!entry.getName().startsWith(FILES) || entry.isDirectory()) {
+            if (entry.getName().equals(STORE) || entry.getName().equals(END) || entry.isDirectory()) {
                 continue;
             }
-            String name = entry.getName().substring(FILES.length());
-            Path target = base.resolve(name).normalize();
-            if (!target.startsWith(base) || ROOTS.stream().noneMatch(root -> name.startsWith(root + "/"))) {
-                throw new StoreBackup.RestoreException("The backup names a file outside the data directory's file "
-                        + "folders: '" + entry.getName() + "'. It was not written by amlite; nothing was restored.");
+            Path target = base.resolve(entry.getName().substring(Math.min(FILES.length(), entry.getName().length())))
+                    .normalize();
+            if (!entry.getName().startsWith(FILES) || !target.startsWith(base) || target.equals(base)) {
+                throw new StoreBackup.RestoreException("The backup names a file outside the blob folder: '"
+                        + entry.getName() + "'. It was not written by amlite; nothing was restored.");
             }
             Files.createDirectories(target.getParent());
             try (InputStream in = zip.getInputStream(entry)) {
@@ -163,51 +162,16 @@ final class BackupZip {
         return count;
     }
 
-    /** The roots of {@code dataDirectory} that already hold a file: a restore must not mix two servers' files. */
-    static List<String> occupied(Path dataDirectory) throws IOException {
-        List<String> taken = new ArrayList<>();
-        for (String root : ROOTS) {
-            Path folder = dataDirectory.resolve(root);
-            if (Files.isDirectory(folder)) {
-                try (Stream<Path> walk = Files.walk(folder)) {
-                    if (walk.anyMatch(Files::isRegularFile)) {
-                        taken.add(root);
-                    }
-                }
-            }
+    /**
+     * Moves the staged blob folder to {@code blobs}, which holds no file (checked first: a restore must not mix two
+     * servers' files); an empty one is replaced.
+     */
+    static void install(Path staging, Path blobs) throws IOException {
+        if (!Files.isDirectory(staging)) {
+            return;  // a backup of a server with no files
         }
-        return taken;
-    }
-
-    /** Moves each staged root into the data directory (which has none of them yet, or empty ones). */
-    static void install(Path staging, Path dataDirectory) throws IOException {
-        for (String root : ROOTS) {
-            Path staged = staging.resolve(root);
-            if (!Files.isDirectory(staged)) {
-                continue;
-            }
-            Path target = dataDirectory.resolve(root);
-            if (Files.isDirectory(target)) {
-                removeTree(target); // empty folders only: occupied() was checked first
-            }
-            Files.createDirectories(target.getParent());
-            Files.move(staged, target, StandardCopyOption.ATOMIC_MOVE);
-        }
-        removeTree(staging);
-    }
-
-    static void removeTree(Path folder) throws IOException {
-        if (!Files.exists(folder)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(folder)) {
-            for (Path path : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(path);
-            }
-        }
-    }
-
-    private static String relative(Path folder, Path file) {
-        return folder.relativize(file).toString().replace(java.io.File.separatorChar, '/');
+        FileTrees.delete(blobs);
+        Files.createDirectories(blobs.getParent());
+        Files.move(staging, blobs, StandardCopyOption.ATOMIC_MOVE);
     }
 }

@@ -60,8 +60,8 @@ public final class Main {
             return "";
         }
         Path certificate = server.certificate().get().toAbsolutePath().normalize();
-        Path found = Path.of(System.getProperty("user.home"), ".amlite", "data", "tls", "server.crt")
-                .toAbsolutePath().normalize();
+        Path found = ServerOptions.defaultDataDirectory(Path.of(System.getProperty("user.home")))
+                .resolve("tls").resolve("server.crt").toAbsolutePath().normalize();
         return certificate.equals(found) ? "" : " --ca-file " + quoted(certificate.toString());
     }
 

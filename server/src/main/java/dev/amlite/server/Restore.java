@@ -1,5 +1,6 @@
 package dev.amlite.server;
 
+import dev.amlite.control.FileTrees;
 import dev.amlite.store.DatabaseConfig;
 import dev.amlite.store.StoreBackup;
 import dev.amlite.store.StoreVendor;
@@ -109,14 +110,14 @@ final class Restore {
         long files = -1;
         if (BackupZip.isZip(file)) {
             try (ZipFile zip = BackupZip.open(file)) {
-                List<String> occupied = BackupZip.occupied(dataDirectory);
-                if (!occupied.isEmpty()) {
+                Path blobs = AmliteServer.blobFolder(dataDirectory);
+                if (!BackupZip.files(blobs).isEmpty()) {
                     throw new StoreBackup.RestoreException("The data directory " + dataDirectory + " already holds "
-                            + "files (" + String.join(", ", occupied) + "); a backup's files go into a new --data-dir.");
+                            + "files (" + blobs + "); a backup's files go into a new --data-dir.");
                 }
                 // The files first, aside: a store restored without them would name files that are not there.
                 Path staging = dataDirectory.resolve(".restoring-files");
-                BackupZip.removeTree(staging);
+                FileTrees.delete(staging);
                 try {
                     files = BackupZip.extract(zip, staging);
                     long expected = BackupZip.end(zip).path("files").asLong(-1);
@@ -128,10 +129,10 @@ final class Restore {
                         summary = StoreBackup.restore(config, BackupService.keyCheck(key), in);
                     }
                 } catch (IOException | RuntimeException e) {
-                    BackupZip.removeTree(staging);
+                    FileTrees.delete(staging);
                     throw e;
                 }
-                BackupZip.install(staging, dataDirectory);
+                BackupZip.install(staging, blobs);
             }
         } else {
             try (InputStream in = Files.newInputStream(file)) {

@@ -68,8 +68,13 @@ public record ServerOptions(Path dataDirectory, String host, int port, boolean p
                                          reaches POINT (docs/moves.md lists the points)
             """;
 
+    /** The data directory without --data-dir: the one the CLI also looks in for a local server's certificate. */
+    static Path defaultDataDirectory(Path home) {
+        return home.resolve(".amlite").resolve("data");
+    }
+
     public static ServerOptions parse(List<String> arguments, Path home) {
-        Path dataDirectory = home.resolve(".amlite").resolve("data");
+        Path dataDirectory = defaultDataDirectory(home);
         String host = "127.0.0.1";
         int port = 8443;
         boolean plainHttp = false;

@@ -30,7 +30,7 @@ class BackupZipTest {
     };
 
     @Test
-    void theUsersFilesGoInAndComeOutAndNothingElseOfTheDataDirectory() throws Exception {
+    void theBlobFilesGoInAndComeOutAndNothingElseOfTheDataDirectory() throws Exception {
         Path data = temporary.resolve("data");
         Files.createDirectories(data.resolve("blobs/account@1/models/m1"));
         Files.writeString(data.resolve("blobs/account@1/models/m1/weights.bin"), "w = 42");
@@ -45,7 +45,7 @@ class BackupZipTest {
         Path file = temporary.resolve("backup.zip");
         BackupZip.Summary summary;
         try (OutputStream out = Files.newOutputStream(file)) {
-            summary = BackupZip.write(out, STORE, data);
+            summary = BackupZip.write(out, STORE, AmliteServer.blobFolder(data));
         }
         assertThat(summary.files()).isEqualTo(2);
         assertThat(summary.bytes()).isEqualTo("w = 42".length() + "logged".length());
@@ -54,15 +54,15 @@ class BackupZipTest {
             Collections.list(zip.entries()).forEach(entry -> names.add(entry.getName()));
             assertThat(BackupZip.end(zip).path("files").asLong()).isEqualTo(2);
 
-            Path target = temporary.resolve("restored");
-            assertThat(BackupZip.occupied(target)).isEmpty();
-            Path staging = target.resolve(".staging");
+            Path target = AmliteServer.blobFolder(temporary.resolve("restored"));
+            assertThat(BackupZip.files(target)).isEmpty();
+            Path staging = temporary.resolve("restored/.staging");
             assertThat(BackupZip.extract(zip, staging)).isEqualTo(2);
             BackupZip.install(staging, target);
-            assertThat(target.resolve("blobs/account@1/models/m1/weights.bin")).hasContent("w = 42");
-            assertThat(target.resolve("blobs/account@1/std_log.txt")).hasContent("logged");
+            assertThat(target.resolve("account@1/models/m1/weights.bin")).hasContent("w = 42");
+            assertThat(target.resolve("account@1/std_log.txt")).hasContent("logged");
             assertThat(staging).doesNotExist();
-            assertThat(BackupZip.occupied(target)).containsExactly("blobs");
+            assertThat(BackupZip.files(target)).hasSize(2);
         }
         assertThat(names).containsExactly("store.gz", "files/blobs/account@1/models/m1/weights.bin",
                 "files/blobs/account@1/std_log.txt", "backup.json");
@@ -73,7 +73,7 @@ class BackupZipTest {
     void aZipCutShortOrWithoutItsEndIsNotABackup() throws Exception {
         Path data = Files.createDirectories(temporary.resolve("data"));
         ByteArrayOutputStream whole = new ByteArrayOutputStream();
-        BackupZip.write(whole, STORE, data);
+        BackupZip.write(whole, STORE, AmliteServer.blobFolder(data));
         Path cut = temporary.resolve("cut.zip");
         Files.write(cut, java.util.Arrays.copyOf(whole.toByteArray(), whole.size() - 30));
         assertThatThrownBy(() -> BackupZip.open(cut)).isInstanceOf(StoreBackup.RestoreException.class)

@@ -593,14 +593,15 @@ public final class ResourceStore {
     }
 
     /**
-     * The {@code limit} children of a type made last, newest first (ties by id): the first of a long list without
-     * reading the rest (a job list's {@code $top}).
+     * The children of a type newest first (ties by id), at most {@code limit} ({@link Integer#MAX_VALUE}: all): the
+     * first of a long list without reading the rest (a job list's {@code $top}).
      */
     public List<StoredResource> listNewestChildren(ResourceId parent, String typeKey, int limit) {
         if (limit < 0) {
             throw new IllegalArgumentException("limit must be 0 or more; " + limit + " was given");
         }
-        return listChildren(parent, typeKey, " ORDER BY r.created_at DESC, r.id_key LIMIT " + limit);
+        return listChildren(parent, typeKey, " ORDER BY r.created_at DESC, r.id_key"
+                + (limit == Integer.MAX_VALUE ? "" : " LIMIT " + limit));
     }
 
     private List<StoredResource> listChildren(ResourceId parent, String typeKey, String order) {

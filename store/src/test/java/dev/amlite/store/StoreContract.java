@@ -190,6 +190,8 @@ abstract class StoreContract {
                 .containsExactly("p-c", "p-d", "p-a");
         assertThat(timed.listNewestChildren(thing, "A.B/things/parts", 10)).extracting(r -> r.id().name())
                 .containsExactly("p-c", "p-d", "p-a", "p-b");
+        assertThat(timed.listNewestChildren(thing, "A.B/things/parts", Integer.MAX_VALUE))
+                .extracting(r -> r.id().name()).containsExactly("p-c", "p-d", "p-a", "p-b");
         assertThat(timed.listNewestChildren(thing, "A.B/things/parts", 0)).isEmpty();
         assertThat(timed.listChildren(thing, "A.B/things/parts")).extracting(r -> r.id().name())
                 .containsExactly("p-a", "p-b", "p-c", "p-d");

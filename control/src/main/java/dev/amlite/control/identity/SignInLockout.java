@@ -7,9 +7,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.UnaryOperator;
 import static java.util.Objects.requireNonNull;
 
 /**
@@ -17,27 +15,29 @@ import static java.util.Objects.requireNonNull;
  * that name is refused from that address — even with the right secret — for a lock that doubles with each lockout
  * (a minute, two, four, … at most an hour). Keyed by address too, so someone guessing from elsewhere cannot lock a
  * user out of their own machine. Unknown names are counted like known ones, so the refusal says nothing about which
- * names exist. The counts are kept in the store ({@link Counts#stored}): a restart does not lift a lock, and
+ * names exist. The counts are kept in the store ({@link SignInAttempts}): a restart does not lift a lock, and
  * replicas sharing the store count together.
  */
 public final class SignInLockout {
     public static final int THRESHOLD = 10;
     public static final Duration FIRST_LOCK = Duration.ofMinutes(1);
     static final Duration LONGEST_LOCK = Duration.ofHours(1);
-    /** Names tracked at once in memory; beyond it, entries that lock nothing are let go. */
-    static final int MAX_TRACKED = 50_000;
+    /** Every this many failures, counts that have locked nothing for an hour are forgotten (names sprayed at the
+     *  token endpoint must not pile up in the store). */
+    static final int PURGE_EVERY = 256;
     /**
      * Characters of a name a key keeps (Entra's user principal names are at most 113): a form may carry a name of
      * 64 KB, and thousands of those must not become gigabytes of keys. Names alike in their first 256 share a count.
      */
     static final int KEY_CHARACTERS = 256;
 
-    private final Counts counts;
+    private final SignInAttempts counts;
+    private final AtomicLong failures = new AtomicLong();
     private final Clock clock;
     private final int threshold;
     private final Duration firstLock;
 
-    public SignInLockout(Counts counts, Clock clock, int threshold, Duration firstLock) {
+    public SignInLockout(SignInAttempts counts, Clock clock, int threshold, Duration firstLock) {
         this.counts = requireNonNull(counts, "counts is null");
         this.clock = requireNonNull(clock, "clock is null");
         if (threshold < 1) {
@@ -62,6 +62,9 @@ public final class SignInLockout {
 
     public void failed(String name, String address) {
         Instant now = clock.instant();
+        if (failures.incrementAndGet() % PURGE_EVERY == 0) {
+            counts.purge(now.minus(LONGEST_LOCK));
+        }
         counts.update(key(name, address), current -> {
             int failures = current.failures() + 1;
             if (failures < threshold) {
@@ -80,69 +83,5 @@ public final class SignInLockout {
     private static String key(String name, String address) {
         String kept = name.length() > KEY_CHARACTERS ? name.substring(0, KEY_CHARACTERS) : name;
         return kept.toLowerCase(Locale.ROOT) + "\n" + address;
-    }
-
-    /** Where the counts live. */
-    public interface Counts {
-        Optional<Attempt> get(String key);
-
-        Attempt update(String key, UnaryOperator<Attempt> next);
-
-        void clear(String key);
-
-        /**
-         * In the store, shared by replicas and kept across restarts; every 256th change also forgets counts that
-         * have locked nothing for an hour, so names sprayed at the token endpoint do not pile up.
-         */
-        static Counts stored(SignInAttempts store, Clock clock) {
-            requireNonNull(store, "store is null");
-            requireNonNull(clock, "clock is null");
-            AtomicLong changes = new AtomicLong();
-            return new Counts() {
-                @Override
-                public Optional<Attempt> get(String key) {
-                    return store.get(key);
-                }
-
-                @Override
-                public Attempt update(String key, UnaryOperator<Attempt> next) {
-                    if (changes.incrementAndGet() % 256 == 0) {
-                        store.purge(clock.instant().minus(LONGEST_LOCK));
-                    }
-                    return store.update(key, next);
-                }
-
-                @Override
-                public void clear(String key) {
-                    store.clear(key);
-                }
-            };
-        }
-
-        /** In this process only (tests), at most {@link #MAX_TRACKED} names at once. */
-        static Counts inMemory(Clock clock) {
-            requireNonNull(clock, "clock is null");
-            ConcurrentHashMap<String, Attempt> attempts = new ConcurrentHashMap<>();
-            return new Counts() {
-                @Override
-                public Optional<Attempt> get(String key) {
-                    return Optional.ofNullable(attempts.get(key));
-                }
-
-                @Override
-                public Attempt update(String key, UnaryOperator<Attempt> next) {
-                    if (attempts.size() >= MAX_TRACKED) {
-                        Instant now = clock.instant();
-                        attempts.values().removeIf(a -> a.lockedUntil() == null || !a.lockedUntil().isAfter(now));
-                    }
-                    return attempts.compute(key, (k, before) -> next.apply(before == null ? Attempt.NONE : before));
-                }
-
-                @Override
-                public void clear(String key) {
-                    attempts.remove(key);
-                }
-            };
-        }
     }
 }

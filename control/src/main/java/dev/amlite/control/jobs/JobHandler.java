@@ -16,12 +16,9 @@ import dev.amlite.core.ResourceId;
 import dev.amlite.store.StoredResource;
 import dev.amlite.store.TrackingStore;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.Locale;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalInt;
 import java.util.regex.Pattern;
 
 /**
@@ -35,9 +32,6 @@ import java.util.regex.Pattern;
 final class JobHandler implements TrackedTypeHandler {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,254}");
     private static final int LOG_CHUNK = 256 * 1024;
-    /** Jobs made in one instant (a replica's clock, a batch) keep a stable order: by name. */
-    private static final Comparator<StoredResource> NEWEST_FIRST = Comparator.comparing(StoredResource::createdAt)
-            .reversed().thenComparing(row -> row.id().name());
     private final TrackedResources tracked;
     private final Jobs jobs;
 
@@ -65,20 +59,14 @@ final class JobHandler implements TrackedTypeHandler {
 
     /**
      * Every job of the workspace, newest first (as Azure lists them, and so that a client wanting the latest few
-     * stops after the first page), each with its run's metrics and params, read for all of them at once. With
-     * {@code $top} only the newest that many are read (the store sorts and cuts) and made: the CLI's
-     * {@code --max-results}.
+     * stops after the first page), each with its run's metrics and params, read for all of them at once. The store
+     * sorts (jobs made in one instant by id) and, with {@code $top} (the CLI's {@code --max-results}), cuts: only
+     * those are read and made.
      */
     @Override
     public ArmResponse list(ArmRequest request) {
-        OptionalInt top = request.top();
-        List<StoredResource> rows;
-        if (top.isPresent()) {
-            rows = tracked.listNewest(request.resource(), type(), top.getAsInt());
-        } else {
-            rows = new ArrayList<>(tracked.list(request.resource(), type()));
-            rows.sort(NEWEST_FIRST);
-        }
+        List<StoredResource> rows = tracked.listNewest(request.resource(), type(),
+                request.top().orElse(Integer.MAX_VALUE));
         String workspace = Tracking.workspaceKey(tracked.store(), request.resource());
         Map<String, TrackingStore.RunSummary> runs = jobs.tracking().store().summaries(workspace,
                 rows.stream().map(row -> row.id().name()).toList());

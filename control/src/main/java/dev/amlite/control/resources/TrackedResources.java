@@ -221,7 +221,7 @@ public final class TrackedResources {
         return clock;
     }
 
-    /** The {@code limit} resources of a type below a parent resource made last, newest first. */
+    /** The resources of a type below a parent resource, newest first, at most {@code limit} (MAX_VALUE: all). */
     public List<StoredResource> listNewest(ResourceId parent, String type, int limit) {
         if (!store.exists(parent)) {
             throw ArmException.notFound(parent);

@@ -1,17 +1,37 @@
 package dev.amlite.control.identity;
 
 import dev.amlite.control.ManualClock;
+import dev.amlite.store.Database;
+import dev.amlite.store.DatabaseConfig;
+import dev.amlite.store.SignInAttempts;
+import dev.amlite.store.StoreVendor;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+/** The lockout's rules, on the store's counts (embedded H2). */
 class SignInLockoutTest {
     private final ManualClock clock = new ManualClock(Instant.parse("2026-12-05T12:00:00Z"));
-    private final SignInLockout lockout = new SignInLockout(SignInLockout.Counts.inMemory(clock), clock, 3,
-            Duration.ofMinutes(1));
+    private Database database;
+    private SignInLockout lockout;
+
+    @BeforeEach
+    void open(@TempDir Path temporary) {
+        database = Database.open(new DatabaseConfig(StoreVendor.embeddedH2Url(temporary), null, null, 2));
+        lockout = new SignInLockout(new SignInAttempts(database, clock), clock, 3, Duration.ofMinutes(1));
+    }
+
+    @AfterEach
+    void close() {
+        database.close();
+    }
 
     private void fail(String name, String address, int times) {
         for (int i = 0; i < times; i++) {

@@ -14,7 +14,6 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -186,18 +185,10 @@ public final class AssetOperations {
         return list(name, view, Integer.MAX_VALUE);
     }
 
-    /**
-     * The first {@code atMost} of the containers (by name) or of one asset's versions (newest first). Versions are
-     * cut by the server ({@code $top}); containers by fetching only the pages needed.
-     */
+    /** The first {@code atMost} of the containers (by name) or of one asset's versions (newest first). */
     public List<JsonNode> list(String name, String view, int atMost) {
         String path = name == null ? base : base + "/" + name + "/versions";
-        Map<String, String> query = new LinkedHashMap<>();
-        query.put("listViewType", view == null ? "ActiveOnly" : view);
-        if (name != null && atMost < Integer.MAX_VALUE) {
-            query.put("$top", Integer.toString(atMost));
-        }
-        return arm.list(path, Workspace.API, query, atMost);
+        return arm.list(path, Workspace.API, Map.of("listViewType", view == null ? "ActiveOnly" : view), atMost);
     }
 
     public Optional<JsonNode> container(String name) {
