@@ -544,7 +544,8 @@ final class MlEndpointCommands {
      */
     static String environmentId(Session session, String workspacePath, JsonNode environment, Path file) {
         if (environment.isTextual()) {
-            return environment.asText();
+            return dev.amlite.sdk.ml.AssetOperations.of(session.arm(), workspacePath, "environment")
+                    .pinned(environment.asText());
         }
         if (!environment.isObject()) {
             return null;
@@ -587,7 +588,8 @@ final class MlEndpointCommands {
         properties.put("endpointComputeType", "Managed");
         JsonNode model = yaml.path("model");
         if (model.isTextual()) {
-            properties.put("model", model.asText());
+            properties.put("model", dev.amlite.sdk.ml.AssetOperations.of(session.arm(), workspacePath, "model")
+                    .pinned(model.asText()));
         } else if (model.isObject() && model.hasNonNull("path")) {
             Path local = AssetYaml.local(file, model.path("path").asText());
             ObjectNode modelProperties = Json.object().put("modelType", "CustomModel");
@@ -603,7 +605,8 @@ final class MlEndpointCommands {
             configuration.put("scoringScript", code.path("scoring_script").asText(null));
             String codePath = code.path("code").asText(null);
             if (codePath != null && codePath.startsWith("azureml:")) {
-                configuration.put("codeId", codePath);
+                configuration.put("codeId", dev.amlite.sdk.ml.AssetOperations.of(session.arm(), workspacePath, "code")
+                        .pinned(codePath));
             } else if (codePath != null) {
                 Path local = AssetYaml.local(file, codePath);
                 configuration.put("codeId", dev.amlite.sdk.ml.AssetOperations.of(session.arm(), workspacePath, "code")

@@ -172,7 +172,8 @@ final class MlJobCommands {
         p.put("command", yaml.path("command").asText(null));
         String code = yaml.path("code").asText(null);
         if (code != null) {
-            p.put("codeId", AssetYaml.isRemote(code) ? code : AssetOperations.of(session.arm(), workspacePath, "code")
+            AssetOperations codes = AssetOperations.of(session.arm(), workspacePath, "code");
+            p.put("codeId", AssetYaml.isRemote(code) ? codes.pinned(code) : codes
                     .withProgress(MlAssetCommands.progress(session)).createAnonymous(AssetYaml.local(file, code),
                             Json.object()).path("id").asText());
         }
@@ -248,7 +249,7 @@ final class MlJobCommands {
         input.put("jobInputType", type);
         input.put("mode", armMode(given.path("mode").asText(null), "ReadOnlyMount"));
         if (AssetYaml.isRemote(path)) {
-            input.put("uri", path);
+            input.put("uri", AssetOperations.of(session.arm(), workspacePath, "data").pinned(path));
         } else {
             ObjectNode properties = Json.object().put("dataType", type.equals("uri_file") ? "uri_file" : "uri_folder");
             JsonNode data = AssetOperations.of(session.arm(), workspacePath, "data")

@@ -358,6 +358,33 @@ class JobsTest {
     }
 
     @Test
+    void assetsNamedAtLatestAreTheirNewestActiveVersionsWhenTheJobIsSubmitted() throws Exception {
+        for (String version : List.of("1", "2", "3")) {
+            cli.ok("ml", "environment", "create", "-n", "moving-env", "-v", version, "--image", "python:3.11", "-o",
+                    "none");
+            Path file = temporary.resolve("words-" + version + ".txt");
+            Files.writeString(file, "words of version " + version + "\n");
+            cli.ok("ml", "data", "create", "-n", "words", "-v", version, "-t", "uri_file", "-p", file.toString(), "-o",
+                    "none");
+        }
+        // An archived version is not the latest any more (as in Azure).
+        cli.ok("ml", "data", "archive", "-n", "words", "-v", "3");
+        Path file = yaml("latest", "command: cat ${{inputs.words}}\nenvironment: azureml:moving-env@latest\n"
+                + "compute: azureml:cpu-cluster\ninputs:\n  words:\n    type: uri_file\n    path: azureml:words@latest\n");
+        cli.ok("ml", "job", "create", "-f", file.toString(), "-n", "at-latest", "-o", "none");
+        JsonNode job = awaitJob("at-latest", j -> j.path("status").asText().equals("Completed"), 60);
+        assertThat(job.path("environment").asText()).endsWith("/environments/moving-env/versions/3");
+        assertThat(job.path("inputs").path("words").path("path").asText()).endsWith("/data/words/versions/2");
+        assertThat(cli.ok("ml", "job", "stream", "-n", "at-latest")).contains("words of version 2");
+
+        Path nothing = yaml("latest-none", "command: echo hi\nenvironment: azureml:never-made@latest\n"
+                + "compute: azureml:cpu-cluster\n");
+        Cli.Result refused = cli.run("ml", "job", "create", "-f", nothing.toString(), "-n", "at-none");
+        assertThat(refused.exitCode()).isNotZero();
+        assertThat(refused.err()).contains("never-made");
+    }
+
+    @Test
     void jobsThatCannotRunAreRefusedAndNothingIsStored() throws Exception {
         String env = "environment:\n  image: python:3.11\n";
         assertThat(cli.run("ml", "job", "create", "-n", "bad1", "-f", yaml("bad1",

@@ -158,12 +158,39 @@ public final class AssetOperations {
 
     /** The most recently registered version. */
     public JsonNode getLatest(String name) {
-        JsonNode versions = arm.send("GET", base + "/" + name + "/versions", Workspace.API,
-                Map.of("$orderBy", "createdtime desc", "$top", "1"), null).body().path("value");
+        String kinds = base.substring(base.lastIndexOf('/') + 1);
+        JsonNode versions;
+        try {
+            versions = arm.send("GET", base + "/" + name + "/versions", Workspace.API,
+                    Map.of("$orderBy", "createdtime desc", "$top", "1"), null).body().path("value");
+        } catch (AmliteException e) {
+            if (!e.isNotFound()) {
+                throw e;
+            }
+            throw new AmliteException(404, "ResourceNotFound", "'" + name + "' is not among the " + kinds + " of this "
+                    + "workspace, so it has no latest version.", e.body());
+        }
         if (versions.isEmpty()) {
-            throw new AmliteException(404, "ResourceNotFound", "'" + name + "' has no versions (or only archived ones).", null);
+            throw new AmliteException(404, "ResourceNotFound", "'" + name + "' has no versions among the " + kinds
+                    + " of this workspace (or only archived ones), so it has no latest version.", null);
         }
         return versions.get(0);
+    }
+
+    /**
+     * A reference as a job or deployment sends it: {@code azureml:name@latest} becomes the ARM id of the newest active
+     * version, as az ml resolves it before it submits; any other reference is returned as given, for the server to
+     * check. Null stays null.
+     */
+    public String pinned(String reference) {
+        if (reference == null) {
+            return null;
+        }
+        String ref = reference.startsWith("azureml:") ? reference.substring(8) : reference;
+        if (ref.startsWith("/") || !ref.endsWith("@latest")) {
+            return reference;
+        }
+        return getLatest(ref.substring(0, ref.length() - 7)).path("id").asText();
     }
 
     /** {@code azureml:name:version}, {@code azureml:name@latest}, or the same without the prefix. */
