@@ -75,6 +75,35 @@ final class LocalDeployments {
         return endpointView(session, endpoint);
     }
 
+    /**
+     * Changes a local endpoint's settings: those the YAML names, then {@code description=} and {@code tags.<key>=}
+     * assignments. What neither names is kept.
+     */
+    static JsonNode updateEndpoint(Session session, String endpoint, JsonNode yaml, List<String> assignments) {
+        ObjectNode current = endpointView(session, endpoint);
+        ObjectNode merged = Json.object();
+        merged.put("auth_mode", yaml.path("auth_mode").asText(current.path("auth_mode").asText()));
+        JsonNode description = yaml.hasNonNull("description") ? yaml.get("description") : current.get("description");
+        if (description != null) {
+            merged.set("description", description);
+        }
+        ObjectNode tags = (yaml.path("tags").isObject() ? yaml.get("tags") : current.path("tags")).deepCopy();
+        for (String assignment : assignments) {
+            int equals = assignment.indexOf('=');
+            String key = equals <= 0 ? "" : assignment.substring(0, equals);
+            if (key.equals("description")) {
+                merged.put("description", assignment.substring(equals + 1));
+            } else if (key.startsWith("tags.") && key.length() > 5) {
+                tags.put(key.substring(5), assignment.substring(equals + 1));
+            } else {
+                throw new CliError("--set on a local endpoint takes description=<text> or tags.<key>=<value>; '"
+                        + assignment + "' is not one.", 2);
+            }
+        }
+        merged.set("tags", tags);
+        return createEndpoint(session, endpoint, merged, null);
+    }
+
     /** As az shows a local endpoint: location "local", the scoring URI of its deployment, all traffic to it. */
     static ObjectNode endpointView(Session session, String endpoint) {
         Path directory = root(session, endpoint);

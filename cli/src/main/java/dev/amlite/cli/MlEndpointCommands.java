@@ -290,12 +290,21 @@ final class MlEndpointCommands {
         List<String> set;
         @Option(names = "--no-wait", description = "Do not wait for the operation to finish.")
         boolean noWait;
+        @Option(names = "--local", description = "The local endpoint: its description, tags and auth mode.")
+        boolean local;
 
         @Override
         JsonNode run(Session session) {
             JsonNode yaml = file == null ? Json.object() : Yaml.read(file);
             AssetYaml.checkFields("endpoint", yaml);
             String endpoint = AssetYaml.name(name, yaml);
+            if (local) {
+                if (traffic != null || mirrorTraffic != null || yaml.has("traffic") || yaml.has("mirror_traffic")) {
+                    throw new CliError("A local endpoint sends all its traffic to its one deployment; traffic and "
+                            + "mirror traffic are set on an endpoint of a server (without --local).", 2);
+                }
+                return LocalDeployments.updateEndpoint(session, endpoint, yaml, set == null ? List.of() : set);
+            }
             String path = endpointPath(session, endpoint);
             ObjectNode current = (ObjectNode) session.send("GET", path, MlCommands.ML_API, null);
             ObjectNode body = Json.object();

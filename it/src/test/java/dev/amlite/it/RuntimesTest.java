@@ -183,6 +183,21 @@ class RuntimesTest {
                 "-o", "tsv").strip()).isEqualTo("blue");
         assertThat(offline.ok("ml", "online-deployment", "show", "--local", "-n", "blue", "-e", "local-ep",
                 "--query", "provisioning_state", "-o", "tsv").strip()).isEqualTo("Succeeded");
+        // Its settings change; what is not named stays, and traffic is not a local endpoint's to set.
+        offline.ok("ml", "online-endpoint", "update", "--local", "-n", "local-ep", "--set", "description=debugging",
+                "--set", "tags.owner=me", "-o", "none");
+        JsonNode updated = Json.parse(offline.ok("ml", "online-endpoint", "update", "--local", "-n", "local-ep",
+                "--set", "tags.stage=dev"));
+        assertThat(updated.path("description").asText()).isEqualTo("debugging");
+        assertThat(updated.path("tags").path("owner").asText()).isEqualTo("me");
+        assertThat(updated.path("tags").path("stage").asText()).isEqualTo("dev");
+        assertThat(updated.path("traffic").path("blue").asInt()).isEqualTo(100);
+        Cli.Result split = offline.run("ml", "online-endpoint", "update", "--local", "-n", "local-ep", "--traffic",
+                "blue=50");
+        assertThat(split.exitCode()).isEqualTo(2);
+        assertThat(split.err()).contains("A local endpoint sends all its traffic to its one deployment");
+        assertThat(offline.run("ml", "online-endpoint", "update", "--local", "-n", "nowhere", "--set", "description=x")
+                .err()).contains("There is no local endpoint 'nowhere'");
         Cli.Result outside = offline.run("ml", "online-endpoint", "create", "--local", "-n", "../outside");
         assertThat(outside.exitCode()).isEqualTo(1);
         assertThat(outside.err()).contains("Endpoint name '../outside' is invalid");
