@@ -412,7 +412,11 @@ class JobsTest {
         assertThat(cli.run("ml", "job", "create", "-n", "bad8", "-f", yaml("bad8",
                 "command: echo hi\n" + env + "compute: azureml:cpu-cluster\nlimits:\n  timeout: soon\n").toString())
                 .err()).contains("limits.timeout is the job's longest run in seconds");
-        for (String name : List.of("bad1", "bad2", "bad3", "bad4", "bad5", "bad6", "bad7", "bad8")) {
+        assertThat(cli.run("ml", "job", "create", "-n", "bad9", "-f", yaml("bad9", "command: echo hi\nenvironment: "
+                + "azureml://registries/azureml/environments/sklearn-1.5/labels/latest\ncompute: azureml:cpu-cluster\n")
+                .toString()).err()).contains("names a registry; amlite has no registries")
+                .contains("'amlite ml environment create'");
+        for (String name : List.of("bad1", "bad2", "bad3", "bad4", "bad5", "bad6", "bad7", "bad8", "bad9")) {
             assertThat(cli.run("ml", "job", "show", "-n", name).exitCode()).isEqualTo(3);
         }
     }

@@ -20,6 +20,12 @@ public final class AssetReference {
             return null;
         }
         String value = given.startsWith("azureml:") ? given.substring(8) : given;
+        if (value.startsWith("//registries/")) {
+            // Azure's shared registries (the curated environments among them) have no counterpart here.
+            throw new ArmException(ErrorCode.InvalidParameter, "The " + label + " reference '" + given + "' names a "
+                    + "registry; amlite has no registries. Register the " + label + " in the workspace ('amlite ml "
+                    + segmentCommand(segment) + " create') and name it azureml:<name>:<version>.");
+        }
         ResourceId id;
         if (value.startsWith("/")) {
             try {
@@ -42,6 +48,15 @@ public final class AssetReference {
             id = workspace.child(segment, parts[0]).child("versions", parts[1]);
         }
         return id.id();
+    }
+
+    private static String segmentCommand(String segment) {
+        return switch (segment) {
+            case "environments" -> "environment";
+            case "models" -> "model";
+            case "codes" -> "code";
+            default -> segment;
+        };
     }
 
     /** Refuses a reference to a version that is not registered, naming the command that lists them. */
