@@ -483,6 +483,11 @@ final class MlJobCommands {
                 transfer.download(references.path("logs").path("sasUri").asText(), base.resolve("artifacts"))
                         .forEach(f -> files.add(f.toString()));
             }
+            // The MLflow run's artifacts folder is itself named "artifacts": beside the logs, not inside another.
+            if (output == null && references.has("artifacts")) {
+                transfer.download(references.path("artifacts").path("sasUri").asText(), base)
+                        .forEach(f -> files.add(f.toString()));
+            }
             return files;
         }
 

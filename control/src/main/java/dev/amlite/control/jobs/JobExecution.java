@@ -170,9 +170,14 @@ final class JobExecution implements Runnable {
                 Files.deleteIfExists(bin.resolve(name));
                 Files.createSymbolicLink(bin.resolve(name), Path.of(resolveInterpreter(config.python())));
             }
+            Path pythonPath = MlflowClient.writeTo(work.resolve(".amlite-python"));
             Map<String, String> environment = new LinkedHashMap<>(platformEnvironment);
             environment.putAll(spec.environmentVariables());
             environment.put("PATH", bin + ":" + System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
+            // After the job's own PYTHONPATH: `import mlflow` works without pip; an installed mlflow is loaded instead.
+            String given = environment.getOrDefault("PYTHONPATH", System.getenv("PYTHONPATH"));
+            environment.put("PYTHONPATH", given == null || given.isBlank() ? pythonPath.toString()
+                    : given + ":" + pythonPath);
             environment.put("PYTHONUNBUFFERED", "1");
             outputPaths.forEach((name, path) -> environment.put("AZUREML_OUTPUT_" + name, path));
             String command = spec.resolvedCommand(inputValues, outputPaths);

@@ -235,21 +235,26 @@ final class JobHandler implements TrackedTypeHandler {
                                         request.baseUrl()));
                     }
                 });
-                String logs = "ExperimentRun/dcid." + id.name() + "/user_logs/";
-                try {
-                    String uri = jobs.assets().defaultDatastoreUri(id.parent(), logs);
-                    if (jobs.assets().exists(id.parent(), uri)) {
-                        answer.putObject("logs").put("uri", uri).put("sasUri",
-                                jobs.assets().signedReadUrl(id.parent(), uri, Duration.ofHours(1),
-                                        request.baseUrl()));
-                    }
-                } catch (ArmException e) {
-                    // no default datastore: no stored log to offer
-                }
+                offerStored(answer, "logs", id, "ExperimentRun/dcid." + id.name() + "/user_logs/", request);
+                // What the job logged to its MLflow run (mlflow.log_artifact, log_model, ...), as az ml downloads it.
+                jobs.runArtifactsPath(id).ifPresent(path -> offerStored(answer, "artifacts", id, path, request));
                 return ArmResponse.ok(answer);
             }
             default -> throw new ArmException(ErrorCode.NotFound, "The action '" + action + "' is not defined on "
                     + "jobs; they offer cancel, readLogs and getOutputReferences.");
+        }
+    }
+
+    /** Adds a signed URL of {@code path} in the workspace's default datastore, when files are there. */
+    private void offerStored(ObjectNode answer, String member, ResourceId job, String path, ArmRequest request) {
+        try {
+            String uri = jobs.assets().defaultDatastoreUri(job.parent(), path);
+            if (jobs.assets().exists(job.parent(), uri)) {
+                answer.putObject(member).put("uri", uri).put("sasUri", jobs.assets().signedReadUrl(job.parent(), uri,
+                        Duration.ofHours(1), request.baseUrl()));
+            }
+        } catch (ArmException e) {
+            // no default datastore: nothing stored to offer
         }
     }
 }

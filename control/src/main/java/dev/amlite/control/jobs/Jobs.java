@@ -116,6 +116,12 @@ public final class Jobs implements AutoCloseable {
         return assets;
     }
 
+    /** Where the job's MLflow run keeps its artifacts, relative to the default datastore; empty without a run. */
+    Optional<String> runArtifactsPath(ResourceId job) {
+        return tracking.findRun(Tracking.workspaceKey(store, job.parent()), job.name())
+                .map(run -> dev.amlite.control.tracking.MlflowApi.storedPrefix(run) + "/");
+    }
+
     Clock clock() {
         return clock;
     }

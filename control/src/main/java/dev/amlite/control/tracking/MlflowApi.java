@@ -512,7 +512,7 @@ public final class MlflowApi implements HttpService {
     // --- artifacts: mlflow-artifacts:/<experiment>/<run>/artifacts/<path> ↔ default datastore mlflow/<same path>
 
     /** Where a run's artifacts are stored, relative to the default datastore. */
-    static String storedPrefix(TrackingStore.Run run) {
+    public static String storedPrefix(TrackingStore.Run run) {
         return "mlflow/" + run.artifactUri().substring("mlflow-artifacts:/".length());
     }
 
