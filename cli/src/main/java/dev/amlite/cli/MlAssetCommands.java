@@ -189,10 +189,78 @@ final class MlAssetCommands {
         }
     }
 
+    /** az ml's {@code update --set/--remove}: what may change of a version (its content never does). */
+    abstract static class Update extends AssetLeaf {
+        @Option(names = {"-n", "--name"}, required = true, description = "Name.")
+        String name;
+        @Option(names = {"-v", "--version"}, description = "Version.")
+        String version;
+        @Option(names = {"-l", "--label"}, description = "'latest' for the most recent version.")
+        String label;
+        @Option(names = "--set", arity = "1..*", description = "description=<text>, tags.<key>=<value>"
+                + " (and stage=<stage> for models)")
+        List<String> set;
+        @Option(names = "--remove", arity = "1..*", description = "tags.<key>, or description")
+        List<String> remove;
+
+        boolean hasStage() {
+            return false;
+        }
+
+        @Override
+        JsonNode run(Session session) {
+            AssetOperations ops = operations(session);
+            if (version == null && label == null) {
+                throw new CliError("Give --version/-v or --label/-l latest.");
+            }
+            if ((set == null || set.isEmpty()) && (remove == null || remove.isEmpty())) {
+                throw new CliError("Nothing to change: give --set " + settable() + " or --remove tags.<key>.", 2);
+            }
+            String v = version != null ? version : ops.resolve(name + "@" + label).path("name").asText();
+            return AssetYaml.versionView(kind(), ops.update(name, v, this::change));
+        }
+
+        private String settable() {
+            return "description=<text>, tags.<key>=<value>" + (hasStage() ? ", stage=<stage>" : "");
+        }
+
+        private void change(ObjectNode props) {
+            for (String assignment : set == null ? List.<String>of() : set) {
+                int equals = assignment.indexOf('=');
+                String key = equals <= 0 ? "" : assignment.substring(0, equals);
+                String value = assignment.substring(equals + 1);
+                if (key.equals("description") || (key.equals("stage") && hasStage())) {
+                    props.put(key, value);
+                } else if (key.startsWith("tags.") && key.length() > 5) {
+                    tags(props).put(key.substring(5), value);
+                } else {
+                    throw new CliError("--set takes " + settable() + "; '" + assignment + "' is not one (what a "
+                            + "version holds never changes: register a new version).", 2);
+                }
+            }
+            for (String key : remove == null ? List.<String>of() : remove) {
+                if (key.equals("description")) {
+                    props.remove("description");
+                } else if (key.startsWith("tags.") && key.length() > 5) {
+                    tags(props).remove(key.substring(5));
+                } else {
+                    throw new CliError("--remove takes tags.<key> or description; '" + key + "' is not one.", 2);
+                }
+            }
+        }
+
+        private static ObjectNode tags(ObjectNode props) {
+            if (!props.path("tags").isObject()) {
+                props.putObject("tags");
+            }
+            return (ObjectNode) props.get("tags");
+        }
+    }
+
     // --- models
 
     @Command(name = "model", description = "Manage Azure ML models.", subcommands = {ModelCreate.class, ModelShow.class,
-            ModelList.class, ModelDownload.class, ModelArchive.class, ModelRestore.class})
+            ModelList.class, ModelDownload.class, ModelUpdate.class, ModelArchive.class, ModelRestore.class})
     static final class Model {
     }
 
@@ -266,6 +334,19 @@ final class MlAssetCommands {
         }
     }
 
+    @Command(name = "update", description = "Change a model version's description or tags (or stage).")
+    static final class ModelUpdate extends Update {
+        @Override
+        String kind() {
+            return "model";
+        }
+
+        @Override
+        boolean hasStage() {
+            return true;
+        }
+    }
+
     @Command(name = "archive", description = "Archive a model version (or the whole model): hidden from lists.")
     static final class ModelArchive extends Archive {
         @Override
@@ -295,7 +376,8 @@ final class MlAssetCommands {
     // --- environments
 
     @Command(name = "environment", description = "Manage Azure ML environments.", subcommands = {EnvironmentCreate.class,
-            EnvironmentShow.class, EnvironmentList.class, EnvironmentArchive.class, EnvironmentRestore.class})
+            EnvironmentShow.class, EnvironmentList.class, EnvironmentUpdate.class, EnvironmentArchive.class,
+            EnvironmentRestore.class})
     static final class Environment {
     }
 
@@ -374,6 +456,14 @@ final class MlAssetCommands {
         }
     }
 
+    @Command(name = "update", description = "Change a environment version's description or tags.")
+    static final class EnvironmentUpdate extends Update {
+        @Override
+        String kind() {
+            return "environment";
+        }
+    }
+
     @Command(name = "archive", description = "Archive an environment version (or the whole environment).")
     static final class EnvironmentArchive extends Archive {
         @Override
@@ -440,7 +530,7 @@ final class MlAssetCommands {
     // --- data
 
     @Command(name = "data", description = "Manage data assets.", subcommands = {DataCreate.class, DataShow.class,
-            DataList.class, DataArchive.class, DataRestore.class})
+            DataList.class, DataUpdate.class, DataArchive.class, DataRestore.class})
     static final class Data {
     }
 
@@ -473,6 +563,14 @@ final class MlAssetCommands {
 
     @Command(name = "list", description = "List data assets, or the versions of one.")
     static final class DataList extends ListAssets {
+        @Override
+        String kind() {
+            return "data";
+        }
+    }
+
+    @Command(name = "update", description = "Change a data asset version's description or tags.")
+    static final class DataUpdate extends Update {
         @Override
         String kind() {
             return "data";

@@ -175,6 +175,21 @@ class AssetsWalkthroughTest {
         assertThat(Json.parse(cli.ok("ml", "model", "list", "-n", "reg", "--include-archived")).size()).isEqualTo(2);
         cli.ok("ml", "model", "restore", "-n", "reg", "-v", "1");
         assertThat(Json.parse(cli.ok("ml", "model", "list", "-n", "reg")).size()).isEqualTo(2);
+
+        // Update changes what may change (description, tags, stage) and keeps the rest; the files never change.
+        cli.ok("ml", "model", "update", "-n", "reg", "-v", "1", "--set", "description=first", "tags.team=ml",
+                "tags.old=x", "stage=Production", "-o", "none");
+        JsonNode updated = Json.parse(cli.ok("ml", "model", "update", "-n", "reg", "-v", "1", "--remove", "tags.old"));
+        assertThat(updated.path("description").asText()).isEqualTo("first");
+        assertThat(updated.path("stage").asText()).isEqualTo("Production");
+        assertThat(updated.path("tags").properties()).extracting(java.util.Map.Entry::getKey).containsExactly("team");
+        assertThat(Json.parse(cli.ok("ml", "model", "show", "-n", "reg", "-v", "1")).path("tags").path("team").asText())
+                .isEqualTo("ml");
+        Cli.Result content = cli.run("ml", "model", "update", "-n", "reg", "-v", "1", "--set", "path=/elsewhere");
+        assertThat(content.exitCode()).isEqualTo(2);
+        assertThat(content.err()).contains("'path=/elsewhere' is not one").contains("register a new version");
+        assertThat(cli.ok("ml", "model", "show", "-n", "reg", "-v", "1", "--query", "path", "-o", "tsv"))
+                .doesNotContain("elsewhere");
     }
 
     @Test

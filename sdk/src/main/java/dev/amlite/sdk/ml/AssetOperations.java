@@ -231,14 +231,22 @@ public final class AssetOperations {
 
     /** Archives or restores a version, or the whole asset when {@code version} is null. */
     public JsonNode setArchived(String name, String version, boolean archived) {
+        return update(name, version, props -> props.put("isArchived", archived));
+    }
+
+    /**
+     * Changes what may change of a version (description, tags, stage, the archive flag), or of the whole asset when
+     * {@code version} is null: {@code change} edits a copy of its current properties, which are then sent back.
+     */
+    public JsonNode update(String name, String version, Consumer<ObjectNode> change) {
         String path = version == null ? base + "/" + name : base + "/" + name + "/versions/" + version;
         ObjectNode current = (ObjectNode) arm.get(path, Workspace.API);
         ObjectNode body = Json.object();
         ObjectNode props = ((ObjectNode) current.path("properties")).deepCopy();
-        props.put("isArchived", archived);
         for (String readOnly : List.of("latestVersion", "nextVersion", "provisioningState")) {
             props.remove(readOnly);
         }
+        change.accept(props);
         body.set("properties", props);
         return arm.send("PUT", path, Workspace.API, Map.of(), body).body();
     }
