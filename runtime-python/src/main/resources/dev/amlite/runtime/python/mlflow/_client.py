@@ -175,7 +175,7 @@ def start_run(run_id=None, experiment_id=None, run_name=None, nested=False, tags
         run = ActiveRun(_call("runs/create", body)["run"])
         tags = {}
     if tags:
-        set_tags_of(run.info.run_id, tags)
+        _set_tags_of(run.info.run_id, tags)
     _runs.append(run)
     _state["last"] = run
     return run
@@ -241,10 +241,10 @@ def set_tag(key, value, **_):
 
 
 def set_tags(tags, **_):
-    set_tags_of(_run_id(), tags)
+    _set_tags_of(_run_id(), tags)
 
 
-def set_tags_of(run_id, tags):
+def _set_tags_of(run_id, tags):
     _call("runs/log-batch", {"run_id": run_id, "tags": [{"key": k, "value": str(v)} for k, v in tags.items()]})
 
 
