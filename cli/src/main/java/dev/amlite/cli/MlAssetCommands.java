@@ -126,7 +126,8 @@ final class MlAssetCommands {
         }
     }
 
-    abstract static class Show extends AssetLeaf {
+    /** A command on one version, named by --version or --label latest. */
+    abstract static class VersionLeaf extends AssetLeaf {
         @Option(names = {"-n", "--name"}, required = true, description = "Name.")
         String name;
         @Option(names = {"-v", "--version"}, description = "Version.")
@@ -134,14 +135,19 @@ final class MlAssetCommands {
         @Option(names = {"-l", "--label"}, description = "'latest' for the most recent version.")
         String label;
 
-        @Override
-        JsonNode run(Session session) {
-            AssetOperations ops = operations(session);
+        /** The version as ARM returns it. */
+        JsonNode named(AssetOperations ops) {
             if (version == null && label == null) {
                 throw new CliError("Give --version/-v or --label/-l latest.");
             }
-            JsonNode arm = version != null ? ops.get(name, version) : ops.resolve(name + "@" + label);
-            return AssetYaml.versionView(kind(), arm);
+            return version != null ? ops.get(name, version) : ops.resolve(name + "@" + label);
+        }
+    }
+
+    abstract static class Show extends VersionLeaf {
+        @Override
+        JsonNode run(Session session) {
+            return AssetYaml.versionView(kind(), named(operations(session)));
         }
     }
 
@@ -190,13 +196,7 @@ final class MlAssetCommands {
     }
 
     /** az ml's {@code update --set/--remove}: what may change of a version (its content never does). */
-    abstract static class Update extends AssetLeaf {
-        @Option(names = {"-n", "--name"}, required = true, description = "Name.")
-        String name;
-        @Option(names = {"-v", "--version"}, description = "Version.")
-        String version;
-        @Option(names = {"-l", "--label"}, description = "'latest' for the most recent version.")
-        String label;
+    abstract static class Update extends VersionLeaf {
         @Option(names = "--set", arity = "1..*", description = "description=<text>, tags.<key>=<value>"
                 + " (and stage=<stage> for models)")
         List<String> set;
@@ -209,14 +209,11 @@ final class MlAssetCommands {
 
         @Override
         JsonNode run(Session session) {
-            AssetOperations ops = operations(session);
-            if (version == null && label == null) {
-                throw new CliError("Give --version/-v or --label/-l latest.");
-            }
             if ((set == null || set.isEmpty()) && (remove == null || remove.isEmpty())) {
                 throw new CliError("Nothing to change: give --set " + settable() + " or --remove tags.<key>.", 2);
             }
-            String v = version != null ? version : ops.resolve(name + "@" + label).path("name").asText();
+            AssetOperations ops = operations(session);
+            String v = version != null ? version : named(ops).path("name").asText();
             return AssetYaml.versionView(kind(), ops.update(name, v, this::change));
         }
 
