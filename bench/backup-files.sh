@@ -9,8 +9,7 @@ SIZE="${1:-512}"
 ROUNDS="${2:-3}"
 start_server data
 login
-"$AMLITE" group create -n rg -l japaneast -o none
-"$AMLITE" ml workspace create -n mlw -g rg -o none
+make_workspace
 mkdir -p "$WORK/model"
 head -c "$((SIZE * 1024 * 1024))" /dev/urandom > "$WORK/model/weights.bin"
 "$AMLITE" ml model create -n big -v 1 --path "$WORK/model" -w mlw -g rg -o none 2>/dev/null

@@ -73,6 +73,12 @@ login() {
   TOKEN="$("$AMLITE" account get-access-token --query accessToken -o tsv)"
 }
 
+# The resource group rg and the ML workspace mlw in it, which most benches work in.
+make_workspace() {
+  "$AMLITE" group create -n rg -l japaneast -o none
+  "$AMLITE" ml workspace create -n mlw -g rg -o none
+}
+
 cleanup() { stop_server; [[ -n "${KEEP_WORK:-}" ]] || rm -rf "$WORK"; }
 trap cleanup EXIT
 

@@ -18,8 +18,7 @@ if [[ "${STORE:-h2}" == pg ]]; then
 fi
 start_server data "${DB[@]}"
 login
-"$AMLITE" group create -n rg -l japaneast -o none
-"$AMLITE" ml workspace create -n mlw -g rg -o none
+make_workspace
 "$AMLITE" ml environment create -n bench-env -v 1 --image python:3.11 -w mlw -g rg -o none
 "$AMLITE" ml compute create -n cpu --type amlcompute --size Standard_DS1_v2 --max-instances 2 -w mlw -g rg -o none
 WS="/subscriptions/$SUBSCRIPTION/resourceGroups/rg/providers/Microsoft.MachineLearningServices/workspaces/mlw"

@@ -22,8 +22,7 @@ round() {
   login
   WS="/subscriptions/$SUBSCRIPTION/resourceGroups/rg/providers/Microsoft.MachineLearningServices/workspaces/mlw"
   if [[ ! -f "$WORK/$side.ready" ]]; then
-    "$AMLITE" group create -n rg -l japaneast -o none
-    "$AMLITE" ml workspace create -n mlw -g rg -o none
+    make_workspace
     "$AMLITE" ml environment create -n bench-env -v 1 --image python:3.11 -w mlw -g rg -o none
     "$AMLITE" ml compute create -n warm --type amlcompute --size Standard_DS1_v2 --min-instances 1 --max-instances 1 \
       -w mlw -g rg -o none

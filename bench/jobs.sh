@@ -9,8 +9,7 @@ CLIENTS="${3:-4}"
 DRIVE="$BENCH_DIR/tracking/drive.py"
 
 setup_workspace() {
-  "$AMLITE" group create -n rg -l japaneast -o none
-  "$AMLITE" ml workspace create -n mlw -g rg -o none
+  make_workspace
   "$AMLITE" configure --defaults group=rg workspace=mlw
   WS="/subscriptions/$SUBSCRIPTION/resourceGroups/rg/providers/Microsoft.MachineLearningServices/workspaces/mlw"
   TRACKING="$("$AMLITE" ml workspace show -n mlw --query mlflow_tracking_uri -o tsv)"

@@ -11,8 +11,7 @@ READS="${3:-10}"
 
 start_server data
 login
-"$AMLITE" group create -n rg -l japaneast -o none
-"$AMLITE" ml workspace create -n mlw -g rg -o none
+make_workspace
 WS="/subscriptions/$SUBSCRIPTION/resourceGroups/rg/providers/Microsoft.MachineLearningServices/workspaces/mlw"
 base="$URL$WS/environments/many/versions"
 # wrk runs for its whole -d however early its thread stops, so the script ends it once the last version answers.

@@ -19,8 +19,7 @@ prepare() {
   local name="$1" scale="$2"; shift 2
   start_server "$name" "$@"
   login
-  "$AMLITE" group create -n rg -l japaneast -o none
-  "$AMLITE" ml workspace create -n mlw -g rg -o none
+  make_workspace
   "$AMLITE" configure --defaults group=rg workspace=mlw
   WS="/subscriptions/$SUBSCRIPTION/resourceGroups/rg/providers/Microsoft.MachineLearningServices/workspaces/mlw"
   TARGET_SUB="$("$AMLITE" account create --display-name target --query subscriptionId -o tsv)"

@@ -50,13 +50,11 @@ public final class AssetReference {
         return id.id();
     }
 
+    /** The CLI's word for the kind of asset under {@code segment} ('environments' → 'environment'). */
     private static String segmentCommand(String segment) {
-        return switch (segment) {
-            case "environments" -> "environment";
-            case "models" -> "model";
-            case "codes" -> "code";
-            default -> segment;
-        };
+        return java.util.Arrays.stream(AssetKind.values())
+                .filter(kind -> kind.containerType().endsWith("/" + segment)).findFirst()
+                .map(kind -> kind.label().toLowerCase(Locale.ROOT)).orElse(segment);
     }
 
     /** Refuses a reference to a version that is not registered, naming the command that lists them. */

@@ -58,11 +58,13 @@ def _request(method, url, data=None, content_type=None):
                 continue
             try:
                 error = json.loads(body)
-                raise MlflowException(error.get("message", body.decode(errors="replace")),
-                                      error.get("error_code", "INTERNAL_ERROR")) from None
             except ValueError:
+                error = None
+            if not isinstance(error, dict):
                 raise MlflowException("%s %s answered %d: %s" % (method, url, e.code,
                                                                  body.decode(errors="replace"))) from None
+            raise MlflowException(error.get("message", body.decode(errors="replace")),
+                                  error.get("error_code", "INTERNAL_ERROR")) from None
         except urllib.error.URLError as e:
             if attempt + 1 < _ATTEMPTS:
                 time.sleep(0.5 * 2 ** attempt)
