@@ -40,7 +40,7 @@ final class MlJobCommands {
     }
 
     @Command(name = "job", description = "Manage Azure ML jobs.", subcommands = {Create.class, Show.class,
-            ListCommand.class, Update.class, Cancel.class, Stream.class, Download.class})
+            ListCommand.class, Update.class, Archive.class, Restore.class, Cancel.class, Stream.class, Download.class})
     static final class Job {
     }
 
@@ -66,6 +66,7 @@ final class MlJobCommands {
         if (p.hasNonNull("description")) {
             view.put("description", p.path("description").asText());
         }
+        view.put("archived", p.path("isArchived").asBoolean(false));
         ObjectNode inputs = view.putObject("inputs");
         p.path("inputs").fields().forEachRemaining(e -> {
             JsonNode input = e.getValue();
@@ -357,17 +358,25 @@ final class MlJobCommands {
         }
     }
 
-    @Command(name = "list", description = "List the jobs of a workspace, newest first.")
+    @Command(name = "list", description = "List the jobs of a workspace, newest first (archived ones only if asked).")
     static final class ListCommand extends JobLeaf {
         @Option(names = {"-r", "--max-results"}, description = "At most this many (the newest).")
         Integer max;
+        @Option(names = "--include-archived", description = "Include archived jobs.")
+        boolean includeArchived;
+        @Option(names = "--archived-only", description = "Only archived jobs.")
+        boolean archivedOnly;
 
         @Override
         JsonNode run(Session session) {
+            if (includeArchived && archivedOnly) {
+                throw new CliError("--include-archived and --archived-only cannot be used together: give one.", 2);
+            }
+            String view = archivedOnly ? "ArchivedOnly" : includeArchived ? "All" : "ActiveOnly";
             // The server lists newest first, and with --max-results makes only those ($top).
             ArrayNode out = Json.MAPPER.createArrayNode();
-            for (JsonNode item : session.list(workspacePath(session) + "/jobs", MlCommands.ML_API, Map.of(),
-                    MlCommands.maxResults(max))) {
+            for (JsonNode item : session.list(workspacePath(session) + "/jobs", MlCommands.ML_API,
+                    Map.of("listViewType", view), MlCommands.maxResults(max))) {
                 out.add(view(item));
             }
             return out;
@@ -411,6 +420,40 @@ final class MlJobCommands {
             }
             p.set("tags", tags);
             return view(session.send("PUT", path, MlCommands.ML_API, body));
+        }
+    }
+
+    /** az ml's {@code job archive} and {@code job restore}: the job stays (with its logs and metrics), only lists change. */
+    abstract static class ArchiveLeaf extends JobLeaf {
+        @Option(names = {"-n", "--name"}, required = true, description = "Job name.")
+        String name;
+
+        abstract boolean archived();
+
+        @Override
+        JsonNode run(Session session) {
+            String path = jobPath(session, name);
+            session.send("GET", path, MlCommands.ML_API, null); // a job that is not there: its own 404, not the PUT's
+            ObjectNode body = Json.object();
+            body.putObject("properties").put("isArchived", archived());
+            session.send("PUT", path, MlCommands.ML_API, body);
+            return null;
+        }
+    }
+
+    @Command(name = "archive", description = "Archive a job: hidden from 'job list' (see --include-archived), kept.")
+    static final class Archive extends ArchiveLeaf {
+        @Override
+        boolean archived() {
+            return true;
+        }
+    }
+
+    @Command(name = "restore", description = "Restore an archived job to 'job list'.")
+    static final class Restore extends ArchiveLeaf {
+        @Override
+        boolean archived() {
+            return false;
         }
     }
 

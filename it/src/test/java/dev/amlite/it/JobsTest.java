@@ -302,6 +302,52 @@ class JobsTest {
     }
 
     @Test
+    void archivedJobsLeaveTheListUntilRestoredAndStayWhole() throws Exception {
+        Path file = yaml("archived", "command: echo archived\nenvironment:\n  image: python:3.11\n"
+                + "compute: azureml:cpu-cluster\n");
+        for (String name : List.of("arch-a", "arch-b", "arch-c")) {
+            cli.ok("ml", "job", "create", "-f", file.toString(), "-n", name, "-o", "none");
+        }
+        cli.ok("ml", "job", "archive", "-n", "arch-c");
+        cli.ok("ml", "job", "archive", "-n", "arch-b");
+        // The newest shown job is arch-a: --max-results counts the jobs shown, not those read before hiding some.
+        assertThat(cli.ok("ml", "job", "list", "-r", "1", "--query", "[].name", "-o", "tsv").strip())
+                .isEqualTo("arch-a");
+        assertThat(cli.ok("ml", "job", "list", "--query", "[].name", "-o", "tsv"))
+                .contains("arch-a").doesNotContain("arch-b").doesNotContain("arch-c");
+        assertThat(cli.ok("ml", "job", "list", "--archived-only", "--query", "[].name", "-o", "tsv").strip()
+                .split("\n")).containsExactly("arch-c", "arch-b");
+        assertThat(cli.ok("ml", "job", "list", "--include-archived", "-r", "3", "--query", "[].name", "-o", "tsv")
+                .strip().split("\n")).containsExactly("arch-c", "arch-b", "arch-a");
+        // Archived, the job is all there: shown, streamed, its state kept.
+        JsonNode archived = awaitJob("arch-b", j -> j.path("status").asText().equals("Completed"), 60);
+        assertThat(archived.path("archived").asBoolean()).isTrue();
+        assertThat(cli.ok("ml", "job", "stream", "-n", "arch-b")).contains("archived");
+        cli.ok("ml", "job", "restore", "-n", "arch-b");
+        assertThat(show("arch-b").path("archived").asBoolean()).isFalse();
+        assertThat(cli.ok("ml", "job", "list", "-r", "1", "--query", "[].name", "-o", "tsv").strip())
+                .isEqualTo("arch-b");
+
+        Cli.Result absent = cli.run("ml", "job", "archive", "-n", "no-such-job");
+        assertThat(absent.exitCode()).isNotZero();
+        assertThat(absent.err()).contains("no-such-job").contains("was not found");
+        Cli.Result both = cli.run("ml", "job", "list", "--archived-only", "--include-archived");
+        assertThat(both.exitCode()).isEqualTo(2);
+        assertThat(both.err()).contains("cannot be used together");
+        String jobsPath = "/subscriptions/" + server.subscriptionId() + "/resourceGroups/rg1/providers/"
+                + "Microsoft.MachineLearningServices/workspaces/mlw/jobs";
+        TestServer.Answer badView = server.call("GET", jobsPath + "?api-version=2024-04-01&listViewType=Hidden",
+                server.adminToken(), (String) null);
+        assertThat(badView.status()).isEqualTo(400);
+        assertThat(badView.message()).contains("listViewType must be ActiveOnly, ArchivedOnly, All; 'Hidden'");
+        TestServer.Answer badFlag = server.call("PUT", jobsPath + "/arch-a?api-version=2024-04-01",
+                server.adminToken(), "{\"properties\":{\"isArchived\":\"yes\"}}");
+        assertThat(badFlag.status()).isEqualTo(400);
+        assertThat(badFlag.message()).contains("properties.isArchived must be true or false");
+        assertThat(show("arch-a").path("archived").asBoolean()).isFalse();
+    }
+
+    @Test
     void aTakenNameTakesTheSameJobAgainButNotAnotherOne() throws Exception {
         Path first = yaml("named", "command: echo first-run\nenvironment:\n  image: python:3.11\n"
                 + "compute: azureml:cpu-cluster\n");

@@ -597,11 +597,17 @@ public final class ResourceStore {
      * first of a long list without reading the rest (a job list's {@code $top}).
      */
     public List<StoredResource> listNewestChildren(ResourceId parent, String typeKey, int limit) {
-        if (limit < 0) {
-            throw new IllegalArgumentException("limit must be 0 or more; " + limit + " was given");
+        return listNewestChildren(parent, typeKey, limit, 0);
+    }
+
+    /** As {@link #listNewestChildren(ResourceId, String, int)}, after skipping the {@code offset} newest. */
+    public List<StoredResource> listNewestChildren(ResourceId parent, String typeKey, int limit, long offset) {
+        if (limit < 0 || offset < 0) {
+            throw new IllegalArgumentException("limit and offset must be 0 or more; " + limit + " and " + offset
+                    + " were given");
         }
         return listChildren(parent, typeKey, " ORDER BY r.created_at DESC, r.id_key"
-                + (limit == Integer.MAX_VALUE ? "" : " LIMIT " + limit));
+                + (limit == Integer.MAX_VALUE ? "" : " LIMIT " + limit) + (offset == 0 ? "" : " OFFSET " + offset));
     }
 
     private List<StoredResource> listChildren(ResourceId parent, String typeKey, String order) {

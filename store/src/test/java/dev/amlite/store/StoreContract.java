@@ -193,6 +193,11 @@ abstract class StoreContract {
         assertThat(timed.listNewestChildren(thing, "A.B/things/parts", Integer.MAX_VALUE))
                 .extracting(r -> r.id().name()).containsExactly("p-c", "p-d", "p-a", "p-b");
         assertThat(timed.listNewestChildren(thing, "A.B/things/parts", 0)).isEmpty();
+        // A batch further down the same order (a filtered list reading on).
+        assertThat(timed.listNewestChildren(thing, "A.B/things/parts", 2, 1)).extracting(r -> r.id().name())
+                .containsExactly("p-d", "p-a");
+        assertThat(timed.listNewestChildren(thing, "A.B/things/parts", 5, 3)).extracting(r -> r.id().name())
+                .containsExactly("p-b");
         assertThat(timed.listChildren(thing, "A.B/things/parts")).extracting(r -> r.id().name())
                 .containsExactly("p-a", "p-b", "p-c", "p-d");
     }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.amlite.control.arm.ArmRequest;
 import dev.amlite.control.arm.ArmResponse;
 import dev.amlite.control.arm.Documents;
+import dev.amlite.control.arm.ListView;
 import dev.amlite.control.identity.Caller;
 import dev.amlite.control.resources.TrackedResources;
 import dev.amlite.control.resources.TrackedTypeHandler;
@@ -54,9 +55,9 @@ final class AssetContainerHandler implements TrackedTypeHandler {
 
     @Override
     public ArmResponse list(ArmRequest request) {
-        String view = AssetVersionHandler.listView(request);
+        ListView view = ListView.of(request);
         return ArmResponse.list(tracked.list(request.resource(), type()).stream()
-                .filter(row -> AssetVersionHandler.inView(row, view)).map(this::present).toList());
+                .filter(view::shows).map(this::present).toList());
     }
 
     @Override

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.amlite.control.arm.ArmRequest;
 import dev.amlite.control.arm.ArmResponse;
 import dev.amlite.control.arm.Documents;
+import dev.amlite.control.arm.ListView;
 import dev.amlite.control.resources.TrackedResources;
 import dev.amlite.control.resources.TrackedTypeHandler;
 import dev.amlite.core.ArmException;
@@ -84,9 +85,9 @@ final class AssetVersionHandler implements TrackedTypeHandler {
 
     @Override
     public ArmResponse list(ArmRequest request) {
-        String view = listView(request);
+        ListView view = ListView.of(request);
         List<StoredResource> rows = new ArrayList<>(tracked.list(request.resource(), type()).stream()
-                .filter(row -> inView(row, view)).toList());
+                .filter(view::shows).toList());
         String order = Optional.ofNullable(request.queryParameter("$orderBy")).orElse("createdtime desc")
                 .toLowerCase(Locale.ROOT);
         Comparator<StoredResource> byCreation = Comparator.comparing(StoredResource::createdAt);
@@ -252,22 +253,6 @@ final class AssetVersionHandler implements TrackedTypeHandler {
         reference.put("storageAccountArmId", location.account().id().id());
         reference.putObject("credential").put("credentialType", "SAS").put("sasUri", sasUri);
         return result;
-    }
-
-    static String listView(ArmRequest request) {
-        String view = Optional.ofNullable(request.queryParameter("listViewType")).orElse("ActiveOnly");
-        return List.of("ActiveOnly", "ArchivedOnly", "All").stream().filter(v -> v.equalsIgnoreCase(view)).findFirst()
-                .orElseThrow(() -> new ArmException(ErrorCode.InvalidParameter, "listViewType must be ActiveOnly, "
-                        + "ArchivedOnly or All; '" + view + "' was given."));
-    }
-
-    static boolean inView(StoredResource row, String view) {
-        boolean archived = row.document().path("properties").path("isArchived").asBoolean(false);
-        return switch (view) {
-            case "ArchivedOnly" -> archived;
-            case "All" -> true;
-            default -> !archived;
-        };
     }
 
     @Override

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.amlite.control.arm.ArmRequest;
 import dev.amlite.control.arm.ArmResponse;
 import dev.amlite.control.arm.Documents;
+import dev.amlite.control.arm.ListView;
 import dev.amlite.control.assets.AssetReference;
 import dev.amlite.control.resources.TrackedResources;
 import dev.amlite.control.resources.TrackedTypeHandler;
@@ -23,8 +24,8 @@ import java.util.regex.Pattern;
 
 /**
  * {@code workspaces/jobs} (CP-2): a PUT submits a command job after checking everything it names (compute,
- * environment, code, data inputs) and the command's references; a job's display name, description and tags change
- * afterwards, nothing else. Reads add the MLflow run's latest metrics and params. Actions: {@code cancel} (202, as
+ * environment, code, data inputs) and the command's references; a job's display name, description, tags and archive
+ * state change afterwards, nothing else. Reads add the MLflow run's latest metrics and params. Actions: {@code cancel} (202, as
  * in Azure) and amlite's {@code readLogs} (the log from an offset, for {@code --stream}) and
  * {@code getOutputReferences} (signed URLs of outputs and log, for {@code download}). Jobs are not deleted (Azure
  * archives them); they go with their workspace.
@@ -61,12 +62,13 @@ final class JobHandler implements TrackedTypeHandler {
      * Every job of the workspace, newest first (as Azure lists them, and so that a client wanting the latest few
      * stops after the first page), each with its run's metrics and params, read for all of them at once. The store
      * sorts (jobs made in one instant by id) and, with {@code $top} (the CLI's {@code --max-results}), cuts: only
-     * those are read and made.
+     * those are read and made. Archived jobs are left out unless {@code listViewType} asks for them, as in Azure.
      */
     @Override
     public ArmResponse list(ArmRequest request) {
+        ListView view = ListView.of(request);
         List<StoredResource> rows = tracked.listNewest(request.resource(), type(),
-                request.top().orElse(Integer.MAX_VALUE));
+                request.top().orElse(Integer.MAX_VALUE), view::shows);
         String workspace = Tracking.workspaceKey(tracked.store(), request.resource());
         Map<String, TrackingStore.RunSummary> runs = jobs.tracking().store().summaries(workspace,
                 rows.stream().map(row -> row.id().name()).toList());
@@ -77,6 +79,8 @@ final class JobHandler implements TrackedTypeHandler {
     private static ObjectNode present(StoredResource row, TrackingStore.RunSummary run) {
         ObjectNode document = row.documentCopy();
         document.remove("etag");
+        ObjectNode properties = document.with("properties");
+        properties.put("isArchived", properties.path("isArchived").asBoolean(false));
         if (run != null) {
             ObjectNode mlflow = document.with("properties").putObject("mlflow");
             mlflow.put("runId", run.run().runId()).put("experimentId", run.run().experimentId())
@@ -117,6 +121,9 @@ final class JobHandler implements TrackedTypeHandler {
             if (given.has("tags")) {
                 properties.set("tags", given.get("tags"));
             }
+            if (given.has("isArchived")) {
+                properties.put("isArchived", archived(given));
+            }
             if (body.has("tags")) {
                 document.set("tags", Documents.tags(body.get("tags")));
             }
@@ -138,6 +145,7 @@ final class JobHandler implements TrackedTypeHandler {
                         + "them first ('amlite ml data create' or a datastore upload), or check the path.");
             }
         }
+        given.put("isArchived", given.has("isArchived") && archived(given));
         given.put("jobType", "Command");
         given.put("computeId", compute.id().id());
         given.put("environmentId", spec.environmentId());
@@ -178,6 +186,14 @@ final class JobHandler implements TrackedTypeHandler {
         return ArmResponse.created(present(saved));
     }
 
+    private static boolean archived(JsonNode given) {
+        if (!given.get("isArchived").isBoolean()) {
+            throw new ArmException(ErrorCode.InvalidRequestContent, "properties.isArchived must be true or false; "
+                    + given.get("isArchived") + " was given.");
+        }
+        return given.get("isArchived").booleanValue();
+    }
+
     /** Refuses a submission under the name of {@code current} that is not the same job. */
     private static void requireSameJob(StoredResource current, ObjectNode given) {
         ResourceId workspace = current.id().parent();
@@ -195,8 +211,8 @@ final class JobHandler implements TrackedTypeHandler {
     @Override
     public ArmResponse delete(ArmRequest request) {
         throw new ArmException(ErrorCode.MethodNotAllowed, "Jobs are not deleted (as in Azure, they are kept with "
-                + "their logs and metrics); they go with their workspace. Cancel a running one with 'amlite ml job "
-                + "cancel'.");
+                + "their logs and metrics); they go with their workspace. Hide one from lists with 'amlite ml job "
+                + "archive'; cancel a running one with 'amlite ml job cancel'.");
     }
 
     @Override

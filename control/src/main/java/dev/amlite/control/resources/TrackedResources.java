@@ -19,9 +19,13 @@ import dev.amlite.core.ResourceId;
 import dev.amlite.store.ResourceStore;
 import dev.amlite.store.StoredResource;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import static java.util.Objects.requireNonNull;
 
 /**
@@ -227,6 +231,38 @@ public final class TrackedResources {
             throw ArmException.notFound(parent);
         }
         return store.listNewestChildren(parent, type, limit);
+    }
+
+    /**
+     * The newest {@code limit} of those {@code kept} (a list view hiding archived ones): read in batches, so that a
+     * short list of a long history reads little more than it returns.
+     */
+    public List<StoredResource> listNewest(ResourceId parent, String type, int limit, Predicate<StoredResource> kept) {
+        if (limit == Integer.MAX_VALUE) {
+            return listNewest(parent, type, limit).stream().filter(kept).toList();
+        }
+        if (!store.exists(parent)) {
+            throw ArmException.notFound(parent);
+        }
+        List<StoredResource> found = new ArrayList<>();
+        // A resource made between two batches moves the rest down by one: the same one read twice is kept once.
+        Set<ResourceId> seen = new HashSet<>();
+        int batch = Math.min(Math.max(limit, 50), 1_000);
+        long offset = 0;
+        while (found.size() < limit) {
+            List<StoredResource> rows = store.listNewestChildren(parent, type, batch, offset);
+            for (StoredResource row : rows) {
+                if (found.size() < limit && seen.add(row.id()) && kept.test(row)) {
+                    found.add(row);
+                }
+            }
+            if (rows.size() < batch) {
+                break;
+            }
+            offset += rows.size();
+            batch = Math.min(batch * 2, 10_000);
+        }
+        return found;
     }
 
     /** Lists a type below a scope: a group, a subscription, or a parent resource. */

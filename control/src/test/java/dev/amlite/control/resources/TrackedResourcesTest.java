@@ -21,7 +21,11 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -112,6 +116,56 @@ class TrackedResourcesTest {
             assertThat(store.get(vault)).isEmpty();
             refusedWith412(() -> tracked.deleteTree(request("DELETE", vault, new Preconditions("*", null))));
             assertThat(tracked.deleteTree(request("DELETE", vault, Preconditions.NONE)).status()).isEqualTo(204);
+        }
+    }
+
+    @Test
+    void theNewestOfAFilteredListAreFoundPastTheFirstBatch() {
+        // Each row a millisecond after the one before, so that "newest" is the order they were made in.
+        Instant start = Instant.parse("2026-12-06T00:00:00Z");
+        AtomicLong ticks = new AtomicLong();
+        Clock ticking = new Clock() {
+            @Override
+            public ZoneId getZone() {
+                return ZoneOffset.UTC;
+            }
+
+            @Override
+            public Clock withZone(ZoneId zone) {
+                return this;
+            }
+
+            @Override
+            public Instant instant() {
+                return start.plusMillis(ticks.incrementAndGet());
+            }
+        };
+        try (Database database = Database.open(new DatabaseConfig(StoreVendor.embeddedH2Url(temporary), null, null, 2))) {
+            ResourceStore store = new ResourceStore(database, ticking);
+            Catalog catalog = Catalog.standard();
+            TrackedResources tracked = new TrackedResources(store, catalog, new ProviderRegistrations(store, catalog),
+                    new PolicyEngine(store, ticking, Duration.ofMinutes(1)), ticking);
+            store.insert(ResourceId.subscription("s1"), null, Json.object());
+            ResourceId group = ResourceId.resourceGroup("s1", "g1");
+            store.insert(group, "japaneast", Json.object());
+            ResourceId workspace = group.provider("Microsoft.MachineLearningServices", "workspaces", "w");
+            store.insert(workspace, "japaneast", Json.object());
+            // 300 jobs, one in ten not archived: the 25 newest shown ones lie far past a first batch of 50.
+            for (int i = 0; i < 300; i++) {
+                ObjectNode document = Json.object();
+                document.putObject("properties").put("isArchived", i % 10 != 0);
+                store.insert(workspace.child("jobs", String.format("j%03d", i)), null, document);
+            }
+            String type = "Microsoft.MachineLearningServices/workspaces/jobs";
+            Predicate<StoredResource> shown =
+                    row -> !row.document().path("properties").path("isArchived").asBoolean();
+            assertThat(tracked.listNewest(workspace, type, 25, shown)).extracting(row -> row.id().name())
+                    .hasSize(25).startsWith("j290", "j280").endsWith("j050");
+            assertThat(tracked.listNewest(workspace, type, 100, shown)).hasSize(30);
+            assertThat(tracked.listNewest(workspace, type, Integer.MAX_VALUE, shown)).hasSize(30);
+            assertThat(tracked.listNewest(workspace, type, 0, shown)).isEmpty();
+            assertThatThrownBy(() -> tracked.listNewest(group.provider("Microsoft.MachineLearningServices",
+                    "workspaces", "absent"), type, 5, shown)).isInstanceOf(ArmException.class);
         }
     }
 }
