@@ -34,7 +34,9 @@ import java.util.stream.Stream;
  * state {@code local-endpoints/<endpoint>/<deployment>/}; its process outlives the command until it is deleted.
  */
 final class LocalDeployments {
-    private static final String SERVER = "/dev/amlite/runtime/python/amlite_inference_server.py";
+    private static final String RUNTIME = "/dev/amlite/runtime/python/";
+    private static final String SERVER = RUNTIME + "amlite_inference_server.py";
+    private static final String MLFLOW_SCRIPT = "amlite_mlflow_score.py";
     private static final Pattern LISTENING = Pattern.compile("AMLITE-LISTENING (\\d+)");
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
 
@@ -227,17 +229,36 @@ final class LocalDeployments {
         String modelPath = yaml.path("model").path("path").asText(null);
         String codePath = yaml.path("code_configuration").path("code").asText(null);
         String script = yaml.path("code_configuration").path("scoring_script").asText(null);
-        if (modelPath == null || codePath == null || script == null || codePath.startsWith("azureml:")) {
+        // Azure's no-code deployment: an MLflow model with no code_configuration, scored by amlite's own script.
+        boolean mlflow = yaml.path("code_configuration").isMissingNode()
+                && yaml.path("model").path("type").asText("").equals("mlflow_model");
+        if (modelPath == null || !mlflow && (codePath == null || script == null || codePath.startsWith("azureml:"))) {
             throw new CliError("--local runs files from this machine: the YAML needs model.path, "
-                    + "code_configuration.code (a local folder) and code_configuration.scoring_script.", 1);
+                    + "code_configuration.code (a local folder) and code_configuration.scoring_script (or, for an "
+                    + "MLflow model, model.type: mlflow_model and no code_configuration).", 1);
         }
         Path model = AssetYaml.local(file, modelPath);
-        Path code = AssetYaml.local(file, codePath);
-        if (!Files.isRegularFile(code.resolve(script))) {
+        Path code = mlflow ? directory.resolve("code") : AssetYaml.local(file, codePath);
+        if (mlflow) {
+            script = MLFLOW_SCRIPT;
+            if (!Files.isRegularFile(model.resolve("MLmodel"))) {
+                throw new CliError("model.type is mlflow_model, but " + model + " has no MLmodel file: give the "
+                        + "folder MLflow saved the model in.", 1);
+            }
+        } else if (!Files.isRegularFile(code.resolve(script))) {
             throw new CliError("The scoring script '" + script + "' is not in " + code + ".", 1);
         }
         try {
             Files.createDirectories(directory);
+            if (mlflow) {
+                Files.createDirectories(code);
+                try (InputStream in = LocalDeployments.class.getResourceAsStream(RUNTIME + MLFLOW_SCRIPT)) {
+                    if (in == null) {
+                        throw new CliError("The MLflow scoring script is missing from this build of amlite.", 1);
+                    }
+                    Files.copy(in, code.resolve(MLFLOW_SCRIPT), StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
             Path server = directory.resolve("amlite_inference_server.py");
             try (InputStream in = LocalDeployments.class.getResourceAsStream(SERVER)) {
                 if (in == null) {

@@ -108,7 +108,10 @@ final class MlAssetCommands {
             AssetOperations ops = operations(session);
             String pathValue = yaml.path("path").asText(null);
             Path upload = null;
-            if (pathValue != null && AssetYaml.isRemote(pathValue)) {
+            if (pathValue != null && "modelUri".equals(uriMember) && MlJobCommands.namesJobFiles(pathValue)) {
+                // A model from a job's run: its files are in the datastore already, where the server checks them.
+                properties.put(uriMember, MlJobCommands.jobFilesUri(session, workspacePath(session), pathValue));
+            } else if (pathValue != null && AssetYaml.isRemote(pathValue)) {
                 properties.put(uriMember, pathValue);
             } else if (pathValue != null) {
                 upload = AssetYaml.local(file == null ? null : file, pathValue);

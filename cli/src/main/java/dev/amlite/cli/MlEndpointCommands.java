@@ -86,9 +86,11 @@ final class MlEndpointCommands {
         view.put("id", id);
         view.put("type", "managed");
         view.put("model", azuremlRef(p.path("model").asText(null)));
-        ObjectNode code = view.putObject("code_configuration");
-        code.put("code", azuremlRef(p.path("codeConfiguration").path("codeId").asText(null)));
-        code.put("scoring_script", p.path("codeConfiguration").path("scoringScript").asText(null));
+        if (p.path("codeConfiguration").hasNonNull("codeId")) { // none: an MLflow model served as it is
+            ObjectNode code = view.putObject("code_configuration");
+            code.put("code", azuremlRef(p.path("codeConfiguration").path("codeId").asText(null)));
+            code.put("scoring_script", p.path("codeConfiguration").path("scoringScript").asText(null));
+        }
         view.put("environment", azuremlRef(p.path("environmentId").asText(null)));
         view.put("instance_type", p.path("instanceType").asText(null));
         view.put("instance_count", arm.path("sku").path("capacity").asInt(1));
@@ -601,7 +603,12 @@ final class MlEndpointCommands {
                     .pinned(model.asText()));
         } else if (model.isObject() && model.hasNonNull("path")) {
             Path local = AssetYaml.local(file, model.path("path").asText());
-            ObjectNode modelProperties = Json.object().put("modelType", "CustomModel");
+            String type = model.path("type").asText("custom_model");
+            if (!AssetYaml.MODEL_TYPES.containsKey(type)) {
+                throw new CliError("model.type must be one of " + new java.util.TreeSet<>(AssetYaml.MODEL_TYPES.keySet())
+                        + "; '" + type + "' was given.", 1);
+            }
+            ObjectNode modelProperties = Json.object().put("modelType", AssetYaml.MODEL_TYPES.get(type));
             properties.put("model", dev.amlite.sdk.ml.AssetOperations.of(session.arm(), workspacePath, "model")
                     .withProgress(MlAssetCommands.progress(session)).createAnonymous(local, modelProperties)
                     .path("id").asText());

@@ -14,6 +14,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -35,6 +37,10 @@ final class MlJobCommands {
             "identity", "job identities are not supported; a job reaches the server with its submitter's token",
             "queue_settings", "queue priorities and tiers are not supported; jobs wait in submission order");
     private static final Set<String> TERMINAL = Set.of("Completed", "Failed", "Canceled");
+    private static final Pattern JOB_ARTIFACTS = Pattern.compile(
+            "azureml://jobs/([^/]+)/outputs/artifacts(?:/paths)?(?:/(.*))?|runs:/([^/]+)(?:/(.*))?");
+    private static final Pattern JOB_OUTPUT = Pattern.compile(
+            "azureml://jobs/([^/]+)/outputs/([^/]+)(?:/paths)?(?:/(.*))?");
 
     private MlJobCommands() {
     }
@@ -539,5 +545,50 @@ final class MlJobCommands {
             names.forEachRemaining(list::add);
             return list;
         }
+    }
+
+
+    /** Whether {@code path} names what a job made: its MLflow run's artifacts or one of its outputs. */
+    static boolean namesJobFiles(String path) {
+        return path.startsWith("azureml://jobs/") || path.startsWith("runs:/");
+    }
+
+    /**
+     * The datastore URI of what a job made, as az ml takes it for a model's path:
+     * {@code azureml://jobs/<job>/outputs/artifacts/paths/<path>} and MLflow's {@code runs:/<job>/<path>} (what the
+     * job's MLflow run logged), {@code azureml://jobs/<job>/outputs/<output>[/paths/<path>]} (a named output).
+     */
+    static String jobFilesUri(Session session, String workspacePath, String path) {
+        Matcher artifacts = JOB_ARTIFACTS.matcher(path);
+        Matcher output = JOB_OUTPUT.matcher(path);
+        String job;
+        String member;
+        String rest;
+        if (artifacts.matches()) {
+            job = artifacts.group(1) != null ? artifacts.group(1) : artifacts.group(3);
+            member = "artifacts";
+            rest = artifacts.group(1) != null ? artifacts.group(2) : artifacts.group(4);
+        } else if (output.matches()) {
+            job = output.group(1);
+            member = output.group(2);
+            rest = output.group(3);
+        } else {
+            throw new CliError("'" + path + "' names no job's files: give azureml://jobs/<job>/outputs/artifacts/paths/"
+                    + "<path>, azureml://jobs/<job>/outputs/<output>[/paths/<path>] or runs:/<job>/<path>.", 1);
+        }
+        JsonNode references = session.send("POST", workspacePath + "/jobs/" + job + "/getOutputReferences",
+                MlCommands.ML_API, null);
+        JsonNode found = member.equals("artifacts") ? references.path("artifacts")
+                : references.path("outputs").path(member);
+        if (!found.hasNonNull("uri")) {
+            List<String> outputs = new ArrayList<>();
+            references.path("outputs").fieldNames().forEachRemaining(outputs::add);
+            throw new CliError(member.equals("artifacts")
+                    ? "Job '" + job + "' has logged no MLflow artifacts (mlflow.log_artifact, log_model) to take '"
+                            + path + "' from."
+                    : "Job '" + job + "' has no stored output '" + member + "'; it has " + outputs + ".", 1);
+        }
+        String uri = found.path("uri").asText().replaceAll("/+$", "");
+        return rest == null || rest.isBlank() ? uri : uri + "/" + rest.replaceAll("^/+|/+$", "");
     }
 }

@@ -12,7 +12,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * examples/train-with-mlflow: a training script as Azure ML's tutorials write it (scikit-learn, {@code import mlflow},
- * {@code mlflow.sklearn.log_model} with a registered name) runs as a job with nothing installed by pip.
+ * {@code mlflow.sklearn.log_model} with a registered name) runs as a job with nothing installed by pip; its model
+ * is then registered from the run and deployed without a scoring script, as the tutorials go on.
  */
 class TrainWithMlflowTest {
     private static final String PYTHON = "/usr/bin/python3";
@@ -65,6 +66,37 @@ class TrainWithMlflowTest {
             assertThat(predict.waitFor(60, TimeUnit.SECONDS)).isTrue();
             assertThat(new String(predict.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip())
                     .isEqualTo("0");
+
+            // The tutorial's next step: the run's model registered in the workspace (az ml's job paths and MLflow's
+            // runs:/ URI) and deployed with no scoring script.
+            JsonNode fromRun = Json.parse(cli.ok("ml", "model", "create", "-n", "iris", "-v", "1", "--type",
+                    "mlflow_model", "--path", "azureml://jobs/iris1/outputs/artifacts/paths/iris_classifier/"));
+            assertThat(fromRun.path("path").asText()).contains("/paths/").endsWith("/iris1/artifacts/iris_classifier");
+            cli.ok("ml", "model", "create", "-n", "iris", "-v", "2", "--type", "mlflow_model", "--path",
+                    "runs:/iris1/iris_classifier", "-o", "none");
+            cli.ok("ml", "model", "create", "-n", "iris-output", "-v", "1", "--type", "mlflow_model", "--path",
+                    "azureml://jobs/iris1/outputs/model/paths/trained_model", "-o", "none");
+            Path fetched = temporary.resolve("fetched");
+            cli.ok("ml", "model", "download", "-n", "iris", "-v", "2", "--download-path", fetched.toString());
+            assertThat(fetched.resolve("iris")).isNotEmptyDirectory();
+            Cli.Result noOutput = cli.run("ml", "model", "create", "-n", "nope", "-v", "1", "--path",
+                    "azureml://jobs/iris1/outputs/weights");
+            assertThat(noOutput.exitCode()).isNotZero();
+            assertThat(noOutput.err()).contains("Job 'iris1' has no stored output 'weights'; it has [model]");
+            assertThat(cli.run("ml", "model", "create", "-n", "nope", "-v", "1", "--path", "runs:/absent-job/model")
+                    .err()).contains("absent-job");
+
+            cli.ok("ml", "online-endpoint", "create", "-n", "iris-ep", "-o", "none");
+            Path deployment = temporary.resolve("iris-deployment.yml");
+            Files.writeString(deployment, "name: blue\nendpoint_name: iris-ep\nmodel: azureml:iris@latest\n"
+                    + "instance_type: Standard_DS3_v2\ninstance_count: 1\n");
+            cli.ok("ml", "online-deployment", "create", "-f", deployment.toString(), "--all-traffic", "-o", "none");
+            Path request = temporary.resolve("iris-request.json");
+            Files.writeString(request, "{\"input_data\": [[5.1, 3.5, 1.4, 0.2], [6.7, 3.0, 5.2, 2.3]]}");
+            JsonNode classes = Json.parse(cli.ok("ml", "online-endpoint", "invoke", "-n", "iris-ep",
+                    "--request-file", request.toString()));
+            assertThat(classes.get(0).asInt()).isZero();
+            assertThat(classes.get(1).asInt()).isEqualTo(2);
         }
     }
 }

@@ -17,7 +17,8 @@ import java.util.Map;
  * environment, instance type and count, request settings and probes. Instances are started from this.
  *
  * @param model        ARM id of the model version
- * @param code         ARM id of the code version
+ * @param code         ARM id of the code version, or null (with {@code scoringScript}) for an MLflow model served
+ *                     as it is, by runtime-python's MLflow scoring script
  * @param interpreter  the Python interpreter, or null for the server's default
  */
 record DeploymentSpec(String model, String code, String scoringScript, String environment,
@@ -30,6 +31,11 @@ record DeploymentSpec(String model, String code, String scoringScript, String en
 
     DeploymentSpec {
         environmentVariables = Map.copyOf(environmentVariables);
+    }
+
+    /** No code of its own: an MLflow model, scored by amlite's script for it (Azure's no-code deployment). */
+    boolean servesMlflowModel() {
+        return code == null;
     }
 
     /** The slots Azure reserves for the deployment in quota: 20 % more than it runs, for upgrades (RM-11). */
@@ -66,11 +72,11 @@ record DeploymentSpec(String model, String code, String scoringScript, String en
         JsonNode codeConfiguration = properties.path("codeConfiguration");
         String code = text(codeConfiguration, "codeId");
         String script = text(codeConfiguration, "scoringScript");
-        if (code == null || script == null) {
-            throw invalid("code_configuration with code and scoring_script is required: amlite serves a score.py "
-                    + "with init() and run(raw_data) (no-code MLflow deployments are not supported).");
+        if ((code == null) != (script == null)) {
+            throw invalid("code_configuration needs both code and scoring_script (a score.py with init() and "
+                    + "run(raw_data)); leave code_configuration out only to serve an MLflow model as it is.");
         }
-        if (script.startsWith("/") || script.contains("..")) {
+        if (script != null && (script.startsWith("/") || script.contains(".."))) {
             throw invalid("scoring_script must be a path inside the code folder; '" + script + "' was given.");
         }
         String typeName = text(properties, "instanceType");

@@ -171,6 +171,17 @@ final class OnlineDeploymentHandler implements TrackedTypeHandler {
         requireExists(spec.model(), "Model");
         requireExists(spec.code(), "Code");
         requireExists(spec.environment(), "Environment");
+        if (spec.servesMlflowModel()) {
+            ResourceId model = ResourceId.parse(spec.model());
+            String type = tracked.existing(model).document().path("properties").path("modelType")
+                    .asText("CustomModel");
+            if (!type.equalsIgnoreCase("MLFlowModel")) {
+                throw new ArmException(ErrorCode.InvalidParameter, "code_configuration (code and scoring_script) is "
+                        + "required: model '" + model.parent().name() + "' version '" + model.name() + "' is a "
+                        + type + ", and only an MLflow model (type mlflow_model) is served without a scoring "
+                        + "script.");
+            }
+        }
     }
 
     @Override

@@ -141,15 +141,23 @@ final class ServingHost implements AutoCloseable {
         ResourceId model = ResourceId.parse(spec.model());
         Path modelDir = directory.resolve("azureml-models").resolve(model.parent().name()).resolve(model.name());
         Path codeDir = directory.resolve("code");
+        String script = spec.servesMlflowModel() ? PythonRuntime.MLFLOW_SCRIPT : spec.scoringScript();
         try {
             Files.createDirectories(modelDir);
             Files.createDirectories(codeDir);
             int modelFiles = assets.copyFiles(model, modelDir, true);
-            int codeFiles = assets.copyFiles(ResourceId.parse(spec.code()), codeDir, false);
-            LOG.info("Deployment {}: {} model and {} code file(s) laid out in {}", deployment.id(), modelFiles,
-                    codeFiles, directory);
-            if (!JavaRuntime.isJava(spec.scoringScript()) && !Files.isRegularFile(codeDir.resolve(spec.scoringScript()))) {
-                throw new ArmException(ErrorCode.InvalidParameter, "The scoring script '" + spec.scoringScript()
+            if (spec.servesMlflowModel()) {
+                requireMlmodel(modelDir, model);
+                PythonRuntime.writeMlflowScript(codeDir);
+                LOG.info("Deployment {}: {} model file(s) of an MLflow model laid out in {}", deployment.id(),
+                        modelFiles, directory);
+            } else {
+                int codeFiles = assets.copyFiles(ResourceId.parse(spec.code()), codeDir, false);
+                LOG.info("Deployment {}: {} model and {} code file(s) laid out in {}", deployment.id(), modelFiles,
+                        codeFiles, directory);
+            }
+            if (!JavaRuntime.isJava(script) && !Files.isRegularFile(codeDir.resolve(script))) {
+                throw new ArmException(ErrorCode.InvalidParameter, "The scoring script '" + script
                         + "' is not in the code folder of deployment '" + deployment.name() + "'.");
             }
         } catch (IOException e) {
@@ -159,11 +167,11 @@ final class ServingHost implements AutoCloseable {
             delete(directory);
             throw e;
         }
-        InstanceSpec instanceSpec = JavaRuntime.isJava(spec.scoringScript())
-                ? java.instance(codeDir, spec.scoringScript(), modelDir, spec.environmentVariables(),
+        InstanceSpec instanceSpec = JavaRuntime.isJava(script)
+                ? java.instance(codeDir, script, modelDir, spec.environmentVariables(),
                         spec.maxConcurrentRequests(), spec.readiness(), spec.liveness())
                 : python(spec.interpreter() != null ? spec.interpreter() : config.python()).instance(codeDir,
-                        spec.scoringScript(), modelDir, spec.environmentVariables(), spec.maxConcurrentRequests(),
+                        script, modelDir, spec.environmentVariables(), spec.maxConcurrentRequests(),
                         spec.readiness(), spec.liveness());
         DeploymentInstances instances = new DeploymentInstances(deployment.name(), instanceSpec, probes,
                 config.startTimeout(), MAX_BACK_OFF);
@@ -175,6 +183,18 @@ final class ServingHost implements AutoCloseable {
             throw e;
         }
         return new DeploymentRuntime.Generation(spec, directory, instances);
+    }
+
+    /** An MLflow model served without a scoring script must be one: an MLmodel file among its files. */
+    private static void requireMlmodel(Path modelDir, ResourceId model) throws IOException {
+        try (var files = Files.walk(modelDir)) {
+            if (files.noneMatch(file -> file.getFileName().toString().equals("MLmodel"))) {
+                throw new ArmException(ErrorCode.InvalidParameter, "Model '" + model.parent().name() + "' version '"
+                        + model.name() + "' is registered as an MLflow model but has no MLmodel file, so it cannot "
+                        + "be served without a scoring script: register the folder MLflow saved (mlflow.sklearn."
+                        + "save_model), or deploy it with code_configuration.");
+            }
+        }
     }
 
     private PythonRuntime python(String interpreter) {
