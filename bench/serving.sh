@@ -13,7 +13,8 @@
 #     upstream exchanges as the router timed them) (not in the default PARTS). JITTER_MS: each pause drawn from
 #     DELAY_MS +- JITTER_MS, so that the connections do not fire in lockstep (bench/serving/paced.lua). Each run
 #     prints the p99.9 and the maximum too, and the CPU per request of the proxy and of the instances.
-#     WARM_SECONDS (default 10): the paced warm-up of the router before the rounds (its JIT is still compiling after 10 s).
+#     WARM_SECONDS (default 10): the paced warm-up of the router before the rounds (its JIT is still compiling after 10 s),
+#     in WARM_RUNS wrk runs (default 3; 1 was the method before 2026-12-06), each with new connections.
 #     AGAIN: (b) run twice in each round, the second at once after the first (new connections, no idle spell before).
 #  8. a Java model that computes (bench/serving/Mlp.java): the instances on the JVM's default JIT vs C1 only
 #     (JDK_JAVA_OPTIONS in the deployment), pinned through the router, and their resident memory (not in the default
@@ -280,7 +281,14 @@ nginx_start shadow 10
 # The router is warmed at the paced load only, so that the deployments' latency histograms printed at the end hold
 # nothing but paced traffic (what the router saw of its upstream exchanges).
 warm "http://127.0.0.1:$BLUE/score"; warm "http://127.0.0.1:$NGINX_PORT/score"
-KEY="$KEY" BENCH_DIR="$BENCH_DIR" wrk -t2 -c64 -d"${WARM_SECONDS:-10}s" -s "$BENCH_DIR/serving/paced.lua" "$SCORE" >/dev/null
+# In WARM_RUNS runs (default 3), each with new connections: the first close of the warm-up's connections takes the
+# router's compiled loop code through paths its profile had never seen (Netty's close, an empty recycler), which
+# sends it back to the profiling tier until it is compiled again; a server in use has been through that long before.
+WARM_RUNS="${WARM_RUNS:-3}"
+for _ in $(seq "$WARM_RUNS"); do
+  KEY="$KEY" BENCH_DIR="$BENCH_DIR" wrk -t2 -c64 -d"$(( (${WARM_SECONDS:-10} + WARM_RUNS - 1) / WARM_RUNS ))s" \
+    -s "$BENCH_DIR/serving/paced.lua" "$SCORE" >/dev/null
+done
 loop_start "$SHADOW"
 ADDED_AMLITE=""; ADDED_AGAIN=""; ADDED_NGINX=""; FLOOR_AMLITE=""; FLOOR_NGINX=""; ADDED_LOOP=""; ADDED_NGINX_LOCAL=""
 if [[ -n "${PRIO:-}" ]]; then
