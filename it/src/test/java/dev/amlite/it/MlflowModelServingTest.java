@@ -123,6 +123,14 @@ class MlflowModelServingTest {
             assertThat(cli.ok("ml", "online-deployment", "get-logs", "-n", "blue", "-e", "mlflow-ep"))
                     .contains("MLflow model LinearRegression loaded");
 
+            // It scales as any deployment does (the update keeps it without code).
+            JsonNode scaled = Json.parse(cli.ok("ml", "online-deployment", "update", "-n", "blue", "-e", "mlflow-ep",
+                    "--set", "instance_count=2"));
+            assertThat(scaled.path("instance_count").asInt()).isEqualTo(2);
+            assertThat(scaled.has("code_configuration")).isFalse();
+            assertThat(predictions(cli.ok("ml", "online-endpoint", "invoke", "-n", "mlflow-ep", "--request-file",
+                    rows.toString()))).containsExactly(new double[] {6.0, 5.0}, within(1e-9));
+
             // Inline in the YAML, as Azure's examples give it.
             Files.writeString(temporary.resolve("green.yml"), "name: green\nendpoint_name: mlflow-ep\nmodel:\n"
                     + "  path: linear-model\n  type: mlflow_model\ninstance_type: Standard_DS3_v2\n"
