@@ -155,6 +155,62 @@ class RuntimesTest {
                 .contains("JVM: collectors [PS MarkSweep, PS Scavenge], TieredStopAtLevel 1");
     }
 
+    @Test
+    void aRawhttpScoringScriptSeesTheRequestAndAnswersItsOwnStatus() throws Exception {
+        // Azure's "advanced entry script": @rawhttp gives run() the request, an AMLResponse is answered as it is.
+        Path code = temporary.resolve("raw-code");
+        Files.createDirectories(code);
+        Files.writeString(code.resolve("score.py"), """
+                import json
+                from azureml.contrib.services.aml_request import AMLRequest, rawhttp
+                from azureml.contrib.services.aml_response import AMLResponse
+
+                def init():
+                    print("raw init")
+
+                @rawhttp
+                def run(request):
+                    data = request.get_json(silent=True)
+                    if not isinstance(data, dict) or "x" not in data:
+                        return AMLResponse({"error": "x is required", "got": request.get_data(as_text=True)}, 400,
+                                           json_str=True)
+                    if data["x"] == "teapot":
+                        return AMLResponse("short and stout", 418)
+                    if data["x"] == "fail":
+                        raise ValueError("cannot score a fail")
+                    return {"y": data["x"] * 2, "method": request.method}
+                """);
+        Path model = temporary.resolve("raw-model");
+        Files.createDirectories(model);
+        Files.writeString(model.resolve("none.txt"), "x");
+        Path yaml = temporary.resolve("raw.yml");
+        Files.writeString(yaml, "name: raw\nendpoint_name: raw-ep\nmodel:\n  path: " + model + "\ncode_configuration:\n"
+                + "  code: " + code + "\n  scoring_script: score.py\ninstance_type: Standard_DS2_v2\n");
+        cli.ok("ml", "online-endpoint", "create", "-n", "raw-ep", "-o", "none");
+        cli.ok("ml", "online-deployment", "create", "-f", yaml.toString(), "--all-traffic", "-o", "none");
+        String key = cli.ok("ml", "online-endpoint", "get-credentials", "-n", "raw-ep", "-o", "tsv", "--query",
+                "primaryKey").strip();
+
+        HttpResponse<String> scored = post("raw-ep", key, "{\"x\": 4}");
+        assertThat(scored.statusCode()).isEqualTo(200);
+        assertThat(Json.parse(scored.body()).path("y").asInt()).isEqualTo(8);
+        assertThat(Json.parse(scored.body()).path("method").asText()).isEqualTo("POST");
+        HttpResponse<String> refused = post("raw-ep", key, "{\"z\": 1}");
+        assertThat(refused.statusCode()).as("the script's own status, not a failure").isEqualTo(400);
+        assertThat(Json.parse(refused.body()).path("error").asText()).isEqualTo("x is required");
+        assertThat(Json.parse(refused.body()).path("got").asText()).isEqualTo("{\"z\": 1}");
+        assertThat(refused.headers().firstValue("content-type")).hasValueSatisfying(type ->
+                assertThat(type).startsWith("application/json"));
+        assertThat(refused.headers().firstValue("azureml-model-deployment")).hasValue("raw");
+        HttpResponse<String> teapot = post("raw-ep", key, "{\"x\": \"teapot\"}");
+        assertThat(teapot.statusCode()).isEqualTo(418);
+        assertThat(teapot.body()).isEqualTo("short and stout");
+        // An exception is still the model failing: 424 with its error.
+        HttpResponse<String> failed = post("raw-ep", key, "{\"x\": \"fail\"}");
+        assertThat(failed.statusCode()).isEqualTo(424);
+        assertThat(failed.body()).contains("ValueError: cannot score a fail");
+    }
+
     static HttpResponse<String> post(String endpoint, String key, String body) throws Exception {
         return server.http().send(HttpRequest.newBuilder(URI.create(server.scoringUrl() + "/inference/japaneast/" + endpoint
                         + "/score")).header("Authorization", "Bearer " + key).POST(HttpRequest.BodyPublishers.ofString(body))

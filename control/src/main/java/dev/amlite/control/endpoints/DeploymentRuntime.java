@@ -315,10 +315,13 @@ final class DeploymentRuntime implements AutoCloseable {
         return best;
     }
 
-    /** The instance's answer as Azure gives it: 200 as is; a failure of the user's code is 424 with its error. */
+    /**
+     * The instance's answer as Azure gives it: 200 as is, and so the script's own status (an AMLResponse); a failure
+     * of the user's code is 424 with its error.
+     */
     private ScoreAnswer map(UpstreamResponse response, Generation running) {
         int status = response.status();
-        if (status >= 200 && status < 300) {
+        if (status >= 200 && status < 300 || response.modelStatus() && status >= 200 && status < 600) {
             return new ScoreAnswer(status, response.contentType(), response.body(), name);
         }
         if (status == 408) {

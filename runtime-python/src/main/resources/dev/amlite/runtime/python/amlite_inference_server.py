@@ -8,7 +8,10 @@ answers run()'s result as JSON. AZUREML_MODEL_DIR points at the model's files, a
   GET  /ready  200 once init() has returned (readiness)
   POST /score  run(raw_data) -> 200 JSON; an exception in run() -> 500 {"error": ...}, traceback on stderr;
                with an x-amlite-timeout-ms header, a run() still going at that deadline is cancelled (a
-               RequestTimeout exception raised inside it) and answered 408
+               RequestTimeout exception raised inside it) and answered 408. As Azure's server: a run() decorated
+               with @rawhttp gets the whole request (an AMLRequest), and a run() that returns an AMLResponse is
+               answered with its status, body and content type, marked x-amlite-model-status for the router
+               (azureml.contrib.services.aml_request / aml_response, provided here when not installed)
 
 Configuration (environment): AML_APP_ROOT (the code folder), AZUREML_ENTRY_SCRIPT (the script, relative to it),
 AZUREML_MODEL_DIR, AMLITE_PORT (0 picks a free port), AMLITE_MAX_CONCURRENT (run() calls at once, default 1 —
@@ -33,6 +36,8 @@ import tempfile
 import threading
 import time
 import traceback
+import types
+import urllib.parse
 
 LOG = logging.getLogger("amlite.inference")
 LEFT_BEHIND = []  # folders to remove on the way out, even through os._exit
@@ -59,6 +64,108 @@ def load_script(app_root, entry_script):
                          f"it has no {' and no '.join(m + '()' for m in missing)}.\n")
         sys.exit(2)
     return module
+
+
+class Headers(dict):
+    """Request headers by lower-case name, looked up in any case (as werkzeug's are)."""
+
+    def __getitem__(self, name):
+        return dict.__getitem__(self, name.lower())
+
+    def get(self, name, default=None):
+        return dict.get(self, name.lower(), default)
+
+    def __contains__(self, name):
+        return dict.__contains__(self, name.lower())
+
+
+class AMLRequest:
+    """What a @rawhttp run() receives: the reading side of Azure's AMLRequest (a werkzeug request there)."""
+
+    def __init__(self, method, full_path, headers, body):
+        self.method = method
+        self.full_path = full_path
+        self.path, _, query = full_path.partition("?")
+        self.args = dict(urllib.parse.parse_qsl(query))
+        self.headers = Headers(headers)
+        self.data = body
+
+    def get_data(self, as_text=False, **_):
+        return self.data.decode("utf-8", errors="replace") if as_text else self.data
+
+    def get_json(self, force=False, silent=False, **_):
+        try:
+            return json.loads(self.data) if self.data else None
+        except ValueError:
+            if silent:
+                return None
+            raise
+
+    @property
+    def json(self):
+        return self.get_json()
+
+
+class AMLResponse:
+    """Azure's AMLResponse(message, status_code, response_headers, json_str): run()'s own status and body."""
+
+    def __init__(self, message, status_code, response_headers=None, json_str=False):
+        self.status_code = int(status_code)
+        self.headers = dict(response_headers or {})
+        if json_str:
+            message = json.dumps(message)
+        if isinstance(message, (bytes, bytearray)):
+            self.data, default_type = bytes(message), "application/octet-stream"
+        elif isinstance(message, str):
+            self.data = message.encode("utf-8")
+            default_type = "application/json" if json_str else "text/plain; charset=utf-8"
+        else:
+            self.data, default_type = json.dumps(message).encode("utf-8"), "application/json"
+        given = [v for k, v in self.headers.items() if k.lower() == "content-type"]
+        self.content_type = given[0] if given else default_type
+
+
+def model_answer(result):
+    """run()'s result as an AMLResponse when it is one (ours, or the real one: a werkzeug response), else None."""
+    if isinstance(result, AMLResponse):
+        return result
+    if type(result).__name__ == "AMLResponse" and hasattr(result, "status_code") and hasattr(result, "get_data"):
+        answer = AMLResponse(result.get_data(), result.status_code)
+        answer.content_type = getattr(result, "content_type", None) or answer.content_type
+        return answer
+    return None
+
+
+def rawhttp(func):
+    """Azure's @rawhttp: run() is given the whole request instead of its body as text."""
+    func.__amlite_rawhttp__ = True
+    return func
+
+
+def provide_azureml_modules():
+    """azureml.contrib.services.aml_request and aml_response for score.py files that import them, unless the
+    interpreter has the real ones (azureml-inference-server-http)."""
+    try:
+        import azureml.contrib.services.aml_request  # noqa: F401
+        import azureml.contrib.services.aml_response  # noqa: F401
+        return
+    except ImportError:
+        pass
+    for name in ("azureml", "azureml.contrib", "azureml.contrib.services"):
+        if name not in sys.modules:
+            package = types.ModuleType(name)
+            package.__path__ = []
+            sys.modules[name] = package
+    request_module = types.ModuleType("azureml.contrib.services.aml_request")
+    request_module.AMLRequest, request_module.rawhttp = AMLRequest, rawhttp
+    response_module = types.ModuleType("azureml.contrib.services.aml_response")
+    response_module.AMLResponse = AMLResponse
+    sys.modules[request_module.__name__] = request_module
+    sys.modules[response_module.__name__] = response_module
+    sys.modules["azureml"].contrib = sys.modules["azureml.contrib"]
+    sys.modules["azureml.contrib"].services = sys.modules["azureml.contrib.services"]
+    sys.modules["azureml.contrib.services"].aml_request = request_module
+    sys.modules["azureml.contrib.services"].aml_response = response_module
 
 
 class RequestTimeout(BaseException):  # not Exception: a broad "except Exception" in run() must not swallow it
@@ -208,16 +315,21 @@ def handler_for(scorer, max_body):
                 body = bytes(buffer[:length])
                 del buffer[:length]
                 keep = version == "HTTP/1.1" and headers.get("connection", "").lower() != "close"
-                status, payload, keep_after = self.dispatch(method, path.split("?")[0], headers, body, request_id)
+                status, payload, keep_after = self.dispatch(method, path, headers, body, request_id)
                 keep = keep and keep_after
                 self.send(status, payload, request_id, keep)
                 if not keep:
                     return
 
         def send(self, status, payload, request_id, keep):
+            content_type, model_status = "application/json", ""
+            if isinstance(payload, AMLResponse):  # the model's own answer: the router passes it on as it is
+                content_type, model_status = payload.content_type, "x-amlite-model-status: 1\r\n"
+                payload = payload.data
             body = payload if isinstance(payload, bytes) else json.dumps(payload).encode("utf-8")
-            head = (f"HTTP/1.1 {status} {REASONS.get(status, 'Status')}\r\nContent-Type: application/json\r\n"
-                    f"Content-Length: {len(body)}\r\n"
+            content_type = content_type.replace("\r", "").replace("\n", "")
+            head = (f"HTTP/1.1 {status} {REASONS.get(status, 'Status')}\r\nContent-Type: {content_type}\r\n"
+                    f"Content-Length: {len(body)}\r\n" + model_status
                     + (f"x-request-id: {request_id}\r\n" if request_id else "")
                     + ("" if keep else "Connection: close\r\n") + "\r\n")
             try:
@@ -225,7 +337,8 @@ def handler_for(scorer, max_body):
             except OSError:
                 pass  # the router gave up on this request (timeout): nobody is waiting for the answer
 
-        def dispatch(self, method, path, headers, body, request_id):
+        def dispatch(self, method, full_path, headers, body, request_id):
+            path = full_path.split("?")[0]
             if method == "GET" and path == "/live":
                 return 200, {"status": "live"}, True
             if method == "GET" and path == "/ready":
@@ -237,11 +350,17 @@ def handler_for(scorer, max_body):
                 return 405, {"error": "POST /score."}, True
             if not scorer.ready.is_set():
                 return 503, {"error": "The model is still initializing."}, True
-            raw = body.decode("utf-8", errors="replace")
+            if getattr(scorer.module.run, "__amlite_rawhttp__", False):
+                given = AMLRequest(method, full_path, headers, body)
+            else:
+                given = body.decode("utf-8", errors="replace")
             timeout_ms = int(headers.get("x-amlite-timeout-ms") or 0)
             try:
                 try:
-                    result = scorer.score(raw, timeout_ms)
+                    result = scorer.score(given, timeout_ms)
+                    answer = model_answer(result)
+                    if answer is not None:
+                        return answer.status_code, answer, True
                     return 200, json.dumps(result).encode("utf-8"), True
                 except RequestTimeout:
                     LOG.warning("amlite: run() for request %s cancelled after %d ms (request_timeout_ms)",
@@ -368,6 +487,7 @@ def main():
     if os.environ.get("AMLITE_EXIT_WITH_PARENT") == "1":
         threading.Thread(target=exit_with_parent, args=(os.getppid(),), name="parent-watch", daemon=True).start()
     os.chdir(app_root)
+    provide_azureml_modules()
     module = load_script(app_root, entry)
     scorer = Scorer(module, max_concurrent, batched_log)
     handler = handler_for(scorer, max_body)

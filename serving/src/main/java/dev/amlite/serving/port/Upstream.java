@@ -213,6 +213,7 @@ public final class Upstream implements AutoCloseable {
         private int status = -1;
         private long length;
         private String contentType;
+        private boolean modelStatus;
         private boolean close;
         /** The last Content-Type answered on this connection. */
         private String lastContentType;
@@ -294,6 +295,7 @@ public final class Upstream implements AutoCloseable {
             status = code;
             length = -1;
             contentType = null;
+            modelStatus = false;
             close = received.getByte(start + 7) == '0'; // HTTP/1.0
             for (int from = lineEnd + 1; from < headEnd; from = lineEnd + 1) {
                 lineEnd = received.indexOf(from, headEnd, (byte) '\n');
@@ -317,6 +319,8 @@ public final class Upstream implements AutoCloseable {
                     contentType = contentType(valueStart, valueEnd);
                 } else if (nameIs(from, nameEnd, "connection")) {
                     close = nameIs(valueStart, valueEnd, "close");
+                } else if (nameIs(from, nameEnd, "x-amlite-model-status")) {
+                    modelStatus = true;
                 } else if (nameIs(from, nameEnd, "transfer-encoding")) {
                     throw new IOException("The instance answered with Transfer-Encoding " + text(valueStart, valueEnd)
                             + ", not supported");
@@ -409,7 +413,7 @@ public final class Upstream implements AutoCloseable {
             } else {
                 ctx.close();
             }
-            exchange.result.complete(new UpstreamResponse(status, contentType, body));
+            exchange.result.complete(new UpstreamResponse(status, contentType, body, modelStatus));
         }
 
         private void fail(ChannelHandlerContext ctx, IOException why) {
