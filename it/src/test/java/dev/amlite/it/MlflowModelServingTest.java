@@ -131,7 +131,19 @@ class MlflowModelServingTest {
             assertThat(predictions(cli.ok("ml", "online-endpoint", "invoke", "-n", "mlflow-ep", "--request-file",
                     rows.toString()))).containsExactly(new double[] {6.0, 5.0}, within(1e-9));
 
-            // Inline in the YAML, as Azure's examples give it.
+            // Inline in the YAML, as Azure's examples give it; the same folder inline as a custom model with a
+            // scoring script first, which must not make the MLflow one a custom model too.
+            Path code = temporary.resolve("code");
+            Files.createDirectories(code);
+            Files.writeString(code.resolve("score.py"), "def init():\n    pass\n\ndef run(raw):\n    return 'custom'\n");
+            Files.writeString(temporary.resolve("custom-inline.yml"), "name: custom-inline\nendpoint_name: mlflow-ep\n"
+                    + "model:\n  path: linear-model\ncode_configuration:\n  code: code\n  scoring_script: score.py\n"
+                    + "instance_type: Standard_DS3_v2\ninstance_count: 1\n");
+            cli.ok("ml", "online-deployment", "create", "-f", temporary.resolve("custom-inline.yml").toString(), "-o",
+                    "none");
+            assertThat(cli.ok("ml", "online-endpoint", "invoke", "-n", "mlflow-ep", "--deployment-name",
+                    "custom-inline", "--request-file", rows.toString())).contains("custom");
+            cli.ok("ml", "online-deployment", "delete", "-n", "custom-inline", "-e", "mlflow-ep", "--yes");
             Files.writeString(temporary.resolve("green.yml"), "name: green\nendpoint_name: mlflow-ep\nmodel:\n"
                     + "  path: linear-model\n  type: mlflow_model\ninstance_type: Standard_DS3_v2\n"
                     + "instance_count: 1\n");

@@ -1,6 +1,7 @@
 package dev.amlite.control.resources;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.amlite.control.ManualClock;
 import dev.amlite.control.arm.ArmRequest;
 import dev.amlite.control.arm.Preconditions;
 import dev.amlite.control.catalog.Catalog;
@@ -21,10 +22,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -122,24 +120,7 @@ class TrackedResourcesTest {
     @Test
     void theNewestOfAFilteredListAreFoundPastTheFirstBatch() {
         // Each row a millisecond after the one before, so that "newest" is the order they were made in.
-        Instant start = Instant.parse("2026-12-06T00:00:00Z");
-        AtomicLong ticks = new AtomicLong();
-        Clock ticking = new Clock() {
-            @Override
-            public ZoneId getZone() {
-                return ZoneOffset.UTC;
-            }
-
-            @Override
-            public Clock withZone(ZoneId zone) {
-                return this;
-            }
-
-            @Override
-            public Instant instant() {
-                return start.plusMillis(ticks.incrementAndGet());
-            }
-        };
+        ManualClock ticking = new ManualClock(Instant.parse("2026-12-06T00:00:00Z"));
         try (Database database = Database.open(new DatabaseConfig(StoreVendor.embeddedH2Url(temporary), null, null, 2))) {
             ResourceStore store = new ResourceStore(database, ticking);
             Catalog catalog = Catalog.standard();
@@ -152,6 +133,7 @@ class TrackedResourcesTest {
             store.insert(workspace, "japaneast", Json.object());
             // 300 jobs, one in ten not archived: the 25 newest shown ones lie far past a first batch of 50.
             for (int i = 0; i < 300; i++) {
+                ticking.advance(Duration.ofMillis(1));
                 ObjectNode document = Json.object();
                 document.putObject("properties").put("isArchived", i % 10 != 0);
                 store.insert(workspace.child("jobs", String.format("j%03d", i)), null, document);

@@ -15,6 +15,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -111,7 +112,10 @@ public final class AssetOperations {
      * name comes from the files, the version is 1, and registering the same files again finds that version.
      */
     public JsonNode createAnonymous(Path localFiles, ObjectNode properties) {
-        String name = "anon-" + uploadId(localFiles).substring(0, 24);
+        // The same files as another type of model (an MLflow model once deployed as custom) are another version.
+        String type = properties.path("modelType").asText("CustomModel");
+        String name = "anon-" + uploadId(localFiles).substring(0, 24)
+                + (type.equals("CustomModel") ? "" : "-" + type.toLowerCase(Locale.ROOT));
         try {
             return get(name, "1");
         } catch (AmliteException e) {
