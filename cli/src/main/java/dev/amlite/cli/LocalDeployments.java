@@ -5,8 +5,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.amlite.core.ArmException;
 import dev.amlite.core.Json;
 import dev.amlite.core.Names;
+import dev.amlite.runtime.python.RuntimeFiles;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -34,9 +34,6 @@ import java.util.stream.Stream;
  * state {@code local-endpoints/<endpoint>/<deployment>/}; its process outlives the command until it is deleted.
  */
 final class LocalDeployments {
-    private static final String RUNTIME = "/dev/amlite/runtime/python/";
-    private static final String SERVER = RUNTIME + "amlite_inference_server.py";
-    private static final String MLFLOW_SCRIPT = "amlite_mlflow_score.py";
     private static final Pattern LISTENING = Pattern.compile("AMLITE-LISTENING (\\d+)");
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
 
@@ -240,7 +237,7 @@ final class LocalDeployments {
         Path model = AssetYaml.local(file, modelPath);
         Path code = mlflow ? directory.resolve("code") : AssetYaml.local(file, codePath);
         if (mlflow) {
-            script = MLFLOW_SCRIPT;
+            script = RuntimeFiles.MLFLOW_SCRIPT;
             if (!Files.isRegularFile(model.resolve("MLmodel"))) {
                 throw new CliError("model.type is mlflow_model, but " + model + " has no MLmodel file: give the "
                         + "folder MLflow saved the model in.", 1);
@@ -251,21 +248,9 @@ final class LocalDeployments {
         try {
             Files.createDirectories(directory);
             if (mlflow) {
-                Files.createDirectories(code);
-                try (InputStream in = LocalDeployments.class.getResourceAsStream(RUNTIME + MLFLOW_SCRIPT)) {
-                    if (in == null) {
-                        throw new CliError("The MLflow scoring script is missing from this build of amlite.", 1);
-                    }
-                    Files.copy(in, code.resolve(MLFLOW_SCRIPT), StandardCopyOption.REPLACE_EXISTING);
-                }
+                RuntimeFiles.write(RuntimeFiles.MLFLOW_SCRIPT, code);
             }
-            Path server = directory.resolve("amlite_inference_server.py");
-            try (InputStream in = LocalDeployments.class.getResourceAsStream(SERVER)) {
-                if (in == null) {
-                    throw new CliError("The Python inference server is missing from this build of amlite.", 1);
-                }
-                Files.copy(in, server, StandardCopyOption.REPLACE_EXISTING);
-            }
+            Path server = RuntimeFiles.write(RuntimeFiles.SERVER, directory);
             Path modelDir = directory.resolve("azureml-models").resolve("local").resolve("1");
             copy(model, modelDir.resolve(model.getFileName().toString()));
             Path log = directory.resolve("instance.log");

@@ -166,7 +166,7 @@ final class MlAssetCommands {
 
         @Override
         JsonNode run(Session session) {
-            String view = archivedOnly ? "ArchivedOnly" : includeArchived ? "All" : "ActiveOnly";
+            String view = MlCommands.listViewType(includeArchived, archivedOnly);
             ArrayNode result = Json.MAPPER.createArrayNode();
             for (JsonNode item : operations(session).list(name, view, MlCommands.maxResults(max))) {
                 result.add(name == null ? AssetYaml.containerView(item) : AssetYaml.versionView(kind(), item));

@@ -74,6 +74,15 @@ final class MlCommands {
         return given;
     }
 
+    /** Azure's listViewType for a list's {@code --include-archived} and {@code --archived-only}: at most one. */
+    static String listViewType(boolean includeArchived, boolean archivedOnly) {
+        if (includeArchived && archivedOnly) {
+            throw new CliError("--include-archived and --archived-only cannot be used together: give one (archived "
+                    + "and active ones, or archived ones only), or neither for active ones only.", 2);
+        }
+        return archivedOnly ? "ArchivedOnly" : includeArchived ? "All" : "ActiveOnly";
+    }
+
     static String workspaceName(Session session, String given) {
         if (given != null) {
             return given;

@@ -375,10 +375,7 @@ final class MlJobCommands {
 
         @Override
         JsonNode run(Session session) {
-            if (includeArchived && archivedOnly) {
-                throw new CliError("--include-archived and --archived-only cannot be used together: give one.", 2);
-            }
-            String view = archivedOnly ? "ArchivedOnly" : includeArchived ? "All" : "ActiveOnly";
+            String view = MlCommands.listViewType(includeArchived, archivedOnly);
             // The server lists newest first, and with --max-results makes only those ($top).
             ArrayNode out = Json.MAPPER.createArrayNode();
             for (JsonNode item : session.list(workspacePath(session) + "/jobs", MlCommands.ML_API,
@@ -546,7 +543,6 @@ final class MlJobCommands {
             return list;
         }
     }
-
 
     /** Whether {@code path} names what a job made: its MLflow run's artifacts or one of its outputs. */
     static boolean namesJobFiles(String path) {

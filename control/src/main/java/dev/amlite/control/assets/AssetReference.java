@@ -4,6 +4,7 @@ import dev.amlite.core.ArmException;
 import dev.amlite.core.ErrorCode;
 import dev.amlite.core.ResourceId;
 import dev.amlite.store.ResourceStore;
+import java.util.Arrays;
 import java.util.Locale;
 
 /**
@@ -52,7 +53,7 @@ public final class AssetReference {
 
     /** The CLI's word for the kind of asset under {@code segment} ('environments' → 'environment'). */
     private static String segmentCommand(String segment) {
-        return java.util.Arrays.stream(AssetKind.values())
+        return Arrays.stream(AssetKind.values())
                 .filter(kind -> kind.containerType().endsWith("/" + segment)).findFirst()
                 .map(kind -> kind.label().toLowerCase(Locale.ROOT)).orElse(segment);
     }

@@ -5,6 +5,7 @@ import dev.amlite.control.assets.Assets;
 import dev.amlite.core.ArmException;
 import dev.amlite.core.ErrorCode;
 import dev.amlite.core.ResourceId;
+import dev.amlite.runtime.python.RuntimeFiles;
 import dev.amlite.serving.port.EventLoops;
 import dev.amlite.serving.runtime.JavaRuntime;
 import dev.amlite.serving.runtime.PythonRuntime;
@@ -141,14 +142,14 @@ final class ServingHost implements AutoCloseable {
         ResourceId model = ResourceId.parse(spec.model());
         Path modelDir = directory.resolve("azureml-models").resolve(model.parent().name()).resolve(model.name());
         Path codeDir = directory.resolve("code");
-        String script = spec.servesMlflowModel() ? PythonRuntime.MLFLOW_SCRIPT : spec.scoringScript();
+        String script = spec.servesMlflowModel() ? RuntimeFiles.MLFLOW_SCRIPT : spec.scoringScript();
         try {
             Files.createDirectories(modelDir);
             Files.createDirectories(codeDir);
             int modelFiles = assets.copyFiles(model, modelDir, true);
             if (spec.servesMlflowModel()) {
                 requireMlmodel(modelDir, model);
-                PythonRuntime.writeMlflowScript(codeDir);
+                RuntimeFiles.write(RuntimeFiles.MLFLOW_SCRIPT, codeDir);
                 LOG.info("Deployment {}: {} model file(s) of an MLflow model laid out in {}", deployment.id(),
                         modelFiles, directory);
             } else {

@@ -82,7 +82,7 @@ final class JobHandler implements TrackedTypeHandler {
         ObjectNode properties = document.with("properties");
         properties.put("isArchived", properties.path("isArchived").asBoolean(false));
         if (run != null) {
-            ObjectNode mlflow = document.with("properties").putObject("mlflow");
+            ObjectNode mlflow = properties.putObject("mlflow");
             mlflow.put("runId", run.run().runId()).put("experimentId", run.run().experimentId())
                     .put("status", run.run().status());
             ObjectNode metrics = mlflow.putObject("metrics");

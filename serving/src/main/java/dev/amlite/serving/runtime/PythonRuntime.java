@@ -1,13 +1,9 @@
 package dev.amlite.serving.runtime;
 
+import dev.amlite.runtime.python.RuntimeFiles;
 import dev.amlite.serving.supervisor.InstanceSpec;
 import dev.amlite.serving.supervisor.Probe;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,9 +14,6 @@ import static java.util.Objects.requireNonNull;
  * machine's first {@code python3} may not see the packages a model needs; Debian's {@code /usr/bin/python3} does).
  */
 public final class PythonRuntime {
-    private static final String RESOURCE = "/dev/amlite/runtime/python/amlite_inference_server.py";
-    /** The scoring script of an MLflow model deployed without one (Azure ML's no-code deployment). */
-    public static final String MLFLOW_SCRIPT = "amlite_mlflow_score.py";
     private final String interpreter;
     private final Path server;
 
@@ -32,27 +25,7 @@ public final class PythonRuntime {
     /** Writes the inference server into {@code directory} (replacing an older copy) and returns the runtime. */
     public static PythonRuntime install(String interpreter, Path directory) {
         requireNonNull(interpreter, "interpreter is null");
-        return new PythonRuntime(interpreter, write(RESOURCE, directory.resolve("amlite_inference_server.py")));
-    }
-
-    /** Writes {@link #MLFLOW_SCRIPT} into a deployment's code folder, where the inference server imports it. */
-    public static Path writeMlflowScript(Path codeDirectory) {
-        return write("/dev/amlite/runtime/python/" + MLFLOW_SCRIPT, codeDirectory.resolve(MLFLOW_SCRIPT));
-    }
-
-    private static Path write(String resource, Path target) {
-        try (InputStream in = PythonRuntime.class.getResourceAsStream(resource)) {
-            if (in == null) {
-                throw new IllegalStateException("A Python runtime file is missing from the build (" + resource + ")");
-            }
-            Files.createDirectories(target.getParent());
-            Path temporary = Files.createTempFile(target.getParent(), ".runtime", ".py");
-            Files.copy(in, temporary, StandardCopyOption.REPLACE_EXISTING);
-            Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            return target;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return new PythonRuntime(interpreter, RuntimeFiles.write(RuntimeFiles.SERVER, directory));
     }
 
     /**
